@@ -1,0 +1,262 @@
+// The typed protocol between the Core (Node) and any UI (Electron IPC or the web host's
+// WebSocket). Small summaries travel live; raw bytes travel on demand, base64-encoded.
+
+import type { ErrorCode } from '../engine/events';
+
+export const PROTOCOL_VERSION = 1;
+
+export type ConnectionId = string;
+export type ExchangeId = string;
+export type Direction = 'in' | 'out';
+
+export interface ServerLimits {
+  maxHeadBytes: number;
+  maxTargetLength: number;
+  maxBodyBytes: number;
+  headerTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxConnections: number;
+}
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  /** Answer like the naive socket exercise: `HTTP/1.x 200 OK`, LF line ends, close-delimited. */
+  tutorialExact: boolean;
+  limits: ServerLimits;
+}
+
+export type ServerStatus = 'stopped' | 'starting' | 'listening' | 'error';
+
+export interface ServerState {
+  status: ServerStatus;
+  host: string;
+  port: number;
+  /** The URL to open in a browser when listening. */
+  url: string | null;
+  /** Set when the requested port was taken and another was used, or on error. */
+  message: Message | null;
+  tutorialExact: boolean;
+}
+
+/** A translatable message: the UI looks `key` up in its catalogue, `text` is the English form. */
+export interface Message {
+  key: string;
+  text: string;
+  params?: Record<string, string | number>;
+}
+
+export interface ParseErrorInfo {
+  code: ErrorCode | 'TLS_ON_PLAIN_PORT' | 'NOT_HTTP' | 'MISSING_HOST' | 'TIMEOUT';
+  /** Offset within the connection's inbound stream (capture) or the response stream (replay). */
+  offset: number;
+  reason: string;
+  /** The status that was (or should be) answered; 0 when none was sent. */
+  status: number;
+}
+
+/** One request/response pair, as the connection list shows it. */
+export interface ExchangeSummary {
+  exchangeId: ExchangeId;
+  connectionId: ConnectionId;
+  source: 'capture' | 'replay';
+  /** Position of this request on its connection (0 = first; >0 = keep-alive reuse). */
+  indexOnConnection: number;
+  startedAt: number;
+  completedAt: number | null;
+  method: string | null;
+  target: string | null;
+  version: string | null;
+  host: string | null;
+  referer: string | null;
+  status: number | null;
+  reason: string | null;
+  requestContentType: string | null;
+  responseContentType: string | null;
+  requestBytes: number;
+  responseBytes: number;
+  /** Span of the request in the connection's inbound stream. */
+  requestSpan: { offset: number; length: number };
+  /** Span of the response in the connection's outbound stream (null until sent). */
+  responseSpan: { offset: number; length: number } | null;
+  error: ParseErrorInfo | null;
+  ruleId: string | null;
+  /** For replays: where it was sent. */
+  replayTarget: ReplayTarget | null;
+  timings: ReplayTimings | null;
+}
+
+export interface ConnectionSummary {
+  connectionId: ConnectionId;
+  source: 'capture' | 'replay';
+  remoteAddress: string;
+  remotePort: number;
+  localPort: number;
+  openedAt: number;
+  closedAt: number | null;
+  closeReason: CloseReason | null;
+  bytesIn: number;
+  bytesOut: number;
+  exchanges: number;
+}
+
+export type CloseReason =
+  | 'client'
+  | 'server'
+  | 'header-timeout'
+  | 'idle-timeout'
+  | 'error'
+  | 'limit'
+  | 'stopped';
+
+export interface ReplayTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** Accept self-signed / invalid certificates (explicit switch). */
+  insecure: boolean;
+  servername?: string;
+}
+
+export interface ReplayTimings {
+  /** Milliseconds from start, or null when the phase did not happen. */
+  dns: number | null;
+  connect: number | null;
+  tls: number | null;
+  firstByte: number | null;
+  complete: number | null;
+}
+
+export type RuleMatchMode = 'exact' | 'prefix' | 'glob';
+
+export type RuleBody =
+  | { type: 'text'; text: string }
+  | { type: 'file'; path: string }
+  | { type: 'base64'; base64: string }
+  | { type: 'hex'; hex: string };
+
+export type RuleResponse =
+  | {
+      kind: 'structured';
+      status: number;
+      reason: string;
+      headers: [string, string][];
+      body: RuleBody;
+      /** Compute Content-Length (default true). */
+      autoContentLength: boolean;
+      /** Add a Date header (default true). */
+      autoDate: boolean;
+      /** Send the body with chunked transfer coding. */
+      chunked: boolean;
+    }
+  | { kind: 'raw'; base64: string };
+
+export interface ResponderRule {
+  id: string;
+  enabled: boolean;
+  name: string;
+  match: { method: string; path: string; mode: RuleMatchMode };
+  response: RuleResponse;
+  delayMs: number;
+}
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  createdAt: number;
+  sizeBytes: number;
+  active: boolean;
+}
+
+/** Events from Core to UI, delivered in batches. */
+export type CoreEvent =
+  | { type: 'server'; state: ServerState }
+  | { type: 'connectionOpen'; connection: ConnectionSummary }
+  | { type: 'connectionClose'; connection: ConnectionSummary }
+  | {
+      type: 'data';
+      connectionId: ConnectionId;
+      direction: Direction;
+      /** Offset of this chunk within the connection's stream in that direction. */
+      offset: number;
+      length: number;
+      time: number;
+      /** Present for chunks up to 16 KiB; larger ones are fetched with `bytes.get`. */
+      base64?: string;
+    }
+  /** Added or updated (same exchangeId replaces the previous summary). */
+  | { type: 'exchange'; exchange: ExchangeSummary }
+  | { type: 'rules'; rules: ResponderRule[] }
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: Message }
+  | { type: 'session'; session: SessionInfo }
+  | { type: 'cleared' };
+
+export interface Snapshot {
+  version: number;
+  server: ServerState;
+  settings: ServerSettings;
+  rules: ResponderRule[];
+  connections: ConnectionSummary[];
+  exchanges: ExchangeSummary[];
+  session: SessionInfo | null;
+}
+
+export interface ExchangeBytes {
+  exchangeId: ExchangeId;
+  /** Raw request bytes exactly as received (or as sent, for a replay). */
+  requestBase64: string;
+  /** Raw response bytes exactly as sent (or as received, for a replay). */
+  responseBase64: string;
+}
+
+/** Commands from UI to Core: name → params and result. */
+export interface CommandMap {
+  snapshot: { params: Record<string, never>; result: Snapshot };
+  'server.start': { params: Partial<Omit<ServerSettings, 'limits'>> & { limits?: Partial<ServerLimits> }; result: ServerState };
+  'server.stop': { params: Record<string, never>; result: ServerState };
+  'rules.get': { params: Record<string, never>; result: ResponderRule[] };
+  'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
+  'exchange.bytes': { params: { exchangeId: ExchangeId }; result: ExchangeBytes };
+  'bytes.get': {
+    params: { connectionId: ConnectionId; direction: Direction; offset: number; length: number };
+    result: { base64: string };
+  };
+  'replay.send': {
+    params: { target: ReplayTarget; requestBase64: string; timeoutMs?: number };
+    result: ExchangeSummary;
+  };
+  'session.list': { params: Record<string, never>; result: SessionInfo[] };
+  'session.new': { params: { name?: string }; result: SessionInfo };
+  'session.open': { params: { id: string }; result: Snapshot };
+  'session.rename': { params: { id: string; name: string }; result: SessionInfo };
+  'session.delete': { params: { id: string }; result: SessionInfo[] };
+  'session.clear': { params: Record<string, never>; result: null };
+  'export.har': { params: { exchangeIds?: ExchangeId[] }; result: { har: string } };
+  'import.har': { params: { har: string }; result: { imported: number } };
+  'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };
+}
+
+export type CommandName = keyof CommandMap;
+export type CommandParams<K extends CommandName> = CommandMap[K]['params'];
+export type CommandResult<K extends CommandName> = CommandMap[K]['result'];
+
+/** The one API every transport exposes to a UI. */
+export interface CoreApi {
+  call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>>;
+  /** Receives batches of events (every ~16–50 ms while there are any). Returns unsubscribe. */
+  subscribe(listener: (events: CoreEvent[]) => void): () => void;
+}
+
+/** Wire frames (WebSocket JSON text frames; Electron IPC carries the same objects). */
+export type ClientFrame = {
+  kind: 'command';
+  id: number;
+  name: CommandName;
+  params: unknown;
+};
+
+export type ServerFrame =
+  | { kind: 'hello'; version: number }
+  | { kind: 'reply'; id: number; ok: true; result: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: { code: string; message: string } }
+  | { kind: 'events'; events: CoreEvent[] };
