@@ -101,13 +101,7 @@ export interface ConnectionSummary {
 }
 
 export type CloseReason =
-  | 'client'
-  | 'server'
-  | 'header-timeout'
-  | 'idle-timeout'
-  | 'error'
-  | 'limit'
-  | 'stopped';
+  'client' | 'server' | 'header-timeout' | 'idle-timeout' | 'error' | 'limit' | 'stopped';
 
 export interface ReplayTarget {
   host: string;
@@ -212,7 +206,10 @@ export interface ExchangeBytes {
 /** Commands from UI to Core: name → params and result. */
 export interface CommandMap {
   snapshot: { params: Record<string, never>; result: Snapshot };
-  'server.start': { params: Partial<Omit<ServerSettings, 'limits'>> & { limits?: Partial<ServerLimits> }; result: ServerState };
+  'server.start': {
+    params: Partial<Omit<ServerSettings, 'limits'>> & { limits?: Partial<ServerLimits> };
+    result: ServerState;
+  };
   'server.stop': { params: Record<string, never>; result: ServerState };
   'rules.get': { params: Record<string, never>; result: ResponderRule[] };
   'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
@@ -260,3 +257,12 @@ export type ServerFrame =
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: { code: string; message: string } }
   | { kind: 'events'; events: CoreEvent[] };
+
+/**
+ * What the Electron preload exposes on `window.socketscope` (contextBridge). The renderer uses it
+ * when present and otherwise connects to the web host's WebSocket.
+ */
+export interface PreloadApi {
+  send(frame: ClientFrame): void;
+  onFrame(listener: (frame: ServerFrame) => void): () => void;
+}

@@ -1,0 +1,101 @@
+// What the capture layer reports. The server emits `data` for every received chunk before it
+// parses it, so the store can write it first and nothing a client sent is ever lost.
+
+import type {
+  CloseReason,
+  ConnectionId,
+  Direction,
+  Message,
+  ParseErrorInfo,
+  ResponderRule,
+  ServerSettings,
+  ServerState,
+} from '../protocol/types';
+
+export interface RequestHead {
+  method: string;
+  target: string;
+  /** e.g. "HTTP/1.1" */
+  version: string;
+  headers: [string, string][];
+}
+
+export interface ResponseHead {
+  version: string;
+  status: number;
+  reason: string;
+  headers: [string, string][];
+}
+
+export type CaptureEvent =
+  | { type: 'server'; state: ServerState }
+  | {
+      type: 'connectionOpen';
+      connectionId: ConnectionId;
+      remoteAddress: string;
+      remotePort: number;
+      localPort: number;
+      time: number;
+    }
+  | {
+      type: 'data';
+      connectionId: ConnectionId;
+      direction: Direction;
+      /** Offset of `bytes` within this connection's stream in that direction. */
+      offset: number;
+      bytes: Uint8Array;
+      time: number;
+    }
+  | {
+      type: 'request';
+      connectionId: ConnectionId;
+      /** 0 for the first request on the connection, then 1, 2, … (keep-alive, pipelining). */
+      index: number;
+      time: number;
+      /** Span of the whole request (head and body) in the inbound stream. */
+      span: { offset: number; length: number };
+      head: RequestHead;
+      body: Uint8Array;
+    }
+  | {
+      type: 'response';
+      connectionId: ConnectionId;
+      /** The request index this answers (the error response to an unparsable request too). */
+      index: number;
+      time: number;
+      /** Span of the response in the outbound stream. */
+      span: { offset: number; length: number };
+      head: ResponseHead | null;
+      ruleId: string | null;
+    }
+  | {
+      type: 'protocolError';
+      connectionId: ConnectionId;
+      index: number;
+      time: number;
+      /** Offset in the inbound stream where the failed request began. */
+      requestOffset: number;
+      error: ParseErrorInfo;
+    }
+  | {
+      type: 'connectionClose';
+      connectionId: ConnectionId;
+      time: number;
+      reason: CloseReason;
+      bytesIn: number;
+      bytesOut: number;
+    }
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: Message };
+
+export type CaptureListener = (event: CaptureEvent) => void;
+
+/** The capture server as the Core drives it (implemented in server.ts). */
+export interface CaptureServerApi {
+  /** Starts listening; when the port is taken, listens on a free one and says so in the state. */
+  start(settings?: Partial<ServerSettings>): Promise<ServerState>;
+  stop(): Promise<ServerState>;
+  state(): ServerState;
+  settings(): ServerSettings;
+  setRules(rules: ResponderRule[]): void;
+  rules(): ResponderRule[];
+}
