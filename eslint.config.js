@@ -12,12 +12,17 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
-    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
   },
   {
     // The engine is sans-IO: it runs in Node and in the renderer, so it imports only itself.
@@ -28,14 +33,31 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The engine imports no node: module.' },
-            { group: ['../*', '!./*'], message: 'The engine imports nothing outside src-main/engine.' },
+            {
+              group: ['../*', '!./*'],
+              message: 'The engine imports nothing outside src-main/engine.',
+            },
           ],
-          paths: ['fs', 'net', 'tls', 'http', 'https', 'os', 'path', 'child_process', 'electron', 'buffer'].map(
-            (name) => ({ name, message: 'The engine imports no Node or Electron module.' }),
-          ),
+          paths: [
+            'fs',
+            'net',
+            'tls',
+            'http',
+            'https',
+            'os',
+            'path',
+            'child_process',
+            'electron',
+            'buffer',
+          ].map((name) => ({ name, message: 'The engine imports no Node or Electron module.' })),
         },
       ],
-      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array in the engine.' }, 'process', 'require'],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: 'Use Uint8Array in the engine.' },
+        'process',
+        'require',
+      ],
     },
   },
   {
@@ -47,7 +69,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The renderer imports no node: module.' },
-            { group: ['**/capture/*', '**/host/*'], message: 'The renderer imports only engine and protocol.' },
+            {
+              group: ['**/capture/*', '**/host/*'],
+              message: 'The renderer imports only engine and protocol.',
+            },
           ],
         },
       ],

@@ -25,7 +25,9 @@ for (const [name, file] of present) {
     logLevel: 'warning',
     banner: isPreload
       ? undefined
-      : { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      : {
+          js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        },
   });
 }
 console.log(`built ${present.map(([n]) => n).join(', ') || 'nothing'} into dist/main`);
