@@ -1,0 +1,239 @@
+// The web host: serves the built renderer over HTTP and the Core protocol over a WebSocket at
+// /ws, on 127.0.0.1 only. A random token (in the page URL) and an Origin check keep other pages
+// and other local users' browsers from driving the Core.
+
+import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { CoreApi } from '../protocol/types';
+import { rendererCsp } from './csp';
+import { openFrameChannel, parseFrameText, UNKNOWN_FRAME_ID } from './frames';
+
+export interface WebHostOptions {
+  core: CoreApi;
+  host?: '127.0.0.1';
+  /** 0 picks any free port. */
+  port?: number;
+  rendererDir?: string;
+  /** Largest accepted WebSocket message; larger ones close the socket (1009). */
+  maxPayloadBytes?: number;
+}
+
+export interface WebHost {
+  /** The page to open, token included. */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+export function contentTypeFor(path: string): string {
+  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Compares two secrets in constant time whatever their lengths. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/**
+ * Maps a URL path to a file under `root`, or null when it would leave `root` or cannot be a
+ * file name (NUL bytes, bad percent-encoding, backslashes).
+ */
+export function resolveStaticPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  const segments = decoded.split('/');
+  if (segments.some((segment) => segment === '..')) return null;
+  const relative = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
+  const base = resolve(root);
+  const full = resolve(join(base, relative));
+  if (full !== base && !full.startsWith(base + sep)) return null;
+  return full;
+}
+
+function securityHeaders(csp: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+): void {
+  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(res.req.method === 'HEAD' ? undefined : text);
+}
+
+function rawDataText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)).toString('utf8');
+  return data.toString('utf8');
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1') throw new Error('The web host binds to 127.0.0.1 only.');
+  const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
+  const token = randomBytes(24).toString('base64url');
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD,
+    perMessageDeflate: false,
+  });
+  let origin = '';
+  let headers: Record<string, string> = {};
+
+  const allowedHosts = (): string[] => {
+    const port = origin.slice(origin.lastIndexOf(':') + 1);
+    return [`127.0.0.1:${port}`, `localhost:${port}`];
+  };
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts().includes(req.headers.host ?? '')) {
+      sendText(res, 421, 'Misdirected request.\n', headers);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendText(res, 405, 'Method not allowed.\n', { ...headers, Allow: 'GET, HEAD' });
+      return;
+    }
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const file = rawPath.startsWith('/') ? resolveStaticPath(rendererDir, rawPath) : null;
+    if (file === null) {
+      sendText(res, 404, 'Not found.\n', headers);
+      return;
+    }
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new Error('not a file');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': contentTypeFor(file),
+        'Content-Length': body.length,
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      sendText(res, 404, 'Not found.\n', headers);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    serveStatic(req, res).catch(() => {
+      if (!res.headersSent) sendText(res, 500, 'Internal error.\n', headers);
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname !== '/ws') {
+      rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (req.headers.origin !== origin) {
+      rejectUpgrade(socket, 403, 'Forbidden');
+      return;
+    }
+    if (!sameSecret(url.searchParams.get('token') ?? '', token)) {
+      rejectUpgrade(socket, 401, 'Unauthorized');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const channel = openFrameChannel(options.core, (frame) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        channel.receive({
+          ok: false,
+          id: UNKNOWN_FRAME_ID,
+          code: 'BAD_FRAME',
+          message: 'Frames are JSON text, not binary.',
+        });
+        return;
+      }
+      channel.receive(parseFrameText(rawDataText(data)));
+    });
+    ws.on('close', () => channel.close());
+    ws.on('error', () => channel.close());
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('The web host has no TCP address.');
+  const port = address.port;
+  origin = `http://${host}:${port}`;
+  headers = securityHeaders(rendererCsp({ connect: [`ws://${host}:${port}`] }));
+
+  return {
+    url: `${origin}/?token=${token}`,
+    token,
+    port,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolveClose) => wss.close(() => resolveClose()));
+      server.closeAllConnections();
+      await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    },
+  };
+}
