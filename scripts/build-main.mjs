@@ -7,6 +7,7 @@ const entries = {
   main: 'src-main/main.ts',
   preload: 'src-main/preload.ts',
   cli: 'src-main/host/cli.ts',
+  'web-main': 'src-main/host/web-main.ts',
 };
 const present = Object.entries(entries).filter(([, file]) => existsSync(file));
 

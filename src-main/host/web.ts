@@ -5,12 +5,14 @@
 import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { CoreApi } from '../protocol/types';
 import { rendererCsp } from './csp';
 import { openFrameChannel, parseFrameText, UNKNOWN_FRAME_ID } from './frames';
+import { contentTypeFor } from './content-types';
+import { resolveStaticPath } from './static-path';
 
 export interface WebHostOptions {
   core: CoreApi;
@@ -32,57 +34,11 @@ export interface WebHost {
 
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-  '.wasm': 'application/wasm',
-};
-
-export function contentTypeFor(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-}
-
 /** Compares two secrets in constant time whatever their lengths. */
 export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b) && given.length === expected.length;
-}
-
-/**
- * Maps a URL path to a file under `root`, or null when it would leave `root` or cannot be a
- * file name (NUL bytes, bad percent-encoding, backslashes).
- */
-export function resolveStaticPath(root: string, urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return null;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/');
-  if (segments.some((segment) => segment === '..')) return null;
-  const relative = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
-  const base = resolve(root);
-  const full = resolve(join(base, relative));
-  if (full !== base && !full.startsWith(base + sep)) return null;
-  return full;
 }
 
 function securityHeaders(csp: string): Record<string, string> {
@@ -146,7 +102,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-    const file = rawPath.startsWith('/') ? resolveStaticPath(rendererDir, rawPath) : null;
+    const file = resolveStaticPath(rendererDir, rawPath);
     if (file === null) {
       sendText(res, 404, 'Not found.\n', headers);
       return;

@@ -1,0 +1,101 @@
+// Web mode: the real Core, the capture server on its default port, and the UI served by the web
+// host to any browser, until SIGINT/SIGTERM. `npm start` runs this where Electron cannot start.
+//   SOCKETSCOPE_PORT     capture server port (default: the Core's, 8080)
+//   SOCKETSCOPE_UI_PORT  web host port (default: any free port)
+//   SOCKETSCOPE_HOME     data folder (default: the platform's app-data folder)
+
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore } from './core';
+import { startWebHost } from './web';
+
+function portFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number from 0 to 65535, not "${raw}".`);
+  }
+  return port;
+}
+
+function onPath(command: string): boolean {
+  for (const folder of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(folder, command), constants.X_OK);
+      return true;
+    } catch {
+      // not in this folder
+    }
+  }
+  return false;
+}
+
+/** The command that opens a URL in the default browser here, or null when there is none. */
+function browserOpener(): string[] | null {
+  if (process.env.CI || process.env.SOCKETSCOPE_NO_BROWSER) return null;
+  if (process.platform === 'darwin') return ['open'];
+  if (process.platform === 'win32') return ['cmd', '/c', 'start', '""'];
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return null;
+  return onPath('xdg-open') ? ['xdg-open'] : null;
+}
+
+function openBrowser(url: string): void {
+  const opener = browserOpener();
+  if (opener === null) return;
+  const [command, ...args] = opener;
+  if (command === undefined) return;
+  const child = spawn(command, [...args, url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+async function main(): Promise<void> {
+  const capturePort = portFromEnv('SOCKETSCOPE_PORT');
+  const uiPort = portFromEnv('SOCKETSCOPE_UI_PORT') ?? 0;
+  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+
+  const core = await createCore({});
+  const server = await core.call(
+    'server.start',
+    capturePort === undefined ? {} : { port: capturePort },
+  );
+  if (server.message) console.log(server.message.text);
+  if (server.url) console.log(`Capture server listening: ${server.url}`);
+  else console.log(`Capture server is ${server.status}.`);
+
+  const host = await startWebHost({ core, port: uiPort, rendererDir });
+  console.log(`Socketscope UI: ${host.url}`);
+  console.log('Press Ctrl-C to stop.');
+  openBrowser(host.url);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`Stopping (${signal})…`);
+    host
+      .close()
+      .then(() => core.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutdown failed:', error);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(
+    `Socketscope could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
