@@ -1,0 +1,216 @@
+// The engine's parser against Node's llhttp binding, in one process, on the same buffers.
+// Both sides do equivalent work per request: keep method, target, header names and values and
+// the body pieces. Runs alternate (ours, baseline, ours…) and the median rate of each is kept.
+
+import { createRequire } from 'node:module';
+import { RequestParser } from '../src-main/engine/parser';
+import type { ParserEvent } from '../src-main/engine/events';
+import type { BenchResult } from './types';
+
+export const group = 'engine';
+
+interface LlhttpParser {
+  initialize(type: number, resource: object): void;
+  execute(data: Uint8Array): number | Error;
+  [index: number]: unknown;
+}
+interface LlhttpBinding {
+  HTTPParser: {
+    new (): LlhttpParser;
+    REQUEST: number;
+    kOnHeaders: number;
+    kOnHeadersComplete: number;
+    kOnBody: number;
+    kOnMessageComplete: number;
+  };
+}
+const { HTTPParser } = createRequire(import.meta.url)('node:_http_common') as LlhttpBinding;
+
+const encoder = new TextEncoder();
+
+const BROWSER_GET =
+  'GET /assets/images/test.jpg?v=20261125 HTTP/1.1\r\n' +
+  'Host: 127.0.0.1:8080\r\n' +
+  'Connection: keep-alive\r\n' +
+  'sec-ch-ua: "Chromium";v="131", "Not_A Brand";v="24"\r\n' +
+  'sec-ch-ua-mobile: ?0\r\n' +
+  'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36\r\n' +
+  'sec-ch-ua-platform: "Linux"\r\n' +
+  'Accept: image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8\r\n' +
+  'Sec-Fetch-Site: same-origin\r\n' +
+  'Sec-Fetch-Mode: no-cors\r\n' +
+  'Sec-Fetch-Dest: image\r\n' +
+  'Referer: http://127.0.0.1:8080/\r\n' +
+  'Accept-Encoding: gzip, deflate, br, zstd\r\n' +
+  'Accept-Language: zh-CN,zh;q=0.9,en;q=0.8\r\n' +
+  'Cookie: session=4f1c2a9b7e; theme=dark\r\n' +
+  '\r\n';
+
+function postWithLength(size: number): string {
+  return (
+    'POST /api/upload HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nContent-Type: application/octet-stream\r\n' +
+    `Content-Length: ${size}\r\n\r\n` +
+    'x'.repeat(size)
+  );
+}
+
+function chunkedPost(chunks: number, chunkSize: number): string {
+  let text = 'POST /api/stream HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nTransfer-Encoding: chunked\r\n\r\n';
+  for (let i = 0; i < chunks; i++) text += `${chunkSize.toString(16)}\r\n${'y'.repeat(chunkSize)}\r\n`;
+  return text + '0\r\n\r\n';
+}
+
+interface Scenario {
+  name: string;
+  bytes: Uint8Array;
+  /** Requests in one buffer. */
+  requests: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { name: 'engine.get', bytes: encoder.encode(BROWSER_GET), requests: 1 },
+  { name: 'engine.post-4k', bytes: encoder.encode(postWithLength(4096)), requests: 1 },
+  { name: 'engine.chunked-10', bytes: encoder.encode(chunkedPost(10, 256)), requests: 1 },
+  {
+    name: 'engine.pipelined-50',
+    bytes: encoder.encode(BROWSER_GET.replace('/assets/images/test.jpg', '/p').repeat(50)),
+    requests: 50,
+  },
+];
+
+/** What both sides keep for each request. */
+interface Collected {
+  method: string;
+  target: string;
+  headers: string[];
+  body: Uint8Array[];
+}
+
+function emptyCollected(): Collected {
+  return { method: '', target: '', headers: [], body: [] };
+}
+
+/** Returns a function that parses one buffer with the engine and reports requests completed. */
+function engineRunner(): (bytes: Uint8Array) => number {
+  const parser = new RequestParser();
+  let current = emptyCollected();
+  let spans = 0;
+  return (bytes) => {
+    const events: ParserEvent[] = parser.push(bytes);
+    let completed = 0;
+    for (const event of events) {
+      spans += event.length;
+      switch (event.type) {
+        case 'method':
+          current.method = event.value;
+          break;
+        case 'target':
+          current.target = event.value;
+          break;
+        case 'headerName':
+        case 'headerValue':
+          current.headers.push(event.value);
+          break;
+        case 'body':
+          current.body.push(event.data);
+          break;
+        case 'messageComplete':
+          completed++;
+          current = emptyCollected();
+          break;
+        case 'error':
+          throw new Error(`engine rejected the bench input: ${event.code} at ${event.offset}`);
+        default:
+          break;
+      }
+    }
+    return spans >= 0 ? completed : -1;
+  };
+}
+
+function llhttpRunner(): (bytes: Uint8Array) => number {
+  const parser = new HTTPParser();
+  parser.initialize(HTTPParser.REQUEST, {});
+  let current = emptyCollected();
+  let completed = 0;
+  parser[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
+    current.headers.push(...headers);
+    current.target += url;
+  };
+  parser[HTTPParser.kOnHeadersComplete] = (
+    _major: number,
+    _minor: number,
+    headers: string[],
+    method: number,
+    url: string,
+  ) => {
+    current.method = String(method);
+    current.target += url;
+    current.headers.push(...headers);
+    return 0;
+  };
+  parser[HTTPParser.kOnBody] = (chunk: Uint8Array) => {
+    current.body.push(chunk);
+  };
+  parser[HTTPParser.kOnMessageComplete] = () => {
+    completed++;
+    current = emptyCollected();
+  };
+  return (bytes) => {
+    completed = 0;
+    const result = parser.execute(bytes);
+    if (result instanceof Error) throw result;
+    return completed;
+  };
+}
+
+/** Requests per second over roughly `budgetMs`, in whole batches. */
+function measure(run: (bytes: Uint8Array) => number, scenario: Scenario, budgetMs: number): number {
+  let requests = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    for (let i = 0; i < 200; i++) requests += run(scenario.bytes);
+    elapsed = performance.now() - start;
+  } while (elapsed < budgetMs);
+  return (requests / elapsed) * 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const ROUNDS = 7;
+const ROUND_MS = 250;
+const WARMUP_MS = 300;
+
+function benchScenario(scenario: Scenario): BenchResult {
+  const ours = engineRunner();
+  const baseline = llhttpRunner();
+  if (ours(scenario.bytes) !== scenario.requests) throw new Error(`${scenario.name}: engine did not complete`);
+  if (baseline(scenario.bytes) !== scenario.requests) throw new Error(`${scenario.name}: llhttp did not complete`);
+  measure(ours, scenario, WARMUP_MS);
+  measure(baseline, scenario, WARMUP_MS);
+  const oursRates: number[] = [];
+  const baselineRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    oursRates.push(measure(ours, scenario, ROUND_MS));
+    baselineRates.push(measure(baseline, scenario, ROUND_MS));
+  }
+  const oursMedian = median(oursRates);
+  const baselineMedian = median(baselineRates);
+  return {
+    name: scenario.name,
+    ours: Math.round(oursMedian),
+    baseline: Math.round(baselineMedian),
+    unit: 'req/s',
+    ratio: oursMedian / baselineMedian,
+    extra: { bytes: scenario.bytes.length, rounds: ROUNDS },
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  return SCENARIOS.map(benchScenario);
+}

@@ -1,0 +1,423 @@
+// Byte annotations for the byte view: every byte of a stream belongs to exactly one span, with a
+// kind, an explanation key and its RFC section. Built from the parser's events (the parser is the
+// only thing that decides what a byte is); the bytes between event spans are the SP, colon, OWS
+// and CRLF glue, classified here by what precedes them.
+
+import type { ErrorCode, ParserEvent, ParserOptions } from './events';
+import { RequestParser, ResponseParser } from './parser';
+import { coalesceEvents } from './serialize';
+import { ERROR_CODES, explanations } from './explanations';
+
+export type SpanKind =
+  | 'method'
+  | 'sp'
+  | 'request-target'
+  | 'version'
+  | 'status-code'
+  | 'reason-phrase'
+  | 'crlf'
+  | 'lf'
+  | 'field-name'
+  | 'colon'
+  | 'ows'
+  | 'field-value'
+  | 'empty-line'
+  | 'body'
+  | 'chunk-size'
+  | 'chunk-extension'
+  | 'chunk-data'
+  | 'chunk-crlf'
+  | 'last-chunk'
+  | 'trailer-field-name'
+  | 'trailer-field-value'
+  | 'tunnel'
+  | 'invalid'
+  | 'unparsed';
+
+export interface Annotation {
+  offset: number;
+  length: number;
+  kind: SpanKind;
+  /** Key into `explanations`. */
+  key: string;
+  /** RFC section that defines this part, e.g. "RFC 9112 §2.1". */
+  rfc: string;
+  /** Which message of a keep-alive or pipelined stream (0, 1, 2…). */
+  messageIndex: number;
+  /** Lower-case field name, for field names, values and their glue. */
+  field?: string;
+  /** The error code, on the `invalid` span. */
+  error?: ErrorCode;
+}
+
+export interface AnnotateOptions extends ParserOptions {
+  /** Treat the bytes as the whole stream: end-of-stream errors become an `invalid` span. */
+  final?: boolean;
+}
+
+/** Fields with their own explanation; every other field uses `header.other`. */
+export const EXPLAINED_FIELDS: readonly string[] = [
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'content-type',
+  'content-encoding',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cookie',
+  'set-cookie',
+  'referer',
+  'origin',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'cache-control',
+  'authorization',
+  'location',
+  'server',
+  'date',
+  'etag',
+  'last-modified',
+  'if-none-match',
+  'if-modified-since',
+  'range',
+];
+const EXPLAINED_FIELD_SET = new Set(EXPLAINED_FIELDS);
+
+export function fieldKey(lowerName: string): string {
+  if (EXPLAINED_FIELD_SET.has(lowerName)) return `header.${lowerName}`;
+  if (lowerName.startsWith('sec-fetch-')) return 'header.sec-fetch';
+  return 'header.other';
+}
+
+interface Leaf {
+  offset: number;
+  length: number;
+  kind: SpanKind;
+  key: string;
+  field?: string;
+  error?: ErrorCode;
+}
+
+function targetKey(target: string, method: string | null): string {
+  if (method === 'CONNECT') return 'request-target.authority';
+  if (target === '*') return 'request-target.asterisk';
+  if (target.startsWith('/')) return 'request-target.origin';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return 'request-target.absolute';
+  return 'request-target.other';
+}
+
+function versionKey(major: number, minor: number): string {
+  if (major === 1 && minor === 1) return 'version.1.1';
+  if (major === 1 && minor === 0) return 'version.1.0';
+  return 'version';
+}
+
+function statusKey(code: number): string {
+  const klass = Math.floor(code / 100);
+  return klass >= 1 && klass <= 5 ? `status-code.${klass}xx` : 'status-code';
+}
+
+/** Turns events into non-overlapping leaf spans (in stream order) plus message start offsets. */
+function leavesOf(events: readonly ParserEvent[]): { leaves: Leaf[]; starts: number[]; error: Leaf | null } {
+  const leaves: Leaf[] = [];
+  const starts: number[] = [];
+  let method: string | null = null;
+  let field: string | undefined;
+  let chunked = false;
+  let lastChunkSeen = false;
+  let error: Leaf | null = null;
+  for (const event of events) {
+    switch (event.type) {
+      case 'messageBegin':
+        starts.push(event.offset);
+        method = null;
+        chunked = false;
+        lastChunkSeen = false;
+        break;
+      case 'method':
+        method = event.value;
+        leaves.push({ offset: event.offset, length: event.length, kind: 'method', key: 'method' });
+        break;
+      case 'target':
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'request-target',
+          key: targetKey(event.value, method),
+        });
+        break;
+      case 'version':
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'version',
+          key: versionKey(event.major, event.minor),
+        });
+        break;
+      case 'status':
+        leaves.push({ offset: event.offset, length: event.length, kind: 'status-code', key: statusKey(event.code) });
+        break;
+      case 'reason':
+        leaves.push({ offset: event.offset, length: event.length, kind: 'reason-phrase', key: 'reason-phrase' });
+        break;
+      case 'headerName':
+        field = event.value.toLowerCase();
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: event.trailer ? 'trailer-field-name' : 'field-name',
+          key: event.trailer ? 'trailer' : fieldKey(field),
+          field,
+        });
+        break;
+      case 'headerValue':
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: event.trailer ? 'trailer-field-value' : 'field-value',
+          key: event.trailer ? 'trailer' : fieldKey(field ?? ''),
+          field,
+        });
+        break;
+      case 'headersComplete':
+        field = undefined;
+        chunked = event.framing === 'chunked';
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'empty-line',
+          key: event.length === 1 ? 'empty-line.lf' : 'empty-line',
+        });
+        break;
+      case 'body':
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: chunked ? 'chunk-data' : 'body',
+          key: chunked ? 'chunk-data' : 'body',
+        });
+        break;
+      case 'chunkHeader':
+        if (event.size === 0) {
+          lastChunkSeen = true;
+          leaves.push({ offset: event.sizeOffset, length: event.sizeLength, kind: 'last-chunk', key: 'last-chunk' });
+        } else {
+          leaves.push({ offset: event.sizeOffset, length: event.sizeLength, kind: 'chunk-size', key: 'chunk-size' });
+        }
+        break;
+      case 'chunkExtensionName':
+      case 'chunkExtensionValue':
+        leaves.push({ offset: event.offset, length: event.length, kind: 'chunk-extension', key: 'chunk-extension' });
+        break;
+      case 'chunkComplete':
+        leaves.push(
+          lastChunkSeen
+            ? { offset: event.offset, length: event.length, kind: 'empty-line', key: 'chunked.end' }
+            : { offset: event.offset, length: event.length, kind: 'chunk-crlf', key: 'chunk-crlf' },
+        );
+        break;
+      case 'tunnel':
+        leaves.push({ offset: event.offset, length: event.length, kind: 'tunnel', key: 'tunnel' });
+        break;
+      case 'error':
+        error = { offset: event.offset, length: 0, kind: 'invalid', key: `error.${event.code}`, error: event.code };
+        break;
+      case 'messageComplete':
+        field = undefined;
+        break;
+    }
+    if (error) break;
+  }
+  leaves.sort((a, b) => a.offset - b.offset);
+  return { leaves, starts, error };
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
+
+/** Classifies the glue bytes in [start, end) by the leaf before them. */
+function glue(bytes: Uint8Array, start: number, end: number, previous: Leaf | null, tail: boolean): Leaf[] {
+  const out: Leaf[] = [];
+  const prevKind = previous?.kind;
+  const field = prevKind === 'field-name' || prevKind === 'field-value' ? previous?.field : undefined;
+  let sawColon = false;
+  const push = (offset: number, length: number, kind: SpanKind, key: string): void => {
+    const last = out[out.length - 1];
+    if (last && last.kind === kind && last.key === key && kind !== 'crlf' && kind !== 'lf') {
+      last.length += length;
+      return;
+    }
+    out.push(field !== undefined ? { offset, length, kind, key, field } : { offset, length, kind, key });
+  };
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === CR && i + 1 < end && bytes[i + 1] === LF) {
+      push(i, 2, 'crlf', crlfKey(prevKind));
+      i++;
+    } else if (byte === LF) {
+      push(i, 1, 'lf', 'lf');
+    } else if (byte === COLON && prevKind === 'field-name' && !sawColon) {
+      sawColon = true;
+      push(i, 1, 'colon', 'colon');
+    } else if (byte === SP || byte === HTAB) {
+      const startLine =
+        prevKind === 'method' || prevKind === 'request-target' || prevKind === 'version' || prevKind === 'status-code';
+      if (startLine) push(i, 1, 'sp', 'sp');
+      else if (prevKind === 'chunk-size' || prevKind === 'chunk-extension' || prevKind === 'last-chunk')
+        push(i, 1, 'chunk-extension', 'chunk-extension');
+      else push(i, 1, 'ows', 'ows');
+    } else if (!tail && (prevKind === 'chunk-size' || prevKind === 'chunk-extension' || prevKind === 'last-chunk')) {
+      push(i, 1, 'chunk-extension', 'chunk-extension');
+    } else {
+      push(i, 1, 'unparsed', 'unparsed');
+    }
+  }
+  return out;
+}
+
+function crlfKey(prevKind: SpanKind | undefined): string {
+  switch (prevKind) {
+    case 'request-target':
+    case 'version':
+    case 'status-code':
+    case 'reason-phrase':
+      return 'crlf.start-line';
+    case 'field-name':
+    case 'field-value':
+    case 'trailer-field-name':
+    case 'trailer-field-value':
+      return 'crlf.field-line';
+    case 'chunk-size':
+    case 'chunk-extension':
+      return 'crlf.chunk-size';
+    case 'last-chunk':
+      return 'last-chunk';
+    default:
+      return 'crlf';
+  }
+}
+
+function rfcOf(key: string): string {
+  return explanations[key]?.rfc ?? '';
+}
+
+function messageIndexAt(starts: readonly number[], offset: number): number {
+  let index = 0;
+  for (let i = 1; i < starts.length; i++) {
+    if (starts[i] <= offset) index = i;
+    else break;
+  }
+  return index;
+}
+
+/** Annotates `bytes` as a stream of requests or responses (pipelined messages included). */
+export function annotate(bytes: Uint8Array, kind: 'request' | 'response', options: AnnotateOptions = {}): Annotation[] {
+  const { final = false, ...parserOptions } = options;
+  const parser = kind === 'request' ? new RequestParser(parserOptions) : new ResponseParser(parserOptions);
+  const raw = parser.push(bytes);
+  const events = coalesceEvents(final ? [...raw, ...parser.finish()] : raw);
+  const { leaves, starts, error } = leavesOf(events);
+  const stop = error ? Math.min(Math.max(error.offset, 0), bytes.length) : bytes.length;
+
+  const flat: Leaf[] = [];
+  let pos = 0;
+  let previous: Leaf | null = null;
+  for (const leaf of leaves) {
+    const begin = Math.max(leaf.offset, pos);
+    const end = Math.min(leaf.offset + leaf.length, stop);
+    if (end <= begin) continue;
+    if (begin > pos) flat.push(...glue(bytes, pos, begin, previous, false));
+    const clipped = { ...leaf, offset: begin, length: end - begin };
+    flat.push(clipped);
+    previous = clipped;
+    pos = end;
+  }
+  if (pos < stop) flat.push(...glue(bytes, pos, stop, previous, true));
+  if (error && stop < bytes.length) flat.push({ ...error, offset: stop, length: bytes.length - stop });
+
+  const out: Annotation[] = [];
+  for (const leaf of flat) splitAtStarts(leaf, starts, out);
+  return out;
+}
+
+/** Emits `leaf` as annotations, split where a new message begins inside it (glue between messages). */
+function splitAtStarts(leaf: Leaf, starts: readonly number[], out: Annotation[]): void {
+  let offset = leaf.offset;
+  const end = leaf.offset + leaf.length;
+  for (const start of starts) {
+    if (start > offset && start < end && leaf.kind !== 'invalid' && leaf.kind !== 'tunnel') {
+      out.push(toAnnotation(leaf, offset, start - offset, starts));
+      offset = start;
+    }
+  }
+  out.push(toAnnotation(leaf, offset, end - offset, starts));
+}
+
+function toAnnotation(leaf: Leaf, offset: number, length: number, starts: readonly number[]): Annotation {
+  const annotation: Annotation = {
+    offset,
+    length,
+    kind: leaf.kind,
+    key: leaf.key,
+    rfc: rfcOf(leaf.key),
+    messageIndex: messageIndexAt(starts, offset),
+  };
+  if (leaf.field !== undefined) annotation.field = leaf.field;
+  if (leaf.error !== undefined) annotation.error = leaf.error;
+  return annotation;
+}
+
+/** Every key `annotate` can produce (for catalogue completeness checks). */
+export function annotationKeys(): string[] {
+  return [
+    'method',
+    'sp',
+    'request-target.origin',
+    'request-target.absolute',
+    'request-target.authority',
+    'request-target.asterisk',
+    'request-target.other',
+    'version.1.1',
+    'version.1.0',
+    'version',
+    'status-code.1xx',
+    'status-code.2xx',
+    'status-code.3xx',
+    'status-code.4xx',
+    'status-code.5xx',
+    'status-code',
+    'reason-phrase',
+    'crlf.start-line',
+    'crlf.field-line',
+    'crlf.chunk-size',
+    'crlf',
+    'lf',
+    'colon',
+    'ows',
+    'empty-line',
+    'empty-line.lf',
+    'body',
+    'chunk-size',
+    'chunk-extension',
+    'chunk-data',
+    'chunk-crlf',
+    'last-chunk',
+    'chunked.end',
+    'trailer',
+    'tunnel',
+    'unparsed',
+    'header.other',
+    'header.sec-fetch',
+    ...EXPLAINED_FIELDS.map((name) => `header.${name}`),
+    ...ERROR_CODES.map((code) => `error.${code}`),
+  ];
+}

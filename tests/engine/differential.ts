@@ -1,0 +1,553 @@
+// Differential testing of the engine against Node's built-in llhttp: a seeded generator of
+// realistic requests and responses with mutations, one runner per parser producing the same
+// normalised outcome, and the named classes of disagreement that are known and justified.
+
+import { createRequire } from 'node:module';
+import type { ParserEvent } from '../../src-main/engine/events';
+import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
+import { coalesceEvents } from '../../src-main/engine/serialize';
+
+// ---------------------------------------------------------------- random numbers
+
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  int(maxExclusive: number): number;
+  pick<T>(items: readonly T[]): T;
+  chance(probability: number): boolean;
+}
+
+/** mulberry32: small, fast, good enough for test generation, reproducible from a 32-bit seed. */
+export function createRng(seed: number): Rng {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
+  return {
+    next,
+    int,
+    pick: (items) => items[int(items.length)],
+    chance: (probability) => next() < probability,
+  };
+}
+
+// ---------------------------------------------------------------- generation
+
+export type Kind = 'request' | 'response';
+
+export interface Case {
+  kind: Kind;
+  bytes: Uint8Array;
+  /** For responses: the method of the request each response answers. */
+  requestMethods: string[];
+  /** Description of the mutations applied (empty: the message is as generated). */
+  mutations: string[];
+}
+
+const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'];
+const PATHS = ['/', '/index.html', '/test.jpg', '/api/items/42', '/search?q=http+parser&lang=zh-CN', '/a/b/c.css'];
+const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-!#$%&\'*+.^_`|~';
+const VALUE_CHARS = 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789;,=/()"?@[]{}\t-._~';
+const REQUEST_HEADERS: [string, string[]][] = [
+  ['User-Agent', ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'curl/8.5.0']],
+  ['Accept', ['*/*', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'image/avif,image/webp,*/*']],
+  ['Accept-Language', ['zh-CN,zh;q=0.9,en;q=0.8', 'en-US']],
+  ['Accept-Encoding', ['gzip, deflate, br', 'identity']],
+  ['Cookie', ['session=abc123; theme=dark', 'a=1']],
+  ['Referer', ['http://127.0.0.1:8080/', 'http://localhost/index.html']],
+  ['Cache-Control', ['no-cache', 'max-age=0']],
+  ['Sec-Fetch-Mode', ['navigate', 'no-cors']],
+  ['X-Request-Id', ['7f3a9c', '']],
+];
+const RESPONSE_HEADERS: [string, string[]][] = [
+  ['Server', ['socketscope', 'nginx/1.24.0']],
+  ['Date', ['Wed, 25 Nov 2026 03:00:00 GMT']],
+  ['Content-Type', ['text/html; charset=utf-8', 'image/jpeg', 'application/json']],
+  ['Cache-Control', ['no-store', 'public, max-age=3600']],
+  ['Set-Cookie', ['id=1; Path=/; HttpOnly']],
+  ['ETag', ['"33a64df5"']],
+  ['X-Empty', ['']],
+];
+const STATUSES: [number, string][] = [
+  [200, 'OK'],
+  [201, 'Created'],
+  [204, 'No Content'],
+  [301, 'Moved Permanently'],
+  [304, 'Not Modified'],
+  [404, 'Not Found'],
+  [500, 'Internal Server Error'],
+  [200, ''],
+];
+
+function randomString(rng: Rng, chars: string, min: number, max: number): string {
+  const length = min + rng.int(max - min + 1);
+  let out = '';
+  for (let i = 0; i < length; i++) out += chars[rng.int(chars.length)];
+  return out;
+}
+
+function randomBody(rng: Rng): string {
+  const length = rng.pick([0, 1, 5, 16, 100, 700]);
+  return randomString(rng, 'abcdefghijklmnopqrstuvwxyz0123456789 \r\n{}":,', length, length);
+}
+
+interface Framing {
+  headers: string;
+  body: string;
+}
+
+function frameBody(rng: Rng, body: string, allowClose: boolean): Framing {
+  const choice = rng.int(allowClose ? 4 : 3);
+  if (choice === 0) return { headers: '', body: '' };
+  if (choice === 1 || (choice === 3 && body === '')) {
+    return { headers: `Content-Length: ${body.length}\r\n`, body };
+  }
+  if (choice === 3) return { headers: '', body };
+  let chunked = '';
+  let rest = body;
+  while (rest.length > 0) {
+    const size = 1 + rng.int(Math.min(rest.length, 64));
+    const extension = rng.chance(0.1) ? ';name=value' : '';
+    chunked += `${size.toString(16)}${extension}\r\n${rest.slice(0, size)}\r\n`;
+    rest = rest.slice(size);
+  }
+  chunked += '0\r\n';
+  if (rng.chance(0.15)) chunked += 'X-Checksum: abc\r\n';
+  chunked += '\r\n';
+  const coding = rng.chance(0.1) ? 'gzip, chunked' : 'chunked';
+  return { headers: `Transfer-Encoding: ${coding}\r\n`, body: chunked };
+}
+
+function randomHeaders(rng: Rng, pool: [string, string[]][]): string {
+  let out = '';
+  const count = rng.int(pool.length + 1);
+  for (let i = 0; i < count; i++) {
+    const [name, values] = rng.pick(pool);
+    const ows = rng.chance(0.1) ? ' \t' : '';
+    out += `${name}:${rng.chance(0.9) ? ' ' : ''}${rng.pick(values)}${ows}\r\n`;
+  }
+  if (rng.chance(0.2)) out += `${randomString(rng, TOKEN_CHARS, 1, 12)}: ${randomString(rng, VALUE_CHARS, 0, 30)}\r\n`;
+  return out;
+}
+
+function generateRequest(rng: Rng, last: boolean): { text: string; method: string } {
+  const method = rng.chance(0.03) ? 'CONNECT' : rng.pick(METHODS);
+  const version = rng.chance(0.1) ? 'HTTP/1.0' : 'HTTP/1.1';
+  let target = rng.pick(PATHS);
+  if (method === 'CONNECT') target = 'example.com:443';
+  else if (rng.chance(0.05)) target = 'http://example.com' + target;
+  else if (method === 'OPTIONS' && rng.chance(0.3)) target = '*';
+  let head = `${method} ${target} ${version}\r\nHost: 127.0.0.1:8080\r\n`;
+  head += randomHeaders(rng, REQUEST_HEADERS);
+  if (version === 'HTTP/1.0' && !last) head += 'Connection: keep-alive\r\n';
+  if (last && rng.chance(0.05)) head += 'Connection: close\r\n';
+  if (last && method === 'GET' && rng.chance(0.03)) head += 'Upgrade: websocket\r\nConnection: Upgrade\r\n';
+  const framing = method === 'CONNECT' ? { headers: '', body: '' } : frameBody(rng, randomBody(rng), false);
+  let text = head + framing.headers + '\r\n' + framing.body;
+  if (method === 'CONNECT' || head.includes('Upgrade:')) text += rng.chance(0.5) ? '\x16\x03\x01tunnel' : '';
+  return { text, method };
+}
+
+function generateResponse(rng: Rng, method: string, last: boolean): string {
+  let text = '';
+  if (method !== 'HEAD' && rng.chance(0.05)) text += 'HTTP/1.1 100 Continue\r\n\r\n';
+  const [status, reason] = rng.pick(STATUSES);
+  const version = rng.chance(0.1) ? 'HTTP/1.0' : 'HTTP/1.1';
+  text += `${version} ${status} ${reason}\r\n`;
+  text += randomHeaders(rng, RESPONSE_HEADERS);
+  if (version === 'HTTP/1.0' && !last) text += 'Connection: keep-alive\r\n';
+  const bodyless = method === 'HEAD' || status === 204 || status === 304;
+  const framing = frameBody(rng, randomBody(rng), last);
+  if (bodyless) {
+    // A HEAD answer may announce the length it would have had; the body itself is absent.
+    text += framing.headers.startsWith('Content-Length') && method === 'HEAD' ? framing.headers : '';
+    return text + '\r\n';
+  }
+  return text + framing.headers + '\r\n' + framing.body;
+}
+
+function latin1(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** A realistic request or response stream (1–3 messages, pipelined), unmutated. */
+export function generateCase(rng: Rng, kind: Kind): Case {
+  const count = rng.chance(0.7) ? 1 : 2 + rng.int(2);
+  let text = '';
+  const requestMethods: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const last = i === count - 1;
+    if (kind === 'request') {
+      const request = generateRequest(rng, last);
+      text += request.text;
+      if (request.method === 'CONNECT' || request.text.includes('Upgrade:')) break;
+    } else {
+      const method = count === 1 && rng.chance(0.1) ? 'HEAD' : 'GET';
+      requestMethods.push(method);
+      text += generateResponse(rng, method, last);
+    }
+  }
+  return { kind, bytes: latin1(text), requestMethods, mutations: [] };
+}
+
+const INSERTIONS = [[0x0d], [0x0a], [0x20], [0x00], [0x3a], [0x09], [0x0d, 0x0a], [0x80], [0xff], [0x7f], [0x22]];
+
+/** Applies 1–3 random byte-level mutations. */
+export function mutateCase(rng: Rng, input: Case): Case {
+  let bytes = input.bytes;
+  const mutations: string[] = [];
+  const rounds = 1 + rng.int(3);
+  for (let round = 0; round < rounds && bytes.length > 0; round++) {
+    const at = rng.int(bytes.length);
+    const op = rng.int(6);
+    if (op === 0) {
+      const value = rng.int(256);
+      bytes = bytes.slice();
+      bytes[at] = value;
+      mutations.push(`set ${at}=0x${value.toString(16)}`);
+    } else if (op === 1 || op === 2) {
+      const inserted = rng.pick(INSERTIONS);
+      bytes = concat([bytes.subarray(0, at), Uint8Array.from(inserted), bytes.subarray(at)]);
+      mutations.push(`insert ${at} ${inserted.map((b) => '0x' + b.toString(16)).join(' ')}`);
+    } else if (op === 3) {
+      const length = 1 + rng.int(Math.min(20, bytes.length - at));
+      bytes = concat([bytes.subarray(0, at + length), bytes.subarray(at)]);
+      mutations.push(`duplicate ${at}+${length}`);
+    } else if (op === 4) {
+      bytes = bytes.slice(0, at);
+      mutations.push(`truncate ${at}`);
+    } else {
+      bytes = concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+      mutations.push(`delete ${at}`);
+    }
+  }
+  return { ...input, bytes, mutations };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** Case number `index` of the stream for `seed`: half requests, about 60 % mutated. */
+export function caseAt(rng: Rng): Case {
+  const kind: Kind = rng.chance(0.5) ? 'request' : 'response';
+  const base = generateCase(rng, kind);
+  return rng.chance(0.6) ? mutateCase(rng, base) : base;
+}
+
+// ---------------------------------------------------------------- outcomes
+
+export interface MessageView {
+  method: string | null;
+  target: string | null;
+  status: number | null;
+  version: string;
+  headers: string[];
+  trailers: string[];
+  body: string;
+}
+
+export interface Outcome {
+  /** Error code (engine or llhttp vocabulary), or null when the stream was accepted. */
+  error: string | null;
+  /** Offset where the error was raised, when known. */
+  errorOffset: number | null;
+  /** Messages parsed completely, in order. */
+  messages: MessageView[];
+  /** Set when the stream switched to a tunnel (CONNECT or Upgrade accepted). */
+  upgraded: boolean;
+}
+
+interface LlhttpParser {
+  initialize(type: number, resource: object, maxHeaderSize?: number, lenient?: number): void;
+  execute(data: Uint8Array): number | (Error & { code: string; bytesParsed: number });
+  finish(): undefined | (Error & { code: string; bytesParsed: number });
+  close(): void;
+  [index: number]: unknown;
+}
+
+interface LlhttpBinding {
+  HTTPParser: {
+    new (): LlhttpParser;
+    REQUEST: number;
+    RESPONSE: number;
+    kOnHeaders: number;
+    kOnHeadersComplete: number;
+    kOnBody: number;
+    kOnMessageComplete: number;
+    kOnExecute: number;
+  };
+  methods: string[];
+}
+
+const binding = createRequire(import.meta.url)('node:_http_common') as LlhttpBinding;
+export const HTTPParser = binding.HTTPParser;
+export const llhttpMethods = binding.methods;
+
+function pairs(flat: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push(`${flat[i].toLowerCase()}: ${flat[i + 1]}`);
+  return out;
+}
+
+/** Parses the whole stream with llhttp (strict, as Node's http server runs it). */
+export function runLlhttp(input: Case): Outcome {
+  const parser = new HTTPParser();
+  parser.initialize(input.kind === 'request' ? HTTPParser.REQUEST : HTTPParser.RESPONSE, {});
+  const messages: MessageView[] = [];
+  let current: MessageView | null = null;
+  let pendingHeaders: string[] = [];
+  let pendingUrl = '';
+  let headersDone = false;
+  let responseIndex = 0;
+  let upgraded = false;
+  parser[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
+    if (headersDone && current) current.trailers.push(...pairs(headers));
+    else {
+      pendingHeaders.push(...headers);
+      pendingUrl += url;
+    }
+  };
+  parser[HTTPParser.kOnHeadersComplete] = (
+    major: number,
+    minor: number,
+    headers: string[],
+    method: number | undefined,
+    url: string | undefined,
+    status: number | undefined,
+    _reason: string | undefined,
+    upgrade: boolean,
+  ) => {
+    const all = [...pendingHeaders, ...headers];
+    current = {
+      method: method === undefined ? null : llhttpMethods[method],
+      target: input.kind === 'request' ? pendingUrl + (url ?? '') : null,
+      status: status ?? null,
+      version: `HTTP/${major}.${minor}`,
+      headers: pairs(all),
+      trailers: [],
+      body: '',
+    };
+    pendingHeaders = [];
+    pendingUrl = '';
+    headersDone = true;
+    if (upgrade) upgraded = true;
+    if (input.kind === 'response' && status !== undefined && status >= 100 && status < 200 && status !== 101) return 0;
+    const answered = input.kind === 'response' ? input.requestMethods[responseIndex++] : undefined;
+    return answered === 'HEAD' ? 1 : 0;
+  };
+  parser[HTTPParser.kOnBody] = (chunk: Uint8Array) => {
+    if (current) current.body += latin1Decode(chunk);
+  };
+  parser[HTTPParser.kOnMessageComplete] = () => {
+    if (current) messages.push(current);
+    current = null;
+    headersDone = false;
+  };
+  let error: string | null = null;
+  let errorOffset: number | null = null;
+  const result = parser.execute(input.bytes);
+  if (typeof result !== 'number') {
+    error = result.code;
+    errorOffset = result.bytesParsed;
+  } else if (!upgraded) {
+    const end = parser.finish();
+    if (end) {
+      error = end.code;
+      errorOffset = input.bytes.length;
+    }
+  }
+  parser.close();
+  return { error, errorOffset, messages, upgraded };
+}
+
+function latin1Decode(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    out += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 4096)));
+  }
+  return out;
+}
+
+/** Folds engine events into the same outcome shape. */
+export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
+  const messages: MessageView[] = [];
+  let current: MessageView | null = null;
+  let upgraded = false;
+  const blank = (): MessageView => ({
+    method: null,
+    target: null,
+    status: null,
+    version: '',
+    headers: [],
+    trailers: [],
+    body: '',
+  });
+  let pendingName = '';
+  for (const event of coalesceEvents(events)) {
+    switch (event.type) {
+      case 'messageBegin':
+        current = blank();
+        break;
+      case 'method':
+        if (current) current.method = event.value;
+        break;
+      case 'target':
+        if (current) current.target = event.value;
+        break;
+      case 'status':
+        if (current) current.status = event.code;
+        break;
+      case 'version':
+        if (current) current.version = `HTTP/${event.major}.${event.minor}`;
+        break;
+      case 'headerName':
+        pendingName = event.value.toLowerCase();
+        break;
+      case 'headerValue':
+        if (current) (event.trailer ? current.trailers : current.headers).push(`${pendingName}: ${event.value}`);
+        break;
+      case 'headersComplete':
+        if (event.upgrade) upgraded = true;
+        break;
+      case 'body':
+        if (current) current.body += latin1Decode(event.data);
+        break;
+      case 'messageComplete':
+        if (current) messages.push(current);
+        current = null;
+        break;
+      case 'error':
+        return { error: event.code, errorOffset: event.offset, messages, upgraded };
+      default:
+        break;
+    }
+  }
+  return { error: null, errorOffset: null, messages, upgraded };
+}
+
+/** Parses the whole stream with the engine, strict defaults. */
+export function runEngine(input: Case): Outcome {
+  const parser =
+    input.kind === 'request'
+      ? new RequestParser()
+      : new ResponseParser({ requestMethods: [...input.requestMethods] });
+  const events = [...parser.push(input.bytes)];
+  const outcome = outcomeOfEvents(events);
+  if (outcome.error || outcome.upgraded) return outcome;
+  return outcomeOfEvents([...events, ...parser.finish()]);
+}
+
+// ---------------------------------------------------------------- comparison
+
+export interface Disagreement {
+  input: Case;
+  ours: Outcome;
+  theirs: Outcome;
+  /** What differs first: 'accept' (one side rejected) or 'messages'. */
+  aspect: 'accept' | 'messages';
+}
+
+function sameMessages(a: readonly MessageView[], b: readonly MessageView[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function compare(input: Case, ours: Outcome, theirs: Outcome): Disagreement | null {
+  if ((ours.error === null) !== (theirs.error === null)) return { input, ours, theirs, aspect: 'accept' };
+  if (!sameMessages(ours.messages, theirs.messages)) return { input, ours, theirs, aspect: 'messages' };
+  return null;
+}
+
+export interface KnownDifference {
+  name: string;
+  /** Why the engine's behaviour is right (the RFC reason). */
+  reason: string;
+  matches(difference: Disagreement): boolean;
+}
+
+/** Named, justified classes of disagreement; docs/differential.md lists the same ones. */
+export const KNOWN_DIFFERENCES: KnownDifference[] = [];
+
+export function classify(difference: Disagreement): KnownDifference | null {
+  return KNOWN_DIFFERENCES.find((known) => known.matches(difference)) ?? null;
+}
+
+/** Printable form of the input: C escapes for control and high bytes. */
+export function escapeBytes(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) {
+    if (byte === 0x0d) out += '\\r';
+    else if (byte === 0x0a) out += '\\n';
+    else if (byte === 0x09) out += '\\t';
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte < 0x20 || byte >= 0x7f) out += `\\x${byte.toString(16).padStart(2, '0')}`;
+    else out += String.fromCharCode(byte);
+  }
+  return out;
+}
+
+export function describe(difference: Disagreement): string {
+  const { input, ours, theirs } = difference;
+  return [
+    `${input.kind} ${JSON.stringify(escapeBytes(input.bytes))}`,
+    input.mutations.length ? `mutations: ${input.mutations.join(', ')}` : 'unmutated',
+    input.kind === 'response' ? `request methods: ${input.requestMethods.join(',')}` : '',
+    `engine: ${ours.error ?? 'accepted'}${ours.errorOffset !== null ? '@' + ours.errorOffset : ''}, ${ours.messages.length} message(s)`,
+    `llhttp: ${theirs.error ?? 'accepted'}${theirs.errorOffset !== null ? '@' + theirs.errorOffset : ''}, ${theirs.messages.length} message(s)`,
+    difference.aspect === 'messages'
+      ? `engine messages: ${JSON.stringify(ours.messages)}\nllhttp messages: ${JSON.stringify(theirs.messages)}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export interface RunSummary {
+  cases: number;
+  agreed: number;
+  classified: Map<string, number>;
+  /** Number of disagreements no known difference explains. */
+  unexplainedCount: number;
+  /** The first few of them, for printing. */
+  unexplained: Disagreement[];
+}
+
+/** Runs `count` cases from `seed`; stops collecting unexplained disagreements after `keep`. */
+export function runDifferential(
+  seed: number,
+  count: number,
+  keep = 10,
+  onProgress?: (done: number, summary: RunSummary) => void,
+): RunSummary {
+  const rng = createRng(seed);
+  const summary: RunSummary = { cases: 0, agreed: 0, classified: new Map(), unexplainedCount: 0, unexplained: [] };
+  for (let i = 0; i < count; i++) {
+    const input = caseAt(rng);
+    const difference = compare(input, runEngine(input), runLlhttp(input));
+    summary.cases++;
+    if (!difference) summary.agreed++;
+    else {
+      const known = classify(difference);
+      if (known) summary.classified.set(known.name, (summary.classified.get(known.name) ?? 0) + 1);
+      else {
+        summary.unexplainedCount++;
+        if (summary.unexplained.length < keep) summary.unexplained.push(difference);
+      }
+    }
+    if (onProgress && (i + 1) % 50000 === 0) onProgress(i + 1, summary);
+  }
+  return summary;
+}
