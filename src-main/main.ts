@@ -72,7 +72,10 @@ async function start(): Promise<void> {
   if (process.env.SOCKETSCOPE_HOME) app.setPath('userData', process.env.SOCKETSCOPE_HOME);
   await app.whenReady();
 
-  const core = await createCore({ home: app.getPath('userData') });
+  const core = await createCore({
+    home: app.getPath('userData'),
+    assetsDir: join(app.getAppPath(), 'assets'),
+  });
   let server: ServerState | null = null;
   core.subscribe((events) => {
     for (const event of events) if (event.type === 'server') server = event.state;

@@ -55,9 +55,11 @@ function openBrowser(url: string): void {
 async function main(): Promise<void> {
   const capturePort = portFromEnv('SOCKETSCOPE_PORT');
   const uiPort = portFromEnv('SOCKETSCOPE_UI_PORT') ?? 0;
-  const rendererDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
+  // This file runs bundled as dist/main/web-main.js.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = join(here, '..', 'renderer');
 
-  const core = await createCore({});
+  const core = await createCore({ assetsDir: join(here, '..', '..', 'assets') });
   const server = await core.call(
     'server.start',
     capturePort === undefined ? {} : { port: capturePort },
