@@ -1,0 +1,429 @@
+// A session's append-only record file. Each record is a 14-byte header (magic, type, metadata
+// length, payload length, CRC-32 of everything after the header) followed by JSON metadata and
+// the raw payload bytes. Writes are batched in memory and flushed at least every `flushMs`;
+// reading back uses an index of file offsets, so captured bytes live on disk, not in memory.
+
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import type { CaptureEvent } from './events';
+import type { ConnectionSummary, Direction, ExchangeSummary } from '../protocol/types';
+import { crc32 } from './crc32';
+
+export const LOG_FILE_NAME = 'capture.sslog';
+const MAGIC = 0x53; // 'S'
+const HEADER_BYTES = 14;
+/** Refuse absurd lengths from a corrupt header rather than allocating them. */
+const MAX_RECORD_BYTES = 1 << 30;
+
+const RecordType = { Capture: 1, Exchange: 2 } as const;
+type RecordType = (typeof RecordType)[keyof typeof RecordType];
+
+/** A replayed or imported exchange: one connection, one request stream, one response stream. */
+export interface StoredExchange {
+  connection: ConnectionSummary;
+  exchange: ExchangeSummary;
+}
+
+export type StoredRecord =
+  | { kind: 'capture'; event: CaptureEvent }
+  | { kind: 'exchange'; stored: StoredExchange; request: Uint8Array; response: Uint8Array };
+
+export interface OpenStoreOptions {
+  /** Never writes: a torn tail is reported but left in place. */
+  readOnly?: boolean;
+  flushMs?: number;
+  /**
+   * Called for every good record in order while loading. Byte arrays are views into a reused
+   * read buffer: valid only during the call.
+   */
+  onRecord?: (record: StoredRecord) => void;
+}
+
+export interface OpenedStore {
+  store: SessionStore;
+  records: number;
+  /** One English sentence per skipped record or torn tail. */
+  warnings: string[];
+}
+
+interface StreamIndex {
+  streamOffsets: number[];
+  fileOffsets: number[];
+  lengths: number[];
+  /** Total bytes of the stream recorded so far. */
+  end: number;
+}
+
+type WithoutBytes<T> = T extends unknown ? Omit<T, 'bytes' | 'body'> : never;
+type CaptureMeta = WithoutBytes<CaptureEvent>;
+interface ExchangeMeta extends StoredExchange {
+  requestLength: number;
+}
+
+export class SessionStore {
+  readonly dir: string;
+  readonly path: string;
+  private fd: number;
+  private readonly readOnly: boolean;
+  private readonly flushMs: number;
+  private pending: Buffer[] = [];
+  private flushedSize: number;
+  private logicalSize: number;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly index = new Map<string, StreamIndex>();
+  private closed = false;
+
+  private constructor(dir: string, fd: number, size: number, readOnly: boolean, flushMs: number) {
+    this.dir = dir;
+    this.path = join(dir, LOG_FILE_NAME);
+    this.fd = fd;
+    this.flushedSize = size;
+    this.logicalSize = size;
+    this.readOnly = readOnly;
+    this.flushMs = flushMs;
+  }
+
+  /** Opens (creating when writable) the session in `dir` and replays its records. */
+  static open(dir: string, options: OpenStoreOptions = {}): OpenedStore {
+    const readOnly = options.readOnly ?? false;
+    if (!readOnly) mkdirSync(dir, { recursive: true });
+    const path = join(dir, LOG_FILE_NAME);
+    const fd = openSync(path, readOnly ? 'r' : 'a+');
+    const size = fstatSync(fd).size;
+    const store = new SessionStore(dir, fd, size, readOnly, options.flushMs ?? 50);
+    const { records, goodEnd, warnings } = store.load(size, options.onRecord);
+    if (goodEnd < size && !readOnly) {
+      // Drop the torn tail so new records follow the last good one.
+      ftruncateSync(fd, goodEnd);
+      store.flushedSize = goodEnd;
+      store.logicalSize = goodEnd;
+    }
+    return { store, records, warnings };
+  }
+
+  /** Bytes in the file, counting records not yet flushed. */
+  size(): number {
+    return this.logicalSize;
+  }
+
+  appendCapture(event: CaptureEvent): void {
+    if (event.type === 'server' || event.type === 'notice') return;
+    if (event.type === 'data') {
+      const { bytes, ...meta } = event;
+      const payloadAt = this.append(RecordType.Capture, meta, [bytes]);
+      this.indexChunk(event.connectionId, event.direction, event.offset, payloadAt, bytes.length);
+    } else if (event.type === 'request') {
+      // The body is a slice of the inbound stream, already stored as data.
+      const { body: _body, ...meta } = event;
+      this.append(RecordType.Capture, meta, []);
+    } else {
+      this.append(RecordType.Capture, event, []);
+    }
+  }
+
+  appendExchange(stored: StoredExchange, request: Uint8Array, response: Uint8Array): void {
+    const meta: ExchangeMeta = { ...stored, requestLength: request.length };
+    const payloadAt = this.append(RecordType.Exchange, meta, [request, response]);
+    this.indexExchange(stored.connection.connectionId, payloadAt, request.length, response.length);
+  }
+
+  /** Bytes `offset … offset+length` of a connection's stream (shorter if the stream is). */
+  read(connectionId: string, direction: Direction, offset: number, length: number): Uint8Array {
+    const stream = this.index.get(streamKey(connectionId, direction));
+    if (!stream || length <= 0 || offset >= stream.end) return new Uint8Array(0);
+    const end = Math.min(stream.end, offset + length);
+    if (this.pending.length > 0) this.flush();
+    const out = Buffer.alloc(end - offset);
+    let i = lastAtOrBefore(stream.streamOffsets, offset);
+    let filled = 0;
+    while (i < stream.streamOffsets.length && filled < out.length) {
+      const chunkStart = stream.streamOffsets[i];
+      const from = Math.max(offset + filled, chunkStart) - chunkStart;
+      const take = Math.min(stream.lengths[i] - from, out.length - filled);
+      if (take > 0) {
+        readExactly(this.fd, out, filled, take, stream.fileOffsets[i] + from);
+        filled += take;
+      }
+      i++;
+    }
+    return out.subarray(0, filled);
+  }
+
+  streamLength(connectionId: string, direction: Direction): number {
+    return this.index.get(streamKey(connectionId, direction))?.end ?? 0;
+  }
+
+  /** Writes every pending record to the file now. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.pending.length === 0 || this.closed) return;
+    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    this.pending = [];
+    let written = 0;
+    while (written < data.length) {
+      written += writeSync(
+        this.fd,
+        data,
+        written,
+        data.length - written,
+        this.flushedSize + written,
+      );
+    }
+    this.flushedSize += data.length;
+  }
+
+  /** Empties the session (the file is truncated). */
+  clear(): void {
+    this.pending = [];
+    if (!this.readOnly) ftruncateSync(this.fd, 0);
+    this.flushedSize = 0;
+    this.logicalSize = 0;
+    this.index.clear();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    if (!this.readOnly) this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+  }
+
+  private append(type: RecordType, meta: unknown, payload: Uint8Array[]): number {
+    if (this.readOnly || this.closed) throw new Error('The session is not open for writing.');
+    const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+    let payloadLength = 0;
+    for (const part of payload) payloadLength += part.length;
+    const header = Buffer.alloc(HEADER_BYTES);
+    header[0] = MAGIC;
+    header[1] = type;
+    header.writeUInt32LE(metaBytes.length, 2);
+    header.writeUInt32LE(payloadLength, 6);
+    let crc = crc32(metaBytes);
+    for (const part of payload) crc = crc32(part, crc);
+    header.writeUInt32LE(crc, 10);
+    this.pending.push(header, metaBytes);
+    // Copy: the caller's buffers may be reused after this returns.
+    for (const part of payload) if (part.length > 0) this.pending.push(Buffer.from(part));
+    const payloadAt = this.logicalSize + HEADER_BYTES + metaBytes.length;
+    this.logicalSize = payloadAt + payloadLength;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+    return payloadAt;
+  }
+
+  private indexChunk(
+    connectionId: string,
+    direction: Direction,
+    offset: number,
+    at: number,
+    length: number,
+  ): void {
+    if (length === 0) return;
+    const key = streamKey(connectionId, direction);
+    let stream = this.index.get(key);
+    if (!stream) {
+      stream = { streamOffsets: [], fileOffsets: [], lengths: [], end: 0 };
+      this.index.set(key, stream);
+    }
+    stream.streamOffsets.push(offset);
+    stream.fileOffsets.push(at);
+    stream.lengths.push(length);
+    stream.end = Math.max(stream.end, offset + length);
+  }
+
+  private indexExchange(
+    connectionId: string,
+    at: number,
+    requestLength: number,
+    responseLength: number,
+  ): void {
+    this.indexChunk(connectionId, 'in', 0, at, requestLength);
+    this.indexChunk(connectionId, 'out', 0, at + requestLength, responseLength);
+  }
+
+  private load(
+    size: number,
+    onRecord: OpenStoreOptions['onRecord'],
+  ): { records: number; goodEnd: number; warnings: string[] } {
+    const warnings: string[] = [];
+    const reader = new BlockReader(this.fd, size);
+    let position = 0;
+    let records = 0;
+    while (position < size) {
+      const header = reader.view(position, HEADER_BYTES);
+      if (!header) {
+        warnings.push(
+          `The last record at byte ${position} is incomplete (torn write); it was skipped.`,
+        );
+        return { records, goodEnd: position, warnings };
+      }
+      const metaLength = readU32(header, 2);
+      const payloadLength = readU32(header, 6);
+      const total = HEADER_BYTES + metaLength + payloadLength;
+      if (
+        header[0] !== MAGIC ||
+        metaLength > MAX_RECORD_BYTES ||
+        payloadLength > MAX_RECORD_BYTES
+      ) {
+        warnings.push(
+          `The record at byte ${position} has a damaged header; the rest of the file was skipped.`,
+        );
+        return { records, goodEnd: position, warnings };
+      }
+      const body = reader.view(position + HEADER_BYTES, metaLength + payloadLength);
+      if (!body) {
+        warnings.push(
+          `The last record at byte ${position} is incomplete (torn write); it was skipped.`,
+        );
+        return { records, goodEnd: position, warnings };
+      }
+      const payloadAt = position + HEADER_BYTES + metaLength;
+      if (crc32(body) !== readU32(header, 10)) {
+        warnings.push(`The record at byte ${position} fails its checksum; it was skipped.`);
+      } else {
+        const record = this.decode(
+          header[1],
+          body.subarray(0, metaLength),
+          body.subarray(metaLength),
+          payloadAt,
+        );
+        if (record) {
+          records++;
+          onRecord?.(record);
+        } else {
+          warnings.push(`The record at byte ${position} could not be read; it was skipped.`);
+        }
+      }
+      position += total;
+    }
+    return { records, goodEnd: position, warnings };
+  }
+
+  private decode(
+    type: number,
+    metaBytes: Uint8Array,
+    payload: Uint8Array,
+    payloadAt: number,
+  ): StoredRecord | null {
+    let meta: unknown;
+    try {
+      meta = JSON.parse(
+        Buffer.from(metaBytes.buffer, metaBytes.byteOffset, metaBytes.length).toString('utf8'),
+      );
+    } catch {
+      return null;
+    }
+    if (typeof meta !== 'object' || meta === null) return null;
+    if (type === RecordType.Capture) {
+      const event = meta as CaptureMeta;
+      if (event.type === 'data') {
+        this.indexChunk(
+          event.connectionId,
+          event.direction,
+          event.offset,
+          payloadAt,
+          payload.length,
+        );
+        return { kind: 'capture', event: { ...event, bytes: payload } };
+      }
+      if (event.type === 'request')
+        return { kind: 'capture', event: { ...event, body: new Uint8Array(0) } };
+      return { kind: 'capture', event: event as CaptureEvent };
+    }
+    if (type === RecordType.Exchange) {
+      const { requestLength, ...stored } = meta as ExchangeMeta;
+      if (!stored.connection || !stored.exchange || requestLength > payload.length) return null;
+      this.indexExchange(
+        stored.connection.connectionId,
+        payloadAt,
+        requestLength,
+        payload.length - requestLength,
+      );
+      return {
+        kind: 'exchange',
+        stored,
+        request: payload.subarray(0, requestLength),
+        response: payload.subarray(requestLength),
+      };
+    }
+    return null;
+  }
+}
+
+/** Sequential reads in large blocks; views stay valid until the next call. */
+class BlockReader {
+  private buffer = Buffer.alloc(1 << 20);
+  private start = 0;
+  private length = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  view(position: number, length: number): Uint8Array | null {
+    if (position + length > this.size) return null;
+    if (position < this.start || position + length > this.start + this.length) {
+      if (length > this.buffer.length) this.buffer = Buffer.alloc(length);
+      const want = Math.min(this.buffer.length, this.size - position);
+      readExactly(this.fd, this.buffer, 0, want, position);
+      this.start = position;
+      this.length = want;
+    }
+    const from = position - this.start;
+    return this.buffer.subarray(from, from + length);
+  }
+}
+
+function readExactly(
+  fd: number,
+  target: Buffer,
+  at: number,
+  length: number,
+  position: number,
+): void {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, target, at + done, length - done, position + done);
+    if (n === 0) throw new Error(`Unexpected end of the session file at byte ${position + done}.`);
+    done += n;
+  }
+}
+
+function readU32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
+function streamKey(connectionId: string, direction: Direction): string {
+  return `${connectionId}\u0000${direction}`;
+}
+
+/** Index of the last element ≤ value in a sorted array (0 when none). */
+function lastAtOrBefore(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,570 @@
+// The Core: one API for every UI. Capture events are written to the session store first, then
+// summarised, then delivered to subscribers in batches; commands cover the whole CommandMap.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { CaptureEvent, CaptureServerApi } from '../capture/events';
+import type {
+  CommandName,
+  CommandParams,
+  CommandResult,
+  CoreApi,
+  CoreEvent,
+  ExchangeSummary,
+  ReplayTarget,
+  ResponderRule,
+  ServerSettings,
+  SessionInfo,
+  Snapshot,
+} from '../protocol/types';
+import { PROTOCOL_VERSION } from '../protocol/types';
+import { SessionStore, type StoredExchange } from '../capture/store';
+import {
+  createSession,
+  deleteSession,
+  ensureSessionMeta,
+  listSessions,
+  renameSession,
+  sessionDir,
+  sessionInfo,
+} from '../capture/sessions';
+import { replay } from '../capture/client';
+import { exportHar, importHar } from '../capture/har';
+import { curlCommand } from '../capture/curl';
+import type { SettingsPatch } from '../capture/settings';
+import { CaptureServer, type CaptureServerOptions } from '../capture/server';
+import { loadRules, saveRules, validateRules } from '../capture/rules-file';
+import { ExchangeBook, replayExchange, type Emit } from './exchanges';
+import { defaultHome, rulesFile, sessionsFolder } from './paths';
+
+export interface CoreOptions {
+  /** The user-data folder (default: SOCKETSCOPE_HOME, else the platform's app-data folder). */
+  home?: string;
+  settings?: SettingsPatch;
+  /** Initial rules; default: `<home>/rules.json` when present. */
+  rules?: ResponderRule[];
+  /** Folder against which relative file paths in rules are resolved. */
+  rulesDir?: string;
+  /** Open this session (under `<home>/sessions`) instead of starting a new one. */
+  sessionId?: string;
+  /** Open or create the session in this folder, wherever it is. */
+  sessionDir?: string;
+  /** Interval of event batches to subscribers (16–50 ms; default 25). */
+  batchMs?: number;
+  /** The store flushes at least this often (default 50 ms). */
+  flushMs?: number;
+  assetsDir?: string;
+  /** Builds the capture server (tests substitute their own). */
+  serverFactory?: (options: CaptureServerOptions) => CaptureServerApi | Promise<CaptureServerApi>;
+}
+
+export interface Core extends CoreApi {
+  readonly home: string;
+  /** Receives the capture events of each batch, after they were written to the session file. */
+  onCapture(listener: (events: CaptureEvent[]) => void): () => void;
+  /** Writes every pending record now. */
+  flush(): void;
+  /** The folder of the active session. */
+  sessionDir(): string;
+  close(): Promise<void>;
+}
+
+const MAX_BYTES_GET = 64 * 1024 * 1024;
+
+export async function createCore(options: CoreOptions = {}): Promise<Core> {
+  const home = resolve(options.home ?? defaultHome());
+  mkdirSync(sessionsFolder(home), { recursive: true });
+  const core = new SocketscopeCore(home, options);
+  await core.init(options);
+  return core;
+}
+
+type Handlers = {
+  [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
+};
+
+class SocketscopeCore implements Core {
+  readonly home: string;
+  private server!: CaptureServerApi;
+  private store!: SessionStore;
+  private activeDir = '';
+  private readonly book = new ExchangeBook();
+  private readonly listeners = new Set<(events: CoreEvent[]) => void>();
+  private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
+  private queue: CoreEvent[] = [];
+  private exchangeSlots = new Map<string, number>();
+  private captureQueue: CaptureEvent[] = [];
+  private batchTimer: NodeJS.Timeout | null = null;
+  private readonly batchMs: number;
+  private readonly flushMs: number;
+  /** Capture-server connection id → id in this session (renamed when a session already has it). */
+  private readonly aliases = new Map<string, string>();
+  private replayCounter = 0;
+  private closed = false;
+  private readonly handlers: Handlers;
+
+  constructor(home: string, options: CoreOptions) {
+    this.home = home;
+    this.batchMs = clamp(options.batchMs ?? 25, 16, 50);
+    this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
+    this.handlers = this.buildHandlers();
+  }
+
+  async init(options: CoreOptions): Promise<void> {
+    const dir = options.sessionDir
+      ? resolve(options.sessionDir)
+      : options.sessionId
+        ? sessionDir(this.sessionsRoot(), options.sessionId)
+        : join(this.sessionsRoot(), createSession(this.sessionsRoot()).id);
+    if (options.sessionId && !existsSync(dir))
+      throw new Error(`No session with id ${JSON.stringify(options.sessionId)}.`);
+    this.openSession(dir, false);
+    let rules = options.rules;
+    let rulesDir = options.rulesDir;
+    if (!rules) {
+      const saved = await this.loadSavedRules();
+      rules = saved.rules;
+      rulesDir ??= saved.baseDir;
+    }
+    const serverOptions: CaptureServerOptions = {
+      settings: options.settings,
+      rules,
+      assetsDir: options.assetsDir,
+      rulesDir,
+      onEvent: (event) => this.onCaptureEvent(event),
+    };
+    this.server = options.serverFactory
+      ? await options.serverFactory(serverOptions)
+      : new CaptureServer(serverOptions);
+  }
+
+  // ---- CoreApi ----
+
+  async call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
+    if (this.closed) throw new Error('The core is closed.');
+    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(this.handlers, name)) {
+      throw new Error(`Unknown command: ${JSON.stringify(name)}.`);
+    }
+    const given: unknown = params ?? {};
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      throw new Error(`The parameters of ${name} must be an object.`);
+    }
+    const handler = this.handlers[name] as (
+      params: CommandParams<K>,
+    ) => Promise<CommandResult<K>> | CommandResult<K>;
+    return handler(given as CommandParams<K>);
+  }
+
+  subscribe(listener: (events: CoreEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onCapture(listener: (events: CaptureEvent[]) => void): () => void {
+    this.captureListeners.add(listener);
+    return () => this.captureListeners.delete(listener);
+  }
+
+  flush(): void {
+    this.store.flush();
+  }
+
+  sessionDir(): string {
+    return this.activeDir;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.server.stop();
+    } finally {
+      this.deliver();
+      this.closed = true;
+      this.store.close();
+    }
+  }
+
+  // ---- capture pipeline ----
+
+  private onCaptureEvent(raw: CaptureEvent): void {
+    if (this.closed) return;
+    const event = this.translate(raw);
+    try {
+      this.store.appendCapture(event);
+    } catch (error) {
+      this.emit({
+        type: 'notice',
+        level: 'error',
+        message: errorMessage('store.writeFailed', error),
+      });
+    }
+    if (event.type === 'server') this.emit({ type: 'server', state: event.state });
+    else if (event.type === 'notice')
+      this.emit({ type: 'notice', level: event.level, message: event.message });
+    else this.book.apply(event, this.emitter);
+    if (this.captureListeners.size > 0) {
+      this.captureQueue.push(event);
+      this.schedule();
+    }
+  }
+
+  private translate(event: CaptureEvent): CaptureEvent {
+    if (!('connectionId' in event)) return event;
+    let id = this.aliases.get(event.connectionId);
+    if (event.type === 'connectionOpen') {
+      id = event.connectionId;
+      for (let n = 2; this.book.connections.has(id); n++) id = `${event.connectionId}.${n}`;
+      this.aliases.set(event.connectionId, id);
+    }
+    if (event.type === 'connectionClose') this.aliases.delete(event.connectionId);
+    return id === undefined || id === event.connectionId ? event : { ...event, connectionId: id };
+  }
+
+  private readonly emitter: Emit = (event) => this.emit(event);
+
+  private emit(event: CoreEvent): void {
+    if (event.type === 'exchange') {
+      const slot = this.exchangeSlots.get(event.exchange.exchangeId);
+      if (slot !== undefined) {
+        this.queue[slot] = event;
+        return;
+      }
+      this.exchangeSlots.set(event.exchange.exchangeId, this.queue.length);
+    }
+    this.queue.push(event);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.batchTimer || this.closed) return;
+    this.batchTimer = setTimeout(() => this.deliver(), this.batchMs);
+  }
+
+  /** Writes what is pending, then hands the batch to every subscriber. */
+  private deliver(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
+    if (this.closed) return;
+    try {
+      this.store.flush();
+    } catch (error) {
+      this.queue.push({
+        type: 'notice',
+        level: 'error',
+        message: errorMessage('store.writeFailed', error),
+      });
+    }
+    const events = this.queue;
+    const captures = this.captureQueue;
+    this.queue = [];
+    this.captureQueue = [];
+    this.exchangeSlots = new Map();
+    if (events.length > 0) for (const listener of this.listeners) safely(() => listener(events));
+    if (captures.length > 0)
+      for (const listener of this.captureListeners) safely(() => listener(captures));
+  }
+
+  // ---- sessions ----
+
+  private sessionsRoot(): string {
+    return sessionsFolder(this.home);
+  }
+
+  private openSession(dir: string, announce: boolean): void {
+    const previous = this.store;
+    if (previous) {
+      this.deliver();
+      previous.close();
+    }
+    ensureSessionMeta(dir);
+    this.book.clear();
+    this.aliases.clear();
+    const { store, warnings } = SessionStore.open(dir, {
+      flushMs: this.flushMs,
+      onRecord: (record) => {
+        if (record.kind === 'capture') this.book.apply(record.event, noEmit);
+        else this.book.addStored(record.stored, record.request, record.response, noEmit);
+      },
+    });
+    this.store = store;
+    this.activeDir = dir;
+    if (announce) {
+      this.emit({ type: 'cleared' });
+      this.emit({ type: 'session', session: this.sessionInfo() });
+      for (const connection of this.book.connections.values()) {
+        this.emit({ type: 'connectionOpen', connection: { ...connection } });
+        if (connection.closedAt !== null)
+          this.emit({ type: 'connectionClose', connection: { ...connection } });
+      }
+      for (const exchange of this.book.exchanges.values())
+        this.emit({ type: 'exchange', exchange: { ...exchange } });
+    }
+    for (const warning of warnings) {
+      this.emit({
+        type: 'notice',
+        level: 'warn',
+        message: { key: 'session.recordSkipped', text: warning },
+      });
+    }
+  }
+
+  private sessionInfo(): SessionInfo {
+    return sessionInfo(this.activeDir, this.activeDir);
+  }
+
+  private snapshot(): Snapshot {
+    return {
+      version: PROTOCOL_VERSION,
+      server: this.server.state(),
+      settings: this.server.settings(),
+      rules: this.server.rules(),
+      connections: [...this.book.connections.values()].map((c) => ({ ...c })),
+      exchanges: [...this.book.exchanges.values()].map((e) => ({ ...e })),
+      session: this.sessionInfo(),
+    };
+  }
+
+  private knownSessionDir(id: unknown): string {
+    if (typeof id !== 'string') throw new Error('A session id (string) is required.');
+    if (this.activeDir && basename(this.activeDir) === id) return this.activeDir;
+    const dir = sessionDir(this.sessionsRoot(), id);
+    if (!existsSync(dir)) throw new Error(`No session with id ${JSON.stringify(id)}.`);
+    return dir;
+  }
+
+  // ---- rules ----
+
+  private async loadSavedRules(): Promise<{ rules: ResponderRule[]; baseDir: string | undefined }> {
+    const file = rulesFile(this.home);
+    if (!existsSync(file)) return { rules: [], baseDir: undefined };
+    const loaded = await loadRules(file);
+    if (loaded.ok) return { rules: loaded.rules, baseDir: loaded.baseDir };
+    this.emit({
+      type: 'notice',
+      level: 'warn',
+      message: { key: 'rules.loadFailed', text: loaded.message },
+    });
+    return { rules: [], baseDir: undefined };
+  }
+
+  // ---- bytes ----
+
+  private exchangeOrThrow(id: unknown): ExchangeSummary {
+    const exchange = typeof id === 'string' ? this.book.exchanges.get(id) : undefined;
+    if (!exchange) throw new Error(`No exchange with id ${JSON.stringify(id)}.`);
+    return exchange;
+  }
+
+  private requestBytes(exchange: ExchangeSummary): Uint8Array {
+    const { offset, length } = exchange.requestSpan;
+    return this.store.read(exchange.connectionId, 'in', offset, length);
+  }
+
+  private responseBytes(exchange: ExchangeSummary): Uint8Array {
+    const span = exchange.responseSpan;
+    return span
+      ? this.store.read(exchange.connectionId, 'out', span.offset, span.length)
+      : new Uint8Array(0);
+  }
+
+  private addStored(stored: StoredExchange, request: Uint8Array, response: Uint8Array): void {
+    this.store.appendExchange(stored, request, response);
+    this.book.addStored(stored, request, response, this.emitter);
+  }
+
+  // ---- commands ----
+
+  private buildHandlers(): Handlers {
+    return {
+      snapshot: () => this.snapshot(),
+      'server.start': async (params) => {
+        const state = await this.server.start(params as Partial<ServerSettings>);
+        this.emit({ type: 'server', state });
+        return state;
+      },
+      'server.stop': async () => {
+        const state = await this.server.stop();
+        this.emit({ type: 'server', state });
+        return state;
+      },
+      'rules.get': () => this.server.rules(),
+      'rules.set': async ({ rules }) => {
+        const checked = validateRules(rules);
+        if (!checked.ok) throw new Error(`Invalid rules: ${checked.message}`);
+        this.server.setRules(checked.rules);
+        const applied = this.server.rules();
+        await saveRules(rulesFile(this.home), applied);
+        this.emit({ type: 'rules', rules: applied });
+        return applied;
+      },
+      'exchange.bytes': ({ exchangeId }) => {
+        const exchange = this.exchangeOrThrow(exchangeId);
+        return {
+          exchangeId: exchange.exchangeId,
+          requestBase64: Buffer.from(this.requestBytes(exchange)).toString('base64'),
+          responseBase64: Buffer.from(this.responseBytes(exchange)).toString('base64'),
+        };
+      },
+      'bytes.get': ({ connectionId, direction, offset, length }) => {
+        if (typeof connectionId !== 'string' || !this.book.connections.has(connectionId)) {
+          throw new Error(`No connection with id ${JSON.stringify(connectionId)}.`);
+        }
+        if (direction !== 'in' && direction !== 'out')
+          throw new Error('direction must be "in" or "out".');
+        if (!isCount(offset) || !isCount(length) || length > MAX_BYTES_GET) {
+          throw new Error(
+            `offset and length must be whole numbers ≥ 0 (length at most ${MAX_BYTES_GET}).`,
+          );
+        }
+        const bytes = this.store.read(connectionId, direction, offset, length);
+        return { base64: Buffer.from(bytes).toString('base64') };
+      },
+      'replay.send': async ({ target, requestBase64, timeoutMs }) => {
+        const checked = checkTarget(target);
+        if (typeof requestBase64 !== 'string' || !isBase64(requestBase64)) {
+          throw new Error('replay.send needs requestBase64: the request bytes in base64.');
+        }
+        if (timeoutMs !== undefined && !(isCount(timeoutMs) && timeoutMs > 0)) {
+          throw new Error('timeoutMs must be a positive number of milliseconds.');
+        }
+        const bytes = Buffer.from(requestBase64, 'base64');
+        const result = await replay({
+          target: checked,
+          bytes,
+          connectTimeoutMs: timeoutMs ?? 10_000,
+          responseTimeoutMs: timeoutMs ?? 30_000,
+        });
+        const connectionId = `replay-${++this.replayCounter}-${randomBytes(3).toString('hex')}`;
+        const stored = replayExchange(connectionId, result, checked);
+        this.addStored(stored, result.request, result.response);
+        return { ...stored.exchange };
+      },
+      'session.list': () => listSessions(this.sessionsRoot(), this.activeDir),
+      'session.new': ({ name }) => {
+        if (name !== undefined && typeof name !== 'string')
+          throw new Error('name must be a string.');
+        const meta = createSession(this.sessionsRoot(), name);
+        this.openSession(join(this.sessionsRoot(), meta.id), true);
+        return this.sessionInfo();
+      },
+      'session.open': ({ id }) => {
+        this.openSession(this.knownSessionDir(id), true);
+        return this.snapshot();
+      },
+      'session.rename': ({ id, name }) => {
+        const dir = this.knownSessionDir(id);
+        if (typeof name !== 'string') throw new Error('name must be a string.');
+        renameSession(dirname(dir), basename(dir), name);
+        const info = sessionInfo(dir, this.activeDir);
+        if (info.active) this.emit({ type: 'session', session: info });
+        return info;
+      },
+      'session.delete': ({ id }) => {
+        const dir = this.knownSessionDir(id);
+        if (dir === this.activeDir) {
+          const meta = createSession(this.sessionsRoot());
+          this.openSession(join(this.sessionsRoot(), meta.id), true);
+        }
+        deleteSession(dirname(dir), basename(dir));
+        return listSessions(this.sessionsRoot(), this.activeDir);
+      },
+      'session.clear': () => {
+        this.store.clear();
+        this.book.clear();
+        this.aliases.clear();
+        this.emit({ type: 'cleared' });
+        return null;
+      },
+      'export.har': ({ exchangeIds }) => {
+        if (
+          exchangeIds !== undefined &&
+          !(Array.isArray(exchangeIds) && exchangeIds.every((id) => typeof id === 'string'))
+        ) {
+          throw new Error('exchangeIds must be a list of exchange ids.');
+        }
+        const chosen = exchangeIds
+          ? exchangeIds.map((id) => this.exchangeOrThrow(id))
+          : [...this.book.exchanges.values()];
+        const har = exportHar(
+          chosen.map((exchange) => ({
+            exchange,
+            connection: this.book.connections.get(exchange.connectionId) ?? null,
+            request: this.requestBytes(exchange),
+            response: this.responseBytes(exchange),
+          })),
+        );
+        return { har: JSON.stringify(har, null, 2) };
+      },
+      'import.har': ({ har }) => {
+        if (typeof har !== 'string')
+          throw new Error('import.har needs { har: string } (the HAR file text).');
+        const entries = importHar(
+          har,
+          () => `har-${++this.replayCounter}-${randomBytes(3).toString('hex')}`,
+        );
+        for (const entry of entries) this.addStored(entry.stored, entry.request, entry.response);
+        return { imported: entries.length };
+      },
+      'exchange.curl': ({ exchangeId }) => {
+        const exchange = this.exchangeOrThrow(exchangeId);
+        const connection = this.book.connections.get(exchange.connectionId);
+        const fallbackHost = exchange.replayTarget
+          ? `${exchange.replayTarget.host}:${exchange.replayTarget.port}`
+          : connection
+            ? `127.0.0.1:${connection.localPort}`
+            : null;
+        const command = curlCommand(this.requestBytes(exchange), {
+          fallbackHost,
+          tls: exchange.replayTarget?.tls ?? false,
+          insecure: exchange.replayTarget?.insecure ?? false,
+        });
+        return { command };
+      },
+    };
+  }
+}
+
+function noEmit(): void {}
+
+function safely(run: () => void): void {
+  try {
+    run();
+  } catch {
+    // A failing subscriber must not stop the others.
+  }
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isBase64(text: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text.replace(/\s+/g, ''));
+}
+
+function checkTarget(target: unknown): ReplayTarget {
+  if (typeof target !== 'object' || target === null)
+    throw new Error('replay.send needs a target { host, port, tls, insecure }.');
+  const { host, port, tls, insecure, servername } = target as Partial<ReplayTarget>;
+  if (typeof host !== 'string' || host.trim() === '')
+    throw new Error('The replay target needs a host.');
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error('The replay target needs a port from 1 to 65535.');
+  }
+  return {
+    host: host.trim(),
+    port,
+    tls: tls === true,
+    insecure: insecure === true,
+    ...(typeof servername === 'string' && servername !== '' ? { servername } : {}),
+  };
+}
+
+function errorMessage(key: string, error: unknown): { key: string; text: string } {
+  return { key, text: error instanceof Error ? error.message : String(error) };
+}

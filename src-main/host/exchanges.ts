@@ -1,0 +1,299 @@
+// Bookkeeping: turns capture events (live or read back from a session) into the connection and
+// exchange summaries the UI lists, and into the CoreEvents that announce them.
+
+import type { CaptureEvent, RequestHead } from '../capture/events';
+import type { StoredExchange } from '../capture/store';
+import type { ReplayResult } from '../capture/client';
+import type {
+  ConnectionSummary,
+  CoreEvent,
+  ExchangeSummary,
+  ParseErrorInfo,
+  ReplayTarget,
+} from '../protocol/types';
+import { parseRequestMessage } from '../engine/serialize';
+
+/** Chunks up to this size travel inline in `data` events; larger ones are fetched on demand. */
+export const INLINE_DATA_LIMIT = 16 * 1024;
+
+export type Emit = (event: CoreEvent) => void;
+
+export function exchangeIdOf(connectionId: string, index: number): string {
+  return `${connectionId}#${index}`;
+}
+
+export function headerValue(headers: [string, string][], name: string): string | null {
+  const lower = name.toLowerCase();
+  for (const [key, value] of headers) if (key.toLowerCase() === lower) return value;
+  return null;
+}
+
+export class ExchangeBook {
+  readonly connections = new Map<string, ConnectionSummary>();
+  readonly exchanges = new Map<string, ExchangeSummary>();
+
+  clear(): void {
+    this.connections.clear();
+    this.exchanges.clear();
+  }
+
+  apply(event: CaptureEvent, emit: Emit): void {
+    switch (event.type) {
+      case 'connectionOpen': {
+        const connection: ConnectionSummary = {
+          connectionId: event.connectionId,
+          source: 'capture',
+          remoteAddress: event.remoteAddress,
+          remotePort: event.remotePort,
+          localPort: event.localPort,
+          openedAt: event.time,
+          closedAt: null,
+          closeReason: null,
+          bytesIn: 0,
+          bytesOut: 0,
+          exchanges: 0,
+        };
+        this.connections.set(event.connectionId, connection);
+        emit({ type: 'connectionOpen', connection: { ...connection } });
+        break;
+      }
+      case 'data': {
+        const connection = this.connections.get(event.connectionId);
+        const end = event.offset + event.bytes.length;
+        if (connection) {
+          if (event.direction === 'in') connection.bytesIn = Math.max(connection.bytesIn, end);
+          else connection.bytesOut = Math.max(connection.bytesOut, end);
+        }
+        emit({
+          type: 'data',
+          connectionId: event.connectionId,
+          direction: event.direction,
+          offset: event.offset,
+          length: event.bytes.length,
+          time: event.time,
+          ...(event.bytes.length <= INLINE_DATA_LIMIT ? { base64: toBase64(event.bytes) } : {}),
+        });
+        break;
+      }
+      case 'request': {
+        const exchange = this.exchangeFor(
+          event.connectionId,
+          event.index,
+          event.time,
+          event.span.offset,
+        );
+        fillRequest(exchange, event.head, event.span);
+        emit({ type: 'exchange', exchange: { ...exchange } });
+        break;
+      }
+      case 'response': {
+        const exchange = this.exchangeFor(event.connectionId, event.index, event.time, 0);
+        exchange.completedAt = event.time;
+        exchange.responseSpan = { ...event.span };
+        exchange.responseBytes = event.span.length;
+        exchange.ruleId = event.ruleId;
+        if (event.head) {
+          exchange.status = event.head.status;
+          exchange.reason = event.head.reason;
+          exchange.responseContentType = headerValue(event.head.headers, 'content-type');
+        }
+        emit({ type: 'exchange', exchange: { ...exchange } });
+        break;
+      }
+      case 'protocolError': {
+        const exchange = this.exchangeFor(
+          event.connectionId,
+          event.index,
+          event.time,
+          event.requestOffset,
+        );
+        exchange.error = { ...event.error };
+        const received = this.connections.get(event.connectionId)?.bytesIn ?? event.requestOffset;
+        if (exchange.requestBytes === 0) {
+          exchange.requestSpan = {
+            offset: event.requestOffset,
+            length: Math.max(0, received - event.requestOffset),
+          };
+          exchange.requestBytes = exchange.requestSpan.length;
+        }
+        if (exchange.status === null && event.error.status > 0)
+          exchange.status = event.error.status;
+        emit({ type: 'exchange', exchange: { ...exchange } });
+        break;
+      }
+      case 'connectionClose': {
+        const connection = this.connections.get(event.connectionId);
+        if (!connection) break;
+        connection.closedAt = event.time;
+        connection.closeReason = event.reason;
+        connection.bytesIn = Math.max(connection.bytesIn, event.bytesIn);
+        connection.bytesOut = Math.max(connection.bytesOut, event.bytesOut);
+        emit({ type: 'connectionClose', connection: { ...connection } });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** A replayed or imported exchange arrives whole: open, data both ways, exchange, close. */
+  addStored(stored: StoredExchange, request: Uint8Array, response: Uint8Array, emit: Emit): void {
+    const connection = { ...stored.connection };
+    const exchange = { ...stored.exchange };
+    this.connections.set(connection.connectionId, connection);
+    this.exchanges.set(exchange.exchangeId, exchange);
+    emit({
+      type: 'connectionOpen',
+      connection: { ...connection, closedAt: null, closeReason: null },
+    });
+    const time = exchange.startedAt;
+    for (const [direction, bytes] of [
+      ['in', request],
+      ['out', response],
+    ] as const) {
+      if (bytes.length === 0) continue;
+      emit({
+        type: 'data',
+        connectionId: connection.connectionId,
+        direction,
+        offset: 0,
+        length: bytes.length,
+        time,
+        ...(bytes.length <= INLINE_DATA_LIMIT ? { base64: toBase64(bytes) } : {}),
+      });
+    }
+    emit({ type: 'exchange', exchange: { ...exchange } });
+    emit({ type: 'connectionClose', connection: { ...connection } });
+  }
+
+  private exchangeFor(
+    connectionId: string,
+    index: number,
+    time: number,
+    offset: number,
+  ): ExchangeSummary {
+    const exchangeId = exchangeIdOf(connectionId, index);
+    const existing = this.exchanges.get(exchangeId);
+    if (existing) return existing;
+    const exchange = emptyExchange(exchangeId, connectionId, index, time, offset);
+    this.exchanges.set(exchangeId, exchange);
+    const connection = this.connections.get(connectionId);
+    if (connection) connection.exchanges++;
+    return exchange;
+  }
+}
+
+export function emptyExchange(
+  exchangeId: string,
+  connectionId: string,
+  index: number,
+  time: number,
+  offset: number,
+): ExchangeSummary {
+  return {
+    exchangeId,
+    connectionId,
+    source: 'capture',
+    indexOnConnection: index,
+    startedAt: time,
+    completedAt: null,
+    method: null,
+    target: null,
+    version: null,
+    host: null,
+    referer: null,
+    status: null,
+    reason: null,
+    requestContentType: null,
+    responseContentType: null,
+    requestBytes: 0,
+    responseBytes: 0,
+    requestSpan: { offset, length: 0 },
+    responseSpan: null,
+    error: null as ParseErrorInfo | null,
+    ruleId: null,
+    replayTarget: null,
+    timings: null,
+  };
+}
+
+export function fillRequest(
+  exchange: ExchangeSummary,
+  head: RequestHead,
+  span: { offset: number; length: number },
+): void {
+  exchange.method = head.method;
+  exchange.target = head.target;
+  exchange.version = head.version;
+  exchange.host = headerValue(head.headers, 'host');
+  exchange.referer = headerValue(head.headers, 'referer');
+  exchange.requestContentType = headerValue(head.headers, 'content-type');
+  exchange.requestSpan = { ...span };
+  exchange.requestBytes = span.length;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+}
+
+/**
+ * The summaries of one replay: its own connection (source 'replay'), whose inbound stream is the
+ * request as sent and whose outbound stream is every byte received back.
+ */
+export function replayExchange(
+  connectionId: string,
+  result: ReplayResult,
+  target: ReplayTarget,
+): StoredExchange {
+  const startedAt = result.startedAt;
+  const completedAt =
+    result.timings.complete === null ? null : startedAt + Math.round(result.timings.complete);
+  const exchange = emptyExchange(exchangeIdOf(connectionId, 0), connectionId, 0, startedAt, 0);
+  exchange.source = 'replay';
+  exchange.completedAt = completedAt;
+  exchange.replayTarget = { ...target };
+  exchange.timings = { ...result.timings };
+  const parsed = parseRequestMessage(result.request);
+  if (parsed.ok) {
+    fillRequest(exchange, { ...parsed.message }, { offset: 0, length: result.request.length });
+  } else {
+    exchange.requestSpan = { offset: 0, length: result.request.length };
+    exchange.requestBytes = result.request.length;
+  }
+  const final = result.responses.find((r) => r.head.status >= 200) ?? result.responses[0];
+  if (final) {
+    exchange.status = final.head.status;
+    exchange.reason = final.head.reason;
+    exchange.responseContentType = headerValue(final.head.headers, 'content-type');
+  }
+  exchange.responseBytes = result.response.length;
+  exchange.responseSpan =
+    result.response.length > 0 ? { offset: 0, length: result.response.length } : null;
+  if (result.error) {
+    exchange.error = {
+      code:
+        result.error.code === 'RESPONSE_TIMEOUT' || result.error.code === 'CONNECT_TIMEOUT'
+          ? 'TIMEOUT'
+          : 'CLOSED_CONNECTION',
+      offset: result.response.length,
+      reason: result.error.message,
+      status: 0,
+    };
+  } else if (result.parseError) {
+    exchange.error = { ...result.parseError };
+  }
+  const connection: ConnectionSummary = {
+    connectionId,
+    source: 'replay',
+    remoteAddress: result.remoteAddress ?? target.host,
+    remotePort: target.port,
+    localPort: result.localPort,
+    openedAt: startedAt,
+    closedAt: completedAt ?? startedAt,
+    closeReason: result.error ? 'error' : 'client',
+    bytesIn: result.request.length,
+    bytesOut: result.response.length,
+    exchanges: 1,
+  };
+  return { connection, exchange };
+}
