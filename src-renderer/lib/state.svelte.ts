@@ -1,0 +1,199 @@
+// The UI's one store: the snapshot plus live event batches. Exchanges live in a plain array with
+// an id → index map and are mutated in place; the reactive `rows` (and the filtered `view`) get a
+// new array reference once per batch, so a flood of events costs one copy per batch, not per event.
+import type {
+  ConnectionSummary,
+  CoreEvent,
+  ExchangeSummary,
+  Message,
+  ResponderRule,
+  ServerSettings,
+  ServerState,
+  SessionInfo,
+  Snapshot,
+} from '../../src-main/protocol/types';
+import { emptyFilter, isFilterActive, matcher, type ListFilter } from './filter';
+
+export interface Notice {
+  id: number;
+  level: 'info' | 'warn' | 'error';
+  message: Message;
+}
+
+const maxNotices = 5;
+/** Events that only change the list are buffered while the list is paused. */
+const listEventTypes = new Set<CoreEvent['type']>([
+  'exchange',
+  'connectionOpen',
+  'connectionClose',
+  'cleared',
+]);
+
+export class Store {
+  linked = $state(false);
+  everLinked = $state(false);
+  server = $state.raw<ServerState | null>(null);
+  settings = $state.raw<ServerSettings | null>(null);
+  rules = $state.raw<ResponderRule[]>([]);
+  session = $state.raw<SessionInfo | null>(null);
+  notices = $state.raw<Notice[]>([]);
+  /** Every exchange in arrival order (new reference per batch). */
+  rows = $state.raw<ExchangeSummary[]>([]);
+  /** The rows that pass the filter (equal to `rows` when no filter is set). */
+  view = $state.raw<ExchangeSummary[]>([]);
+  filter = $state.raw<ListFilter>(emptyFilter);
+  paused = $state(false);
+  buffered = $state(0);
+  selectedId = $state<string | null>(null);
+  /** Bumped whenever a connection changes. */
+  connectionsVersion = $state(0);
+
+  private readonly all: ExchangeSummary[] = [];
+  private readonly index = new Map<string, number>();
+  readonly connections = new Map<string, ConnectionSummary>();
+  private pausedEvents: CoreEvent[] = [];
+  private noticeId = 0;
+  private methodSet = new Set<string>();
+  methods = $state.raw<string[]>([]);
+
+  loadSnapshot(snapshot: Snapshot): void {
+    this.server = snapshot.server;
+    this.settings = snapshot.settings;
+    this.rules = snapshot.rules;
+    this.session = snapshot.session;
+    this.connections.clear();
+    for (const c of snapshot.connections) this.connections.set(c.connectionId, c);
+    this.all.length = 0;
+    this.index.clear();
+    this.methodSet.clear();
+    this.pausedEvents = [];
+    this.buffered = 0;
+    for (const e of snapshot.exchanges) this.upsert(e);
+    this.connectionsVersion++;
+    this.publish(true);
+  }
+
+  apply(events: CoreEvent[]): void {
+    let listChanged = false;
+    let onlyAppends = true;
+    for (const event of events) {
+      if (this.paused && listEventTypes.has(event.type)) {
+        this.pausedEvents.push(event);
+        continue;
+      }
+      const result = this.applyOne(event);
+      if (result !== 'none') listChanged = true;
+      if (result === 'update' || result === 'reset') onlyAppends = false;
+    }
+    if (this.paused) this.buffered = this.pausedEvents.length;
+    if (listChanged) this.publish(!onlyAppends);
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) {
+      const events = this.pausedEvents;
+      this.pausedEvents = [];
+      this.buffered = 0;
+      this.apply(events);
+    }
+  }
+
+  setFilter(filter: ListFilter): void {
+    this.filter = filter;
+    this.publish(true);
+  }
+
+  get(id: string | null): ExchangeSummary | null {
+    if (id === null) return null;
+    const i = this.index.get(id);
+    return i === undefined ? null : this.all[i];
+  }
+
+  /** The selected exchange; reading `rows` makes it follow updates of that exchange. */
+  get selected(): ExchangeSummary | null {
+    void this.rows;
+    return this.get(this.selectedId);
+  }
+
+  select(id: string | null): void {
+    this.selectedId = id;
+  }
+
+  dismissNotice(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  pushNotice(level: Notice['level'], message: Message): void {
+    this.notices = [...this.notices, { id: ++this.noticeId, level, message }].slice(-maxNotices);
+  }
+
+  private applyOne(event: CoreEvent): 'none' | 'append' | 'update' | 'reset' {
+    switch (event.type) {
+      case 'server':
+        this.server = event.state;
+        return 'none';
+      case 'rules':
+        this.rules = event.rules;
+        return 'none';
+      case 'session':
+        this.session = event.session;
+        return 'none';
+      case 'notice':
+        this.pushNotice(event.level, event.message);
+        return 'none';
+      case 'connectionOpen':
+      case 'connectionClose':
+        this.connections.set(event.connection.connectionId, event.connection);
+        this.connectionsVersion++;
+        return 'none';
+      case 'data':
+        return 'none';
+      case 'exchange':
+        return this.upsert(event.exchange);
+      case 'cleared':
+        this.all.length = 0;
+        this.index.clear();
+        this.connections.clear();
+        this.methodSet.clear();
+        this.selectedId = null;
+        this.connectionsVersion++;
+        return 'reset';
+    }
+  }
+
+  private upsert(exchange: ExchangeSummary): 'append' | 'update' {
+    if (exchange.method && !this.methodSet.has(exchange.method))
+      this.methodSet.add(exchange.method);
+    const at = this.index.get(exchange.exchangeId);
+    if (at !== undefined) {
+      this.all[at] = exchange;
+      return 'update';
+    }
+    this.index.set(exchange.exchangeId, this.all.length);
+    this.all.push(exchange);
+    return 'append';
+  }
+
+  /** Publishes the batch: one array copy, and an incremental filter pass when only appends happened. */
+  private publish(full: boolean): void {
+    const previousLength = this.rows.length;
+    const rows = this.all.slice();
+    if (!isFilterActive(this.filter)) {
+      this.view = rows;
+    } else {
+      const keep = matcher(this.filter);
+      if (full || previousLength > rows.length) {
+        this.view = rows.filter(keep);
+      } else {
+        const added = [];
+        for (let i = previousLength; i < rows.length; i++) if (keep(rows[i])) added.push(rows[i]);
+        this.view = added.length ? this.view.concat(added) : this.view;
+      }
+    }
+    this.rows = rows;
+    if (this.methodSet.size !== this.methods.length) this.methods = [...this.methodSet].sort();
+  }
+}
+
+export const store = new Store();
