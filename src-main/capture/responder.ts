@@ -1,0 +1,440 @@
+// Decides what to answer to a parsed request and produces the exact response bytes: the first
+// enabled matching rule, else the default site (or its tutorial-exact form).
+
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { Message, ResponderRule, RuleBody, RuleMatchMode } from '../protocol/types';
+import type { ResponseHead } from './events';
+import { encodeChunked } from '../engine/serialize';
+import { DefaultSite } from './default-site';
+
+const CHUNK_SIZE = 16 * 1024;
+
+export interface ResponderRequest {
+  method: string;
+  target: string;
+  versionMajor: number;
+  versionMinor: number;
+  /** The request allows the connection to stay open (RFC 9112 §9.3). */
+  keepAlive: boolean;
+}
+
+export interface PreparedResponse {
+  bytes: Uint8Array;
+  /** Null for raw responses, whose bytes are not necessarily HTTP. */
+  head: ResponseHead | null;
+  ruleId: string | null;
+  /** Close the connection after these bytes. */
+  close: boolean;
+  delayMs: number;
+  notice: Message | null;
+}
+
+export interface ResponderOptions {
+  assetsDir: string;
+  /** Folder against which relative file paths in rules are resolved. */
+  rulesDir: string;
+  tutorialExact: boolean;
+}
+
+const REASONS: Record<number, string> = {
+  100: 'Continue',
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+  505: 'HTTP Version Not Supported',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? '';
+}
+
+let cachedDateSecond = -1;
+let cachedDate = '';
+
+/** IMF-fixdate of the current second (RFC 9110 §5.6.7), formatted once per second. */
+export function httpDate(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedDateSecond) {
+    cachedDateSecond = second;
+    cachedDate = new Date(second * 1000).toUTCString();
+  }
+  return cachedDate;
+}
+
+/** The head's bytes: status line, fields, empty line; CRLF line ends. */
+export function encodeHead(head: ResponseHead): Buffer {
+  let text = `${head.version} ${head.status} ${head.reason}\r\n`;
+  for (const [name, value] of head.headers) text += `${name}: ${value}\r\n`;
+  return Buffer.from(text + '\r\n', 'latin1');
+}
+
+/** A small text response that explains itself, always closing the connection. */
+export function errorResponse(
+  status: number,
+  explanation: string,
+): { bytes: Buffer; head: ResponseHead } {
+  const reason = reasonPhrase(status);
+  const body = Buffer.from(`${status} ${reason}\n\n${explanation}\n`, 'utf8');
+  const head: ResponseHead = {
+    version: 'HTTP/1.1',
+    status,
+    reason,
+    headers: [
+      ['Date', httpDate()],
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(body.length)],
+      ['Connection', 'close'],
+    ],
+  };
+  return { bytes: Buffer.concat([encodeHead(head), body]), head };
+}
+
+/** The path a rule matches against: the target without query or fragment (absolute-form too). */
+export function targetPath(target: string): string {
+  let start = 0;
+  const scheme = target.indexOf('://');
+  if (scheme > 0 && target.charCodeAt(0) !== 47 /* / */) {
+    const slash = target.indexOf('/', scheme + 3);
+    if (slash < 0) return '/';
+    start = slash;
+  }
+  let end = target.length;
+  const query = target.indexOf('?', start);
+  if (query >= 0) end = query;
+  const hash = target.indexOf('#', start);
+  if (hash >= 0 && hash < end) end = hash;
+  return start === 0 && end === target.length ? target : target.slice(start, end);
+}
+
+/** `**` matches any characters, `*` any characters but `/`; everything else is literal. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        source += '.*';
+        i++;
+      } else {
+        source += '[^/]*';
+      }
+    } else {
+      source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${source}$`);
+}
+
+interface CompiledRule {
+  rule: ResponderRule;
+  matches: (path: string) => boolean;
+}
+
+function compileMatcher(mode: RuleMatchMode, pattern: string): (path: string) => boolean {
+  if (mode === 'exact') return (path) => path === pattern;
+  if (mode === 'prefix') return (path) => path.startsWith(pattern);
+  const regexp = globToRegExp(pattern);
+  return (path) => regexp.test(path);
+}
+
+export function decodeHex(hex: string): Buffer | null {
+  const digits = hex.replace(/\s+/g, '');
+  if (digits.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(digits)) return null;
+  return Buffer.from(digits, 'hex');
+}
+
+export function decodeBase64(text: string): Buffer | null {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return null;
+  return Buffer.from(compact, 'base64');
+}
+
+function hasHeader(headers: [string, string][], lowerName: string): boolean {
+  return headers.some(([name]) => name.toLowerCase() === lowerName);
+}
+
+/** Statuses whose responses never carry content (RFC 9110 §6.4.1). */
+function statusHasNoContent(status: number): boolean {
+  return (status >= 100 && status < 200) || status === 204 || status === 304;
+}
+
+type BodyResult =
+  { ok: true; bytes: Buffer } | { ok: false; explanation: string; notice: Message | null };
+
+export class Responder {
+  private compiled: CompiledRule[] = [];
+  private readonly site: DefaultSite;
+  private rulesDir: string;
+  private tutorialExact: boolean;
+  /** Whole default-site responses for the current Date second. */
+  private cache = new Map<string, PreparedResponse>();
+  private cacheDate = '';
+
+  constructor(options: ResponderOptions, rules: ResponderRule[] = []) {
+    this.site = new DefaultSite(options.assetsDir);
+    this.rulesDir = options.rulesDir;
+    this.tutorialExact = options.tutorialExact;
+    this.setRules(rules);
+  }
+
+  setRules(rules: ResponderRule[]): void {
+    this.compiled = rules.map((rule) => ({
+      rule,
+      matches: compileMatcher(rule.match.mode, rule.match.path),
+    }));
+  }
+
+  setRulesDir(dir: string): void {
+    this.rulesDir = dir;
+  }
+
+  setTutorialExact(on: boolean): void {
+    this.tutorialExact = on;
+  }
+
+  /** The first enabled rule matching the request, or null (the default site answers). */
+  match(method: string, path: string): ResponderRule | null {
+    for (const { rule, matches } of this.compiled) {
+      if (!rule.enabled) continue;
+      if (rule.match.method !== '*' && rule.match.method !== method) continue;
+      if (matches(path)) return rule;
+    }
+    return null;
+  }
+
+  respond(request: ResponderRequest): PreparedResponse | Promise<PreparedResponse> {
+    const path = targetPath(request.target);
+    const rule = this.compiled.length > 0 ? this.match(request.method, path) : null;
+    if (rule !== null) return this.ruleResponse(rule, request);
+    if (this.tutorialExact) return this.tutorialResponse(request, path);
+    return this.siteResponse(request, path);
+  }
+
+  private siteResponse(request: ResponderRequest, path: string): PreparedResponse {
+    const page = this.site.page(request.method, path);
+    const isHead = request.method === 'HEAD';
+    // The version is part of the key because HTTP/1.0 keep-alive is announced explicitly.
+    const key = page.cacheable
+      ? `${path}\0${request.method}\0${request.keepAlive ? 1 : 0}\0${request.versionMinor}`
+      : null;
+    const date = httpDate();
+    if (key !== null) {
+      if (date !== this.cacheDate) {
+        this.cache.clear();
+        this.cacheDate = date;
+      }
+      const hit = this.cache.get(key);
+      if (hit !== undefined) return hit;
+    }
+    const headers: [string, string][] = [['Date', date]];
+    if (page.contentType !== '') headers.push(['Content-Type', page.contentType]);
+    headers.push(...page.headers);
+    if (!statusHasNoContent(page.status))
+      headers.push(['Content-Length', String(page.body.length)]);
+    const close = !request.keepAlive;
+    this.connectionHeader(headers, request, close);
+    const head: ResponseHead = {
+      version: 'HTTP/1.1',
+      status: page.status,
+      reason: page.reason,
+      headers,
+    };
+    const headBytes = encodeHead(head);
+    const withBody = !isHead && !statusHasNoContent(page.status) && page.body.length > 0;
+    const prepared: PreparedResponse = {
+      bytes: withBody ? Buffer.concat([headBytes, page.body]) : headBytes,
+      head,
+      ruleId: null,
+      close,
+      delayMs: 0,
+      notice: null,
+    };
+    if (key !== null && this.cache.size < 256) this.cache.set(key, prepared);
+    return prepared;
+  }
+
+  /** What the naive socket exercise sends: LF line ends, no Content-Length, close-delimited. */
+  private tutorialResponse(request: ResponderRequest, path: string): PreparedResponse {
+    const { found, body } = this.site.tutorialBody(path);
+    const version =
+      request.versionMajor === 1 && request.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
+    const status = found ? 200 : 404;
+    const reason = found ? 'OK' : 'Not Found';
+    const head: ResponseHead = {
+      version,
+      status,
+      reason,
+      headers: [['Content-Type', 'text/html']],
+    };
+    const headBytes = Buffer.from(
+      `${version} ${status} ${reason}\nContent-Type: text/html\n\n`,
+      'latin1',
+    );
+    return {
+      bytes: request.method === 'HEAD' ? headBytes : Buffer.concat([headBytes, body]),
+      head,
+      ruleId: null,
+      close: true,
+      delayMs: 0,
+      notice: null,
+    };
+  }
+
+  private connectionHeader(
+    headers: [string, string][],
+    request: ResponderRequest,
+    close: boolean,
+  ): void {
+    if (close) headers.push(['Connection', 'close']);
+    else if (request.versionMajor === 1 && request.versionMinor === 0)
+      headers.push(['Connection', 'keep-alive']);
+  }
+
+  private ruleResponse(
+    rule: ResponderRule,
+    request: ResponderRequest,
+  ): PreparedResponse | Promise<PreparedResponse> {
+    const response = rule.response;
+    if (response.kind === 'raw') {
+      const bytes = decodeBase64(response.base64);
+      if (bytes === null)
+        return this.ruleFailure(rule, request, 'Its raw bytes are not valid base64.', null);
+      return {
+        bytes,
+        head: null,
+        ruleId: rule.id,
+        close: true,
+        delayMs: rule.delayMs,
+        notice: null,
+      };
+    }
+    const body = response.body;
+    if (body.type === 'file') {
+      return this.readFileBody(rule, body.path).then((result) =>
+        result.ok
+          ? this.structured(rule, request, result.bytes)
+          : this.ruleFailure(rule, request, result.explanation, result.notice),
+      );
+    }
+    const result = this.inlineBody(body);
+    return result.ok
+      ? this.structured(rule, request, result.bytes)
+      : this.ruleFailure(rule, request, result.explanation, result.notice);
+  }
+
+  private inlineBody(body: Exclude<RuleBody, { type: 'file' }>): BodyResult {
+    if (body.type === 'text') return { ok: true, bytes: Buffer.from(body.text, 'utf8') };
+    const bytes = body.type === 'hex' ? decodeHex(body.hex) : decodeBase64(body.base64);
+    if (bytes === null) {
+      return {
+        ok: false,
+        explanation: `Its ${body.type} body is not valid ${body.type}.`,
+        notice: null,
+      };
+    }
+    return { ok: true, bytes };
+  }
+
+  private async readFileBody(rule: ResponderRule, path: string): Promise<BodyResult> {
+    const full = isAbsolute(path) ? path : resolve(this.rulesDir, path);
+    try {
+      return { ok: true, bytes: await readFile(full) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      const text = `Rule "${rule.name || rule.id}" answers with the file ${full}, which could not be read (${code}).`;
+      return {
+        ok: false,
+        explanation: text,
+        notice: {
+          key: 'rules.fileUnreadable',
+          text,
+          params: { rule: rule.name || rule.id, path: full, code },
+        },
+      };
+    }
+  }
+
+  private ruleFailure(
+    rule: ResponderRule,
+    request: ResponderRequest,
+    explanation: string,
+    notice: Message | null,
+  ): PreparedResponse {
+    const text = explanation.startsWith('Rule ')
+      ? explanation
+      : `Rule "${rule.name || rule.id}": ${explanation}`;
+    const body = Buffer.from(`500 Internal Server Error\n\n${text}\n`, 'utf8');
+    const headers: [string, string][] = [
+      ['Date', httpDate()],
+      ['Content-Type', 'text/plain; charset=utf-8'],
+      ['Content-Length', String(body.length)],
+    ];
+    this.connectionHeader(headers, request, !request.keepAlive);
+    const head: ResponseHead = {
+      version: 'HTTP/1.1',
+      status: 500,
+      reason: 'Internal Server Error',
+      headers,
+    };
+    const headBytes = encodeHead(head);
+    return {
+      bytes: request.method === 'HEAD' ? headBytes : Buffer.concat([headBytes, body]),
+      head,
+      ruleId: rule.id,
+      close: !request.keepAlive,
+      delayMs: rule.delayMs,
+      notice: notice ?? { key: 'rules.invalidBody', text, params: { rule: rule.name || rule.id } },
+    };
+  }
+
+  private structured(
+    rule: ResponderRule,
+    request: ResponderRequest,
+    body: Buffer,
+  ): PreparedResponse {
+    const response = rule.response;
+    if (response.kind !== 'structured') throw new Error('structured() needs a structured rule');
+    const noContent = statusHasNoContent(response.status);
+    const chunked = response.chunked && !noContent;
+    const headers: [string, string][] = [];
+    for (const header of response.headers) {
+      const lower = header[0].toLowerCase();
+      if (lower === 'content-length' && (response.autoContentLength || chunked)) continue;
+      headers.push([header[0], header[1]]);
+    }
+    if (response.autoDate && !hasHeader(headers, 'date')) headers.push(['Date', httpDate()]);
+    if (chunked) {
+      if (!hasHeader(headers, 'transfer-encoding')) headers.push(['Transfer-Encoding', 'chunked']);
+    } else if (response.autoContentLength && !noContent) {
+      headers.push(['Content-Length', String(body.length)]);
+    }
+    const connection = headers.find(([name]) => name.toLowerCase() === 'connection');
+    const asksClose = connection !== undefined && /(^|,)\s*close\s*(,|$)/i.test(connection[1]);
+    // Without a length or chunking the body can only end with the connection.
+    const closeDelimited = !chunked && !noContent && !hasHeader(headers, 'content-length');
+    const close = !request.keepAlive || asksClose || closeDelimited;
+    if (connection === undefined) this.connectionHeader(headers, request, close);
+    const head: ResponseHead = {
+      version: 'HTTP/1.1',
+      status: response.status,
+      reason: response.reason,
+      headers,
+    };
+    const headBytes = encodeHead(head);
+    let bytes: Buffer = headBytes;
+    if (request.method !== 'HEAD' && !noContent) {
+      bytes = Buffer.concat([headBytes, chunked ? encodeChunked(body, CHUNK_SIZE) : body]);
+    }
+    return { bytes, head, ruleId: rule.id, close, delayMs: rule.delayMs, notice: null };
+  }
+}

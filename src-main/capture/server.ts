@@ -1,0 +1,319 @@
+// The capture server: a raw TCP listener (node:net, never node:http) whose connections report
+// every byte and answer from the responder. Start, stop and restart never throw: problems end up
+// in the state's message and in notices.
+
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Message, ResponderRule, ServerSettings, ServerState } from '../protocol/types';
+import type { CaptureListener, CaptureServerApi } from './events';
+import { CaptureConnection } from './connection';
+import { defaultAssetsDir } from './default-site';
+import { errorResponse, Responder } from './responder';
+import { loadRules, validateRules, type LoadRulesResult } from './rules-file';
+import { DEFAULT_SETTINGS, mergeSettings, type SettingsPatch } from './settings';
+
+export interface CaptureServerOptions {
+  settings?: SettingsPatch;
+  rules?: ResponderRule[];
+  /** Folder holding test.jpg and favicon.ico (default: the project's assets/). */
+  assetsDir?: string;
+  /** Folder against which relative file paths in rules are resolved (default: the working directory). */
+  rulesDir?: string;
+  onEvent: CaptureListener;
+}
+
+/** Connections over the limit are accepted, answered 503 and closed; this long at most. */
+const REFUSED_LINGER_MS = 2000;
+
+function urlFor(host: string, port: number): string {
+  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return `http://${shown}:${port}/`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      resolve(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve(null);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ port, host, exclusive: true });
+  });
+}
+
+export class CaptureServer implements CaptureServerApi {
+  private current: ServerSettings;
+  private currentRules: ResponderRule[] = [];
+  private readonly responder: Responder;
+  private readonly emit: CaptureListener;
+  private server: Server | null = null;
+  private readonly connections = new Set<CaptureConnection>();
+  private readonly refused = new Set<Socket>();
+  private status: ServerState = {
+    status: 'stopped',
+    host: DEFAULT_SETTINGS.host,
+    port: DEFAULT_SETTINGS.port,
+    url: null,
+    message: null,
+    tutorialExact: false,
+  };
+  private runPrefix = '';
+  private connectionCount = 0;
+  /** Start and stop run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: CaptureServerOptions) {
+    this.emit = options.onEvent;
+    this.current = mergeSettings(DEFAULT_SETTINGS, options.settings);
+    this.responder = new Responder({
+      assetsDir: options.assetsDir ?? defaultAssetsDir(),
+      rulesDir: options.rulesDir ?? process.cwd(),
+      tutorialExact: this.current.tutorialExact,
+    });
+    this.status = { ...this.status, host: this.current.host, port: this.current.port };
+    if (options.rules !== undefined) this.setRules(options.rules);
+  }
+
+  state(): ServerState {
+    return this.status;
+  }
+
+  settings(): ServerSettings {
+    return this.current;
+  }
+
+  rules(): ResponderRule[] {
+    return this.currentRules;
+  }
+
+  /** Replaces the rules; invalid rules are refused with a notice and the previous ones kept. */
+  setRules(rules: ResponderRule[]): void {
+    const checked = validateRules(rules);
+    if (!checked.ok) {
+      this.notice('warn', {
+        key: 'rules.invalid',
+        text: `The rules were not applied: ${checked.message}`,
+        params: { detail: checked.message },
+      });
+      return;
+    }
+    this.currentRules = checked.rules;
+    this.responder.setRules(checked.rules);
+  }
+
+  setRulesDir(dir: string): void {
+    this.responder.setRulesDir(dir);
+  }
+
+  /** Loads a rules file; when it is invalid the current rules stay and a notice says why. */
+  async loadRulesFile(path: string): Promise<LoadRulesResult> {
+    const result = await loadRules(path);
+    if (!result.ok) {
+      this.notice('warn', {
+        key: 'rules.fileInvalid',
+        text: `The rules file was not loaded (the previous rules stay): ${result.message}`,
+        params: { detail: result.message },
+      });
+      return result;
+    }
+    this.currentRules = result.rules;
+    this.responder.setRules(result.rules);
+    this.responder.setRulesDir(result.baseDir);
+    return result;
+  }
+
+  start(settings?: Partial<ServerSettings>): Promise<ServerState> {
+    return this.serialise(async () => {
+      if (this.server !== null) await this.close();
+      this.current = mergeSettings(this.current, settings);
+      this.responder.setTutorialExact(this.current.tutorialExact);
+      return this.open();
+    });
+  }
+
+  stop(): Promise<ServerState> {
+    return this.serialise(async () => {
+      await this.close();
+      return this.status;
+    });
+  }
+
+  private serialise<T>(step: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(step, step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private setState(state: ServerState): ServerState {
+    this.status = state;
+    this.emit({ type: 'server', state });
+    return state;
+  }
+
+  private notice(level: 'info' | 'warn' | 'error', message: Message): void {
+    this.emit({ type: 'notice', level, message });
+  }
+
+  private async open(): Promise<ServerState> {
+    const { host, port, tutorialExact } = this.current;
+    this.setState({ status: 'starting', host, port, url: null, message: null, tutorialExact });
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) =>
+      this.accept(socket),
+    );
+    let error = await listen(server, port, host);
+    let message: Message | null = null;
+    if (error !== null && port !== 0 && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) {
+      const requested = port;
+      error = await listen(server, 0, host);
+      if (error === null) {
+        const used = this.boundPort(server);
+        message = {
+          key: 'server.portTaken',
+          text: `Port ${requested} is not available, so the server listens on port ${used} instead.`,
+          params: { requested, used },
+        };
+        this.notice('warn', message);
+      }
+    }
+    if (error !== null) {
+      server.close();
+      const failure: Message = {
+        key: 'server.listenFailed',
+        text: `The server could not listen on ${host}:${port} (${error.code ?? error.message}).`,
+        params: { host, port, code: error.code ?? error.message },
+      };
+      this.notice('error', failure);
+      return this.setState({
+        status: 'error',
+        host,
+        port,
+        url: null,
+        message: failure,
+        tutorialExact,
+      });
+    }
+    server.on('error', (failure: NodeJS.ErrnoException) => {
+      this.notice('error', {
+        key: 'server.error',
+        text: `The server reported an error: ${failure.message}`,
+        params: { detail: failure.message },
+      });
+    });
+    this.server = server;
+    this.runPrefix = `${Date.now().toString(36)}-`;
+    this.connectionCount = 0;
+    const used = this.boundPort(server);
+    return this.setState({
+      status: 'listening',
+      host,
+      port: used,
+      url: urlFor(host, used),
+      message,
+      tutorialExact,
+    });
+  }
+
+  private boundPort(server: Server): number {
+    const address = server.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  private async close(): Promise<void> {
+    const server = this.server;
+    if (server === null) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const connection of [...this.connections]) connection.destroy('stopped');
+    for (const socket of [...this.refused]) socket.destroy();
+    await closed;
+    const { host, port, tutorialExact } = this.current;
+    this.setState({ status: 'stopped', host, port, url: null, message: null, tutorialExact });
+  }
+
+  private accept(socket: Socket): void {
+    const id = `${this.runPrefix}c${++this.connectionCount}`;
+    if (this.connections.size >= this.current.limits.maxConnections) {
+      this.refuse(socket, id);
+      return;
+    }
+    const connection = new CaptureConnection(socket, {
+      id,
+      limits: this.current.limits,
+      responder: this.responder,
+      emit: this.emit,
+      closed: (done) => this.connections.delete(done),
+    });
+    this.connections.add(connection);
+  }
+
+  /**
+   * Over the connection limit: the socket is accepted, recorded, answered `503` with
+   * `Connection: close` at once and half-closed; what the client still sends is recorded too.
+   */
+  private refuse(socket: Socket, id: string): void {
+    const limit = this.current.limits.maxConnections;
+    this.refused.add(socket);
+    let bytesIn = 0;
+    const opened = Date.now();
+    this.emit({
+      type: 'connectionOpen',
+      connectionId: id,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      localPort: socket.localPort ?? 0,
+      time: opened,
+    });
+    this.notice('warn', {
+      key: 'server.tooManyConnections',
+      text: `A connection was refused with 503: ${limit} connections are already open (the limit).`,
+      params: { limit },
+    });
+    const { bytes, head } = errorResponse(
+      503,
+      `This server already has ${limit} open connections, its limit. Try again when one has closed.`,
+    );
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.emit({
+        type: 'data',
+        connectionId: id,
+        direction: 'in',
+        offset: bytesIn,
+        bytes: chunk,
+        time: Date.now(),
+      });
+      bytesIn += chunk.length;
+    });
+    socket.on('error', () => undefined);
+    socket.on('end', () => socket.destroy());
+    const linger = setTimeout(() => socket.destroy(), REFUSED_LINGER_MS);
+    socket.on('close', () => {
+      clearTimeout(linger);
+      this.refused.delete(socket);
+      this.emit({
+        type: 'connectionClose',
+        connectionId: id,
+        time: Date.now(),
+        reason: 'limit',
+        bytesIn,
+        bytesOut: bytes.length,
+      });
+    });
+    this.emit({
+      type: 'response',
+      connectionId: id,
+      index: 0,
+      time: opened,
+      span: { offset: 0, length: bytes.length },
+      head,
+      ruleId: null,
+    });
+    socket.write(bytes);
+    this.emit({ type: 'data', connectionId: id, direction: 'out', offset: 0, bytes, time: opened });
+    socket.end();
+  }
+}

@@ -1,0 +1,55 @@
+// Default server settings and how partial settings combine with them.
+
+import type { ServerLimits, ServerSettings } from '../protocol/types';
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxHeadBytes: 64 * 1024,
+  maxTargetLength: 8 * 1024,
+  maxBodyBytes: 10 * 1024 * 1024,
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 60_000,
+  maxConnections: 256,
+};
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  host: '127.0.0.1',
+  port: 8080,
+  tutorialExact: false,
+  limits: DEFAULT_LIMITS,
+};
+
+export type SettingsPatch = Partial<Omit<ServerSettings, 'limits'>> & {
+  limits?: Partial<ServerLimits>;
+};
+
+function positiveInteger(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0
+    ? Math.floor(value)
+    : fallback;
+}
+
+/** Applies `patch` over `base`, ignoring values of the wrong type or out of range. */
+export function mergeSettings(base: ServerSettings, patch: SettingsPatch = {}): ServerSettings {
+  const limits = patch.limits ?? {};
+  const port =
+    typeof patch.port === 'number' &&
+    Number.isInteger(patch.port) &&
+    patch.port >= 0 &&
+    patch.port <= 65535
+      ? patch.port
+      : base.port;
+  return {
+    host: typeof patch.host === 'string' && patch.host.length > 0 ? patch.host : base.host,
+    port,
+    tutorialExact:
+      typeof patch.tutorialExact === 'boolean' ? patch.tutorialExact : base.tutorialExact,
+    limits: {
+      maxHeadBytes: positiveInteger(limits.maxHeadBytes, base.limits.maxHeadBytes),
+      maxTargetLength: positiveInteger(limits.maxTargetLength, base.limits.maxTargetLength),
+      maxBodyBytes: positiveInteger(limits.maxBodyBytes, base.limits.maxBodyBytes),
+      headerTimeoutMs: positiveInteger(limits.headerTimeoutMs, base.limits.headerTimeoutMs),
+      idleTimeoutMs: positiveInteger(limits.idleTimeoutMs, base.limits.idleTimeoutMs),
+      maxConnections: positiveInteger(limits.maxConnections, base.limits.maxConnections),
+    },
+  };
+}

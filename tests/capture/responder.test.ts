@@ -1,0 +1,282 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  globToRegExp,
+  Responder,
+  targetPath,
+  type PreparedResponse,
+  type ResponderRequest,
+} from '../../src-main/capture/responder';
+import { defaultAssetsDir } from '../../src-main/capture/default-site';
+import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
+
+const assetsDir = defaultAssetsDir();
+const jpeg = readFileSync(join(assetsDir, 'test.jpg'));
+
+function request(
+  method: string,
+  target: string,
+  extra: Partial<ResponderRequest> = {},
+): ResponderRequest {
+  return { method, target, versionMajor: 1, versionMinor: 1, keepAlive: true, ...extra };
+}
+
+function rule(
+  id: string,
+  method: string,
+  path: string,
+  mode: 'exact' | 'prefix' | 'glob',
+  response: RuleResponse,
+) {
+  return {
+    id,
+    enabled: true,
+    name: id,
+    match: { method, path, mode },
+    response,
+    delayMs: 0,
+  } satisfies ResponderRule;
+}
+
+function text(
+  status: number,
+  body: string,
+  more: Partial<Extract<RuleResponse, { kind: 'structured' }>> = {},
+) {
+  return {
+    kind: 'structured',
+    status,
+    reason: 'Custom',
+    headers: [['Content-Type', 'text/plain']],
+    body: { type: 'text', text: body },
+    autoContentLength: true,
+    autoDate: true,
+    chunked: false,
+    ...more,
+  } satisfies RuleResponse;
+}
+
+/** Splits response bytes into head text and body bytes. */
+function split(prepared: PreparedResponse): { head: string; body: Buffer } {
+  const bytes = Buffer.from(prepared.bytes);
+  const end = bytes.indexOf('\r\n\r\n');
+  assert.ok(end > 0, 'response has a CRLF-terminated head');
+  return { head: bytes.toString('latin1', 0, end), body: bytes.subarray(end + 4) };
+}
+
+async function respond(responder: Responder, req: ResponderRequest): Promise<PreparedResponse> {
+  return responder.respond(req);
+}
+
+describe('target paths and globs', () => {
+  it('strips query and fragment and reads the path of absolute-form targets', () => {
+    assert.equal(targetPath('/a/b?x=1#f'), '/a/b');
+    assert.equal(targetPath('http://example.com:8080/p/q?z'), '/p/q');
+    assert.equal(targetPath('http://example.com'), '/');
+    assert.equal(targetPath('*'), '*');
+  });
+
+  it('`*` stays within one segment, `**` crosses segments', () => {
+    assert.ok(globToRegExp('/api/*').test('/api/users'));
+    assert.ok(!globToRegExp('/api/*').test('/api/users/7'));
+    assert.ok(globToRegExp('/api/**').test('/api/users/7'));
+    assert.ok(globToRegExp('/img/*.png').test('/img/cat.png'));
+    assert.ok(!globToRegExp('/img/*.png').test('/img/cat.pngx'));
+    assert.ok(!globToRegExp('/a.b').test('/aXb'), 'dots are literal');
+  });
+});
+
+describe('default site', () => {
+  const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false });
+
+  it('serves the page with the image tag and a pointer to the Socketscope window', async () => {
+    const { head, body } = split(await respond(responder, request('GET', '/')));
+    assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(head, /\r\nContent-Type: text\/html; charset=utf-8/);
+    assert.match(head, new RegExp(`\\r\\nContent-Length: ${body.length}(\\r|$)`));
+    assert.match(head, /\r\nDate: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT/);
+    assert.match(body.toString(), /<img src="test\.jpg"/);
+    assert.match(body.toString(), /Socketscope window/);
+  });
+
+  it('serves the JPEG from assets byte for byte', async () => {
+    const { head, body } = split(await respond(responder, request('GET', '/test.jpg')));
+    assert.match(head, /\r\nContent-Type: image\/jpeg/);
+    assert.deepEqual(body, jpeg);
+  });
+
+  it('answers HEAD with the GET Content-Length and no body', async () => {
+    const prepared = await respond(responder, request('HEAD', '/test.jpg'));
+    const { head, body } = split(prepared);
+    assert.match(head, new RegExp(`\\r\\nContent-Length: ${jpeg.length}(\\r|$)`));
+    assert.equal(body.length, 0);
+  });
+
+  it('explains a 404, escaping the path', async () => {
+    const { head, body } = split(await respond(responder, request('GET', '/<nope>?q')));
+    assert.match(head, /^HTTP\/1\.1 404 Not Found/);
+    assert.match(body.toString(), /&#60;nope&#62;/);
+    assert.doesNotMatch(body.toString(), /<nope>/);
+  });
+
+  it('answers 501 to an unknown method and 405 to a known one it does not serve', async () => {
+    assert.match(
+      split(await respond(responder, request('BREW', '/'))).head,
+      /^HTTP\/1\.1 501 Not Implemented/,
+    );
+    const post = split(await respond(responder, request('POST', '/')));
+    assert.match(post.head, /^HTTP\/1\.1 405 Method Not Allowed/);
+    assert.match(post.head, /\r\nAllow: GET, HEAD, OPTIONS/);
+  });
+
+  it('adds Connection: close when the request does not keep the connection', async () => {
+    const prepared = await respond(responder, request('GET', '/', { keepAlive: false }));
+    assert.equal(prepared.close, true);
+    assert.match(split(prepared).head, /\r\nConnection: close/);
+    const kept = await respond(
+      responder,
+      request('GET', '/', { versionMinor: 0, keepAlive: true }),
+    );
+    assert.equal(kept.close, false);
+    assert.match(split(kept).head, /\r\nConnection: keep-alive/);
+  });
+});
+
+describe('tutorial-exact mode', () => {
+  it('answers like the naive socket server: LF line ends, no length, closes', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: true });
+    const prepared = await respond(responder, request('GET', '/', { versionMinor: 0 }));
+    const bytes = Buffer.from(prepared.bytes);
+    const prefix = 'HTTP/1.0 200 OK\nContent-Type: text/html\n\n';
+    assert.equal(bytes.toString('latin1', 0, prefix.length), prefix);
+    assert.doesNotMatch(bytes.toString('latin1'), /\r\n|Content-Length/);
+    assert.equal(prepared.close, true);
+    const image = await respond(responder, request('GET', '/test.jpg'));
+    assert.deepEqual(Buffer.from(image.bytes).subarray(-jpeg.length), jpeg);
+    assert.match(Buffer.from(image.bytes).toString('latin1', 0, 20), /^HTTP\/1\.1 200 OK\n/);
+  });
+});
+
+describe('rules', () => {
+  it('first enabled match wins; method `*` matches any; otherwise the default site answers', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      { ...rule('off', '*', '/api/x', 'exact', text(500, 'disabled')), enabled: false },
+      rule('exact', 'GET', '/api/x', 'exact', text(200, 'exact')),
+      rule('glob', '*', '/api/**', 'glob', text(201, 'glob')),
+      rule('brew', 'BREW', '/', 'prefix', text(418, 'teapot')),
+    ]);
+    const exact = await respond(responder, request('GET', '/api/x?y=1'));
+    assert.equal(exact.ruleId, 'exact');
+    assert.equal(split(exact).body.toString(), 'exact');
+    assert.equal((await respond(responder, request('POST', '/api/x'))).ruleId, 'glob');
+    assert.equal((await respond(responder, request('GET', '/api/a/b'))).ruleId, 'glob');
+    assert.equal((await respond(responder, request('BREW', '/pot'))).ruleId, 'brew');
+    assert.equal((await respond(responder, request('GET', '/'))).ruleId, null);
+  });
+
+  it('computes Content-Length and Date unless turned off, replacing a stale length', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rule('auto', '*', '/auto', 'exact', {
+        ...text(200, 'héllo'),
+        headers: [['Content-Length', '1']],
+      }),
+      rule(
+        'manual',
+        '*',
+        '/manual',
+        'exact',
+        text(200, 'abc', {
+          autoContentLength: false,
+          autoDate: false,
+          headers: [['Content-Length', '99']],
+        }),
+      ),
+    ]);
+    const auto = split(await respond(responder, request('GET', '/auto')));
+    assert.match(auto.head, /\r\nContent-Length: 6(\r|$)/);
+    assert.doesNotMatch(auto.head, /Content-Length: 1(\r|$)/);
+    assert.match(auto.head, /\r\nDate: /);
+    const manual = split(await respond(responder, request('GET', '/manual')));
+    assert.match(manual.head, /\r\nContent-Length: 99(\r|$)/);
+    assert.doesNotMatch(manual.head, /\r\nDate: /);
+  });
+
+  it('sends a chunked body when asked', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rule('c', '*', '/c', 'exact', text(200, 'chunky', { chunked: true })),
+    ]);
+    const { head, body } = split(await respond(responder, request('GET', '/c')));
+    assert.match(head, /\r\nTransfer-Encoding: chunked/);
+    assert.doesNotMatch(head, /Content-Length/);
+    assert.equal(body.toString('latin1'), '6\r\nchunky\r\n0\r\n\r\n');
+  });
+
+  it('decodes hex and base64 bodies', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rule(
+        'hex',
+        '*',
+        '/hex',
+        'exact',
+        text(200, '', { body: { type: 'hex', hex: 'ff d8 00 41' } }),
+      ),
+      rule(
+        'b64',
+        '*',
+        '/b64',
+        'exact',
+        text(200, '', { body: { type: 'base64', base64: 'aGk=' } }),
+      ),
+    ]);
+    assert.deepEqual(
+      split(await respond(responder, request('GET', '/hex'))).body,
+      Buffer.from([0xff, 0xd8, 0, 0x41]),
+    );
+    assert.equal(split(await respond(responder, request('GET', '/b64'))).body.toString(), 'hi');
+  });
+
+  it('reads file bodies relative to the rules folder; a missing file gives 500 and a notice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socketscope-rules-'));
+    writeFileSync(join(dir, 'data.json'), '{"ok":true}');
+    const responder = new Responder({ assetsDir, rulesDir: dir, tutorialExact: false }, [
+      rule(
+        'file',
+        '*',
+        '/data',
+        'exact',
+        text(200, '', { body: { type: 'file', path: 'data.json' } }),
+      ),
+      rule(
+        'gone',
+        '*',
+        '/gone',
+        'exact',
+        text(200, '', { body: { type: 'file', path: 'missing.bin' } }),
+      ),
+    ]);
+    const file = await respond(responder, request('GET', '/data'));
+    assert.equal(split(file).body.toString(), '{"ok":true}');
+    const gone = await respond(responder, request('GET', '/gone'));
+    assert.match(split(gone).head, /^HTTP\/1\.1 500 /);
+    assert.match(split(gone).body.toString(), /missing\.bin.*ENOENT/);
+    assert.equal(gone.notice?.key, 'rules.fileUnreadable');
+  });
+
+  it('sends raw bytes verbatim and closes afterwards', async () => {
+    const raw = Buffer.from('HTTP/1.1 200 OK\nbroken', 'latin1');
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      {
+        ...rule('raw', 'GET', '/raw', 'exact', { kind: 'raw', base64: raw.toString('base64') }),
+        delayMs: 5,
+      },
+    ]);
+    const prepared = await respond(responder, request('GET', '/raw'));
+    assert.deepEqual(Buffer.from(prepared.bytes), raw);
+    assert.equal(prepared.close, true);
+    assert.equal(prepared.head, null);
+    assert.equal(prepared.delayMs, 5);
+  });
+});
