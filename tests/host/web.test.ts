@@ -81,11 +81,13 @@ class Client {
 
   static async open(token = host.token, originHeader = origin()): Promise<Client> {
     const socket = new WebSocket(wsUrl(token), { origin: originHeader });
+    // Listen before 'open': the hello may arrive in the same read as the handshake.
+    const client = new Client(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
-    return new Client(socket);
+    return client;
   }
 
   async waitFor(
@@ -352,7 +354,8 @@ test('static files: content types, CSP and nosniff on every answer, 404 otherwis
   assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
   assert.match(await page.text(), /<title>Socketscope<\/title>/);
   const csp = page.headers.get('content-security-policy') ?? '';
-  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /object-src 'none'/);
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.match(csp, new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${host.port}`));
   assert.match(csp, /frame-ancestors 'none'/);

@@ -1,0 +1,135 @@
+// `npm start` (scripts/start.mjs) end to end: build, fall back to the web host with a one-sentence
+// reason, serve the UI at the printed URL, stop cleanly on SIGTERM.
+
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const work = mkdtempSync(join(tmpdir(), 'socketscope-start-'));
+const running = new Set<ChildProcess>();
+
+after(() => {
+  for (const child of running) child.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+const REASON_LINE =
+  /^Electron cannot start here because (.+), so the UI is served through the web host instead\.$/m;
+const URL_LINE = /Socketscope UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+}
+
+/** Runs start.mjs with ports 0 and CI=true until it prints the UI URL (bounded). */
+async function start(env: Record<string, string>, timeoutMs: number): Promise<Started> {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: {
+      ...process.env,
+      CI: 'true',
+      SOCKETSCOPE_PORT: '0',
+      SOCKETSCOPE_UI_PORT: '0',
+      SOCKETSCOPE_HOME: join(work, 'home'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no UI URL within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = (): void => {
+      const match = URL_LINE.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`start.mjs exited (${code}) before printing the URL:\n${output}`));
+    });
+  });
+  return { child, output: () => output, url };
+}
+
+async function stop(started: Started): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) =>
+    started.child.once('exit', (code) => resolve(code)),
+  );
+  started.child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), 10_000).unref(),
+  );
+  const code = await Promise.race([exited, timeout]);
+  running.delete(started.child);
+  assert.notEqual(code, 'timeout', 'start.mjs must stop within 10 s of SIGTERM');
+  return code === 'timeout' ? null : code;
+}
+
+async function assertServesUi(url: string): Promise<void> {
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(await page.text(), /<div id="app">/);
+}
+
+test(
+  'SOCKETSCOPE_NO_ELECTRON=1: builds, serves the UI on the web host, exits 0 on SIGTERM',
+  { timeout: 240_000 },
+  async () => {
+    assert.ok(existsSync('node_modules'), 'the test runs in an installed checkout');
+    const started = await start({ SOCKETSCOPE_NO_ELECTRON: '1' }, 200_000);
+    try {
+      const reason = REASON_LINE.exec(started.output());
+      assert.equal(reason?.[1], 'SOCKETSCOPE_NO_ELECTRON=1 is set');
+      assert.doesNotMatch(started.output(), /npm install/, 'node_modules exists: no install');
+      assert.match(started.output(), /Capture server listening: http:\/\/127\.0\.0\.1:\d+\//);
+      await assertServesUi(started.url);
+    } finally {
+      assert.equal(await stop(started), 0);
+    }
+  },
+);
+
+test(
+  'without an Electron binary: one-sentence reason, then the web host',
+  { timeout: 120_000 },
+  async () => {
+    // An empty binary folder, an unreachable download mirror and an empty download cache make the
+    // binary unobtainable on any machine; DISPLAY is set so the display check is not the reason.
+    const empty = mkdtempSync(join(work, 'electron-dist-'));
+    const started = await start(
+      {
+        SOCKETSCOPE_SKIP_BUILD: existsSync('dist/main/web-main.js') ? '1' : '0',
+        ELECTRON_OVERRIDE_DIST_PATH: empty,
+        ELECTRON_MIRROR: 'http://127.0.0.1:9/',
+        electron_config_cache: join(work, 'electron-cache'),
+        SOCKETSCOPE_ELECTRON_INSTALL_TIMEOUT_MS: '30000',
+        DISPLAY: ':99',
+      },
+      100_000,
+    );
+    try {
+      const reason = REASON_LINE.exec(started.output());
+      assert.ok(reason, `a reason line is printed:\n${started.output()}`);
+      assert.match(reason[1] ?? '', /Electron binary is not installed and could not be fetched/);
+      assert.doesNotMatch(reason[0], /\.\s/, 'the reason is one sentence');
+      assert.equal(started.output().match(/Electron cannot start here/g)?.length, 1, 'said once');
+      await assertServesUi(started.url);
+    } finally {
+      assert.equal(await stop(started), 0);
+    }
+  },
+);
