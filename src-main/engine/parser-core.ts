@@ -1,0 +1,1327 @@
+// The HTTP/1.x state machine shared by the request and response parsers: one pass over the
+// bytes, spans as absolute offsets, strings decoded only for tokens, bodies as views.
+// Error offsets follow llhttp's where it reports a byte after the offending one (a bare LF, a
+// space after the start line, data after close), so the engine can be checked against its corpus.
+import { reasonForError, statusForError } from './errors';
+import type {
+  BodyFraming,
+  ErrorCode,
+  LenientFlags,
+  ParserEvent,
+  ParserLimits,
+  ParserOptions,
+} from './events';
+import { FIELD_VALUE, FIELD_VALUE_RELAXED, HEX, REASON, TARGET, TOKEN, latin1 } from './parser-tables';
+
+export const DEFAULT_LIMITS: ParserLimits = {
+  maxHeadBytes: 64 * 1024,
+  maxTargetLength: 8 * 1024,
+  maxHeaders: 200,
+  maxBodyBytes: Infinity,
+};
+
+const DEFAULT_LENIENT: LenientFlags = {
+  headers: false,
+  chunkedLength: false,
+  keepAlive: false,
+  transferEncoding: false,
+  version: false,
+  dataAfterClose: false,
+  optionalLfAfterCr: false,
+  optionalCrlfAfterChunk: false,
+  optionalCrBeforeLf: false,
+  spacesAfterChunkSize: false,
+  headerValueRelaxed: false,
+};
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HT = 0x09;
+const COLON = 0x3a;
+const SEMI = 0x3b;
+const EQ = 0x3d;
+const DQUOTE = 0x22;
+const BSLASH = 0x5c;
+
+// States.
+const IDLE = 0;
+const METHOD = 1;
+const TARGET_START = 2;
+const TARGET_S = 3;
+const PROTO = 4;
+const V_MAJOR = 5;
+const V_DOT = 6;
+const V_MINOR = 7;
+const REQ_LINE_END = 8;
+const LINE_LF = 9;
+const STATUS_S = 10;
+const STATUS_END = 11;
+const REASON_S = 12;
+const FIRST_FIELD = 13;
+const LINE_START = 14;
+const NAME = 15;
+const NAME_WS = 16;
+const VALUE_OWS = 17;
+const VALUE = 18;
+const VALUE_CR = 19;
+const VALUE_EOL = 20;
+const EMPTY_VALUE_LF = 21;
+const HEAD_END_LF = 22;
+const BODY_CL = 23;
+const BODY_EOF = 24;
+const CHUNK_SIZE_START = 25;
+const CHUNK_SIZE = 26;
+const CHUNK_SIZE_WS = 27;
+const CHUNK_EXT_NAME_START = 28;
+const CHUNK_EXT_NAME = 29;
+const CHUNK_EXT_VALUE_START = 30;
+const CHUNK_EXT_VALUE = 31;
+const CHUNK_EXT_QUOTED = 32;
+const CHUNK_EXT_QUOTED_ESC = 33;
+const CHUNK_EXT_AFTER_QUOTED = 34;
+const CHUNK_SIZE_LF = 35;
+const CHUNK_DATA = 36;
+const CHUNK_DATA_CR = 37;
+const CHUNK_DATA_LF = 38;
+const TUNNEL = 39;
+const CLOSED = 40;
+const FAILED = 41;
+
+// Header fields the framing depends on.
+const H_OTHER = 0;
+const H_CONTENT_LENGTH = 1;
+const H_TRANSFER_ENCODING = 2;
+const H_CONNECTION = 3;
+const H_UPGRADE = 4;
+
+const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
+const U64_MAX = 18446744073709551615n;
+
+function headerKind(name: string): number {
+  switch (name.length) {
+    case 14:
+      return name.toLowerCase() === 'content-length' ? H_CONTENT_LENGTH : H_OTHER;
+    case 17:
+      return name.toLowerCase() === 'transfer-encoding' ? H_TRANSFER_ENCODING : H_OTHER;
+    case 10:
+      return name.toLowerCase() === 'connection' ? H_CONNECTION : H_OTHER;
+    case 7:
+      return name.toLowerCase() === 'upgrade' ? H_UPGRADE : H_OTHER;
+    default:
+      return H_OTHER;
+  }
+}
+
+function isOws(c: number): boolean {
+  return c === SP || c === HT;
+}
+
+export class HttpParser {
+  private readonly isRequest: boolean;
+  private readonly lenient: LenientFlags;
+  private readonly limits: ParserLimits;
+  private readonly valueTable: Uint8Array;
+  private readonly methodQueue: string[];
+
+  private out: ParserEvent[] = [];
+  private state = IDLE;
+  /** Absolute offset of the first byte of the chunk being parsed. */
+  private base = 0;
+
+  // Token buffering across chunks: bytes before `tokFrom` are already in `tokPart`.
+  private tokStart = -1;
+  private tokFrom = 0;
+  private tokPart = '';
+  private valEnd = 0;
+
+  // Per message.
+  private msgStart = 0;
+  private method = '';
+  private major = 0;
+  private minor = 0;
+  private versionStart = 0;
+  private literalIndex = 0;
+  private statusCode = 0;
+  private statusDigits = 0;
+  private statusStart = 0;
+  private reasonStart = 0;
+  private headerCount = 0;
+  private trailer = false;
+  private nameWsStart = 0;
+  private kind = H_OTHER;
+  private pendingValue = '';
+  private pendingStart = -1;
+  private pendingEnd = 0;
+  private pendingRaw = '';
+  private lineEndStart = 0;
+  private contentLength = -1;
+  private teSeen = false;
+  private teChunked = false;
+  private teChunkedSeen = false;
+  private connClose = false;
+  private connKeepAlive = false;
+  private connUpgrade = false;
+  private hasUpgrade = false;
+  private keepAlive = true;
+  private upgrade = false;
+  private responseMethod: string | null = null;
+
+  // Bodies.
+  private remaining = 0;
+  private bodyTotal = 0;
+  private chunkStart = 0;
+  private chunkSize = 0;
+  private chunkDigits = 0;
+  private chunkSizeEnd = 0;
+  private chunkOverflow = false;
+  private headLimit = Infinity;
+
+  constructor(isRequest: boolean, options: ParserOptions = {}) {
+    this.isRequest = isRequest;
+    this.lenient = { ...DEFAULT_LENIENT, ...options.lenient };
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.valueTable = this.lenient.headerValueRelaxed ? FIELD_VALUE_RELAXED : FIELD_VALUE;
+    this.methodQueue = options.requestMethods ? [...options.requestMethods] : [];
+  }
+
+  get failed(): boolean {
+    return this.state === FAILED;
+  }
+
+  expectResponseTo(method: string): void {
+    this.methodQueue.push(method.toUpperCase());
+  }
+
+  reset(): void {
+    this.state = IDLE;
+    this.base = 0;
+    this.tokStart = -1;
+    this.tokPart = '';
+    this.methodQueue.length = 0;
+  }
+
+  push(chunk: Uint8Array): ParserEvent[] {
+    if (this.state === FAILED) return [];
+    const out: ParserEvent[] = [];
+    this.out = out;
+    this.run(chunk);
+    if (this.state !== FAILED && this.tokStart >= 0) {
+      const from = Math.max(this.tokFrom - this.base, 0);
+      this.tokPart += latin1(chunk, from, chunk.length);
+      this.tokFrom = this.base + chunk.length;
+    }
+    this.base += chunk.length;
+    return out;
+  }
+
+  finish(): ParserEvent[] {
+    const out: ParserEvent[] = [];
+    this.out = out;
+    const at = this.base;
+    switch (this.state) {
+      case IDLE:
+      case CLOSED:
+      case TUNNEL:
+      case FAILED:
+        break;
+      case BODY_EOF:
+        out.push({ type: 'messageComplete', offset: at, length: 0 });
+        this.state = CLOSED;
+        break;
+      default:
+        this.fail('INVALID_EOF_STATE', at);
+    }
+    return out;
+  }
+
+  private fail(code: ErrorCode, offset: number, reason?: string): void {
+    this.state = FAILED;
+    this.tokStart = -1;
+    this.out.push({
+      type: 'error',
+      offset,
+      length: 0,
+      code,
+      reason: reason ?? reasonForError(code),
+      status: statusForError(code),
+    });
+  }
+
+  private startToken(abs: number): void {
+    this.tokStart = abs;
+    this.tokFrom = abs;
+    this.tokPart = '';
+  }
+
+  /** The buffered token from its start up to local index `end` of the current chunk. */
+  private takeToken(chunk: Uint8Array, end: number): string {
+    const from = this.tokFrom - this.base;
+    const s = from > 0 ? this.tokPart + latin1(chunk, from, end) : this.tokPart + latin1(chunk, 0, end);
+    this.tokStart = -1;
+    this.tokPart = '';
+    return s;
+  }
+
+  private beginMessage(abs: number): void {
+    this.msgStart = abs;
+    this.headLimit = abs + this.limits.maxHeadBytes;
+    this.method = '';
+    this.major = 0;
+    this.minor = 0;
+    this.statusCode = 0;
+    this.headerCount = 0;
+    this.trailer = false;
+    this.contentLength = -1;
+    this.teSeen = false;
+    this.teChunked = false;
+    this.teChunkedSeen = false;
+    this.connClose = false;
+    this.connKeepAlive = false;
+    this.connUpgrade = false;
+    this.hasUpgrade = false;
+    this.keepAlive = true;
+    this.upgrade = false;
+    this.bodyTotal = 0;
+    this.literalIndex = 0;
+    this.out.push({ type: 'messageBegin', offset: abs, length: 0 });
+  }
+
+  private run(chunk: Uint8Array): void {
+    const len = chunk.length;
+    const base = this.base;
+    let i = 0;
+    while (i < len) {
+      const state = this.state;
+      if (state < BODY_CL && state > IDLE && base + i >= this.headLimit) {
+        this.fail('HEADER_TOO_LARGE', this.headLimit);
+        return;
+      }
+      const c = chunk[i];
+      switch (state) {
+        case IDLE: {
+          if (c === CR || c === LF) {
+            i++;
+            break;
+          }
+          this.beginMessage(base + i);
+          if (this.isRequest) {
+            this.state = METHOD;
+            this.startToken(base + i);
+          } else {
+            this.state = PROTO;
+            this.versionStart = base + i;
+          }
+          break;
+        }
+
+        case CLOSED: {
+          if (c === CR || c === LF) {
+            i++;
+            break;
+          }
+          if (this.lenient.dataAfterClose || this.lenient.keepAlive) {
+            this.state = IDLE;
+            break;
+          }
+          this.fail('DATA_AFTER_CLOSE', base + i + 1, 'Data after `Connection: close`');
+          return;
+        }
+
+        case TUNNEL: {
+          this.out.push({
+            type: 'tunnel',
+            offset: base + i,
+            length: len - i,
+            data: chunk.subarray(i, len),
+          });
+          i = len;
+          break;
+        }
+
+        // ---- request line ----
+        case METHOD: {
+          while (i < len && TOKEN[chunk[i]] === 1) i++;
+          if (i === len) break;
+          const m = chunk[i];
+          if (m === SP && base + i > this.tokStart) {
+            this.method = this.takeToken(chunk, i);
+            this.out.push({
+              type: 'method',
+              offset: this.msgStart,
+              length: base + i - this.msgStart,
+              value: this.method,
+            });
+            this.state = TARGET_START;
+            i++;
+            break;
+          }
+          this.fail('INVALID_METHOD', base + i);
+          return;
+        }
+
+        case TARGET_START: {
+          if (TARGET[c] !== 1) {
+            this.fail('INVALID_TARGET', base + i, 'Invalid char in request-target');
+            return;
+          }
+          this.startToken(base + i);
+          this.state = TARGET_S;
+          break;
+        }
+
+        case TARGET_S: {
+          const limitLocal = this.tokStart + this.limits.maxTargetLength - base;
+          const stop = limitLocal < len ? Math.max(limitLocal, i) : len;
+          while (i < stop && TARGET[chunk[i]] === 1) i++;
+          if (i === len) break;
+          const t = chunk[i];
+          if (TARGET[t] === 1) {
+            this.fail('TARGET_TOO_LONG', base + i);
+            return;
+          }
+          if (t === SP) {
+            const start = this.tokStart;
+            const value = this.takeToken(chunk, i);
+            this.out.push({ type: 'target', offset: start, length: base + i - start, value });
+            this.state = PROTO;
+            this.literalIndex = 0;
+            this.versionStart = base + i + 1;
+            i++;
+            break;
+          }
+          if (t === CR || t === LF) {
+            this.fail('INVALID_VERSION', base + i, 'Missing HTTP version');
+            return;
+          }
+          this.fail('INVALID_TARGET', base + i, 'Invalid char in request-target');
+          return;
+        }
+
+        // ---- version (both kinds) ----
+        case PROTO: {
+          if (c !== HTTP_LITERAL[this.literalIndex]) {
+            this.fail('INVALID_CONSTANT', base + i, 'Expected HTTP/');
+            return;
+          }
+          i++;
+          if (++this.literalIndex === 5) this.state = V_MAJOR;
+          break;
+        }
+        case V_MAJOR: {
+          if (c < 0x30 || c > 0x39) {
+            this.fail('INVALID_VERSION', base + i, 'Invalid major version');
+            return;
+          }
+          this.major = c - 0x30;
+          this.state = V_DOT;
+          i++;
+          break;
+        }
+        case V_DOT: {
+          if (c !== 0x2e) {
+            this.fail('INVALID_VERSION', base + i, 'Expected dot');
+            return;
+          }
+          this.state = V_MINOR;
+          i++;
+          break;
+        }
+        case V_MINOR: {
+          if (c < 0x30 || c > 0x39) {
+            this.fail('INVALID_VERSION', base + i, 'Invalid minor version');
+            return;
+          }
+          this.minor = c - 0x30;
+          i++;
+          const v = this.major * 10 + this.minor;
+          if (v !== 11 && v !== 10 && v !== 9 && v !== 20 && !this.lenient.version) {
+            this.fail('UNSUPPORTED_VERSION', base + i, 'Invalid HTTP version');
+            return;
+          }
+          this.out.push({
+            type: 'version',
+            offset: this.versionStart,
+            length: base + i - this.versionStart,
+            major: this.major,
+            minor: this.minor,
+          });
+          this.state = this.isRequest ? REQ_LINE_END : STATUS_S;
+          this.statusDigits = -1;
+          break;
+        }
+        case REQ_LINE_END: {
+          if (c === CR) {
+            this.state = LINE_LF;
+            i++;
+            break;
+          }
+          if (c === LF && this.lenient.optionalCrBeforeLf) {
+            this.state = FIRST_FIELD;
+            i++;
+            break;
+          }
+          this.fail(
+            'INVALID_VERSION',
+            c === LF ? base + i + 1 : base + i,
+            'Expected CRLF after version',
+          );
+          return;
+        }
+        case LINE_LF: {
+          if (c === LF) {
+            this.state = FIRST_FIELD;
+            i++;
+            break;
+          }
+          if (this.lenient.optionalLfAfterCr) {
+            this.state = FIRST_FIELD;
+            break;
+          }
+          this.fail('BARE_CR', base + i, 'Expected LF after CR');
+          return;
+        }
+
+        // ---- status line ----
+        case STATUS_S: {
+          if (this.statusDigits < 0) {
+            if (c !== SP) {
+              this.fail('INVALID_VERSION', base + i, 'Expected space after version');
+              return;
+            }
+            this.statusDigits = 0;
+            this.statusCode = 0;
+            this.statusStart = base + i + 1;
+            i++;
+            break;
+          }
+          if (c < 0x30 || c > 0x39) {
+            this.fail('INVALID_STATUS', base + i, 'Invalid status code');
+            return;
+          }
+          this.statusCode = this.statusCode * 10 + (c - 0x30);
+          i++;
+          if (++this.statusDigits === 3) this.state = STATUS_END;
+          break;
+        }
+        case STATUS_END: {
+          if (c === SP || c === CR || c === LF) {
+            this.out.push({
+              type: 'status',
+              offset: this.statusStart,
+              length: 3,
+              code: this.statusCode,
+            });
+            this.state = REASON_S;
+            if (c === SP) {
+              i++;
+              this.reasonStart = base + i;
+            } else {
+              this.reasonStart = base + i;
+            }
+            this.startToken(this.reasonStart);
+            break;
+          }
+          this.fail('INVALID_STATUS', base + i, 'Invalid status code');
+          return;
+        }
+        case REASON_S: {
+          while (i < len && REASON[chunk[i]] === 1) i++;
+          if (i === len) break;
+          const r = chunk[i];
+          if (r === CR || (r === LF && this.lenient.optionalCrBeforeLf)) {
+            const value = this.takeToken(chunk, i);
+            this.out.push({
+              type: 'reason',
+              offset: this.reasonStart,
+              length: base + i - this.reasonStart,
+              value,
+            });
+            this.state = r === CR ? LINE_LF : FIRST_FIELD;
+            i++;
+            break;
+          }
+          if (r === LF) {
+            this.fail('BARE_LF', base + i + 1, 'Missing expected CR after response line');
+            return;
+          }
+          this.fail('INVALID_REASON', base + i, 'Invalid char in reason phrase');
+          return;
+        }
+
+        // ---- fields ----
+        case FIRST_FIELD: {
+          if (c === SP || c === HT) {
+            this.fail('OBS_FOLD', base + i + 1, 'Unexpected space after start line');
+            return;
+          }
+          this.state = LINE_START;
+          break;
+        }
+        case LINE_START: {
+          if (c === CR) {
+            this.lineEndStart = base + i;
+            this.state = HEAD_END_LF;
+            i++;
+            break;
+          }
+          if (c === LF) {
+            if (this.lenient.optionalCrBeforeLf) {
+              this.lineEndStart = base + i;
+              i++;
+              if (this.headComplete(base + i)) return;
+              break;
+            }
+            this.fail('BARE_LF', base + i, 'Missing expected CR before LF');
+            return;
+          }
+          if (TOKEN[c] !== 1) {
+            this.fail('INVALID_HEADER_TOKEN', base + i, 'Invalid header token');
+            return;
+          }
+          if (++this.headerCount > this.limits.maxHeaders) {
+            this.fail('TOO_MANY_HEADERS', base + i);
+            return;
+          }
+          this.startToken(base + i);
+          this.state = NAME;
+          break;
+        }
+        case NAME: {
+          while (i < len && TOKEN[chunk[i]] === 1) i++;
+          if (i === len) break;
+          const n = chunk[i];
+          if (n === COLON) {
+            if (this.nameDone(chunk, i)) return;
+            i++;
+            break;
+          }
+          if (n === SP || n === HT) {
+            this.nameWsStart = base + i;
+            this.state = NAME_WS;
+            i++;
+            break;
+          }
+          this.fail('INVALID_HEADER_TOKEN', base + i, 'Invalid header token');
+          return;
+        }
+        case NAME_WS: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (c === COLON) {
+            if (!this.lenient.headers) {
+              this.fail('WHITESPACE_BEFORE_COLON', base + i, 'Invalid header field char');
+              return;
+            }
+            if (this.nameDone(chunk, this.nameWsStart - base)) return;
+            i++;
+            break;
+          }
+          this.fail('INVALID_HEADER_TOKEN', this.nameWsStart, 'Invalid header token');
+          return;
+        }
+        case VALUE_OWS: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (c === CR) {
+            this.valueEnd(chunk, i);
+            this.state = VALUE_CR;
+            i++;
+            break;
+          }
+          if (c === LF) {
+            if (this.lenient.optionalCrBeforeLf) {
+              this.valueEnd(chunk, i);
+              this.lineEndStart = base + i;
+              this.state = VALUE_EOL;
+              i++;
+              break;
+            }
+            this.state = EMPTY_VALUE_LF;
+            i++;
+            break;
+          }
+          if (this.valueTable[c] !== 1) {
+            this.fail(
+              c === 0 ? 'NUL_BYTE' : 'INVALID_HEADER_VALUE',
+              base + i,
+              'Invalid header value char',
+            );
+            return;
+          }
+          this.startToken(base + i);
+          this.valEnd = base + i + 1;
+          this.state = VALUE;
+          break;
+        }
+        case EMPTY_VALUE_LF: {
+          this.fail('BARE_LF', base + i, 'Invalid header value char');
+          return;
+        }
+        case VALUE: {
+          const table = this.valueTable;
+          let last = -1;
+          while (i < len) {
+            const v = chunk[i];
+            if (table[v] !== 1) break;
+            if (v !== SP && v !== HT) last = i;
+            i++;
+          }
+          if (last >= 0) this.valEnd = base + last + 1;
+          if (i === len) break;
+          const v = chunk[i];
+          if (v === CR) {
+            this.valueEnd(chunk, i);
+            this.state = VALUE_CR;
+            i++;
+            break;
+          }
+          if (v === LF) {
+            if (this.lenient.optionalCrBeforeLf) {
+              this.valueEnd(chunk, i);
+              this.lineEndStart = base + i;
+              this.state = VALUE_EOL;
+              i++;
+              break;
+            }
+            this.fail('BARE_LF', base + i, 'Missing expected CR after header value');
+            return;
+          }
+          this.fail(
+            v === 0 ? 'NUL_BYTE' : 'INVALID_HEADER_VALUE',
+            base + i,
+            'Invalid header value char',
+          );
+          return;
+        }
+        case VALUE_CR: {
+          if (c === LF) {
+            this.lineEndStart = base + i - 1;
+            this.state = VALUE_EOL;
+            i++;
+            break;
+          }
+          if (this.lenient.optionalLfAfterCr) {
+            this.lineEndStart = base + i - 1;
+            this.state = VALUE_EOL;
+            break;
+          }
+          this.fail(
+            'BARE_CR',
+            base + i,
+            this.pendingStart < 0 ? 'Expected LF after CR' : 'Missing expected LF after header value',
+          );
+          return;
+        }
+        case VALUE_EOL: {
+          if (c === SP || c === HT) {
+            if (!this.lenient.headers) {
+              this.fail('OBS_FOLD', base + i, 'Unexpected whitespace after header value');
+              return;
+            }
+            this.continueFolded(chunk, i);
+            this.state = VALUE;
+            break;
+          }
+          if (this.fieldDone(base + i)) return;
+          this.state = LINE_START;
+          break;
+        }
+        case HEAD_END_LF: {
+          if (c === LF) {
+            i++;
+            if (this.headComplete(base + i)) return;
+            break;
+          }
+          if (this.lenient.optionalLfAfterCr) {
+            if (this.headComplete(base + i)) return;
+            break;
+          }
+          this.fail('BARE_CR', base + i, 'Expected LF after headers');
+          return;
+        }
+
+        // ---- bodies ----
+        case BODY_CL: {
+          const n = Math.min(this.remaining, len - i);
+          this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.messageDone(base + i);
+          break;
+        }
+        case BODY_EOF: {
+          this.out.push({
+            type: 'body',
+            offset: base + i,
+            length: len - i,
+            data: chunk.subarray(i, len),
+          });
+          i = len;
+          break;
+        }
+        case CHUNK_SIZE_START: {
+          if (HEX[c] === 255) {
+            this.fail('INVALID_CHUNK_SIZE', base + i, 'Invalid character in chunk size');
+            return;
+          }
+          this.chunkStart = base + i;
+          this.chunkSize = 0;
+          this.chunkDigits = 0;
+          this.chunkOverflow = false;
+          this.state = CHUNK_SIZE;
+          break;
+        }
+        case CHUNK_SIZE: {
+          let h: number;
+          while (i < len && (h = HEX[chunk[i]]) !== 255) {
+            if (this.chunkDigits > 0 || h !== 0) this.chunkDigits++;
+            if (this.chunkDigits > 16) {
+              this.fail('INVALID_CHUNK_SIZE', base + i, 'Chunk size overflow');
+              return;
+            }
+            this.chunkSize = this.chunkSize * 16 + h;
+            i++;
+          }
+          if (i === len) break;
+          this.chunkSizeEnd = base + i;
+          if (this.afterChunkSize(chunk, i)) return;
+          i++;
+          break;
+        }
+        case CHUNK_SIZE_WS: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (this.afterChunkSize(chunk, i)) return;
+          i++;
+          break;
+        }
+        case CHUNK_EXT_NAME_START: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (TOKEN[c] !== 1) {
+            this.fail('INVALID_CHUNK_EXTENSION', base + i, 'Invalid character in chunk extensions');
+            return;
+          }
+          this.startToken(base + i);
+          this.state = CHUNK_EXT_NAME;
+          break;
+        }
+        case CHUNK_EXT_NAME: {
+          while (i < len && TOKEN[chunk[i]] === 1) i++;
+          if (i === len) break;
+          const e = chunk[i];
+          const start = this.tokStart;
+          const value = this.takeToken(chunk, i);
+          this.out.push({
+            type: 'chunkExtensionName',
+            offset: start,
+            length: base + i - start,
+            value,
+          });
+          if (e === EQ) {
+            this.state = CHUNK_EXT_VALUE_START;
+            i++;
+          } else if (this.extensionEnd(chunk, i)) {
+            return;
+          } else {
+            i++;
+          }
+          break;
+        }
+        case CHUNK_EXT_VALUE_START: {
+          if (c === DQUOTE) {
+            this.startToken(base + i);
+            this.state = CHUNK_EXT_QUOTED;
+            i++;
+            break;
+          }
+          if (TOKEN[c] !== 1) {
+            this.fail('INVALID_CHUNK_EXTENSION', base + i, 'Invalid character in chunk extensions');
+            return;
+          }
+          this.startToken(base + i);
+          this.state = CHUNK_EXT_VALUE;
+          break;
+        }
+        case CHUNK_EXT_VALUE: {
+          while (i < len && TOKEN[chunk[i]] === 1) i++;
+          if (i === len) break;
+          this.extensionValueDone(chunk, i);
+          if (this.extensionEnd(chunk, i)) return;
+          i++;
+          break;
+        }
+        case CHUNK_EXT_QUOTED: {
+          if (c === DQUOTE) {
+            i++;
+            this.extensionValueDone(chunk, i);
+            this.state = CHUNK_EXT_AFTER_QUOTED;
+            break;
+          }
+          if (c === BSLASH) {
+            this.state = CHUNK_EXT_QUOTED_ESC;
+            i++;
+            break;
+          }
+          if (c === HT || (c >= 0x20 && c !== 0x7f)) {
+            i++;
+            break;
+          }
+          this.fail(
+            'INVALID_CHUNK_EXTENSION',
+            base + i,
+            'Invalid character in chunk extensions quoted value',
+          );
+          return;
+        }
+        case CHUNK_EXT_QUOTED_ESC: {
+          if (c === HT || (c >= 0x20 && c !== 0x7f)) {
+            this.state = CHUNK_EXT_QUOTED;
+            i++;
+            break;
+          }
+          this.fail(
+            'INVALID_CHUNK_EXTENSION',
+            base + i,
+            'Invalid character in chunk extensions quoted value',
+          );
+          return;
+        }
+        case CHUNK_EXT_AFTER_QUOTED: {
+          if (this.extensionEnd(chunk, i)) return;
+          i++;
+          break;
+        }
+        case CHUNK_SIZE_LF: {
+          if (c === LF) {
+            i++;
+            if (this.chunkHeaderDone(base + i)) return;
+            break;
+          }
+          if (this.lenient.optionalLfAfterCr) {
+            if (this.chunkHeaderDone(base + i)) return;
+            break;
+          }
+          this.fail('INVALID_CHUNK_SIZE', base + i, 'Expected LF after chunk size');
+          return;
+        }
+        case CHUNK_DATA: {
+          const n = Math.min(this.remaining, len - i);
+          this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+          i += n;
+          this.remaining -= n;
+          if (this.remaining === 0) this.state = CHUNK_DATA_CR;
+          break;
+        }
+        case CHUNK_DATA_CR: {
+          this.lineEndStart = base + i;
+          if (c === CR) {
+            this.state = CHUNK_DATA_LF;
+            i++;
+            break;
+          }
+          if (c === LF && this.lenient.optionalCrBeforeLf) {
+            i++;
+            this.chunkDone(base + i);
+            break;
+          }
+          if (this.lenient.optionalCrlfAfterChunk) {
+            this.chunkDone(base + i);
+            break;
+          }
+          this.fail('INVALID_CHUNK_DATA_END', base + i, 'Expected CRLF after chunk data');
+          return;
+        }
+        case CHUNK_DATA_LF: {
+          if (c === LF) {
+            i++;
+            this.chunkDone(base + i);
+            break;
+          }
+          if (this.lenient.optionalLfAfterCr || this.lenient.optionalCrlfAfterChunk) {
+            this.chunkDone(base + i);
+            break;
+          }
+          this.fail('INVALID_CHUNK_DATA_END', base + i, 'Expected LF after chunk data');
+          return;
+        }
+        default:
+          return;
+      }
+    }
+  }
+
+  // ---- field helpers ----
+
+  /** A field name ends at local index `end` (its colon or its trailing whitespace). */
+  private nameDone(chunk: Uint8Array, end: number): boolean {
+    const start = this.tokStart;
+    const name = this.takeToken(chunk, end);
+    this.out.push({
+      type: 'headerName',
+      offset: start,
+      length: this.base + end - start,
+      value: name,
+      trailer: this.trailer,
+    });
+    this.kind = this.trailer ? H_OTHER : headerKind(name);
+    this.pendingStart = -1;
+    this.state = VALUE_OWS;
+    if (this.isRequest && !this.lenient.chunkedLength) {
+      if (this.kind === H_TRANSFER_ENCODING && this.contentLength >= 0) {
+        this.fail(
+          'CONTENT_LENGTH_WITH_TRANSFER_ENCODING',
+          this.colonOffset(chunk, end) + 1,
+          "Transfer-Encoding can't be present with Content-Length",
+        );
+        return true;
+      }
+      if (this.kind === H_CONTENT_LENGTH && this.teSeen) {
+        this.fail(
+          'CONTENT_LENGTH_WITH_TRANSFER_ENCODING',
+          this.colonOffset(chunk, end) + 1,
+          "Content-Length can't be present with Transfer-Encoding",
+        );
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private colonOffset(chunk: Uint8Array, end: number): number {
+    let i = end;
+    while (i < chunk.length && chunk[i] !== COLON) i++;
+    return this.base + i;
+  }
+
+  /** The value's line ends at local index `end` (its CR or LF). */
+  private valueEnd(chunk: Uint8Array, end: number): void {
+    if (this.tokStart < 0) {
+      this.pendingStart = -1;
+      this.pendingEnd = this.base + end;
+      this.pendingValue = '';
+      this.pendingRaw = '';
+      return;
+    }
+    const start = this.tokStart;
+    const raw = this.takeToken(chunk, end);
+    this.pendingStart = start;
+    this.pendingEnd = this.valEnd;
+    this.pendingRaw = raw;
+    this.pendingValue = raw.slice(0, this.valEnd - start);
+  }
+
+  /** Lenient obs-fold: the value continues on this line (whose first byte is at `i`). */
+  private continueFolded(chunk: Uint8Array, i: number): void {
+    const abs = this.base + i;
+    if (this.pendingStart < 0) {
+      this.startToken(abs);
+      this.valEnd = abs;
+      return;
+    }
+    this.tokStart = this.pendingStart;
+    let lineEnd = '';
+    for (let p = this.pendingStart + this.pendingRaw.length; p < abs; p++) {
+      const local = p - this.base;
+      lineEnd += local >= 0 ? String.fromCharCode(chunk[local]) : '\r';
+    }
+    this.tokPart = this.pendingRaw + lineEnd;
+    this.tokFrom = abs;
+  }
+
+  /** A complete field (name and value) is known; `at` is the first byte of the next line. */
+  private fieldDone(at: number): boolean {
+    const start = this.pendingStart;
+    const value = this.pendingValue;
+    this.out.push({
+      type: 'headerValue',
+      offset: start < 0 ? this.pendingEnd : start,
+      length: start < 0 ? 0 : this.pendingEnd - start,
+      value,
+      trailer: this.trailer,
+    });
+    switch (this.kind) {
+      case H_CONTENT_LENGTH:
+        return this.contentLengthField(value, start, at);
+      case H_TRANSFER_ENCODING:
+        return this.transferEncodingField(value, start);
+      case H_CONNECTION:
+        this.connectionField(value);
+        return false;
+      case H_UPGRADE:
+        this.hasUpgrade = true;
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private contentLengthField(value: string, start: number, at: number): boolean {
+    if (this.contentLength >= 0) {
+      this.fail('CONFLICTING_CONTENT_LENGTH', start < 0 ? at : start, 'Duplicate Content-Length');
+      return true;
+    }
+    if (value.length === 0) {
+      this.fail('INVALID_CONTENT_LENGTH', at, 'Empty Content-Length');
+      return true;
+    }
+    let n = 0;
+    let k = 0;
+    for (; k < value.length; k++) {
+      const d = value.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (k < value.length) {
+      let m = k;
+      while (m < value.length && isOws(value.charCodeAt(m))) m++;
+      this.fail('INVALID_CONTENT_LENGTH', start + m, 'Invalid character in Content-Length');
+      return true;
+    }
+    if (k > 15 && BigInt(value) > U64_MAX) {
+      let acc = 0n;
+      let p = 0;
+      while (acc <= U64_MAX) acc = acc * 10n + BigInt(value.charCodeAt(p++) - 0x30);
+      this.fail('INVALID_CONTENT_LENGTH', start + p, 'Content-Length overflow');
+      return true;
+    }
+    this.contentLength = n;
+    return false;
+  }
+
+  private transferEncodingField(value: string, start: number): boolean {
+    this.teSeen = true;
+    let chunkedLast = false;
+    let p = 0;
+    while (p <= value.length) {
+      let q = value.indexOf(',', p);
+      if (q < 0) q = value.length;
+      const coding = value.slice(p, q).trim().toLowerCase();
+      if (coding.length > 0) {
+        if (this.teChunkedSeen && this.isRequest && !this.lenient.transferEncoding) {
+          const at = chunkedLast || p > 0 ? start + p : start + 1;
+          this.fail('INVALID_TRANSFER_ENCODING', at, 'Invalid `Transfer-Encoding` header value');
+          return true;
+        }
+        chunkedLast = coding === 'chunked';
+        if (chunkedLast) this.teChunkedSeen = true;
+      }
+      p = q + 1;
+    }
+    this.teChunked = chunkedLast;
+    return false;
+  }
+
+  private connectionField(value: string): void {
+    for (const part of value.split(',')) {
+      const token = part.trim().toLowerCase();
+      if (token === 'close') this.connClose = true;
+      else if (token === 'keep-alive') this.connKeepAlive = true;
+      else if (token === 'upgrade') this.connUpgrade = true;
+    }
+  }
+
+  // ---- head and message boundaries ----
+
+  /** The empty line ending the head (or trailer section) ends at absolute offset `end`. */
+  private headComplete(end: number): boolean {
+    const emptyLine = this.lineEndStart;
+    if (this.trailer) {
+      this.out.push({ type: 'chunkComplete', offset: emptyLine, length: end - emptyLine });
+      this.messageDone(end);
+      return false;
+    }
+    const isRequest = this.isRequest;
+    const v11 = this.major > 1 || (this.major === 1 && this.minor >= 1);
+    let keepAlive = v11 ? !this.connClose : this.connKeepAlive && !this.connClose;
+    let framing: BodyFraming;
+    let upgrade = false;
+    let method: string | null = null;
+    const status = this.statusCode;
+    if (isRequest) {
+      method = this.method;
+      if (method === 'CONNECT') {
+        framing = 'tunnel';
+        upgrade = true;
+      } else {
+        upgrade = this.hasUpgrade && this.connUpgrade;
+        if (this.teSeen && !this.teChunked) {
+          if (!this.lenient.transferEncoding) {
+            this.fail('INVALID_TRANSFER_ENCODING', end, 'Request has invalid `Transfer-Encoding`');
+            return true;
+          }
+          framing = 'close-delimited';
+          keepAlive = false;
+        } else if (this.teChunked) framing = 'chunked';
+        else if (this.contentLength > 0) framing = 'content-length';
+        else framing = 'none';
+      }
+    } else {
+      method = status >= 200 ? (this.methodQueue.shift() ?? null) : (this.methodQueue[0] ?? null);
+      this.responseMethod = method;
+      if (status === 101 && this.hasUpgrade && this.connUpgrade) {
+        framing = 'tunnel';
+        upgrade = true;
+      } else if (method === 'CONNECT' && status >= 200 && status < 300) {
+        framing = 'tunnel';
+        upgrade = true;
+      } else if (method === 'HEAD' || status < 200 || status === 204 || status === 304) {
+        framing = 'none';
+      } else if (this.teSeen) {
+        framing = this.teChunked ? 'chunked' : 'close-delimited';
+      } else if (this.contentLength >= 0) {
+        framing = this.contentLength > 0 ? 'content-length' : 'none';
+      } else {
+        framing = 'close-delimited';
+      }
+      if (framing === 'close-delimited') keepAlive = false;
+    }
+    this.keepAlive = keepAlive;
+    this.upgrade = upgrade;
+    this.out.push({
+      type: 'headersComplete',
+      offset: emptyLine,
+      length: end - emptyLine,
+      framing,
+      contentLength: this.contentLength >= 0 ? this.contentLength : null,
+      keepAlive,
+      upgrade,
+      versionMajor: this.major,
+      versionMinor: this.minor,
+      method: isRequest ? method : null,
+      statusCode: isRequest ? null : status,
+    });
+    if (framing === 'content-length' && this.contentLength > this.limits.maxBodyBytes) {
+      this.fail('BODY_TOO_LARGE', end);
+      return true;
+    }
+    switch (framing) {
+      case 'none':
+      case 'tunnel':
+        this.messageDone(end);
+        break;
+      case 'content-length':
+        this.remaining = this.contentLength;
+        this.state = BODY_CL;
+        break;
+      case 'chunked':
+        this.state = CHUNK_SIZE_START;
+        break;
+      case 'close-delimited':
+        this.state = BODY_EOF;
+        break;
+    }
+    return false;
+  }
+
+  private messageDone(at: number): void {
+    this.out.push({ type: 'messageComplete', offset: at, length: 0 });
+    this.tokStart = -1;
+    if (this.upgrade) this.state = TUNNEL;
+    else if (!this.keepAlive) this.state = CLOSED;
+    else this.state = IDLE;
+  }
+
+  // ---- chunk helpers ----
+
+  /** The byte at local `i` follows the chunk-size digits (or whitespace after them). */
+  private afterChunkSize(chunk: Uint8Array, i: number): boolean {
+    const c = chunk[i];
+    const abs = this.base + i;
+    if (c === CR) {
+      this.state = CHUNK_SIZE_LF;
+      return false;
+    }
+    if (c === SEMI) {
+      this.state = CHUNK_EXT_NAME_START;
+      return false;
+    }
+    if (c === LF && this.lenient.optionalCrBeforeLf) {
+      return this.chunkHeaderDone(abs + 1);
+    }
+    if ((c === SP || c === HT) && this.state === CHUNK_SIZE) {
+      if (this.lenient.spacesAfterChunkSize) {
+        this.state = CHUNK_SIZE_WS;
+        return false;
+      }
+      this.fail('INVALID_CHUNK_SIZE', abs + 1, 'Invalid character in chunk size');
+      return true;
+    }
+    this.fail('INVALID_CHUNK_SIZE', abs, 'Invalid character in chunk size');
+    return true;
+  }
+
+  /** After an extension name or value, at the byte of local index `i`. */
+  private extensionEnd(chunk: Uint8Array, i: number): boolean {
+    const c = chunk[i];
+    if (c === SEMI) {
+      this.state = CHUNK_EXT_NAME_START;
+      return false;
+    }
+    if (c === CR) {
+      this.state = CHUNK_SIZE_LF;
+      return false;
+    }
+    if (c === LF && this.lenient.optionalCrBeforeLf) {
+      return this.chunkHeaderDone(this.base + i + 1);
+    }
+    this.fail('INVALID_CHUNK_EXTENSION', this.base + i, 'Invalid character in chunk extensions');
+    return true;
+  }
+
+  private extensionValueDone(chunk: Uint8Array, end: number): void {
+    const start = this.tokStart;
+    const value = this.takeToken(chunk, end);
+    this.out.push({
+      type: 'chunkExtensionValue',
+      offset: start,
+      length: this.base + end - start,
+      value,
+    });
+  }
+
+  /** The chunk-size line ends at absolute offset `end`. */
+  private chunkHeaderDone(end: number): boolean {
+    const size = this.chunkSize;
+    this.out.push({
+      type: 'chunkHeader',
+      offset: this.chunkStart,
+      length: end - this.chunkStart,
+      size,
+      sizeOffset: this.chunkStart,
+      sizeLength: this.chunkSizeEnd - this.chunkStart,
+    });
+    this.bodyTotal += size;
+    if (this.bodyTotal > this.limits.maxBodyBytes) {
+      this.fail('BODY_TOO_LARGE', this.chunkStart);
+      return true;
+    }
+    if (size === 0) {
+      this.trailer = true;
+      this.headLimit = end + this.limits.maxHeadBytes;
+      this.state = LINE_START;
+    } else {
+      this.remaining = size;
+      this.state = CHUNK_DATA;
+    }
+    return false;
+  }
+
+  private chunkDone(end: number): void {
+    this.out.push({
+      type: 'chunkComplete',
+      offset: this.lineEndStart,
+      length: end - this.lineEndStart,
+    });
+    this.state = CHUNK_SIZE_START;
+  }
+}

@@ -1,0 +1,60 @@
+// Byte-class lookup tables for the parser's hot loops (RFC 9110 §5.6.2 tokens, §5.5 field values).
+
+function table(predicate: (c: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = predicate(c) ? 1 : 0;
+  return t;
+}
+
+const TCHAR_EXTRA = "!#$%&'*+-.^_`|~";
+
+/** tchar: the bytes of a method or a field name. */
+export const TOKEN = table(
+  (c) =>
+    (c >= 0x30 && c <= 0x39) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    TCHAR_EXTRA.includes(String.fromCharCode(c)),
+);
+
+/** field-vchar / SP / HTAB: the bytes of a field value (obs-text included). */
+export const FIELD_VALUE = table((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
+
+/** The lax field-value set: any byte but CR, LF and NUL. */
+export const FIELD_VALUE_RELAXED = table((c) => c !== 0x0d && c !== 0x0a && c !== 0x00);
+
+/** Bytes of a request-target as sent on the wire (visible ASCII). */
+export const TARGET = table((c) => c > 0x20 && c < 0x7f);
+
+/** reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
+export const REASON = table((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
+
+/** Hex digit value, or 255. */
+export const HEX = (() => {
+  const t = new Uint8Array(256).fill(255);
+  for (let c = 0; c < 10; c++) t[0x30 + c] = c;
+  for (let c = 0; c < 6; c++) {
+    t[0x41 + c] = 10 + c;
+    t[0x61 + c] = 10 + c;
+  }
+  return t;
+})();
+
+/** Decodes bytes as latin1 (one char per byte) without TextDecoder. */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 0) return '';
+  if (n <= 32) {
+    let s = '';
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  let s = '';
+  for (let i = start; i < end; i += 8192) {
+    s += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
+    );
+  }
+  return s;
+}
