@@ -1,0 +1,529 @@
+// The `socketscope` command line: serve (live log or NDJSON), replay, export a session as HAR,
+// list sessions.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { CaptureEvent } from '../capture/events';
+import type { ReplayTarget, ResponderRule } from '../protocol/types';
+import { replay, type ReplayResult } from '../capture/client';
+import { exportHar } from '../capture/har';
+import { loadRules } from '../capture/rules-file';
+import { isValidSessionId, listSessions, sessionDir } from '../capture/sessions';
+import { SessionStore } from '../capture/store';
+import { createCore } from './core';
+import { ExchangeBook } from './exchanges';
+import { defaultHome, sessionsFolder } from './paths';
+
+const HELP: Record<string, string> = {
+  main: `Usage: socketscope <command> [options]
+
+Commands:
+  serve      run the capture server and log what arrives
+  replay     send raw request bytes to HOST:PORT and print the response
+  export     write a session as HAR 1.2 to stdout
+  sessions   list the saved sessions
+
+Run "socketscope <command> --help" for a command's options.
+Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR]
+
+  --host H          address to listen on (default 127.0.0.1)
+  --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
+  --json            NDJSON on stdout: one event per line (listening, open, data, request,
+                    response, error, close, notice)
+  --tutorial-exact  answer like the naive socket exercise (HTTP/1.x 200 OK, LF line ends)
+  --rules FILE      responder rules (JSON) to answer with
+  --session DIR     record into this session folder (default: a new session in the data folder)
+
+Every received byte is written to the session before it is shown. Ctrl-C or SIGTERM flushes
+and exits.`,
+  replay: `Usage: socketscope replay --to HOST:PORT [--tls] [--insecure] [--json] [--timeout MS] [FILE|-]
+
+Sends the bytes of FILE (or stdin with "-") verbatim and prints the parsed response: status
+line, headers and body. Bytes that are not HTTP are printed as received.
+
+  --to HOST:PORT    where to send ([v6-address]:port for IPv6)
+  --tls             use TLS (SNI is the host name)
+  --insecure        accept invalid or self-signed certificates
+  --json            print the whole result as JSON
+  --timeout MS      connect and response timeout (default 10000 and 30000)
+
+Exits 1 when the connection fails (refused, DNS, TLS, timeout).`,
+  export: `Usage: socketscope export --har SESSION
+
+Writes the session (an id from "socketscope sessions", or a session folder) as HAR 1.2 to
+stdout, with each entry's raw bytes in the "_socketscope" extension.`,
+  sessions: `Usage: socketscope sessions [--json]
+
+Lists the sessions in the data folder, newest first.`,
+};
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'replay':
+        return await replayCommand(rest);
+      case 'export':
+        return exportCommand(rest);
+      case 'sessions':
+        return sessionsCommand(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${HELP.main}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${HELP.main}`);
+    }
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`socketscope: ${text}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
+  name: string,
+  args: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}\n\n${HELP[name]}`,
+    );
+  }
+}
+
+// ---- serve ----
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parse('serve', args, {
+    host: { type: 'string' },
+    port: { type: 'string' },
+    json: { type: 'boolean' },
+    'tutorial-exact': { type: 'boolean' },
+    rules: { type: 'string' },
+    session: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP.serve}\n`);
+    return 0;
+  }
+  const port = values.port === undefined ? undefined : portNumber(values.port, true);
+  let rules: ResponderRule[] | undefined;
+  let rulesDir: string | undefined;
+  if (values.rules !== undefined) {
+    const loaded = await loadRules(resolve(values.rules));
+    if (!loaded.ok) throw new Error(`Cannot use the rules in ${values.rules}: ${loaded.message}`);
+    rules = loaded.rules;
+    rulesDir = loaded.baseDir;
+  }
+  const core = await createCore({
+    ...(values.session !== undefined ? { sessionDir: resolve(values.session) } : {}),
+    ...(rules ? { rules, rulesDir } : {}),
+    assetsDir: assetsDir(),
+  });
+  const json = values.json === true;
+  const log = json ? new JsonLog() : new TextLog(process.stdout.isTTY === true);
+  core.onCapture((events) => {
+    let out = '';
+    for (const event of events) out += log.line(event);
+    if (out !== '') process.stdout.write(out);
+  });
+  const state = await core.call('server.start', {
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(values['tutorial-exact'] ? { tutorialExact: true } : {}),
+  });
+  if (state.status !== 'listening' || !state.url) {
+    await core.close();
+    throw new Error(state.message?.text ?? `The capture server could not start (${state.status}).`);
+  }
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ type: 'listening', url: state.url, host: state.host, port: state.port, session: core.sessionDir() })}\n`,
+    );
+  } else {
+    if (state.message) process.stdout.write(`${state.message.text}\n`);
+    process.stdout.write(
+      `Listening on ${state.url}  (session ${core.sessionDir()})\nPress Ctrl-C to stop.\n`,
+    );
+  }
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      core.close().then(
+        () => resolveExit(0),
+        (error: unknown) => {
+          process.stderr.write(
+            `socketscope: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          resolveExit(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function assetsDir(): string | undefined {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets');
+  return existsSync(dir) ? dir : undefined;
+}
+
+interface CaptureLog {
+  line(event: CaptureEvent): string;
+}
+
+class JsonLog implements CaptureLog {
+  line(event: CaptureEvent): string {
+    const record = jsonRecord(event);
+    return record ? `${JSON.stringify(record)}\n` : '';
+  }
+}
+
+function jsonRecord(event: CaptureEvent): Record<string, unknown> | null {
+  switch (event.type) {
+    case 'connectionOpen':
+      return {
+        type: 'open',
+        connectionId: event.connectionId,
+        remoteAddress: event.remoteAddress,
+        remotePort: event.remotePort,
+        localPort: event.localPort,
+        time: event.time,
+      };
+    case 'data':
+      return {
+        type: 'data',
+        connectionId: event.connectionId,
+        direction: event.direction,
+        offset: event.offset,
+        base64: base64(event.bytes),
+        time: event.time,
+      };
+    case 'request':
+      return {
+        type: 'request',
+        connectionId: event.connectionId,
+        index: event.index,
+        method: event.head.method,
+        target: event.head.target,
+        version: event.head.version,
+        headers: event.head.headers,
+        bodyBase64: base64(event.body),
+        span: event.span,
+        time: event.time,
+      };
+    case 'response':
+      return {
+        type: 'response',
+        connectionId: event.connectionId,
+        index: event.index,
+        status: event.head?.status ?? null,
+        reason: event.head?.reason ?? null,
+        headers: event.head?.headers ?? null,
+        ruleId: event.ruleId,
+        span: event.span,
+        time: event.time,
+      };
+    case 'protocolError':
+      return {
+        type: 'error',
+        connectionId: event.connectionId,
+        index: event.index,
+        code: event.error.code,
+        offset: event.error.offset,
+        reason: event.error.reason,
+        status: event.error.status,
+        time: event.time,
+      };
+    case 'connectionClose':
+      return {
+        type: 'close',
+        connectionId: event.connectionId,
+        reason: event.reason,
+        bytesIn: event.bytesIn,
+        bytesOut: event.bytesOut,
+        time: event.time,
+      };
+    case 'notice':
+      return {
+        type: 'notice',
+        connectionId: null,
+        level: event.level,
+        key: event.message.key,
+        text: event.message.text,
+      };
+    default:
+      return null;
+  }
+}
+
+class TextLog implements CaptureLog {
+  constructor(private readonly colour: boolean) {}
+
+  line(event: CaptureEvent): string {
+    const time = 'time' in event ? new Date(event.time).toISOString().slice(11, 23) : '';
+    const paint = (code: number, text: string): string =>
+      this.colour ? `\u001b[${code}m${text}\u001b[0m` : text;
+    switch (event.type) {
+      case 'connectionOpen':
+        return `${time} ${event.connectionId} ${paint(36, 'open')} from ${event.remoteAddress}:${event.remotePort}\n`;
+      case 'request':
+        return `${time} ${event.connectionId} ${paint(1, '→')} ${printable(event.head.method)} ${printable(event.head.target)} ${event.head.version} (${event.span.length} B)\n`;
+      case 'response': {
+        const status = event.head
+          ? `${event.head.status} ${printable(event.head.reason)}`
+          : 'raw bytes';
+        const code = event.head && event.head.status >= 400 ? 33 : 32;
+        const rule = event.ruleId ? ` rule ${event.ruleId}` : '';
+        return `${time} ${event.connectionId} ${paint(code, `← ${status}`)} (${event.span.length} B)${rule}\n`;
+      }
+      case 'protocolError':
+        return `${time} ${event.connectionId} ${paint(31, `✗ ${event.error.code}`)} at byte ${event.error.offset}: ${event.error.reason}${event.error.status ? ` → ${event.error.status}` : ''}\n`;
+      case 'connectionClose':
+        return `${time} ${event.connectionId} ${paint(90, 'close')} ${event.reason} (in ${event.bytesIn} B, out ${event.bytesOut} B)\n`;
+      case 'notice':
+        return `${paint(event.level === 'error' ? 31 : 33, event.level)}: ${event.message.text}\n`;
+      default:
+        return '';
+    }
+  }
+}
+
+// ---- replay ----
+
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse('replay', args, {
+    to: { type: 'string' },
+    tls: { type: 'boolean' },
+    insecure: { type: 'boolean' },
+    json: { type: 'boolean' },
+    timeout: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP.replay}\n`);
+    return 0;
+  }
+  if (!values.to) throw new UsageError(`--to HOST:PORT is required.\n\n${HELP.replay}`);
+  if (positionals.length > 1)
+    throw new UsageError(`Give one FILE (or - for stdin).\n\n${HELP.replay}`);
+  const target: ReplayTarget = {
+    ...hostPort(values.to),
+    tls: values.tls === true,
+    insecure: values.insecure === true,
+  };
+  const source = positionals[0] ?? '-';
+  const bytes = source === '-' ? await readStdin() : readFileSync(source);
+  if (bytes.length === 0) throw new UsageError('There are no bytes to send.');
+  const timeout =
+    values.timeout === undefined ? undefined : positiveNumber(values.timeout, '--timeout');
+  const result = await replay({
+    target,
+    bytes,
+    connectTimeoutMs: timeout ?? 10_000,
+    responseTimeoutMs: timeout ?? 30_000,
+  });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(replayJson(result))}\n`);
+    return result.ok ? 0 : 1;
+  }
+  if (!result.ok && result.response.length === 0) {
+    process.stderr.write(`socketscope: ${result.error?.message ?? 'The replay failed.'}\n`);
+    return 1;
+  }
+  if (result.responses.length > 0) {
+    for (const response of result.responses) {
+      let head = `${response.head.version} ${response.head.status} ${response.head.reason}\n`;
+      for (const [name, value] of response.head.headers) head += `${name}: ${value}\n`;
+      process.stdout.write(`${head}\n`);
+      process.stdout.write(response.body);
+      if (response.body.length > 0 && response.body[response.body.length - 1] !== 0x0a)
+        process.stdout.write('\n');
+    }
+  } else {
+    process.stdout.write(result.response);
+  }
+  if (result.parseError) {
+    process.stderr.write(
+      `socketscope: the reply is not valid HTTP (${result.parseError.code} at byte ${result.parseError.offset}: ${result.parseError.reason})\n`,
+    );
+  }
+  if (result.error) process.stderr.write(`socketscope: ${result.error.message}\n`);
+  return result.ok ? 0 : 1;
+}
+
+function replayJson(result: ReplayResult): Record<string, unknown> {
+  return {
+    ok: result.ok,
+    error: result.error,
+    timings: result.timings,
+    remoteAddress: result.remoteAddress,
+    remotePort: result.remotePort,
+    responses: result.responses.map((r) => ({
+      version: r.head.version,
+      status: r.head.status,
+      reason: r.head.reason,
+      headers: r.head.headers,
+      bodyBase64: base64(r.body),
+      span: r.span,
+    })),
+    responseBase64: base64(result.response),
+    parseError: result.parseError,
+  };
+}
+
+function hostPort(text: string): { host: string; port: number } {
+  const match = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  if (!match) throw new UsageError(`--to needs HOST:PORT, not "${text}".`);
+  return { host: match[1], port: portNumber(match[2], false) };
+}
+
+function portNumber(text: string, allowZero: boolean): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535 || (!allowZero && port === 0)) {
+    throw new UsageError(`"${text}" is not a port number (${allowZero ? 0 : 1}–65535).`);
+  }
+  return port;
+}
+
+function positiveNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${option} needs a positive number, not "${text}".`);
+  return value;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+// ---- export and sessions ----
+
+function exportCommand(args: string[]): number {
+  const { values, positionals } = parse('export', args, { har: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${HELP.export}\n`);
+    return 0;
+  }
+  const which = values.har ?? positionals[0];
+  if (!which) throw new UsageError(`Name the session to export.\n\n${HELP.export}`);
+  const dir = resolveSession(which);
+  const book = new ExchangeBook();
+  const { store, warnings } = SessionStore.open(dir, {
+    readOnly: true,
+    onRecord: (record) => {
+      if (record.kind === 'capture') book.apply(record.event, () => undefined);
+      else book.addStored(record.stored, record.request, record.response, () => undefined);
+    },
+  });
+  try {
+    for (const warning of warnings) process.stderr.write(`socketscope: ${warning}\n`);
+    const har = exportHar(
+      [...book.exchanges.values()].map((exchange) => ({
+        exchange,
+        connection: book.connections.get(exchange.connectionId) ?? null,
+        request: store.read(
+          exchange.connectionId,
+          'in',
+          exchange.requestSpan.offset,
+          exchange.requestSpan.length,
+        ),
+        response: exchange.responseSpan
+          ? store.read(
+              exchange.connectionId,
+              'out',
+              exchange.responseSpan.offset,
+              exchange.responseSpan.length,
+            )
+          : new Uint8Array(0),
+      })),
+    );
+    process.stdout.write(`${JSON.stringify(har, null, 2)}\n`);
+  } finally {
+    store.close();
+  }
+  return 0;
+}
+
+function resolveSession(which: string): string {
+  const asPath = resolve(which);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  if (isValidSessionId(which)) {
+    const dir = sessionDir(sessionsFolder(defaultHome()), which);
+    if (existsSync(dir)) return dir;
+  }
+  throw new Error(
+    `No session "${which}" (neither a folder nor a session id in ${sessionsFolder(defaultHome())}).`,
+  );
+}
+
+function sessionsCommand(args: string[]): number {
+  const { values } = parse('sessions', args, { json: { type: 'boolean' } });
+  if (values.help) {
+    process.stdout.write(`${HELP.sessions}\n`);
+    return 0;
+  }
+  const sessions = listSessions(sessionsFolder(defaultHome()), null);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(sessions)}\n`);
+    return 0;
+  }
+  if (sessions.length === 0) {
+    process.stdout.write(`No sessions in ${sessionsFolder(defaultHome())}.\n`);
+    return 0;
+  }
+  for (const s of sessions) {
+    process.stdout.write(
+      `${s.id}  ${new Date(s.createdAt).toISOString()}  ${String(s.sizeBytes).padStart(10)} B  ${s.name}\n`,
+    );
+  }
+  return 0;
+}
+
+// ---- helpers ----
+
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+}
+
+/** Control characters shown escaped so a hostile request cannot drive the terminal. */
+function printable(text: string): string {
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `socketscope: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);
