@@ -180,6 +180,7 @@ export class CaptureConnection {
         case 'version':
           this.versionMajor = event.major;
           this.versionMinor = event.minor;
+          if (event.major !== 1) this.unsupportedVersion(event.offset, now);
           break;
         case 'headerName':
           if (!event.trailer) this.fieldName = event.value;
@@ -227,6 +228,13 @@ export class CaptureConnection {
     this.upgrade = false;
     // The whole head must arrive within the limit: a byte-by-byte client does not extend it.
     this.setDeadline('head', now + this.ctx.limits.headerTimeoutMs);
+  }
+
+  /** This server speaks HTTP/1.x only (RFC 9110 §15.6.6). */
+  private unsupportedVersion(offset: number, now: number): void {
+    const version = `HTTP/${this.versionMajor}.${this.versionMinor}`;
+    const reason = `${version} is not spoken here: this server speaks HTTP/1.0 and HTTP/1.1`;
+    this.failRequest({ code: 'UNSUPPORTED_VERSION', offset, reason, status: 505 }, now);
   }
 
   private addField(name: string, value: string): void {
