@@ -1,0 +1,201 @@
+// The capture server (every received and sent byte kept, as the store would) against a bare
+// Node `http` server answering the same 200 with the same body. Each server runs in its own child
+// process; autocannon loads it from this process over loopback with 50 keep-alive connections,
+// without and with pipelining. Runs alternate (baseline, ours, …) and the median rate is kept.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { CaptureServer } from '../src-main/capture/server';
+import type { BenchResult } from './types';
+
+export const group = 'server';
+
+const CHILD_ENV = 'SOCKETSCOPE_BENCH_SERVER';
+const CONNECTIONS = 50;
+const DURATION_S = Number(process.env.SOCKETSCOPE_BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.SOCKETSCOPE_BENCH_ROUNDS ?? 1);
+
+interface Histogram {
+  average: number;
+  p99: number;
+}
+interface AutocannonResult {
+  requests: Histogram & { total: number };
+  latency: Histogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  duration: number;
+}
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  pipelining: number;
+  duration: number;
+}
+type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+type Kind = 'capture' | 'http';
+
+/** In a child process: serve, print the port, and run until killed. */
+async function serve(kind: Kind): Promise<void> {
+  if (kind === 'http') {
+    // The same bytes as the capture server's page: learn them from a capture server instance.
+    const body = await defaultPage();
+    const server = createServer((_request, response) => {
+      response.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': body.length,
+      });
+      response.end(body);
+    });
+    server.keepAliveTimeout = 60_000;
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      process.stdout.write(
+        `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
+      );
+    });
+    return;
+  }
+  const kept: Uint8Array[] = [];
+  let keptBytes = 0;
+  const server = new CaptureServer({
+    settings: { host: '127.0.0.1', port: 0, limits: { maxConnections: 1024 } },
+    onEvent: (event) => {
+      if (event.type === 'data') {
+        kept.push(event.bytes);
+        keptBytes += event.bytes.length;
+      }
+    },
+  });
+  const state = await server.start();
+  process.stdout.write(`${JSON.stringify({ port: state.port })}\n`);
+  process.on('SIGTERM', () => {
+    process.stderr.write(`capture child kept ${kept.length} chunks, ${keptBytes} bytes\n`);
+    process.exit(0);
+  });
+}
+
+/** The body the capture server's default site sends for `/`. */
+async function defaultPage(): Promise<Buffer> {
+  const server = new CaptureServer({
+    settings: { host: '127.0.0.1', port: 0 },
+    onEvent: () => undefined,
+  });
+  const state = await server.start();
+  const response = await fetch(`http://127.0.0.1:${state.port}/`);
+  const body = Buffer.from(await response.arrayBuffer());
+  await server.stop();
+  return body;
+}
+
+interface Child {
+  process: ChildProcess;
+  port: number;
+}
+
+function startChild(kind: Kind): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CHILD_ENV]: kind },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const line = text.split('\n')[0];
+      if (text.includes('\n') && line) {
+        const { port } = JSON.parse(line) as { port: number };
+        resolve({ process: child, port });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} server exited early (${code})`)));
+  });
+}
+
+function stopChild(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    child.process.removeAllListeners('exit');
+    child.process.once('exit', () => resolve());
+    child.process.kill('SIGTERM');
+  });
+}
+
+interface Load {
+  rate: number;
+  p99: number;
+}
+
+async function load(port: number, pipelining: number, duration: number): Promise<Load> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    connections: CONNECTIONS,
+    pipelining,
+    duration,
+  });
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(
+      `load on port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+    );
+  }
+  return { rate: result.requests.total / result.duration, p99: result.latency.p99 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function compare(
+  name: string,
+  pipelining: number,
+  ours: Child,
+  baseline: Child,
+): Promise<BenchResult> {
+  await load(baseline.port, pipelining, 1);
+  await load(ours.port, pipelining, 1);
+  const oursRuns: Load[] = [];
+  const baseRuns: Load[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    baseRuns.push(await load(baseline.port, pipelining, DURATION_S));
+    oursRuns.push(await load(ours.port, pipelining, DURATION_S));
+  }
+  const oursRate = median(oursRuns.map((run) => run.rate));
+  const baseRate = median(baseRuns.map((run) => run.rate));
+  return {
+    name,
+    ours: oursRate,
+    baseline: baseRate,
+    unit: 'req/s',
+    ratio: oursRate / baseRate,
+    extra: {
+      oursP99Ms: median(oursRuns.map((run) => run.p99)),
+      baselineP99Ms: median(baseRuns.map((run) => run.p99)),
+      connections: CONNECTIONS,
+      pipelining,
+      seconds: DURATION_S,
+    },
+  };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const ours = await startChild('capture');
+  const baseline = await startChild('http');
+  try {
+    return [
+      await compare('server.keepalive-50', 1, ours, baseline),
+      await compare('server.pipelined-10', 10, ours, baseline),
+    ];
+  } finally {
+    await stopChild(ours);
+    await stopChild(baseline);
+  }
+}
+
+const childKind = process.env[CHILD_ENV];
+if (childKind === 'capture' || childKind === 'http') await serve(childKind);
