@@ -68,7 +68,8 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): Edito
     const onChange = options.onChange;
     extensions.push(
       EditorView.updateListener.of((update) => {
-        if (update.docChanged) onChange(update.state.doc.toString());
+        // sliceDoc joins lines with the state's own separator (CRLF when kept); doc.toString() would use LF.
+        if (update.docChanged) onChange(update.state.sliceDoc());
       }),
     );
   }

@@ -48,12 +48,16 @@ export class Store {
   /** Bumped whenever a connection changes. */
   connectionsVersion = $state(0);
 
+  // Deliberately plain collections: reactivity comes from the per-batch `rows`/`view` copies.
   private readonly all: ExchangeSummary[] = [];
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly index = new Map<string, number>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly connections = new Map<string, ConnectionSummary>();
   private pausedEvents: CoreEvent[] = [];
   private noticeId = 0;
-  private methodSet = new Set<string>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly methodSet = new Set<string>();
   methods = $state.raw<string[]>([]);
 
   loadSnapshot(snapshot: Snapshot): void {
