@@ -1,0 +1,313 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { crc32 } from '../../src-main/capture/crc32';
+import { LOG_FILE_NAME, SessionStore, type StoredRecord } from '../../src-main/capture/store';
+import {
+  createSession,
+  deleteSession,
+  isValidSessionId,
+  listSessions,
+  renameSession,
+} from '../../src-main/capture/sessions';
+import type { CaptureEvent } from '../../src-main/capture/events';
+import type { StoredExchange } from '../../src-main/capture/store';
+import { emptyExchange } from '../../src-main/host/exchanges';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'socketscope-store-'));
+}
+
+/** Reopens `dir` and returns the records with their bytes copied out of the read buffer. */
+function reopen(dir: string, readOnly = true) {
+  const records: StoredRecord[] = [];
+  const opened = SessionStore.open(dir, {
+    readOnly,
+    onRecord: (record) => {
+      if (record.kind === 'capture' && record.event.type === 'data') {
+        records.push({
+          kind: 'capture',
+          event: { ...record.event, bytes: Buffer.from(record.event.bytes) },
+        });
+      } else if (record.kind === 'exchange') {
+        records.push({
+          ...record,
+          request: Buffer.from(record.request),
+          response: Buffer.from(record.response),
+        });
+      } else {
+        records.push(record);
+      }
+    },
+  });
+  return { ...opened, list: records };
+}
+
+function data(offset: number, text: string, direction: 'in' | 'out' = 'in'): CaptureEvent {
+  return {
+    type: 'data',
+    connectionId: 'c1',
+    direction,
+    offset,
+    bytes: Buffer.from(text, 'latin1'),
+    time: 1000 + offset,
+  };
+}
+
+function storedExchange(id: string): StoredExchange {
+  const exchange = emptyExchange(`${id}#0`, id, 0, 5, 0);
+  exchange.source = 'replay';
+  return {
+    exchange,
+    connection: {
+      connectionId: id,
+      source: 'replay',
+      remoteAddress: '127.0.0.1',
+      remotePort: 80,
+      localPort: 1234,
+      openedAt: 5,
+      closedAt: 9,
+      closeReason: 'client',
+      bytesIn: 3,
+      bytesOut: 4,
+      exchanges: 1,
+    },
+  };
+}
+
+test('crc32 matches the standard check value', () => {
+  assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+  assert.equal(crc32(Buffer.from('6789'), crc32(Buffer.from('12345'))), 0xcbf43926);
+  assert.equal(crc32(new Uint8Array(0)), 0);
+});
+
+test('records survive a reopen with every byte, and reads cross chunk boundaries', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    const open: CaptureEvent = {
+      type: 'connectionOpen',
+      connectionId: 'c1',
+      remoteAddress: '127.0.0.1',
+      remotePort: 5000,
+      localPort: 8080,
+      time: 1,
+    };
+    store.appendCapture(open);
+    store.appendCapture(data(0, 'GET / HT'));
+    store.appendCapture(data(8, 'TP/1.1\r\n\r\n'));
+    store.appendCapture({
+      type: 'request',
+      connectionId: 'c1',
+      index: 0,
+      time: 2,
+      span: { offset: 0, length: 18 },
+      head: { method: 'GET', target: '/', version: 'HTTP/1.1', headers: [] },
+      body: new Uint8Array(0),
+    });
+    const binary = Buffer.from([0, 1, 2, 255, 254, 13, 10]);
+    store.appendCapture({
+      type: 'data',
+      connectionId: 'c1',
+      direction: 'out',
+      offset: 0,
+      bytes: binary,
+      time: 3,
+    });
+    store.appendExchange(storedExchange('r1'), Buffer.from('abc'), Buffer.from('wxyz'));
+    store.appendCapture({
+      type: 'notice',
+      level: 'info',
+      message: { key: 'k', text: 'not stored' },
+    });
+    assert.equal(store.read('c1', 'in', 5, 6).toString(), ' HTTP/');
+    store.close();
+
+    const { list, warnings, store: again } = reopen(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      list.map((r) => (r.kind === 'capture' ? r.event.type : 'exchange')),
+      ['connectionOpen', 'data', 'data', 'request', 'data', 'exchange'],
+    );
+    assert.deepEqual(list[0], { kind: 'capture', event: open });
+    const out = list[4];
+    assert.ok(out.kind === 'capture' && out.event.type === 'data');
+    assert.deepEqual(Buffer.from(out.event.bytes), binary);
+    assert.equal(again.read('c1', 'in', 0, 100).toString(), 'GET / HTTP/1.1\r\n\r\n');
+    assert.equal(again.read('c1', 'in', 7, 2).toString(), 'TT');
+    assert.deepEqual(Buffer.from(again.read('c1', 'out', 3, 10)), binary.subarray(3));
+    assert.equal(again.read('r1', 'in', 0, 10).toString(), 'abc');
+    assert.equal(again.read('r1', 'out', 1, 2).toString(), 'xy');
+    assert.equal(again.read('c1', 'in', 50, 5).length, 0);
+    assert.equal(again.read('nobody', 'in', 0, 5).length, 0);
+    assert.equal(again.streamLength('c1', 'in'), 18);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('writes are batched and reach the file within the flush interval', async () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir, { flushMs: 20 });
+    store.appendCapture(data(0, 'hello'));
+    const path = join(dir, LOG_FILE_NAME);
+    assert.equal(statSync(path).size, 0, 'nothing is written synchronously');
+    assert.ok(store.size() > 0);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    assert.equal(statSync(path).size, store.size());
+    store.appendCapture(data(5, ' world'));
+    store.flush();
+    assert.equal(statSync(path).size, store.size());
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn last record is skipped with a warning and later appends follow the good records', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(data(0, 'first'));
+    store.appendCapture(data(5, 'second'));
+    store.close();
+    const path = join(dir, LOG_FILE_NAME);
+    const size = statSync(path).size;
+    truncateSync(path, size - 3);
+
+    const readOnly = reopen(dir);
+    assert.equal(readOnly.list.length, 1);
+    assert.equal(readOnly.warnings.length, 1);
+    assert.match(readOnly.warnings[0], /incomplete/);
+    readOnly.store.close();
+    assert.equal(statSync(path).size, size - 3, 'read-only opening leaves the file alone');
+
+    const writable = reopen(dir, false);
+    assert.equal(writable.list.length, 1);
+    writable.store.appendCapture(data(5, 'again'));
+    writable.store.close();
+    const final = reopen(dir);
+    assert.deepEqual(final.warnings, []);
+    assert.equal(final.store.read('c1', 'in', 0, 100).toString(), 'firstagain');
+    final.store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a record failing its checksum is skipped; the records after it still load', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(data(0, 'aaaa'));
+    store.flush();
+    const damagedAt = store.size() - 1;
+    store.appendCapture(data(4, 'bbbb'));
+    store.close();
+    const path = join(dir, LOG_FILE_NAME);
+    const bytes = readFileSync(path);
+    bytes[damagedAt] ^= 0xff;
+    writeFileSync(path, bytes);
+    const { list, warnings, store: again } = reopen(dir);
+    assert.equal(list.length, 1);
+    assert.ok(list[0].kind === 'capture' && list[0].event.type === 'data');
+    assert.equal(Buffer.from(list[0].event.bytes).toString(), 'bbbb');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /checksum/);
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('garbage instead of a session file loads as empty with a warning, never a failure', () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(join(dir, LOG_FILE_NAME), Buffer.from('this is not a session file at all'));
+    const { list, warnings, store } = reopen(dir);
+    assert.equal(list.length, 0);
+    assert.equal(warnings.length, 1);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('any chunking of a stream reads back identically over any range (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.uint8Array({ minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 12 }),
+      fc.nat(500),
+      fc.nat(500),
+      (chunks, from, length) => {
+        const dir = tempDir();
+        try {
+          const { store } = SessionStore.open(dir);
+          let offset = 0;
+          for (const chunk of chunks) {
+            store.appendCapture({
+              type: 'data',
+              connectionId: 'x',
+              direction: 'in',
+              offset,
+              bytes: chunk,
+              time: 0,
+            });
+            offset += chunk.length;
+          }
+          const whole = Buffer.concat(chunks);
+          const expected = whole.subarray(
+            Math.min(from, whole.length),
+            Math.min(from + length, whole.length),
+          );
+          assert.deepEqual(Buffer.from(store.read('x', 'in', from, length)), expected);
+          store.close();
+          const again = reopen(dir);
+          assert.deepEqual(Buffer.from(again.store.read('x', 'in', from, length)), expected);
+          again.store.close();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+test('sessions are created, listed newest first, renamed and deleted; bad ids are refused', () => {
+  const root = tempDir();
+  try {
+    const older = createSession(root, 'Older', Date.UTC(2025, 0, 1));
+    const newer = createSession(root, undefined, Date.UTC(2025, 5, 1));
+    const list = listSessions(root, join(root, newer.id));
+    assert.deepEqual(
+      list.map((s) => [s.id, s.active]),
+      [
+        [newer.id, true],
+        [older.id, false],
+      ],
+    );
+    assert.equal(list[1].name, 'Older');
+    assert.match(list[0].name, /^Session 2025-06-01/);
+    assert.equal(renameSession(root, older.id, '  Renamed\n ').name, 'Renamed');
+    assert.equal(listSessions(root, null)[1].name, 'Renamed');
+    assert.throws(() => renameSession(root, older.id, '   '), /empty/);
+    deleteSession(root, older.id);
+    assert.deepEqual(
+      listSessions(root, null).map((s) => s.id),
+      [newer.id],
+    );
+    for (const bad of ['..', '../x', 'a/b', '', '.hidden', 'x\u0000']) {
+      assert.equal(isValidSessionId(bad), false, bad);
+      assert.throws(() => deleteSession(root, bad), /Invalid session id/);
+    }
+    assert.throws(() => deleteSession(root, older.id), /No session/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
