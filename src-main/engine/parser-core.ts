@@ -95,8 +95,8 @@ const H_TRANSFER_ENCODING = 2;
 const H_CONNECTION = 3;
 const H_UPGRADE = 4;
 
-const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 const U64_MAX = 18446744073709551615n;
+const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 
 function headerKind(name: string): number {
   switch (name.length) {
@@ -111,10 +111,6 @@ function headerKind(name: string): number {
     default:
       return H_OTHER;
   }
-}
-
-function isOws(c: number): boolean {
-  return c === SP || c === HT;
 }
 
 export class HttpParser {
@@ -149,6 +145,8 @@ export class HttpParser {
   private headerCount = 0;
   private trailer = false;
   private nameWsStart = 0;
+  private pendingName = '';
+  private pendingNameStart = 0;
   private kind = H_OTHER;
   private pendingValue = '';
   private pendingStart = -1;
@@ -156,6 +154,9 @@ export class HttpParser {
   private pendingRaw = '';
   private lineEndStart = 0;
   private contentLength = -1;
+  private clValue = 0;
+  private clSpace = false;
+  private clBig: bigint | null = null;
   private teSeen = false;
   private teChunked = false;
   private teChunkedSeen = false;
@@ -181,7 +182,8 @@ export class HttpParser {
     this.isRequest = isRequest;
     this.lenient = { ...DEFAULT_LENIENT, ...options.lenient };
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.valueTable = this.lenient.headerValueRelaxed ? FIELD_VALUE_RELAXED : FIELD_VALUE;
+    this.valueTable =
+      this.lenient.headerValueRelaxed || this.lenient.headers ? FIELD_VALUE_RELAXED : FIELD_VALUE;
     this.methodQueue = options.requestMethods ? [...options.requestMethods] : [];
   }
 
@@ -320,8 +322,12 @@ export class HttpParser {
             i++;
             break;
           }
-          if (this.lenient.dataAfterClose || this.lenient.keepAlive) {
+          if (this.lenient.keepAlive) {
             this.state = IDLE;
+            break;
+          }
+          if (this.lenient.dataAfterClose) {
+            i = len;
             break;
           }
           this.fail('DATA_AFTER_CLOSE', base + i + 1, 'Data after `Connection: close`');
@@ -470,11 +476,13 @@ export class HttpParser {
         }
         case LINE_LF: {
           if (c === LF) {
+            if (!this.isRequest) this.reasonDone();
             this.state = FIRST_FIELD;
             i++;
             break;
           }
           if (this.lenient.optionalLfAfterCr) {
+            if (!this.isRequest) this.reasonDone();
             this.state = FIRST_FIELD;
             break;
           }
@@ -530,13 +538,9 @@ export class HttpParser {
           if (i === len) break;
           const r = chunk[i];
           if (r === CR || (r === LF && this.lenient.optionalCrBeforeLf)) {
-            const value = this.takeToken(chunk, i);
-            this.out.push({
-              type: 'reason',
-              offset: this.reasonStart,
-              length: base + i - this.reasonStart,
-              value,
-            });
+            this.pendingValue = this.takeToken(chunk, i);
+            this.pendingEnd = base + i;
+            if (r === LF) this.reasonDone();
             this.state = r === CR ? LINE_LF : FIRST_FIELD;
             i++;
             break;
@@ -592,11 +596,14 @@ export class HttpParser {
           if (i === len) break;
           const n = chunk[i];
           if (n === COLON) {
-            if (this.nameDone(chunk, i)) return;
+            const start = this.tokStart;
+            if (this.nameDone(this.takeToken(chunk, i), start, base + i)) return;
             i++;
             break;
           }
           if (n === SP || n === HT) {
+            this.pendingNameStart = this.tokStart;
+            this.pendingName = this.takeToken(chunk, i);
             this.nameWsStart = base + i;
             this.state = NAME_WS;
             i++;
@@ -615,7 +622,7 @@ export class HttpParser {
               this.fail('WHITESPACE_BEFORE_COLON', base + i, 'Invalid header field char');
               return;
             }
-            if (this.nameDone(chunk, this.nameWsStart - base)) return;
+            if (this.nameDone(this.pendingName, this.pendingNameStart, base + i)) return;
             i++;
             break;
           }
@@ -653,6 +660,15 @@ export class HttpParser {
             );
             return;
           }
+          if (this.kind === H_CONTENT_LENGTH) {
+            if (this.contentLength >= 0) {
+              this.fail('CONFLICTING_CONTENT_LENGTH', base + i, 'Duplicate Content-Length');
+              return;
+            }
+            this.clValue = 0;
+            this.clBig = null;
+            this.clSpace = false;
+          }
           this.startToken(base + i);
           this.valEnd = base + i + 1;
           this.state = VALUE;
@@ -665,6 +681,14 @@ export class HttpParser {
         case VALUE: {
           const table = this.valueTable;
           let last = -1;
+          if (this.kind === H_CONTENT_LENGTH) {
+            while (i < len && table[chunk[i]] === 1) {
+              const d = chunk[i];
+              if (this.contentLengthByte(d, base + i)) return;
+              if (d !== SP && d !== HT) last = i;
+              i++;
+            }
+          }
           while (i < len) {
             const v = chunk[i];
             if (table[v] !== 1) break;
@@ -705,7 +729,7 @@ export class HttpParser {
             i++;
             break;
           }
-          if (this.lenient.optionalLfAfterCr) {
+          if (this.lenient.optionalLfAfterCr || this.lenient.headers) {
             this.lineEndStart = base + i - 1;
             this.state = VALUE_EOL;
             break;
@@ -723,8 +747,7 @@ export class HttpParser {
               this.fail('OBS_FOLD', base + i, 'Unexpected whitespace after header value');
               return;
             }
-            this.continueFolded(chunk, i);
-            this.state = VALUE;
+            this.state = this.continueFolded(chunk, i) ? VALUE : VALUE_OWS;
             break;
           }
           if (this.fieldDone(base + i)) return;
@@ -808,7 +831,8 @@ export class HttpParser {
             break;
           }
           if (TOKEN[c] !== 1) {
-            this.fail('INVALID_CHUNK_EXTENSION', base + i, 'Invalid character in chunk extensions');
+            const at = c === CR || c === LF ? base + i + 1 : base + i;
+            this.fail('INVALID_CHUNK_EXTENSION', at, 'Invalid character in chunk extensions');
             return;
           }
           this.startToken(base + i);
@@ -878,7 +902,7 @@ export class HttpParser {
           }
           this.fail(
             'INVALID_CHUNK_EXTENSION',
-            base + i,
+            c === CR || c === LF ? base + i + 1 : base + i,
             'Invalid character in chunk extensions quoted value',
           );
           return;
@@ -960,16 +984,23 @@ export class HttpParser {
     }
   }
 
+  private reasonDone(): void {
+    this.out.push({
+      type: 'reason',
+      offset: this.reasonStart,
+      length: this.pendingEnd - this.reasonStart,
+      value: this.pendingValue,
+    });
+  }
+
   // ---- field helpers ----
 
-  /** A field name ends at local index `end` (its colon or its trailing whitespace). */
-  private nameDone(chunk: Uint8Array, end: number): boolean {
-    const start = this.tokStart;
-    const name = this.takeToken(chunk, end);
+  /** A field name starting at `start` is complete; its colon is at absolute `colon`. */
+  private nameDone(name: string, start: number, colon: number): boolean {
     this.out.push({
       type: 'headerName',
       offset: start,
-      length: this.base + end - start,
+      length: name.length,
       value: name,
       trailer: this.trailer,
     });
@@ -980,7 +1011,7 @@ export class HttpParser {
       if (this.kind === H_TRANSFER_ENCODING && this.contentLength >= 0) {
         this.fail(
           'CONTENT_LENGTH_WITH_TRANSFER_ENCODING',
-          this.colonOffset(chunk, end) + 1,
+          colon + 1,
           "Transfer-Encoding can't be present with Content-Length",
         );
         return true;
@@ -988,19 +1019,13 @@ export class HttpParser {
       if (this.kind === H_CONTENT_LENGTH && this.teSeen) {
         this.fail(
           'CONTENT_LENGTH_WITH_TRANSFER_ENCODING',
-          this.colonOffset(chunk, end) + 1,
+          colon + 1,
           "Content-Length can't be present with Transfer-Encoding",
         );
         return true;
       }
     }
     return false;
-  }
-
-  private colonOffset(chunk: Uint8Array, end: number): number {
-    let i = end;
-    while (i < chunk.length && chunk[i] !== COLON) i++;
-    return this.base + i;
   }
 
   /** The value's line ends at local index `end` (its CR or LF). */
@@ -1021,13 +1046,9 @@ export class HttpParser {
   }
 
   /** Lenient obs-fold: the value continues on this line (whose first byte is at `i`). */
-  private continueFolded(chunk: Uint8Array, i: number): void {
+  private continueFolded(chunk: Uint8Array, i: number): boolean {
     const abs = this.base + i;
-    if (this.pendingStart < 0) {
-      this.startToken(abs);
-      this.valEnd = abs;
-      return;
-    }
+    if (this.pendingStart < 0) return false;
     this.tokStart = this.pendingStart;
     let lineEnd = '';
     for (let p = this.pendingStart + this.pendingRaw.length; p < abs; p++) {
@@ -1036,12 +1057,31 @@ export class HttpParser {
     }
     this.tokPart = this.pendingRaw + lineEnd;
     this.tokFrom = abs;
+    return true;
   }
 
   /** A complete field (name and value) is known; `at` is the first byte of the next line. */
   private fieldDone(at: number): boolean {
     const start = this.pendingStart;
     const value = this.pendingValue;
+    switch (this.kind) {
+      case H_CONTENT_LENGTH:
+        if (start < 0) {
+          this.fail('INVALID_CONTENT_LENGTH', at, 'Empty Content-Length');
+          return true;
+        }
+        this.contentLength = this.clValue;
+        break;
+      case H_TRANSFER_ENCODING:
+        if (this.transferEncodingField(value, start)) return true;
+        break;
+      case H_CONNECTION:
+        this.connectionField(value);
+        break;
+      case H_UPGRADE:
+        this.hasUpgrade = true;
+        break;
+    }
     this.out.push({
       type: 'headerValue',
       offset: start < 0 ? this.pendingEnd : start,
@@ -1049,53 +1089,36 @@ export class HttpParser {
       value,
       trailer: this.trailer,
     });
-    switch (this.kind) {
-      case H_CONTENT_LENGTH:
-        return this.contentLengthField(value, start, at);
-      case H_TRANSFER_ENCODING:
-        return this.transferEncodingField(value, start);
-      case H_CONNECTION:
-        this.connectionField(value);
-        return false;
-      case H_UPGRADE:
-        this.hasUpgrade = true;
-        return false;
-      default:
-        return false;
-    }
+    return false;
   }
 
-  private contentLengthField(value: string, start: number, at: number): boolean {
-    if (this.contentLength >= 0) {
-      this.fail('CONFLICTING_CONTENT_LENGTH', start < 0 ? at : start, 'Duplicate Content-Length');
-      return true;
+  /** One byte of a Content-Length value (digits, then optional trailing OWS). */
+  private contentLengthByte(c: number, abs: number): boolean {
+    if (c >= 0x30 && c <= 0x39) {
+      if (this.clSpace) {
+        this.fail('INVALID_CONTENT_LENGTH', abs, 'Invalid character in Content-Length');
+        return true;
+      }
+      const next = this.clValue * 10 + (c - 0x30);
+      // Beyond 2^53 the digits are checked against the 64-bit range exactly.
+      if (next > Number.MAX_SAFE_INTEGER || this.clBig !== null) {
+        this.clBig = (this.clBig ?? BigInt(this.clValue)) * 10n + BigInt(c - 0x30);
+        if (this.clBig > U64_MAX) {
+          this.fail('INVALID_CONTENT_LENGTH', abs + 1, 'Content-Length overflow');
+          return true;
+        }
+        this.clValue = Number(this.clBig);
+        return false;
+      }
+      this.clValue = next;
+      return false;
     }
-    if (value.length === 0) {
-      this.fail('INVALID_CONTENT_LENGTH', at, 'Empty Content-Length');
-      return true;
+    if (c === SP || c === HT) {
+      this.clSpace = true;
+      return false;
     }
-    let n = 0;
-    let k = 0;
-    for (; k < value.length; k++) {
-      const d = value.charCodeAt(k) - 0x30;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
-    }
-    if (k < value.length) {
-      let m = k;
-      while (m < value.length && isOws(value.charCodeAt(m))) m++;
-      this.fail('INVALID_CONTENT_LENGTH', start + m, 'Invalid character in Content-Length');
-      return true;
-    }
-    if (k > 15 && BigInt(value) > U64_MAX) {
-      let acc = 0n;
-      let p = 0;
-      while (acc <= U64_MAX) acc = acc * 10n + BigInt(value.charCodeAt(p++) - 0x30);
-      this.fail('INVALID_CONTENT_LENGTH', start + p, 'Content-Length overflow');
-      return true;
-    }
-    this.contentLength = n;
-    return false;
+    this.fail('INVALID_CONTENT_LENGTH', abs, 'Invalid character in Content-Length');
+    return true;
   }
 
   private transferEncodingField(value: string, start: number): boolean {
@@ -1145,6 +1168,7 @@ export class HttpParser {
     let keepAlive = v11 ? !this.connClose : this.connKeepAlive && !this.connClose;
     let framing: BodyFraming;
     let upgrade = false;
+    let invalidTe = false;
     let method: string | null = null;
     const status = this.statusCode;
     if (isRequest) {
@@ -1155,12 +1179,10 @@ export class HttpParser {
       } else {
         upgrade = this.hasUpgrade && this.connUpgrade;
         if (this.teSeen && !this.teChunked) {
-          if (!this.lenient.transferEncoding) {
-            this.fail('INVALID_TRANSFER_ENCODING', end, 'Request has invalid `Transfer-Encoding`');
-            return true;
-          }
+          // No way to tell where the body ends (RFC 9112 §6.3): an error unless lenient.
           framing = 'close-delimited';
           keepAlive = false;
+          invalidTe = !this.lenient.transferEncoding && !this.lenient.chunkedLength;
         } else if (this.teChunked) framing = 'chunked';
         else if (this.contentLength > 0) framing = 'content-length';
         else framing = 'none';
@@ -1200,6 +1222,10 @@ export class HttpParser {
       method: isRequest ? method : null,
       statusCode: isRequest ? null : status,
     });
+    if (invalidTe) {
+      this.fail('INVALID_TRANSFER_ENCODING', end, 'Request has invalid `Transfer-Encoding`');
+      return true;
+    }
     if (framing === 'content-length' && this.contentLength > this.limits.maxBodyBytes) {
       this.fail('BODY_TOO_LARGE', end);
       return true;

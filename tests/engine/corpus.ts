@@ -47,8 +47,9 @@ export function decodeInput(lines: string[]): Uint8Array {
   let text = '';
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k];
-    if (line.endsWith('\\') && !line.endsWith('\\\\')) text += line.slice(0, -1);
-    else text += k === lines.length - 1 ? line : line + '\r\n';
+    const last = k === lines.length - 1;
+    if (!last && line.endsWith('\\') && !line.endsWith('\\\\')) text += line.slice(0, -1);
+    else text += last ? line : line + '\r\n';
   }
   const bytes: number[] = [];
   for (let p = 0; p < text.length; p++) {
@@ -59,6 +60,15 @@ export function decodeInput(lines: string[]): Uint8Array {
       if (simple !== undefined) {
         bytes.push(simple);
         p++;
+        continue;
+      }
+      const hex = /^x[0-9a-fA-F]{2}/.exec(text.slice(p + 1, p + 4));
+      if (hex) {
+        // llhttp's harness sends a \xHH escape as the UTF-8 bytes of that code point.
+        for (const b of new TextEncoder().encode(String.fromCharCode(parseInt(hex[0].slice(1), 16)))) {
+          bytes.push(b);
+        }
+        p += 3;
         continue;
       }
       const octal = /^[0-7]{1,3}/.exec(text.slice(p + 1, p + 4));
