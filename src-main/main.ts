@@ -16,6 +16,7 @@ import {
   appUrlToFile,
   isAppUrl,
   isCaptureServerUrl,
+  isSubframeUrl,
 } from './host/electron-policy';
 import { contentTypeFor } from './host/content-types';
 
@@ -58,6 +59,9 @@ async function serveAppFile(request: Request): Promise<Response> {
 /** Applies the navigation and window rules to every WebContents the app ever creates. */
 function lockDown(contents: WebContents, captureServerPort: () => number | null): void {
   contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (details) => {
+    if (details.isMainFrame || !isSubframeUrl(details.url)) details.preventDefault();
+  });
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });

@@ -28,6 +28,16 @@ export function isAppUrl(url: string): boolean {
 }
 
 /**
+ * True for what a subframe may navigate to: the renderer's sandboxed previews (srcdoc, blank,
+ * data:) and the app's own pages. A link clicked inside a preview never loads the web.
+ */
+export function isSubframeUrl(url: string): boolean {
+  if (url === 'about:srcdoc' || url === 'about:blank') return true;
+  if (url.startsWith('data:')) return true;
+  return isAppUrl(url);
+}
+
+/**
  * True when `url` points at the capture server listening on `port` over plain HTTP on
  * loopback: the only kind of link the app hands to the system browser.
  */

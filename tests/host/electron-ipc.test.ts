@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { join, resolve } from 'node:path';
 import { attachIpcHost, refuseSender, type IpcSenderEvent } from '../../src-main/host/electron-ipc';
-import { appUrlToFile, isAppUrl, isCaptureServerUrl } from '../../src-main/host/electron-policy';
+import {
+  appUrlToFile,
+  isAppUrl,
+  isCaptureServerUrl,
+  isSubframeUrl,
+} from '../../src-main/host/electron-policy';
 import { FRAME_CHANNEL, OPEN_CHANNEL } from '../../src-main/host/ipc-channel';
 import {
   PROTOCOL_VERSION,
@@ -140,6 +145,18 @@ test('app URLs, capture-server links and app:// file mapping', () => {
     'app:',
   ]) {
     assert.equal(isAppUrl(url), false, url);
+  }
+
+  for (const url of ['about:srcdoc', 'about:blank', 'data:text/html,x', 'app://socketscope/x']) {
+    assert.ok(isSubframeUrl(url), url);
+  }
+  for (const url of [
+    'http://127.0.0.1:8080/',
+    'https://example.com/',
+    'file:///etc/passwd',
+    'about:srcdocx',
+  ]) {
+    assert.equal(isSubframeUrl(url), false, url);
   }
 
   assert.ok(isCaptureServerUrl('http://127.0.0.1:8080/', 8080));
