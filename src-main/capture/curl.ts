@@ -35,7 +35,7 @@ export function curlCommand(request: Uint8Array, options: CurlOptions = {}): str
   else args.push('--http1.1');
   if (method === 'HEAD') args.push('--head');
   else if (!(method === 'GET' && body.length === 0) && !(method === 'POST' && body.length > 0)) {
-    args.push('-X', quote(latin1Bytes(method)));
+    args.push('-X', /^[A-Za-z0-9_-]+$/.test(method) ? method : quote(latin1Bytes(method)));
   }
   if (asteriskForm) args.push('--request-target', quote(latin1Bytes('*')));
   args.push('--path-as-is');
