@@ -109,6 +109,9 @@ class SocketscopeCore implements Core {
     this.batchMs = clamp(options.batchMs ?? 25, 16, 50);
     this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
     this.handlers = this.buildHandlers();
+    // Transports may pass these around detached from the object.
+    this.call = this.call.bind(this);
+    this.subscribe = this.subscribe.bind(this);
   }
 
   async init(options: CoreOptions): Promise<void> {
