@@ -16,6 +16,16 @@ const config: Configuration = {
   files: ['dist/**', '!dist/**/*.map', 'assets/**', 'package.json'],
   asar: true,
   extraMetadata: { main: 'dist/main/main.js' },
+  // Turn off what a packaged app never needs (see docs/security.md, "fuses").
+  electronFuses: {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  },
   win: {
     target: [{ target: 'nsis', arch: ['x64', 'arm64'] }],
     icon: 'build/icon.ico',
