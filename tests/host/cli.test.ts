@@ -1,0 +1,229 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = ['--import', 'tsx', 'src-main/host/cli.ts'];
+const home = mkdtempSync(join(tmpdir(), 'socketscope-cli-'));
+const env = { ...process.env, SOCKETSCOPE_HOME: home, FORCE_COLOR: '0' };
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(home, { recursive: true, force: true });
+});
+
+interface Served {
+  child: ChildProcess;
+  lines: string[];
+  port: number;
+  waitFor(predicate: (line: string) => boolean, what: string): Promise<string>;
+  exit(): Promise<number | null>;
+}
+
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [...CLI, 'serve', '--port', '0', ...args], { env });
+  children.push(child);
+  const lines: string[] = [];
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    buffered += text;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const waitFor = async (predicate: (line: string) => boolean, what: string): Promise<string> => {
+    const end = Date.now() + 15_000;
+    for (;;) {
+      const found = lines.find(predicate);
+      if (found !== undefined) return found;
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error(`no ${what} in:\n${lines.join('\n')}\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const first = await waitFor((line) => /127\.0\.0\.1:\d+/.test(line), 'listening line');
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(first)?.[1]);
+  return { child, lines, port, waitFor, exit: () => exited };
+}
+
+function run(
+  args: string[],
+  input?: Buffer | string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [...CLI, ...args],
+      { env, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+function rawSend(port: number, bytes: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' }, () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+}
+
+function curl(url: string, extra: string[] = []): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      '/usr/bin/curl',
+      ['-s', '--http1.1', ...extra, url],
+      { timeout: 10_000 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    );
+  });
+}
+
+type Json = Record<string, unknown>;
+
+test('serve --json prints NDJSON events, flushes on SIGTERM, and the session exports as HAR', async () => {
+  const sessionDir = join(home, 'sessions', 'cli-json');
+  const served = await serve(['--json', '--session', sessionDir]);
+  const listening = JSON.parse(served.lines[0]) as Json;
+  assert.equal(listening.type, 'listening');
+  assert.equal(listening.url, `http://127.0.0.1:${served.port}/`);
+
+  await curl(`http://127.0.0.1:${served.port}/hello?x=1`, [
+    '-H',
+    'X-Test: yes',
+    '--data-binary',
+    'body!',
+  ]);
+  const request = JSON.parse(
+    await served.waitFor((l) => l.includes('"type":"request"'), 'request'),
+  ) as Json;
+  assert.equal(request.method, 'POST');
+  assert.equal(request.target, '/hello?x=1');
+  assert.equal(request.version, 'HTTP/1.1');
+  assert.ok(
+    (request.headers as [string, string][]).some(([n, v]) => n === 'X-Test' && v === 'yes'),
+  );
+  assert.equal(Buffer.from(String(request.bodyBase64), 'base64').toString(), 'body!');
+  const id = request.connectionId;
+  const events = () =>
+    served.lines.map((l) => JSON.parse(l) as Json).filter((e) => e.connectionId === id);
+  await served.waitFor((l) => l.includes('"type":"close"') && l.includes(String(id)), 'close');
+  const types = events().map((e) => e.type);
+  assert.equal(types[0], 'open');
+  assert.ok(types.includes('response'));
+  const inbound = Buffer.concat(
+    events()
+      .filter((e) => e.type === 'data' && e.direction === 'in')
+      .map((e) => Buffer.from(String(e.base64), 'base64')),
+  );
+  assert.match(inbound.toString(), /^POST \/hello\?x=1 HTTP\/1\.1\r\n[\s\S]*\r\n\r\nbody!$/);
+  assert.ok(events().some((e) => e.type === 'data' && e.direction === 'out'));
+
+  await rawSend(served.port, 'hello there\n');
+  const error = JSON.parse(
+    await served.waitFor((l) => l.includes('"type":"error"'), 'error'),
+  ) as Json;
+  assert.equal(error.code, 'INVALID_VERSION');
+  assert.equal(error.status, 400);
+  assert.equal(typeof error.offset, 'number');
+  assert.equal(typeof error.reason, 'string');
+
+  served.child.kill('SIGTERM');
+  assert.equal(await served.exit(), 0);
+
+  const exported = await run(['export', '--har', sessionDir]);
+  assert.equal(exported.code, 0, exported.stderr);
+  const har = JSON.parse(exported.stdout) as { log: { entries: { request: { url: string } }[] } };
+  assert.ok(har.log.entries.some((e) => e.request.url.endsWith('/hello?x=1')));
+  assert.ok(har.log.entries.length >= 2);
+
+  const byId = await run(['export', '--har', 'cli-json']);
+  assert.equal(byId.stdout, exported.stdout);
+  const sessions = await run(['sessions']);
+  assert.match(sessions.stdout, /cli-json/);
+});
+
+test('serve prints a readable log, and replay prints the parsed response', async () => {
+  const served = await serve([]);
+  assert.match(served.lines[0], /^Listening on http:\/\/127\.0\.0\.1:\d+\//);
+  await curl(`http://127.0.0.1:${served.port}/readable`);
+  await served.waitFor((l) => /→ GET \/readable HTTP\/1\.1/.test(l), 'request line');
+  await served.waitFor((l) => /← 404 Not Found|← 200 OK/.test(l), 'response line');
+  assert.ok(!served.lines.some((l) => l.includes('\u001b[')), 'no colours when not a TTY');
+
+  const text = await run(
+    ['replay', '--to', `127.0.0.1:${served.port}`, '-'],
+    'GET / HTTP/1.1\r\nHost: x\r\n\r\n',
+  );
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^HTTP\/1\.1 200 OK\n/);
+  assert.match(text.stdout, /<img src="test\.jpg"/);
+
+  const file = join(home, 'request.bin');
+  writeFileSync(file, 'HEAD / HTTP/1.1\r\nHost: x\r\n\r\n');
+  const json = await run(['replay', '--json', '--to', `127.0.0.1:${served.port}`, file]);
+  const result = JSON.parse(json.stdout) as {
+    ok: boolean;
+    responses: { status: number; bodyBase64: string }[];
+  };
+  assert.equal(result.ok, true);
+  assert.equal(result.responses[0].status, 200);
+  assert.equal(result.responses[0].bodyBase64, '');
+
+  const notHttp = await run(['replay', '--to', `127.0.0.1:${served.port}`, '-'], 'hello\n');
+  assert.equal(notHttp.code, 0);
+  assert.match(notHttp.stdout, /^HTTP\/1\.1 400/);
+
+  served.child.kill('SIGINT');
+  assert.equal(await served.exit(), 0);
+});
+
+test('replay to a closed port fails with one line and a non-zero exit', async () => {
+  const result = await run(['replay', '--to', '127.0.0.1:1', '-'], 'GET / HTTP/1.1\r\n\r\n');
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr.trim().split('\n').length, 1);
+  assert.match(result.stderr, /refused/);
+});
+
+test('help, usage errors and bad rules files', async () => {
+  const commands = ['serve', 'replay', 'export', 'sessions'];
+  const helps = await Promise.all(commands.map((command) => run([command, '--help'])));
+  commands.forEach((command, i) => {
+    assert.equal(helps[i].code, 0);
+    assert.match(helps[i].stdout, new RegExp(`Usage: socketscope ${command}`));
+  });
+  const main = await run(['--help']);
+  assert.match(main.stdout, /Commands:/);
+  const unknown = await run(['frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown command "frobnicate"/);
+  const badOption = await run(['serve', '--bogus']);
+  assert.equal(badOption.code, 2);
+  const badTo = await run(['replay', '--to', 'nowhere', '-'], 'x');
+  assert.equal(badTo.code, 2);
+  assert.match(badTo.stderr, /HOST:PORT/);
+  const rules = join(home, 'bad-rules.json');
+  writeFileSync(rules, '{"rules": [{"id": 5}]}');
+  const badRules = await run(['serve', '--port', '0', '--rules', rules]);
+  assert.equal(badRules.code, 1);
+  assert.match(badRules.stderr, /Cannot use the rules/);
+  const missing = await run(['export', '--har', 'no-such-session']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No session/);
+  assert.ok(existsSync(home));
+});
