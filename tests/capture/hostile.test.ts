@@ -213,6 +213,34 @@ describe('capture server: hostile input', () => {
     assert.deepEqual(t.stream(id, 'in'), client.sent());
   });
 
+  it('slowloris on a kept-alive connection: the second head is timed too', async () => {
+    const client = await rawClient(t.port);
+    await client.send('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await client.until((bytes) => statusLines(bytes).length === 1);
+    // Idle time before the next request does not count against the head timeout.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const started = Date.now();
+    for (const char of 'GET / HTTP/1.1\r\nHost: x\r\n' + 'X: y\r\n'.repeat(40)) {
+      if (client.received().length > 0 && statusLines(client.received()).length > 1) break;
+      try {
+        await client.send(char);
+      } catch {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const answer = await client.ended();
+    const elapsed = Date.now() - started;
+    assert.deepEqual(statusLines(answer), ['HTTP/1.1 200 OK', 'HTTP/1.1 408 Request Timeout']);
+    assert.ok(elapsed >= 280 && elapsed < 2000, `408 after ${elapsed} ms of trickling`);
+    const id = await t.idOf(client);
+    assert.equal((await t.closed(id)).reason, 'header-timeout');
+    const [error] = t.of('protocolError', id);
+    assert.equal(error!.index, 1);
+    assert.equal(error!.requestOffset, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'.length);
+    assert.deepEqual(t.stream(id, 'in'), client.sent());
+  });
+
   it('over the connection limit: accepted, answered 503, closed, with a notice', async () => {
     const open: RawClient[] = [];
     for (let i = 0; i < LIMITS.maxConnections; i++) open.push(await rawClient(t.port));

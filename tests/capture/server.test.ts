@@ -233,6 +233,28 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     client.close();
   });
 
+  it('answers CONNECT with 501 and closes: this is not a proxy', async () => {
+    const client = await rawClient(t.port);
+    await client.send(
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03\x01',
+    );
+    const answer = await client.ended();
+    assert.deepEqual(statusLines(answer), ['HTTP/1.1 501 Not Implemented']);
+    const id = await t.idOf(client);
+    await t.closed(id);
+    assert.deepEqual(t.stream(id, 'in'), client.sent(), 'tunnel bytes are recorded too');
+  });
+
+  it('answers an Upgrade request without switching, then closes', async () => {
+    const client = await rawClient(t.port);
+    await client.send(
+      'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    );
+    const answer = await client.ended();
+    assert.deepEqual(statusLines(answer), ['HTTP/1.1 200 OK']);
+    assert.match(answer.toString('latin1'), /\r\nConnection: close\r\n/);
+  });
+
   it('sends a raw rule verbatim and then closes', async () => {
     const client = await rawClient(t.port);
     await client.send(get('/raw') + get('/'));
