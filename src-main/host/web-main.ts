@@ -68,7 +68,12 @@ async function main(): Promise<void> {
   if (server.url) console.log(`Capture server listening: ${server.url}`);
   else console.log(`Capture server is ${server.status}.`);
 
-  const host = await startWebHost({ core, port: uiPort, rendererDir });
+  const host = await startWebHost({
+    core,
+    port: uiPort,
+    rendererDir,
+    faviconPath: join(here, '..', '..', 'assets', 'favicon.ico'),
+  });
   console.log(`Socketscope UI: ${host.url}`);
   console.log('Press Ctrl-C to stop.');
   openBrowser(host.url);

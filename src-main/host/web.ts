@@ -20,6 +20,8 @@ export interface WebHostOptions {
   /** 0 picks any free port. */
   port?: number;
   rendererDir?: string;
+  /** Served at /favicon.ico when the renderer folder has none (browsers ask for it). */
+  faviconPath?: string;
   /** Largest accepted WebSocket message; larger ones close the socket (1009). */
   maxPayloadBytes?: number;
 }
@@ -63,6 +65,15 @@ function sendText(
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
+async function isFile(path: string | null): Promise<boolean> {
+  if (path === null) return false;
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 function rawDataText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   if (data instanceof ArrayBuffer) return Buffer.from(new Uint8Array(data)).toString('utf8');
@@ -102,7 +113,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-    const file = resolveStaticPath(rendererDir, rawPath);
+    let file = resolveStaticPath(rendererDir, rawPath);
+    if (rawPath === '/favicon.ico' && options.faviconPath && !(await isFile(file)))
+      file = options.faviconPath;
     if (file === null) {
       sendText(res, 404, 'Not found.\n', headers);
       return;

@@ -53,7 +53,14 @@ before(async () => {
       };
     },
   };
-  host = await startWebHost({ core: counted, port: 0, rendererDir, maxPayloadBytes: MAX_PAYLOAD });
+  writeFileSync(join(work, 'favicon.ico'), 'icon-bytes');
+  host = await startWebHost({
+    core: counted,
+    port: 0,
+    rendererDir,
+    maxPayloadBytes: MAX_PAYLOAD,
+    faviconPath: join(work, 'favicon.ico'),
+  });
 });
 
 after(async () => {
@@ -366,6 +373,10 @@ test('static files: content types, CSP and nosniff on every answer, 404 otherwis
   assert.equal(await script.text(), 'console.log("app");');
   const style = await fetch(`${origin()}/assets/app.css`);
   assert.equal(style.headers.get('content-type'), 'text/css; charset=utf-8');
+
+  const favicon = await fetch(`${origin()}/favicon.ico`);
+  assert.equal(favicon.headers.get('content-type'), 'image/x-icon');
+  assert.equal(await favicon.text(), 'icon-bytes');
 
   const missing = await fetch(`${origin()}/nope.js`);
   assert.equal(missing.status, 404);
