@@ -95,6 +95,7 @@ const H_TRANSFER_ENCODING = 2;
 const H_CONNECTION = 3;
 const H_UPGRADE = 4;
 
+const FAST_DECODER = new TextDecoder('latin1');
 const U64_MAX = 18446744073709551615n;
 const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 
@@ -129,6 +130,10 @@ export class HttpParser {
   private tokStart = -1;
   private tokFrom = 0;
   private tokPart = '';
+  private high = false;
+  private text = '';
+  private textFrom = 1;
+  private textTo = 0;
   private valEnd = 0;
 
   // Per message.
@@ -207,10 +212,12 @@ export class HttpParser {
     if (this.state === FAILED) return [];
     const out: ParserEvent[] = [];
     this.out = out;
+    this.textFrom = 1;
+    this.textTo = 0;
     this.run(chunk);
     if (this.state !== FAILED && this.tokStart >= 0) {
       const from = Math.max(this.tokFrom - this.base, 0);
-      this.tokPart += latin1(chunk, from, chunk.length);
+      this.tokPart += this.decode(chunk, from, chunk.length);
       this.tokFrom = this.base + chunk.length;
     }
     this.base += chunk.length;
@@ -250,7 +257,25 @@ export class HttpParser {
     });
   }
 
+  /**
+   * Decodes chunk[a, b) as latin1. The chunk's head is decoded once and tokens are slices of it;
+   * the fast decoder is windows-1252, which differs from latin1 in 0x80–0x9F only, so a token
+   * holding such bytes (`high`) is decoded byte by byte.
+   */
+  private decode(chunk: Uint8Array, a: number, b: number): string {
+    if (b <= a) return '';
+    if (this.high) return latin1(chunk, a, b);
+    if (a < this.textFrom || b > this.textTo) {
+      const to = Math.min(chunk.length, Math.max(b, a + 1024));
+      this.text = FAST_DECODER.decode(chunk.subarray(a, to));
+      this.textFrom = a;
+      this.textTo = to;
+    }
+    return this.text.slice(a - this.textFrom, b - this.textFrom);
+  }
+
   private startToken(abs: number): void {
+    this.high = false;
     this.tokStart = abs;
     this.tokFrom = abs;
     this.tokPart = '';
@@ -259,7 +284,7 @@ export class HttpParser {
   /** The buffered token from its start up to local index `end` of the current chunk. */
   private takeToken(chunk: Uint8Array, end: number): string {
     const from = this.tokFrom - this.base;
-    const s = from > 0 ? this.tokPart + latin1(chunk, from, end) : this.tokPart + latin1(chunk, 0, end);
+    const s = this.tokPart + this.decode(chunk, from > 0 ? from : 0, end);
     this.tokStart = -1;
     this.tokPart = '';
     return s;
@@ -534,7 +559,11 @@ export class HttpParser {
           return;
         }
         case REASON_S: {
-          while (i < len && REASON[chunk[i]] === 1) i++;
+          let k: number;
+          while (i < len && (k = REASON[chunk[i]]) !== 0) {
+            if (k === 2) this.high = true;
+            i++;
+          }
           if (i === len) break;
           const r = chunk[i];
           if (r === CR || (r === LF && this.lenient.optionalCrBeforeLf)) {
@@ -652,7 +681,7 @@ export class HttpParser {
             i++;
             break;
           }
-          if (this.valueTable[c] !== 1) {
+          if (this.valueTable[c] === 0) {
             this.fail(
               c === 0 ? 'NUL_BYTE' : 'INVALID_HEADER_VALUE',
               base + i,
@@ -682,7 +711,7 @@ export class HttpParser {
           const table = this.valueTable;
           let last = -1;
           if (this.kind === H_CONTENT_LENGTH) {
-            while (i < len && table[chunk[i]] === 1) {
+            while (i < len && table[chunk[i]] !== 0) {
               const d = chunk[i];
               if (this.contentLengthByte(d, base + i)) return;
               if (d !== SP && d !== HT) last = i;
@@ -691,7 +720,11 @@ export class HttpParser {
           }
           while (i < len) {
             const v = chunk[i];
-            if (table[v] !== 1) break;
+            const k = table[v];
+            if (k !== 1) {
+              if (k === 0) break;
+              this.high = true;
+            }
             if (v !== SP && v !== HT) last = i;
             i++;
           }
@@ -897,6 +930,7 @@ export class HttpParser {
             break;
           }
           if (c === HT || (c >= 0x20 && c !== 0x7f)) {
+            if (c >= 0x80 && c < 0xa0) this.high = true;
             i++;
             break;
           }
@@ -909,6 +943,7 @@ export class HttpParser {
         }
         case CHUNK_EXT_QUOTED_ESC: {
           if (c === HT || (c >= 0x20 && c !== 0x7f)) {
+            if (c >= 0x80 && c < 0xa0) this.high = true;
             this.state = CHUNK_EXT_QUOTED;
             i++;
             break;
@@ -1145,6 +1180,15 @@ export class HttpParser {
   }
 
   private connectionField(value: string): void {
+    const whole = value.toLowerCase();
+    if (whole === 'keep-alive') {
+      this.connKeepAlive = true;
+      return;
+    }
+    if (whole === 'close') {
+      this.connClose = true;
+      return;
+    }
     for (const part of value.split(',')) {
       const token = part.trim().toLowerCase();
       if (token === 'close') this.connClose = true;

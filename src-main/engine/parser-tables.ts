@@ -6,6 +6,13 @@ function table(predicate: (c: number) => boolean): Uint8Array {
   return t;
 }
 
+/** Like `table`, but accepted bytes 0x80–0x9F are marked 2: the fast decoder can't take them. */
+function textTable(predicate: (c: number) => boolean): Uint8Array {
+  const t = table(predicate);
+  for (let c = 0x80; c < 0xa0; c++) if (t[c] === 1) t[c] = 2;
+  return t;
+}
+
 const TCHAR_EXTRA = "!#$%&'*+-.^_`|~";
 
 /** tchar: the bytes of a method or a field name. */
@@ -17,17 +24,17 @@ export const TOKEN = table(
     TCHAR_EXTRA.includes(String.fromCharCode(c)),
 );
 
-/** field-vchar / SP / HTAB: the bytes of a field value (obs-text included). */
-export const FIELD_VALUE = table((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
+/** field-vchar / SP / HTAB: the bytes of a field value (obs-text included; 2 = 0x80–0x9F). */
+export const FIELD_VALUE = textTable((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
 
 /** The lax field-value set: any byte but CR, LF and NUL. */
-export const FIELD_VALUE_RELAXED = table((c) => c !== 0x0d && c !== 0x0a && c !== 0x00);
+export const FIELD_VALUE_RELAXED = textTable((c) => c !== 0x0d && c !== 0x0a && c !== 0x00);
 
 /** Bytes of a request-target as sent on the wire (visible ASCII). */
 export const TARGET = table((c) => c > 0x20 && c < 0x7f);
 
 /** reason-phrase bytes: HTAB, SP, VCHAR, obs-text. */
-export const REASON = table((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
+export const REASON = textTable((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
 
 /** Hex digit value, or 255. */
 export const HEX = (() => {
