@@ -35,6 +35,7 @@ export interface WebHost {
 }
 
 const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 /** Compares two secrets in constant time whatever their lengths. */
 export function sameSecret(given: string, expected: string): boolean {
@@ -162,7 +163,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   wss.on('connection', (ws: WebSocket) => {
     const channel = openFrameChannel(options.core, (frame) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      // A client that stops reading would make the queue grow without bound: drop it; the UI
+      // reconnects and takes a fresh snapshot.
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.terminate();
+        return;
+      }
+      ws.send(JSON.stringify(frame));
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
