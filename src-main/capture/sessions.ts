@@ -124,10 +124,8 @@ function writeMeta(dir: string, meta: SessionMeta): void {
 
 function cleanName(name: unknown): string | null {
   if (typeof name !== 'string') return null;
-  const trimmed = name
-    .replace(/[\u0000-\u001f]/g, ' ')
-    .trim()
-    .slice(0, 200);
+  const visible = Array.from(name, (c) => (c.charCodeAt(0) < 0x20 ? ' ' : c)).join('');
+  const trimmed = visible.trim().slice(0, 200);
   return trimmed === '' ? null : trimmed;
 }
 

@@ -510,10 +510,15 @@ function base64(bytes: Uint8Array): string {
 
 /** Control characters shown escaped so a hostile request cannot drive the terminal. */
 function printable(text: string): string {
-  return text.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  let out = '';
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    out +=
+      code < 0x20 || (code >= 0x7f && code <= 0x9f)
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : c;
+  }
+  return out;
 }
 
 runCli(process.argv.slice(2)).then(
