@@ -145,7 +145,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', origin);
+    } catch {
+      rejectUpgrade(socket, 400, 'Bad Request');
+      return;
+    }
     if (url.pathname !== '/ws') {
       rejectUpgrade(socket, 404, 'Not Found');
       return;

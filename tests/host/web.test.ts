@@ -220,6 +220,18 @@ test('the token is random per host and required on the WebSocket', async () => {
   );
 });
 
+test('a garbled upgrade request is refused and the host keeps serving', async () => {
+  const upgrade = (target: string): Promise<string> =>
+    rawExchange(
+      host.port,
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Origin: ${origin()}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
+  assert.equal(statusOf(await upgrade('http://[')), 400);
+  assert.equal(statusOf(await upgrade(`/ws?token=${host.token}%`)), 401);
+  assert.equal(statusOf(await httpGet('/')), 200);
+});
+
 test('a foreign or missing Origin is refused with 403 at upgrade', async () => {
   assert.equal(await upgradeStatus(wsUrl(host.token), 'http://evil.example'), 403);
   assert.equal(await upgradeStatus(wsUrl(host.token), `http://localhost:${host.port}`), 403);
