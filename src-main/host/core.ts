@@ -388,6 +388,7 @@ class SocketscopeCore implements Core {
       },
       'server.stop': async () => {
         const state = await this.server.stop();
+        this.store.flush();
         this.emit({ type: 'server', state });
         return state;
       },
