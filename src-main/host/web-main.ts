@@ -85,6 +85,10 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`Stopping (${signal})…`);
+    setTimeout(() => {
+      console.error('Shutdown took longer than 10 s; exiting.');
+      process.exit(1);
+    }, 10_000).unref();
     host
       .close()
       .then(() => core.close())
