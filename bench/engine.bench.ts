@@ -55,8 +55,10 @@ function postWithLength(size: number): string {
 }
 
 function chunkedPost(chunks: number, chunkSize: number): string {
-  let text = 'POST /api/stream HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nTransfer-Encoding: chunked\r\n\r\n';
-  for (let i = 0; i < chunks; i++) text += `${chunkSize.toString(16)}\r\n${'y'.repeat(chunkSize)}\r\n`;
+  let text =
+    'POST /api/stream HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nTransfer-Encoding: chunked\r\n\r\n';
+  for (let i = 0; i < chunks; i++)
+    text += `${chunkSize.toString(16)}\r\n${'y'.repeat(chunkSize)}\r\n`;
   return text + '0\r\n\r\n';
 }
 
@@ -189,8 +191,10 @@ const WARMUP_MS = 300;
 function benchScenario(scenario: Scenario): BenchResult {
   const ours = engineRunner();
   const baseline = llhttpRunner();
-  if (ours(scenario.bytes) !== scenario.requests) throw new Error(`${scenario.name}: engine did not complete`);
-  if (baseline(scenario.bytes) !== scenario.requests) throw new Error(`${scenario.name}: llhttp did not complete`);
+  if (ours(scenario.bytes) !== scenario.requests)
+    throw new Error(`${scenario.name}: engine did not complete`);
+  if (baseline(scenario.bytes) !== scenario.requests)
+    throw new Error(`${scenario.name}: llhttp did not complete`);
   measure(ours, scenario, WARMUP_MS);
   measure(baseline, scenario, WARMUP_MS);
   const oursRates: number[] = [];

@@ -36,11 +36,23 @@ function formatNumber(value: number): string {
 function printTable(results: BenchResult[]): void {
   const rows = [
     ['name', 'ours', 'baseline', 'unit', 'ratio'],
-    ...results.map((r) => [r.name, formatNumber(r.ours), formatNumber(r.baseline), r.unit, r.ratio.toFixed(2)]),
+    ...results.map((r) => [
+      r.name,
+      formatNumber(r.ours),
+      formatNumber(r.baseline),
+      r.unit,
+      r.ratio.toFixed(2),
+    ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const [index, row] of rows.entries()) {
-    console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+    console.log(
+      row
+        .map((cell, column) =>
+          column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+        )
+        .join('  '),
+    );
     if (index === 0) console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   }
 }
@@ -52,11 +64,14 @@ async function main(): Promise<void> {
   const modules = await discover();
   const unknown = wanted.filter((group) => !modules.some((module) => module.group === group));
   if (unknown.length > 0) {
-    console.error(`Unknown bench group(s): ${unknown.join(', ')}. Known: ${modules.map((m) => m.group).join(', ')}`);
+    console.error(
+      `Unknown bench group(s): ${unknown.join(', ')}. Known: ${modules.map((m) => m.group).join(', ')}`,
+    );
     process.exitCode = 2;
     return;
   }
-  const selected = wanted.length > 0 ? modules.filter((module) => wanted.includes(module.group)) : modules;
+  const selected =
+    wanted.length > 0 ? modules.filter((module) => wanted.includes(module.group)) : modules;
   const all: BenchResult[] = [];
   for (const module of selected) {
     if (!json) console.error(`running ${module.group}…`);

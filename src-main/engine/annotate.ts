@@ -124,7 +124,11 @@ function statusKey(code: number): string {
 }
 
 /** Turns events into non-overlapping leaf spans (in stream order) plus message start offsets. */
-function leavesOf(events: readonly ParserEvent[]): { leaves: Leaf[]; starts: number[]; error: Leaf | null } {
+function leavesOf(events: readonly ParserEvent[]): {
+  leaves: Leaf[];
+  starts: number[];
+  error: Leaf | null;
+} {
   const leaves: Leaf[] = [];
   const starts: number[] = [];
   let method: string | null = null;
@@ -161,10 +165,20 @@ function leavesOf(events: readonly ParserEvent[]): { leaves: Leaf[]; starts: num
         });
         break;
       case 'status':
-        leaves.push({ offset: event.offset, length: event.length, kind: 'status-code', key: statusKey(event.code) });
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'status-code',
+          key: statusKey(event.code),
+        });
         break;
       case 'reason':
-        leaves.push({ offset: event.offset, length: event.length, kind: 'reason-phrase', key: 'reason-phrase' });
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'reason-phrase',
+          key: 'reason-phrase',
+        });
         break;
       case 'headerName':
         field = event.value.toLowerCase();
@@ -206,14 +220,29 @@ function leavesOf(events: readonly ParserEvent[]): { leaves: Leaf[]; starts: num
       case 'chunkHeader':
         if (event.size === 0) {
           lastChunkSeen = true;
-          leaves.push({ offset: event.sizeOffset, length: event.sizeLength, kind: 'last-chunk', key: 'last-chunk' });
+          leaves.push({
+            offset: event.sizeOffset,
+            length: event.sizeLength,
+            kind: 'last-chunk',
+            key: 'last-chunk',
+          });
         } else {
-          leaves.push({ offset: event.sizeOffset, length: event.sizeLength, kind: 'chunk-size', key: 'chunk-size' });
+          leaves.push({
+            offset: event.sizeOffset,
+            length: event.sizeLength,
+            kind: 'chunk-size',
+            key: 'chunk-size',
+          });
         }
         break;
       case 'chunkExtensionName':
       case 'chunkExtensionValue':
-        leaves.push({ offset: event.offset, length: event.length, kind: 'chunk-extension', key: 'chunk-extension' });
+        leaves.push({
+          offset: event.offset,
+          length: event.length,
+          kind: 'chunk-extension',
+          key: 'chunk-extension',
+        });
         break;
       case 'chunkComplete':
         leaves.push(
@@ -226,7 +255,13 @@ function leavesOf(events: readonly ParserEvent[]): { leaves: Leaf[]; starts: num
         leaves.push({ offset: event.offset, length: event.length, kind: 'tunnel', key: 'tunnel' });
         break;
       case 'error':
-        error = { offset: event.offset, length: 0, kind: 'invalid', key: `error.${event.code}`, error: event.code };
+        error = {
+          offset: event.offset,
+          length: 0,
+          kind: 'invalid',
+          key: `error.${event.code}`,
+          error: event.code,
+        };
         break;
       case 'messageComplete':
         field = undefined;
@@ -245,10 +280,17 @@ const HTAB = 0x09;
 const COLON = 0x3a;
 
 /** Classifies the glue bytes in [start, end) by the leaf before them. */
-function glue(bytes: Uint8Array, start: number, end: number, previous: Leaf | null, tail: boolean): Leaf[] {
+function glue(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  previous: Leaf | null,
+  tail: boolean,
+): Leaf[] {
   const out: Leaf[] = [];
   const prevKind = previous?.kind;
-  const field = prevKind === 'field-name' || prevKind === 'field-value' ? previous?.field : undefined;
+  const field =
+    prevKind === 'field-name' || prevKind === 'field-value' ? previous?.field : undefined;
   let sawColon = false;
   const push = (offset: number, length: number, kind: SpanKind, key: string): void => {
     const last = out[out.length - 1];
@@ -256,7 +298,9 @@ function glue(bytes: Uint8Array, start: number, end: number, previous: Leaf | nu
       last.length += length;
       return;
     }
-    out.push(field !== undefined ? { offset, length, kind, key, field } : { offset, length, kind, key });
+    out.push(
+      field !== undefined ? { offset, length, kind, key, field } : { offset, length, kind, key },
+    );
   };
   for (let i = start; i < end; i++) {
     const byte = bytes[i];
@@ -270,12 +314,22 @@ function glue(bytes: Uint8Array, start: number, end: number, previous: Leaf | nu
       push(i, 1, 'colon', 'colon');
     } else if (byte === SP || byte === HTAB) {
       const startLine =
-        prevKind === 'method' || prevKind === 'request-target' || prevKind === 'version' || prevKind === 'status-code';
+        prevKind === 'method' ||
+        prevKind === 'request-target' ||
+        prevKind === 'version' ||
+        prevKind === 'status-code';
       if (startLine) push(i, 1, 'sp', 'sp');
-      else if (prevKind === 'chunk-size' || prevKind === 'chunk-extension' || prevKind === 'last-chunk')
+      else if (
+        prevKind === 'chunk-size' ||
+        prevKind === 'chunk-extension' ||
+        prevKind === 'last-chunk'
+      )
         push(i, 1, 'chunk-extension', 'chunk-extension');
       else push(i, 1, 'ows', 'ows');
-    } else if (!tail && (prevKind === 'chunk-size' || prevKind === 'chunk-extension' || prevKind === 'last-chunk')) {
+    } else if (
+      !tail &&
+      (prevKind === 'chunk-size' || prevKind === 'chunk-extension' || prevKind === 'last-chunk')
+    ) {
       push(i, 1, 'chunk-extension', 'chunk-extension');
     } else {
       push(i, 1, 'unparsed', 'unparsed');
@@ -320,9 +374,14 @@ function messageIndexAt(starts: readonly number[], offset: number): number {
 }
 
 /** Annotates `bytes` as a stream of requests or responses (pipelined messages included). */
-export function annotate(bytes: Uint8Array, kind: 'request' | 'response', options: AnnotateOptions = {}): Annotation[] {
+export function annotate(
+  bytes: Uint8Array,
+  kind: 'request' | 'response',
+  options: AnnotateOptions = {},
+): Annotation[] {
   const { final = false, ...parserOptions } = options;
-  const parser = kind === 'request' ? new RequestParser(parserOptions) : new ResponseParser(parserOptions);
+  const parser =
+    kind === 'request' ? new RequestParser(parserOptions) : new ResponseParser(parserOptions);
   const raw = parser.push(bytes);
   const events = coalesceEvents(final ? [...raw, ...parser.finish()] : raw);
   const { leaves, starts, error } = leavesOf(events);
@@ -342,7 +401,8 @@ export function annotate(bytes: Uint8Array, kind: 'request' | 'response', option
     pos = end;
   }
   if (pos < stop) flat.push(...glue(bytes, pos, stop, previous, true));
-  if (error && stop < bytes.length) flat.push({ ...error, offset: stop, length: bytes.length - stop });
+  if (error && stop < bytes.length)
+    flat.push({ ...error, offset: stop, length: bytes.length - stop });
 
   const out: Annotation[] = [];
   for (const leaf of flat) splitAtStarts(leaf, starts, out);
@@ -362,7 +422,12 @@ function splitAtStarts(leaf: Leaf, starts: readonly number[], out: Annotation[])
   out.push(toAnnotation(leaf, offset, end - offset, starts));
 }
 
-function toAnnotation(leaf: Leaf, offset: number, length: number, starts: readonly number[]): Annotation {
+function toAnnotation(
+  leaf: Leaf,
+  offset: number,
+  length: number,
+  starts: readonly number[],
+): Annotation {
   const annotation: Annotation = {
     offset,
     length,

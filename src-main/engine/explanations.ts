@@ -148,7 +148,10 @@ const structure: Record<string, Explanation> = {
       'Status code 2xx (success)',
       'Three digits saying the request succeeded, e.g. 200 OK. Clients act on the number, not on the reason phrase.',
     ],
-    ['状态码 2xx（成功）', '三位数字，表示请求成功，例如 200 OK。客户端根据数字行事，而不是根据原因短语。'],
+    [
+      '状态码 2xx（成功）',
+      '三位数字，表示请求成功，例如 200 OK。客户端根据数字行事，而不是根据原因短语。',
+    ],
   ),
   'status-code.3xx': entry(
     'RFC 9110 §15.4',
@@ -189,7 +192,10 @@ const structure: Record<string, Explanation> = {
       'Status code',
       'Exactly three digits. Codes outside 100–599 belong to no class; a client treats an unknown code as the x00 of its class.',
     ],
-    ['状态码', '必须正好三位数字。100–599 之外的代码不属于任何类别；客户端把未知代码当作同类的 x00 处理。'],
+    [
+      '状态码',
+      '必须正好三位数字。100–599 之外的代码不属于任何类别；客户端把未知代码当作同类的 x00 处理。',
+    ],
   ),
   'reason-phrase': entry(
     'RFC 9112 §4',
@@ -219,7 +225,10 @@ const structure: Record<string, Explanation> = {
       'CRLF ending a field line',
       'Ends one header field. The next line starts either another field or, if it is empty, ends the head.',
     ],
-    ['头字段行结尾的 CRLF', '结束一个头字段。下一行要么是另一个头字段，要么是空行——空行表示报文头结束。'],
+    [
+      '头字段行结尾的 CRLF',
+      '结束一个头字段。下一行要么是另一个头字段，要么是空行——空行表示报文头结束。',
+    ],
   ),
   'crlf.chunk-size': entry(
     'RFC 9112 §7.1',
@@ -262,7 +271,10 @@ const structure: Record<string, Explanation> = {
       'Optional whitespace (OWS)',
       'Spaces or tabs around a field value. They are allowed and are not part of the value: a parser strips them.',
     ],
-    ['可选空白 (OWS)', '字段值前后的空格或制表符。它们是允许的，但不属于字段值本身：解析器会把它们去掉。'],
+    [
+      '可选空白 (OWS)',
+      '字段值前后的空格或制表符。它们是允许的，但不属于字段值本身：解析器会把它们去掉。',
+    ],
   ),
   'empty-line': entry(
     'RFC 9112 §2.1',
@@ -314,14 +326,14 @@ const structure: Record<string, Explanation> = {
       'Chunk extension',
       'Optional ";name=value" parameters after the chunk size. Almost nobody uses them; a recipient must ignore extensions it does not understand.',
     ],
-    ['块扩展', '块大小之后可选的 ";name=value" 参数。几乎没有人使用；接收方必须忽略它不认识的扩展。'],
+    [
+      '块扩展',
+      '块大小之后可选的 ";name=value" 参数。几乎没有人使用；接收方必须忽略它不认识的扩展。',
+    ],
   ),
   'chunk-data': entry(
     'RFC 9112 §7.1',
-    [
-      'Chunk data',
-      'Exactly as many body bytes as the chunk size announced, followed by a CRLF.',
-    ],
+    ['Chunk data', 'Exactly as many body bytes as the chunk size announced, followed by a CRLF.'],
     ['块数据', '正好是块大小所声明数量的消息体字节，后面跟一个 CRLF。'],
   ),
   'chunk-crlf': entry(
@@ -346,7 +358,10 @@ const structure: Record<string, Explanation> = {
       'End of chunked message',
       'The empty line after the last chunk (and any trailers): the message is complete and the connection can carry the next one.',
     ],
-    ['分块报文结束', '最后一块（以及可能的尾部字段）之后的空行：报文完整结束，连接可以传送下一条报文。'],
+    [
+      '分块报文结束',
+      '最后一块（以及可能的尾部字段）之后的空行：报文完整结束，连接可以传送下一条报文。',
+    ],
   ),
   trailer: entry(
     'RFC 9110 §6.5',
@@ -376,7 +391,10 @@ const structure: Record<string, Explanation> = {
       'Unparsed (incomplete)',
       'Bytes of a message that has not finished arriving. If the connection closes now, the message is incomplete and must not be treated as a whole one.',
     ],
-    ['未解析（不完整）', '尚未完整到达的报文字节。如果连接此时关闭，这条报文就是不完整的，不能当作完整报文处理。'],
+    [
+      '未解析（不完整）',
+      '尚未完整到达的报文字节。如果连接此时关闭，这条报文就是不完整的，不能当作完整报文处理。',
+    ],
   ),
 };
 
@@ -442,7 +460,10 @@ const fields: Record<string, Explanation> = {
       'Keep-Alive',
       'Legacy hints (timeout, max) for a persistent HTTP/1.0 connection. HTTP/1.1 connections are persistent by default.',
     ],
-    ['Keep-Alive', '针对 HTTP/1.0 持久连接的旧式提示（timeout、max）。HTTP/1.1 的连接默认就是持久的。'],
+    [
+      'Keep-Alive',
+      '针对 HTTP/1.0 持久连接的旧式提示（timeout、max）。HTTP/1.1 的连接默认就是持久的。',
+    ],
   ),
   'header.content-type': entry(
     'RFC 9110 §8.3',
@@ -468,7 +489,10 @@ const fields: Record<string, Explanation> = {
   ),
   'header.user-agent': entry(
     'RFC 9110 §10.1.5',
-    ['User-Agent', 'Names the client software and its version. Servers use it for statistics and workarounds.'],
+    [
+      'User-Agent',
+      'Names the client software and its version. Servers use it for statistics and workarounds.',
+    ],
     ['User-Agent', '说明客户端软件及其版本。服务器用它做统计或针对特定客户端的兼容处理。'],
   ),
   'header.accept': entry(
@@ -583,7 +607,10 @@ const fields: Record<string, Explanation> = {
   ),
   'header.location': entry(
     'RFC 9110 §10.2.2',
-    ['Location', 'Where to go next: the redirect target for 3xx, or the new resource for 201 Created.'],
+    [
+      'Location',
+      'Where to go next: the redirect target for 3xx, or the new resource for 201 Created.',
+    ],
     ['Location', '下一步去哪里：3xx 的重定向目标，或 201 Created 所创建的新资源。'],
   ),
   'header.server': entry(
@@ -604,7 +631,10 @@ const fields: Record<string, Explanation> = {
   ),
   'header.etag': entry(
     'RFC 9110 §8.8.3',
-    ['ETag', 'An opaque version tag of the representation; the client returns it in If-None-Match to revalidate.'],
+    [
+      'ETag',
+      'An opaque version tag of the representation; the client returns it in If-None-Match to revalidate.',
+    ],
     ['ETag', '表示的不透明版本标签；客户端在 If-None-Match 中把它发回以重新验证缓存。'],
   ),
   'header.last-modified': entry(
@@ -618,16 +648,25 @@ const fields: Record<string, Explanation> = {
       'If-None-Match',
       'Send the resource only if its ETag differs from these; otherwise the server answers 304 Not Modified with no body.',
     ],
-    ['If-None-Match', '只有当资源的 ETag 与这些值都不同时才发送；否则服务器回应没有消息体的 304 Not Modified。'],
+    [
+      'If-None-Match',
+      '只有当资源的 ETag 与这些值都不同时才发送；否则服务器回应没有消息体的 304 Not Modified。',
+    ],
   ),
   'header.if-modified-since': entry(
     'RFC 9110 §13.1.3',
-    ['If-Modified-Since', 'Send the resource only if it changed after this date; otherwise 304 Not Modified.'],
+    [
+      'If-Modified-Since',
+      'Send the resource only if it changed after this date; otherwise 304 Not Modified.',
+    ],
     ['If-Modified-Since', '只有资源在此日期之后有改动才发送；否则回应 304 Not Modified。'],
   ),
   'header.range': entry(
     'RFC 9110 §14.2',
-    ['Range', 'Asks for part of the representation (e.g. "bytes=0-1023"); the answer is 206 Partial Content.'],
+    [
+      'Range',
+      'Asks for part of the representation (e.g. "bytes=0-1023"); the answer is 206 Partial Content.',
+    ],
     ['Range', '请求表示的一部分（例如 "bytes=0-1023"）；响应为 206 Partial Content。'],
   ),
   'header.sec-fetch': entry(
@@ -694,7 +733,10 @@ const errors: Record<ErrorCode, Explanation> = {
       'Invalid status code',
       'The status code must be exactly three digits followed by a space. Without a valid code the client cannot tell success from failure.',
     ],
-    ['无效的状态码', '状态码必须正好是三位数字，后面跟一个空格。没有合法的状态码，客户端就无法区分成功和失败。'],
+    [
+      '无效的状态码',
+      '状态码必须正好是三位数字，后面跟一个空格。没有合法的状态码，客户端就无法区分成功和失败。',
+    ],
   ),
   INVALID_REASON: entry(
     'RFC 9112 §4',
@@ -702,7 +744,10 @@ const errors: Record<ErrorCode, Explanation> = {
       'Invalid reason phrase',
       'The reason phrase may contain tabs, spaces and visible characters, but no control bytes such as NUL or a bare CR.',
     ],
-    ['无效的原因短语', '原因短语可以包含制表符、空格和可见字符，但不能包含 NUL 或单独的 CR 之类的控制字节。'],
+    [
+      '无效的原因短语',
+      '原因短语可以包含制表符、空格和可见字符，但不能包含 NUL 或单独的 CR 之类的控制字节。',
+    ],
   ),
   INVALID_CONSTANT: entry(
     'RFC 9112 §2.1',
@@ -931,7 +976,10 @@ const errors: Record<ErrorCode, Explanation> = {
   ),
   BODY_TOO_LARGE: entry(
     'RFC 9110 §15.5.14',
-    ['Body too large', 'The body exceeds the configured limit; the answer is 413 Content Too Large.'],
+    [
+      'Body too large',
+      'The body exceeds the configured limit; the answer is 413 Content Too Large.',
+    ],
     ['消息体过大', '消息体超过了配置的上限；响应为 413 Content Too Large。'],
   ),
   METHOD_NOT_IMPLEMENTED: entry(
@@ -967,7 +1015,10 @@ export const explanations: Record<string, Explanation> = {
 };
 
 /** The explanation for `key` in `locale`, or null when the key is unknown. */
-export function explain(key: string, locale: Locale = 'en'): (ExplanationText & { rfc: string }) | null {
+export function explain(
+  key: string,
+  locale: Locale = 'en',
+): (ExplanationText & { rfc: string }) | null {
   const found = explanations[key];
   return found ? { ...found[locale], rfc: found.rfc } : null;
 }

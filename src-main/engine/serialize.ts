@@ -73,7 +73,11 @@ function hasHeader(headers: HeaderList, name: string): boolean {
  * (or at the end when there was none). Transfer-Encoding wins: then nothing changes
  * (RFC 9112 §6.2: a sender MUST NOT send Content-Length with Transfer-Encoding).
  */
-function withContentLength(headers: HeaderList, length: number, addWhenMissing: boolean): HeaderList {
+function withContentLength(
+  headers: HeaderList,
+  length: number,
+  addWhenMissing: boolean,
+): HeaderList {
   if (hasHeader(headers, 'transfer-encoding')) return headers;
   const out: HeaderList = [];
   let placed = false;
@@ -92,7 +96,11 @@ function withContentLength(headers: HeaderList, length: number, addWhenMissing: 
 /** Methods whose requests carry content by definition, so an empty body still gets `Content-Length: 0`. */
 const CONTENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-function serializeHead(startLine: string, headers: HeaderList, body: Uint8Array | undefined): Uint8Array {
+function serializeHead(
+  startLine: string,
+  headers: HeaderList,
+  body: Uint8Array | undefined,
+): Uint8Array {
   let head = startLine + CRLF;
   for (const [name, value] of headers) head += `${name}: ${value}${CRLF}`;
   head += CRLF;
@@ -100,13 +108,24 @@ function serializeHead(startLine: string, headers: HeaderList, body: Uint8Array 
   return body && body.length > 0 ? concatBytes([headBytes, body]) : headBytes;
 }
 
-export function serializeRequest(message: RequestMessage, options: SerializeOptions = {}): Uint8Array {
+export function serializeRequest(
+  message: RequestMessage,
+  options: SerializeOptions = {},
+): Uint8Array {
   const bodyLength = message.body?.length ?? 0;
   const headers =
     options.contentLength === 'auto'
-      ? withContentLength(message.headers, bodyLength, bodyLength > 0 || CONTENT_METHODS.has(message.method))
+      ? withContentLength(
+          message.headers,
+          bodyLength,
+          bodyLength > 0 || CONTENT_METHODS.has(message.method),
+        )
       : message.headers;
-  return serializeHead(`${message.method} ${message.target} ${message.version}`, headers, message.body);
+  return serializeHead(
+    `${message.method} ${message.target} ${message.version}`,
+    headers,
+    message.body,
+  );
 }
 
 /** 1xx and 204 responses MUST NOT carry Content-Length; 304 keeps whatever the user wrote (RFC 9110 §8.6). */
@@ -114,7 +133,10 @@ function responseMayDeclareLength(status: number): boolean {
   return status >= 200 && status !== 204 && status !== 304;
 }
 
-export function serializeResponse(message: ResponseMessage, options: SerializeOptions = {}): Uint8Array {
+export function serializeResponse(
+  message: ResponseMessage,
+  options: SerializeOptions = {},
+): Uint8Array {
   const headers =
     options.contentLength === 'auto' && responseMayDeclareLength(message.status)
       ? withContentLength(message.headers, message.body?.length ?? 0, true)
@@ -124,7 +146,11 @@ export function serializeResponse(message: ResponseMessage, options: SerializeOp
 }
 
 /** The chunked transfer coding of `body` (RFC 9112 §7.1), in pieces of `chunkSize` bytes. */
-export function encodeChunked(body: Uint8Array, chunkSize: number, trailers: HeaderList = []): Uint8Array {
+export function encodeChunked(
+  body: Uint8Array,
+  chunkSize: number,
+  trailers: HeaderList = [],
+): Uint8Array {
   const size = Math.max(1, Math.floor(chunkSize));
   const parts: Uint8Array[] = [];
   for (let at = 0; at < body.length; at += size) {
@@ -162,7 +188,12 @@ export function coalesceEvents(events: readonly ParserEvent[]): ParserEvent[] {
   const out: ParserEvent[] = [];
   for (const event of events) {
     const last = out[out.length - 1];
-    if (last && last.type === event.type && last.offset + last.length === event.offset && event.length > 0) {
+    if (
+      last &&
+      last.type === event.type &&
+      last.offset + last.length === event.offset &&
+      event.length > 0
+    ) {
       const merged = mergeAdjacent(last, event);
       if (merged) {
         out[out.length - 1] = merged;
@@ -185,7 +216,9 @@ function mergeAdjacent(a: ParserEvent, b: ParserEvent): ParserEvent | null {
       return b.type === a.type ? { ...a, length, value: a.value + b.value } : null;
     case 'headerName':
     case 'headerValue':
-      return b.type === a.type && b.trailer === a.trailer ? { ...a, length, value: a.value + b.value } : null;
+      return b.type === a.type && b.trailer === a.trailer
+        ? { ...a, length, value: a.value + b.value }
+        : null;
     case 'body':
     case 'tunnel':
       return b.type === a.type ? { ...a, length, data: concatBytes([a.data, b.data]) } : null;
@@ -265,7 +298,14 @@ function foldFirstMessage(events: readonly ParserEvent[]): MessageDraft | ErrorE
 
 function truncatedError(offset: number): ErrorEvent {
   const code = 'INVALID_EOF_STATE';
-  return { type: 'error', code, offset, length: 0, reason: 'Message ended early', status: statusForError(code) };
+  return {
+    type: 'error',
+    code,
+    offset,
+    length: 0,
+    reason: 'Message ended early',
+    status: statusForError(code),
+  };
 }
 
 function runParser(parser: RequestParser | ResponseParser, bytes: Uint8Array): ParserEvent[] {
@@ -283,11 +323,17 @@ function toParts(draft: MessageDraft): ParsedMessageParts {
 }
 
 /** Parses the first request in `bytes`. */
-export function parseRequestMessage(bytes: Uint8Array, options: ParserOptions = {}): ParseOutcome<ParsedRequest> {
+export function parseRequestMessage(
+  bytes: Uint8Array,
+  options: ParserOptions = {},
+): ParseOutcome<ParsedRequest> {
   const folded = foldFirstMessage(runParser(new RequestParser(options), bytes));
   if (folded === null) return { ok: false, error: truncatedError(bytes.length) };
   if ('type' in folded) return { ok: false, error: folded };
-  return { ok: true, message: { method: folded.method, target: folded.target, ...toParts(folded) } };
+  return {
+    ok: true,
+    message: { method: folded.method, target: folded.target, ...toParts(folded) },
+  };
 }
 
 /** Parses the first response in `bytes`; `requestMethod` frames answers to HEAD and CONNECT. */
@@ -303,5 +349,8 @@ export function parseResponseMessage(
   const folded = foldFirstMessage(runParser(parser, bytes));
   if (folded === null) return { ok: false, error: truncatedError(bytes.length) };
   if ('type' in folded) return { ok: false, error: folded };
-  return { ok: true, message: { status: folded.status, reason: folded.reason, ...toParts(folded) } };
+  return {
+    ok: true,
+    message: { status: folded.status, reason: folded.reason, ...toParts(folded) },
+  };
 }

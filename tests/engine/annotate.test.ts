@@ -74,7 +74,11 @@ describe('annotate: requests', () => {
     assertCovers(bytes, spans);
     const kinds = shape(bytes, spans);
     const head = kinds.indexOf('empty-line:\\r\\n');
-    assert.deepEqual(kinds.slice(head + 1, head + 4), ['chunk-size:5', 'chunk-extension:;', 'chunk-extension:a']);
+    assert.deepEqual(kinds.slice(head + 1, head + 4), [
+      'chunk-size:5',
+      'chunk-extension:;',
+      'chunk-extension:a',
+    ]);
     assert.ok(kinds.includes('chunk-data:hello'), kinds.join(' '));
     assert.ok(kinds.includes('chunk-crlf:\\r\\n'), kinds.join(' '));
     assert.ok(kinds.includes('last-chunk:0'), kinds.join(' '));
@@ -88,7 +92,8 @@ describe('annotate: requests', () => {
     const bytes = bytesOf(first + 'GET /b HTTP/1.1\r\nHost: x\r\n\r\n');
     const spans = annotate(bytes, 'request');
     assertCovers(bytes, spans);
-    for (const span of spans) assert.equal(span.messageIndex, span.offset < first.length ? 0 : 1, JSON.stringify(span));
+    for (const span of spans)
+      assert.equal(span.messageIndex, span.offset < first.length ? 0 : 1, JSON.stringify(span));
   });
 
   it('marks everything from the error offset as invalid, with the error code', () => {
@@ -99,16 +104,27 @@ describe('annotate: requests', () => {
     assert.equal(last.kind, 'invalid');
     assert.equal(last.key, 'error.INVALID_VERSION');
     assert.equal(last.error, 'INVALID_VERSION');
-    assert.ok(last.offset >= 6 && last.offset <= 13, `error inside the version, got ${last.offset}`);
+    assert.ok(
+      last.offset >= 6 && last.offset <= 13,
+      `error inside the version, got ${last.offset}`,
+    );
     assert.equal(last.offset + last.length, bytes.length);
-    assert.deepEqual(shape(bytes, spans).slice(0, 4), ['method:GET', 'sp: ', 'request-target:/', 'sp: ']);
+    assert.deepEqual(shape(bytes, spans).slice(0, 4), [
+      'method:GET',
+      'sp: ',
+      'request-target:/',
+      'sp: ',
+    ]);
   });
 
   it('marks an incomplete message as unparsed unless told the stream is final', () => {
     const bytes = bytesOf('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /b HT');
     const spans = annotate(bytes, 'request');
     assertCovers(bytes, spans);
-    assert.ok(spans.some((a) => a.kind === 'unparsed' || a.messageIndex === 1), JSON.stringify(spans.slice(-2)));
+    assert.ok(
+      spans.some((a) => a.kind === 'unparsed' || a.messageIndex === 1),
+      JSON.stringify(spans.slice(-2)),
+    );
     assert.equal(spans.filter((a) => a.kind === 'invalid').length, 0);
   });
 
@@ -116,7 +132,10 @@ describe('annotate: requests', () => {
     const bytes = bytesOf('GET / HTTP/1.1\nHost: a\n\n');
     const strict = annotate(bytes, 'request');
     assertCovers(bytes, strict);
-    assert.ok(strict.some((a) => a.kind === 'invalid'), 'strict parsing rejects bare LF');
+    assert.ok(
+      strict.some((a) => a.kind === 'invalid'),
+      'strict parsing rejects bare LF',
+    );
     const lenient = annotate(bytes, 'request', { lenient: { optionalCrBeforeLf: true } });
     assertCovers(bytes, lenient);
     const kinds = shape(bytes, lenient);
@@ -125,7 +144,9 @@ describe('annotate: requests', () => {
   });
 
   it('marks tunnel bytes after CONNECT', () => {
-    const bytes = bytesOf('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03\x01');
+    const bytes = bytesOf(
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03\x01',
+    );
     const spans = annotate(bytes, 'request');
     assertCovers(bytes, spans);
     assert.equal(spans.find((a) => a.kind === 'request-target')?.key, 'request-target.authority');
@@ -218,9 +239,18 @@ describe('explanation catalogue', () => {
   it('only produces keys the catalogue knows, on a varied sample', () => {
     const known = new Set(annotationKeys());
     const samples: [string, 'request' | 'response'][] = [
-      ['OPTIONS * HTTP/1.0\r\nUser-Agent: x\r\nSec-Fetch-Site: none\r\nX-Other: 1\r\n\r\n', 'request'],
-      ['GET http://a/b HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nReferer: /\r\nConnection: close\r\n\r\n', 'request'],
-      ['HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x00', 'response'],
+      [
+        'OPTIONS * HTTP/1.0\r\nUser-Agent: x\r\nSec-Fetch-Site: none\r\nX-Other: 1\r\n\r\n',
+        'request',
+      ],
+      [
+        'GET http://a/b HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nReferer: /\r\nConnection: close\r\n\r\n',
+        'request',
+      ],
+      [
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x00',
+        'response',
+      ],
       ['HTTP/1.1 301 Moved\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n', 'response'],
       ['HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n', 'response'],
       ['G\x00T / HTTP/1.1\r\n\r\n', 'request'],
@@ -229,7 +259,8 @@ describe('explanation catalogue', () => {
       const bytes = bytesOf(text);
       const spans = annotate(bytes, kind);
       assertCovers(bytes, spans);
-      for (const span of spans) assert.ok(known.has(span.key), `${span.key} unknown (from ${JSON.stringify(text)})`);
+      for (const span of spans)
+        assert.ok(known.has(span.key), `${span.key} unknown (from ${JSON.stringify(text)})`);
     }
   });
 });

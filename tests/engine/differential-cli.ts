@@ -9,13 +9,16 @@ function option(name: string): string | undefined {
 }
 
 const count = Number(option('count') ?? 1_000_000);
-const seed = option('seed') !== undefined ? Number(option('seed')) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
+const seed =
+  option('seed') !== undefined ? Number(option('seed')) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 if (!Number.isInteger(count) || count <= 0) {
   console.error('--count must be a positive integer');
   process.exit(2);
 }
 
-console.log(`differential: ${count.toLocaleString('en-US')} cases, seed ${seed} (repeat with --seed ${seed})`);
+console.log(
+  `differential: ${count.toLocaleString('en-US')} cases, seed ${seed} (repeat with --seed ${seed})`,
+);
 const started = performance.now();
 const summary = runDifferential(seed, count, 20, (done, partial) => {
   const rate = Math.round(done / ((performance.now() - started) / 1000));

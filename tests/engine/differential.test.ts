@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { RequestParser } from '../../src-main/engine/parser';
+import type { ParserEvent } from '../../src-main/engine/events';
 import {
   KNOWN_DIFFERENCES,
   compare,
@@ -40,7 +42,11 @@ describe('differential: engine against Node llhttp', () => {
       const input = generateCase(rng, i % 2 ? 'request' : 'response');
       const ours = runEngine(input);
       const theirs = runLlhttp(input);
-      assert.equal(theirs.error, null, `llhttp rejected a generated case: ${JSON.stringify(theirs)}`);
+      assert.equal(
+        theirs.error,
+        null,
+        `llhttp rejected a generated case: ${JSON.stringify(theirs)}`,
+      );
       const difference = compare(input, ours, theirs);
       assert.equal(difference, null, difference ? describeDifference(difference) : '');
     }
@@ -55,11 +61,44 @@ describe('differential: engine against Node llhttp', () => {
       messages: theirs.messages.map((m) => ({ ...m, headers: [...m.headers, 'x: y'] })),
     };
     assert.equal(compare(input, altered, theirs)?.aspect, 'messages');
-    assert.equal(compare(input, { ...theirs, error: 'INVALID_METHOD', errorOffset: 0 }, theirs)?.aspect, 'accept');
+    assert.equal(
+      compare(input, { ...theirs, error: 'INVALID_METHOD', errorOffset: 0 }, theirs)?.aspect,
+      'accept',
+    );
   });
 
   it('every known difference is documented in docs/differential.md', () => {
     const doc = readFileSync(new URL('../../docs/differential.md', import.meta.url), 'utf8');
-    for (const known of KNOWN_DIFFERENCES) assert.ok(doc.includes(known.name), `${known.name} missing from the doc`);
+    for (const known of KNOWN_DIFFERENCES)
+      assert.ok(doc.includes(known.name), `${known.name} missing from the doc`);
+  });
+});
+
+describe('parser regressions found by the differential run', () => {
+  const parse = (text: string): ParserEvent[] => {
+    const parser = new RequestParser();
+    return [...parser.push(Uint8Array.from(text, (c) => c.charCodeAt(0))), ...parser.finish()];
+  };
+
+  it('0xA0 is not whitespace: "Transfer-Encoding: \\xa0chunked" is not chunked (RFC 9110 §5.6.3, RFC 9112 §6.3)', () => {
+    // Expected: rejected like "xchunked" (INVALID_TRANSFER_ENCODING, 400). JavaScript's trim()
+    // strips U+00A0, so the value is read as "chunked" and the body is framed as chunked.
+    const events = parse(
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \xa0chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n',
+    );
+    const error = events.find((event) => event.type === 'error');
+    const head = events.find((event) => event.type === 'headersComplete');
+    assert.equal(
+      error?.type === 'error' ? error.code : head?.type === 'headersComplete' ? head.framing : null,
+      'INVALID_TRANSFER_ENCODING',
+    );
+  });
+
+  it('0xA0 is not whitespace: "Connection: \\xa0close" does not close the connection', () => {
+    const events = parse(
+      'GET / HTTP/1.1\r\nHost: a\r\nConnection: \xa0close\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n',
+    );
+    const completed = events.filter((event) => event.type === 'messageComplete').length;
+    assert.equal(completed, 2, JSON.stringify(events.filter((event) => event.type === 'error')));
   });
 });

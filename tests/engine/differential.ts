@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { ParserEvent } from '../../src-main/engine/events';
 import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
 import { coalesceEvents } from '../../src-main/engine/serialize';
+import { parseTarget } from '../../src-main/engine/target';
 
 // ---------------------------------------------------------------- random numbers
 
@@ -50,12 +51,23 @@ export interface Case {
 }
 
 const METHODS = ['GET', 'GET', 'GET', 'POST', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'];
-const PATHS = ['/', '/index.html', '/test.jpg', '/api/items/42', '/search?q=http+parser&lang=zh-CN', '/a/b/c.css'];
-const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-!#$%&\'*+.^_`|~';
-const VALUE_CHARS = 'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789;,=/()"?@[]{}\t-._~';
+const PATHS = [
+  '/',
+  '/index.html',
+  '/test.jpg',
+  '/api/items/42',
+  '/search?q=http+parser&lang=zh-CN',
+  '/a/b/c.css',
+];
+const TOKEN_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-!#$%&'*+.^_`|~";
+const VALUE_CHARS =
+  'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789;,=/()"?@[]{}\t-._~';
 const REQUEST_HEADERS: [string, string[]][] = [
   ['User-Agent', ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 'curl/8.5.0']],
-  ['Accept', ['*/*', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'image/avif,image/webp,*/*']],
+  [
+    'Accept',
+    ['*/*', 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'image/avif,image/webp,*/*'],
+  ],
   ['Accept-Language', ['zh-CN,zh;q=0.9,en;q=0.8', 'en-US']],
   ['Accept-Encoding', ['gzip, deflate, br', 'identity']],
   ['Cookie', ['session=abc123; theme=dark', 'a=1']],
@@ -131,7 +143,8 @@ function randomHeaders(rng: Rng, pool: [string, string[]][]): string {
     const ows = rng.chance(0.1) ? ' \t' : '';
     out += `${name}:${rng.chance(0.9) ? ' ' : ''}${rng.pick(values)}${ows}\r\n`;
   }
-  if (rng.chance(0.2)) out += `${randomString(rng, TOKEN_CHARS, 1, 12)}: ${randomString(rng, VALUE_CHARS, 0, 30)}\r\n`;
+  if (rng.chance(0.2))
+    out += `${randomString(rng, TOKEN_CHARS, 1, 12)}: ${randomString(rng, VALUE_CHARS, 0, 30)}\r\n`;
   return out;
 }
 
@@ -146,10 +159,13 @@ function generateRequest(rng: Rng, last: boolean): { text: string; method: strin
   head += randomHeaders(rng, REQUEST_HEADERS);
   if (version === 'HTTP/1.0' && !last) head += 'Connection: keep-alive\r\n';
   if (last && rng.chance(0.05)) head += 'Connection: close\r\n';
-  if (last && method === 'GET' && rng.chance(0.03)) head += 'Upgrade: websocket\r\nConnection: Upgrade\r\n';
-  const framing = method === 'CONNECT' ? { headers: '', body: '' } : frameBody(rng, randomBody(rng), false);
+  if (last && method === 'GET' && rng.chance(0.03))
+    head += 'Upgrade: websocket\r\nConnection: Upgrade\r\n';
+  const framing =
+    method === 'CONNECT' ? { headers: '', body: '' } : frameBody(rng, randomBody(rng), false);
   let text = head + framing.headers + '\r\n' + framing.body;
-  if (method === 'CONNECT' || head.includes('Upgrade:')) text += rng.chance(0.5) ? '\x16\x03\x01tunnel' : '';
+  if (method === 'CONNECT' || head.includes('Upgrade:'))
+    text += rng.chance(0.5) ? '\x16\x03\x01tunnel' : '';
   return { text, method };
 }
 
@@ -165,7 +181,8 @@ function generateResponse(rng: Rng, method: string, last: boolean): string {
   const framing = frameBody(rng, randomBody(rng), last);
   if (bodyless) {
     // A HEAD answer may announce the length it would have had; the body itself is absent.
-    text += framing.headers.startsWith('Content-Length') && method === 'HEAD' ? framing.headers : '';
+    text +=
+      framing.headers.startsWith('Content-Length') && method === 'HEAD' ? framing.headers : '';
     return text + '\r\n';
   }
   return text + framing.headers + '\r\n' + framing.body;
@@ -197,7 +214,19 @@ export function generateCase(rng: Rng, kind: Kind): Case {
   return { kind, bytes: latin1(text), requestMethods, mutations: [] };
 }
 
-const INSERTIONS = [[0x0d], [0x0a], [0x20], [0x00], [0x3a], [0x09], [0x0d, 0x0a], [0x80], [0xff], [0x7f], [0x22]];
+const INSERTIONS = [
+  [0x0d],
+  [0x0a],
+  [0x20],
+  [0x00],
+  [0x3a],
+  [0x09],
+  [0x0d, 0x0a],
+  [0x80],
+  [0xff],
+  [0x7f],
+  [0x22],
+];
 
 /** Applies 1–3 random byte-level mutations. */
 export function mutateCase(rng: Rng, input: Case): Case {
@@ -269,6 +298,8 @@ export interface Outcome {
   messages: MessageView[];
   /** Set when the stream switched to a tunnel (CONNECT or Upgrade accepted). */
   upgraded: boolean;
+  /** Offsets where each message began (engine only; llhttp does not report them). */
+  starts: number[];
 }
 
 interface LlhttpParser {
@@ -324,14 +355,14 @@ export function runLlhttp(input: Case): Outcome {
   parser[HTTPParser.kOnHeadersComplete] = (
     major: number,
     minor: number,
-    headers: string[],
+    headers: string[] | undefined,
     method: number | undefined,
     url: string | undefined,
     status: number | undefined,
     _reason: string | undefined,
     upgrade: boolean,
   ) => {
-    const all = [...pendingHeaders, ...headers];
+    const all = [...pendingHeaders, ...(headers ?? [])];
     current = {
       method: method === undefined ? null : llhttpMethods[method],
       target: input.kind === 'request' ? pendingUrl + (url ?? '') : null,
@@ -345,7 +376,14 @@ export function runLlhttp(input: Case): Outcome {
     pendingUrl = '';
     headersDone = true;
     if (upgrade) upgraded = true;
-    if (input.kind === 'response' && status !== undefined && status >= 100 && status < 200 && status !== 101) return 0;
+    if (
+      input.kind === 'response' &&
+      status !== undefined &&
+      status >= 100 &&
+      status < 200 &&
+      status !== 101
+    )
+      return 0;
     const answered = input.kind === 'response' ? input.requestMethods[responseIndex++] : undefined;
     return answered === 'HEAD' ? 1 : 0;
   };
@@ -363,6 +401,9 @@ export function runLlhttp(input: Case): Outcome {
   if (typeof result !== 'number') {
     error = result.code;
     errorOffset = result.bytesParsed;
+  } else if (result < input.bytes.length) {
+    // llhttp stops before the end only to hand the connection over (Upgrade, CONNECT, 101).
+    upgraded = true;
   } else if (!upgraded) {
     const end = parser.finish();
     if (end) {
@@ -371,7 +412,7 @@ export function runLlhttp(input: Case): Outcome {
     }
   }
   parser.close();
-  return { error, errorOffset, messages, upgraded };
+  return { error, errorOffset, messages, upgraded, starts: [] };
 }
 
 function latin1Decode(bytes: Uint8Array): string {
@@ -397,10 +438,12 @@ export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
     body: '',
   });
   let pendingName = '';
+  const starts: number[] = [];
   for (const event of coalesceEvents(events)) {
     switch (event.type) {
       case 'messageBegin':
         current = blank();
+        starts.push(event.offset);
         break;
       case 'method':
         if (current) current.method = event.value;
@@ -418,7 +461,10 @@ export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
         pendingName = event.value.toLowerCase();
         break;
       case 'headerValue':
-        if (current) (event.trailer ? current.trailers : current.headers).push(`${pendingName}: ${event.value}`);
+        if (current)
+          (event.trailer ? current.trailers : current.headers).push(
+            `${pendingName}: ${event.value}`,
+          );
         break;
       case 'headersComplete':
         if (event.upgrade) upgraded = true;
@@ -431,12 +477,12 @@ export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
         current = null;
         break;
       case 'error':
-        return { error: event.code, errorOffset: event.offset, messages, upgraded };
+        return { error: event.code, errorOffset: event.offset, messages, upgraded, starts };
       default:
         break;
     }
   }
-  return { error: null, errorOffset: null, messages, upgraded };
+  return { error: null, errorOffset: null, messages, upgraded, starts };
 }
 
 /** Parses the whole stream with the engine, strict defaults. */
@@ -466,8 +512,10 @@ function sameMessages(a: readonly MessageView[], b: readonly MessageView[]): boo
 }
 
 export function compare(input: Case, ours: Outcome, theirs: Outcome): Disagreement | null {
-  if ((ours.error === null) !== (theirs.error === null)) return { input, ours, theirs, aspect: 'accept' };
-  if (!sameMessages(ours.messages, theirs.messages)) return { input, ours, theirs, aspect: 'messages' };
+  if ((ours.error === null) !== (theirs.error === null))
+    return { input, ours, theirs, aspect: 'accept' };
+  if (!sameMessages(ours.messages, theirs.messages))
+    return { input, ours, theirs, aspect: 'messages' };
   return null;
 }
 
@@ -478,8 +526,279 @@ export interface KnownDifference {
   matches(difference: Disagreement): boolean;
 }
 
+const SP = 0x20;
+const HTAB = 0x09;
+const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Both parsers produced the same first `count` messages. */
+function prefixAgrees(d: Disagreement, count: number): boolean {
+  return (
+    d.ours.messages.length >= count &&
+    d.theirs.messages.length >= count &&
+    JSON.stringify(d.ours.messages.slice(0, count)) ===
+      JSON.stringify(d.theirs.messages.slice(0, count))
+  );
+}
+
+/** `other` got past `offset` (accepted, or failed later). */
+function gotPast(other: Outcome, offset: number): boolean {
+  return other.errorOffset === null || other.errorOffset > offset;
+}
+
+function isCtl(byte: number): boolean {
+  return (byte < 0x20 && byte !== HTAB) || byte === 0x7f;
+}
+
+/** The bytes from `start` up to (not including) the first byte in `stops`. */
+function tokenAt(bytes: Uint8Array, start: number, stops: number[]): string {
+  let end = start;
+  while (end < bytes.length && !stops.includes(bytes[end])) end++;
+  return latin1Decode(bytes.subarray(start, end));
+}
+
 /** Named, justified classes of disagreement; docs/differential.md lists the same ones. */
-export const KNOWN_DIFFERENCES: KnownDifference[] = [];
+export const KNOWN_DIFFERENCES: KnownDifference[] = [
+  {
+    name: 'llhttp-method-list',
+    reason:
+      'llhttp only knows a fixed list of methods; RFC 9110 §9.1 and RFC 9112 §3.1 define method as any token, ' +
+      'and an unknown method is answered with 501 by the application, not rejected as malformed.',
+    matches(d) {
+      if (d.input.kind !== 'request' || d.theirs.error !== 'HPE_INVALID_METHOD') return false;
+      const index = d.theirs.messages.length;
+      const start = d.ours.starts[index];
+      if (start === undefined || !prefixAgrees(d, index)) return false;
+      const method = tokenAt(d.input.bytes, start, [SP, 0x0d, 0x0a]);
+      return (
+        TCHAR.test(method) &&
+        !llhttpMethods.includes(method) &&
+        gotPast(d.ours, start + method.length)
+      );
+    },
+  },
+  {
+    name: 'reason-phrase-control-byte',
+    reason:
+      'RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ); NUL, DEL and other control bytes are not ' +
+      'allowed. llhttp accepts them; the engine rejects the status line.',
+    matches(d) {
+      if (d.ours.error !== 'INVALID_REASON' || d.ours.errorOffset === null) return false;
+      const byte = d.input.bytes[d.ours.errorOffset];
+      return (
+        isCtl(byte) && byte !== 0x0d && byte !== 0x0a && prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'framing-field-trailing-whitespace',
+    reason:
+      'RFC 9112 §5 and RFC 9110 §5.5: whitespace around a field value is OWS and not part of the value, so ' +
+      '"Content-Length: 5<TAB>" is a valid length of 5 and "Transfer-Encoding: chunked<TAB>" is chunked. ' +
+      'llhttp does not recognise these fields with a trailing tab: it rejects the length or coding, treats a ' +
+      'chunked response body as close-delimited, or ignores keep-alive and closes the connection.',
+    matches(d) {
+      // The field is in the message that differs, or (Connection) in the one before it.
+      const index = firstDifferingMessage(d);
+      const heads = [headOf(d, index), index > 0 ? headOf(d, index - 1) : null];
+      const field =
+        /\r\n(content-length:[ \t]*\d+|transfer-encoding:[^\r\n]*chunked|connection:[^\r\n]*(keep-alive|close|upgrade))[ \t]*\t[ \t]*\r\n/i;
+      return heads.some((head) => head !== null && field.test(head));
+    },
+  },
+  {
+    name: 'request-line-repeated-space',
+    reason:
+      'RFC 9112 §3: request-line = method SP request-target SP HTTP-version, one SP each. A recipient MAY split ' +
+      'on whitespace instead, but §3 warns that lenient parsing enables request smuggling; the engine is strict ' +
+      'and llhttp accepts a second space.',
+    matches(d) {
+      const at = d.ours.errorOffset;
+      if (d.input.kind !== 'request' || at === null || at === 0) return false;
+      if (
+        !['INVALID_TARGET', 'INVALID_METHOD', 'INVALID_VERSION', 'INVALID_CONSTANT'].includes(
+          d.ours.error ?? '',
+        )
+      ) {
+        return false;
+      }
+      const bytes = d.input.bytes;
+      return (
+        bytes[at] === SP &&
+        bytes[at - 1] === SP &&
+        gotPast(d.theirs, at) &&
+        prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'llhttp-http09-request-line',
+    reason:
+      'llhttp takes a request line without a version ("GET /path" then a line end) as an HTTP/0.9 request. ' +
+      'RFC 9112 §3 requires request-line = method SP request-target SP HTTP-version; HTTP/0.9 is not HTTP/1.x ' +
+      'and the engine rejects the line.',
+    matches(d) {
+      const index = d.ours.messages.length;
+      return (
+        d.input.kind === 'request' &&
+        d.ours.error !== null &&
+        d.theirs.messages[index]?.version === 'HTTP/0.9' &&
+        prefixAgrees(d, index)
+      );
+    },
+  },
+  {
+    name: 'node-ignores-errors-after-upgrade',
+    reason:
+      "Node's binding returns the bytes parsed instead of the error once a message has set the upgrade flag, " +
+      'so malformed chunked bodies of Upgrade requests pass unreported. RFC 9112 §7.1 makes them invalid; ' +
+      'the engine reports the error.',
+    matches(d) {
+      const head = headOf(d, d.ours.messages.length);
+      return (
+        d.theirs.upgraded &&
+        d.theirs.error === null &&
+        d.ours.error !== null &&
+        head !== null &&
+        /\r\nupgrade:/i.test(head) &&
+        prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'request-target-form-not-checked',
+    reason:
+      'Engine gap, not an engine win: RFC 9112 §3.2 allows four target forms and §3 says a server SHOULD answer ' +
+      '400 to an invalid request-line. RequestParser checks only the bytes of the target; its form is checked by ' +
+      'parseTarget (target.ts), which rejects these targets as llhttp does. Reported; see docs/differential.md.',
+    matches(d) {
+      if (d.input.kind !== 'request' || d.theirs.error !== 'HPE_INVALID_URL') return false;
+      const index = d.theirs.messages.length;
+      const start = d.ours.starts[index];
+      if (start === undefined || !prefixAgrees(d, index)) return false;
+      const method = tokenAt(d.input.bytes, start, [SP]);
+      const target = tokenAt(d.input.bytes, start + method.length + 1, [SP, 0x0d, 0x0a]);
+      return parseTarget(target, { connect: method === 'CONNECT' }).error !== null;
+    },
+  },
+  {
+    name: 'bare-cr-after-status-line',
+    reason:
+      'RFC 9112 §2.2: a recipient of a bare CR MUST consider that element invalid or replace each bare CR with SP ' +
+      'before processing. llhttp takes a CR not followed by LF as the end of a status line; the engine rejects it.',
+    matches(d) {
+      const at = d.ours.errorOffset;
+      if (d.ours.error !== 'BARE_CR' || at === null || at === 0) return false;
+      const bytes = d.input.bytes;
+      return (
+        (bytes[at - 1] === 0x0d || bytes[at] === 0x0d) &&
+        gotPast(d.theirs, at) &&
+        prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'chunk-extension-whitespace',
+    reason:
+      'RFC 9112 §7.1.1: chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ); whitespace ' +
+      'around ";" and "=" is allowed (BWS). llhttp rejects it (HPE_STRICT).',
+    matches(d) {
+      const at = d.theirs.errorOffset;
+      if (d.theirs.error !== 'HPE_STRICT' || at === null || !gotPast(d.ours, at)) return false;
+      const before = latin1Decode(d.input.bytes.subarray(Math.max(0, at - 8), at + 1));
+      return /[;=][ \t]*[ \t]/.test(before) && prefixAgrees(d, d.theirs.messages.length);
+    },
+  },
+  {
+    name: 'empty-transfer-encoding-in-request',
+    reason:
+      'RFC 9112 §6.3 (rule 4): when Transfer-Encoding is present in a request and chunked is not the final coding, ' +
+      'the length cannot be determined and the server MUST answer 400. An empty Transfer-Encoding is present ' +
+      'without chunked; llhttp ignores it and reads the body bytes as the next request.',
+    matches(d) {
+      const head = headOf(d, d.ours.messages.length);
+      return (
+        d.input.kind === 'request' &&
+        d.ours.error === 'INVALID_TRANSFER_ENCODING' &&
+        head !== null &&
+        /\r\ntransfer-encoding:[ \t]*\r\n/i.test(head) &&
+        prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'chunk-extension-empty-name-or-value',
+    reason:
+      'RFC 9112 §7.1.1: chunk-ext-name = token and chunk-ext-val = token / quoted-string, and a token has at ' +
+      'least one character, so ";;name" and ";name=" are malformed. llhttp accepts them.',
+    matches(d) {
+      const at = d.ours.errorOffset;
+      if (d.ours.error !== 'INVALID_CHUNK_EXTENSION' || at === null || at === 0) return false;
+      const bytes = d.input.bytes;
+      const emptyBefore = bytes[at - 1] === 0x3b || bytes[at - 1] === 0x3d;
+      const endsHere = bytes[at] === 0x3b || bytes[at] === 0x0d || bytes[at] === 0x0a;
+      return (
+        emptyBefore && endsHere && gotPast(d.theirs, at) && prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: '101-without-upgrade-field',
+    reason:
+      'llhttp hands the connection over after any 101 response. RFC 9110 §15.2.2 says the protocols in effect ' +
+      'after a 101 are the ones its Upgrade field names, and a server MUST send that field; a 101 without it ' +
+      'names no protocol, so the engine keeps parsing HTTP/1.1 (it still tunnels after a 101 with Upgrade).',
+    matches(d) {
+      const index = d.theirs.messages.length - 1;
+      const last = d.theirs.messages[index];
+      const head = headOf(d, index);
+      return (
+        d.input.kind === 'response' &&
+        (d.theirs.upgraded || d.theirs.error === 'HPE_INVALID_EOF_STATE') &&
+        last?.status === 101 &&
+        head !== null &&
+        !/\r\nupgrade:/i.test(head) &&
+        prefixAgrees(d, d.theirs.messages.length)
+      );
+    },
+  },
+  {
+    name: 'llhttp-scheme-characters',
+    reason:
+      'RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), so "h+tp://host/" is a well-formed ' +
+      'absolute-form target (RFC 9112 §3.2.2). llhttp accepts only letters in a scheme.',
+    matches(d) {
+      if (d.input.kind !== 'request' || d.theirs.error !== 'HPE_INVALID_URL') return false;
+      const index = d.theirs.messages.length;
+      const start = d.ours.starts[index];
+      if (start === undefined || !prefixAgrees(d, index)) return false;
+      const method = tokenAt(d.input.bytes, start, [SP]);
+      const target = tokenAt(d.input.bytes, start + method.length + 1, [SP, 0x0d, 0x0a]);
+      return (
+        /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target) &&
+        /^[A-Za-z]*[0-9+.-]/.test(target) &&
+        gotPast(d.ours, start)
+      );
+    },
+  },
+];
+
+/** Index of the first message the two parsers report differently (or the first one only one has). */
+function firstDifferingMessage(d: Disagreement): number {
+  const count = Math.min(d.ours.messages.length, d.theirs.messages.length);
+  for (let i = 0; i < count; i++) {
+    if (JSON.stringify(d.ours.messages[i]) !== JSON.stringify(d.theirs.messages[i])) return i;
+  }
+  return count;
+}
+
+/** The head (start line to empty line, CRLFs included) of message `index`, from the engine's offsets. */
+function headOf(d: Disagreement, index: number): string | null {
+  const start = d.ours.starts[index];
+  if (start === undefined) return null;
+  const text = latin1Decode(d.input.bytes.subarray(start));
+  const end = text.indexOf('\r\n\r\n');
+  return end < 0 ? text : text.slice(0, end + 4);
+}
 
 export function classify(difference: Disagreement): KnownDifference | null {
   return KNOWN_DIFFERENCES.find((known) => known.matches(difference)) ?? null;
@@ -533,7 +852,13 @@ export function runDifferential(
   onProgress?: (done: number, summary: RunSummary) => void,
 ): RunSummary {
   const rng = createRng(seed);
-  const summary: RunSummary = { cases: 0, agreed: 0, classified: new Map(), unexplainedCount: 0, unexplained: [] };
+  const summary: RunSummary = {
+    cases: 0,
+    agreed: 0,
+    classified: new Map(),
+    unexplainedCount: 0,
+    unexplained: [],
+  };
   for (let i = 0; i < count; i++) {
     const input = caseAt(rng);
     const difference = compare(input, runEngine(input), runLlhttp(input));

@@ -23,12 +23,19 @@ type Kind = 'request' | 'response';
 /** Copies each event (body views are only valid until the next push). */
 function detach(events: readonly ParserEvent[]): ParserEvent[] {
   return events.map((event) =>
-    event.type === 'body' || event.type === 'tunnel' ? { ...event, data: event.data.slice() } : { ...event },
+    event.type === 'body' || event.type === 'tunnel'
+      ? { ...event, data: event.data.slice() }
+      : { ...event },
   );
 }
 
 /** Feeds `bytes` split at `cuts`, then finish(); returns the coalesced events. */
-function parseSplit(kind: Kind, bytes: Uint8Array, cuts: number[], options: ParserOptions = {}): ParserEvent[] {
+function parseSplit(
+  kind: Kind,
+  bytes: Uint8Array,
+  cuts: number[],
+  options: ParserOptions = {},
+): ParserEvent[] {
   const parser = kind === 'request' ? new RequestParser(options) : new ResponseParser(options);
   const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
   const events: ParserEvent[] = [];
@@ -80,7 +87,8 @@ describe('properties: chunking invariance', () => {
   it(`same normalised events however the bytes are split (seed ${SEED})`, () => {
     fc.assert(
       fc.property(realisticArb, cutsArb, (input, cuts) => {
-        const options: ParserOptions = input.kind === 'response' ? { requestMethods: input.requestMethods } : {};
+        const options: ParserOptions =
+          input.kind === 'response' ? { requestMethods: input.requestMethods } : {};
         const whole = parseSplit(input.kind, input.bytes, [], options);
         const split = parseSplit(input.kind, input.bytes, cuts, options);
         assert.deepEqual(split, whole);
@@ -95,7 +103,13 @@ describe('properties: chunking invariance', () => {
         const options: ParserOptions = { lenient, requestMethods: [...input.requestMethods] };
         const whole = parseSplit(input.kind, input.bytes, [], options);
         const everyByte = Array.from({ length: input.bytes.length }, (_, i) => i);
-        assert.deepEqual(parseSplit(input.kind, input.bytes, everyByte, { ...options, requestMethods: [...input.requestMethods] }), whole);
+        assert.deepEqual(
+          parseSplit(input.kind, input.bytes, everyByte, {
+            ...options,
+            requestMethods: [...input.requestMethods],
+          }),
+          whole,
+        );
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -113,7 +127,10 @@ describe('properties: robustness', () => {
         (kind, bytes, cuts, lenient) => {
           const events = parseSplit(kind, bytes, cuts, { lenient });
           for (const event of events) {
-            assert.ok(event.offset >= 0 && event.offset + event.length <= bytes.length, JSON.stringify(event));
+            assert.ok(
+              event.offset >= 0 && event.offset + event.length <= bytes.length,
+              JSON.stringify(event),
+            );
           }
         },
       ),
@@ -122,20 +139,37 @@ describe('properties: robustness', () => {
   });
 
   it(`never throws on text-like bytes made of HTTP punctuation (seed ${SEED})`, () => {
-    const alphabet = fc.constantFrom(...'GET /HTP1.0\r\n:;-chunkedContent-Length0123456789aF \t\x00\x80'.split(''));
+    const alphabet = fc.constantFrom(
+      ...'GET /HTP1.0\r\n:;-chunkedContent-Length0123456789aF \t\x00\x80'.split(''),
+    );
     fc.assert(
-      fc.property(fc.constantFrom<Kind>('request', 'response'), fc.array(alphabet, { maxLength: 200 }), (kind, chars) => {
-        const bytes = Uint8Array.from(chars.join(''), (c) => c.charCodeAt(0));
-        parseSplit(kind, bytes, []);
-      }),
+      fc.property(
+        fc.constantFrom<Kind>('request', 'response'),
+        fc.array(alphabet, { maxLength: 200 }),
+        (kind, chars) => {
+          const bytes = Uint8Array.from(chars.join(''), (c) => c.charCodeAt(0));
+          parseSplit(kind, bytes, []);
+        },
+      ),
       { seed: SEED, numRuns: RUNS * 3 },
     );
   });
 });
 
 const tokenArb = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
-const fieldValueArb = fc.stringMatching(/^([\x21-\x7e\x80-\xff]([\x20-\x7e\x80-\xff\t]{0,20}[\x21-\x7e\x80-\xff])?)?$/);
-const FRAMING_NAMES = new Set(['content-length', 'transfer-encoding', 'connection', 'upgrade', 'expect', 'host', 'te', 'trailer']);
+const fieldValueArb = fc.stringMatching(
+  /^([\x21-\x7e\x80-\xff]([\x20-\x7e\x80-\xff\t]{0,20}[\x21-\x7e\x80-\xff])?)?$/,
+);
+const FRAMING_NAMES = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'upgrade',
+  'expect',
+  'host',
+  'te',
+  'trailer',
+]);
 const headersArb: fc.Arbitrary<HeaderList> = fc.array(
   fc.tuple(
     tokenArb.filter((name) => !FRAMING_NAMES.has(name.toLowerCase())),
@@ -166,7 +200,10 @@ describe('properties: serialise → parse round trip', () => {
                 headers: [...headers, ['Transfer-Encoding', 'chunked']],
                 body: encodeChunked(body, chunkSize),
               })
-            : serializeRequest({ method, target, version, headers, body }, { contentLength: 'auto' });
+            : serializeRequest(
+                { method, target, version, headers, body },
+                { contentLength: 'auto' },
+              );
           const parsed = parseRequestMessage(wire);
           assert.ok(parsed.ok, JSON.stringify(parsed));
           assert.equal(parsed.message.method, method);
@@ -174,7 +211,9 @@ describe('properties: serialise → parse round trip', () => {
           assert.equal(parsed.message.version, version);
           assert.deepEqual(parsed.message.body, body);
           assert.deepEqual(
-            parsed.message.headers.filter(([name]) => !/^(content-length|transfer-encoding)$/i.test(name)),
+            parsed.message.headers.filter(
+              ([name]) => !/^(content-length|transfer-encoding)$/i.test(name),
+            ),
             headers,
           );
           assert.equal(parsed.message.length, wire.length);
@@ -192,7 +231,10 @@ describe('properties: serialise → parse round trip', () => {
         headersArb,
         bodyArb,
         (status, reason, headers, body) => {
-          const wire = serializeResponse({ version: 'HTTP/1.1', status, reason, headers, body }, { contentLength: 'auto' });
+          const wire = serializeResponse(
+            { version: 'HTTP/1.1', status, reason, headers, body },
+            { contentLength: 'auto' },
+          );
           const parsed = parseResponseMessage(wire, 'GET');
           assert.ok(parsed.ok, JSON.stringify(parsed));
           assert.equal(parsed.message.status, status);
@@ -220,9 +262,14 @@ describe('properties: annotations cover every byte exactly once', () => {
   it(`on realistic and mutated streams, with lenient flags (seed ${SEED})`, () => {
     fc.assert(
       fc.property(realisticArb, lenientArb, fc.boolean(), (input, lenient, final) => {
-        const spans = annotate(input.bytes, input.kind, { lenient, final, requestMethods: [...input.requestMethods] });
+        const spans = annotate(input.bytes, input.kind, {
+          lenient,
+          final,
+          requestMethods: [...input.requestMethods],
+        });
         assertCovers(input.bytes, spans);
-        for (let i = 1; i < spans.length; i++) assert.ok(spans[i].messageIndex >= spans[i - 1].messageIndex);
+        for (let i = 1; i < spans.length; i++)
+          assert.ok(spans[i].messageIndex >= spans[i - 1].messageIndex);
       }),
       { seed: SEED, numRuns: RUNS * 2 },
     );
@@ -230,10 +277,14 @@ describe('properties: annotations cover every byte exactly once', () => {
 
   it(`on arbitrary bytes (seed ${SEED})`, () => {
     fc.assert(
-      fc.property(fc.constantFrom<Kind>('request', 'response'), fc.uint8Array({ maxLength: 300 }), (kind, bytes) => {
-        assertCovers(bytes, annotate(bytes, kind));
-        assertCovers(bytes, annotate(bytes, kind, { final: true }));
-      }),
+      fc.property(
+        fc.constantFrom<Kind>('request', 'response'),
+        fc.uint8Array({ maxLength: 300 }),
+        (kind, bytes) => {
+          assertCovers(bytes, annotate(bytes, kind));
+          assertCovers(bytes, annotate(bytes, kind, { final: true }));
+        },
+      ),
       { seed: SEED, numRuns: RUNS * 2 },
     );
   });

@@ -23,7 +23,10 @@ describe('serializeRequest', () => {
         ['Accept', '*/*'],
       ],
     });
-    assert.equal(text(bytes), 'GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: */*\r\n\r\n');
+    assert.equal(
+      text(bytes),
+      'GET /index.html HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: */*\r\n\r\n',
+    );
   });
 
   it('keeps a wrong Content-Length in keep mode (raw teaching input)', () => {
@@ -56,12 +59,21 @@ describe('serializeRequest', () => {
       },
       { contentLength: 'auto' },
     );
-    assert.equal(text(bytes), 'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\nX: y\r\n\r\nhello');
+    assert.equal(
+      text(bytes),
+      'POST / HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\nX: y\r\n\r\nhello',
+    );
   });
 
   it('auto mode adds Content-Length: 0 to an empty POST but nothing to an empty GET', () => {
-    const post = serializeRequest({ method: 'POST', target: '/', version: 'HTTP/1.1', headers: [] }, { contentLength: 'auto' });
-    const get = serializeRequest({ method: 'GET', target: '/', version: 'HTTP/1.1', headers: [] }, { contentLength: 'auto' });
+    const post = serializeRequest(
+      { method: 'POST', target: '/', version: 'HTTP/1.1', headers: [] },
+      { contentLength: 'auto' },
+    );
+    const get = serializeRequest(
+      { method: 'GET', target: '/', version: 'HTTP/1.1', headers: [] },
+      { contentLength: 'auto' },
+    );
     assert.equal(text(post), 'POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n');
     assert.equal(text(get), 'GET / HTTP/1.1\r\n\r\n');
   });
@@ -69,14 +81,28 @@ describe('serializeRequest', () => {
   it('auto mode leaves Content-Length alone when Transfer-Encoding is present', () => {
     const body = encodeChunked(bytesOf('abc'), 2);
     const bytes = serializeRequest(
-      { method: 'POST', target: '/', version: 'HTTP/1.1', headers: [['Transfer-Encoding', 'chunked']], body },
+      {
+        method: 'POST',
+        target: '/',
+        version: 'HTTP/1.1',
+        headers: [['Transfer-Encoding', 'chunked']],
+        body,
+      },
       { contentLength: 'auto' },
     );
-    assert.equal(text(bytes), 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n');
+    assert.equal(
+      text(bytes),
+      'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n',
+    );
   });
 
   it('writes invalid versions verbatim, so broken messages can be produced on purpose', () => {
-    const bytes = serializeRequest({ method: 'GET', target: '/', version: 'HTTP/1.x', headers: [] });
+    const bytes = serializeRequest({
+      method: 'GET',
+      target: '/',
+      version: 'HTTP/1.x',
+      headers: [],
+    });
     assert.equal(text(bytes), 'GET / HTTP/1.x\r\n\r\n');
   });
 });
@@ -84,10 +110,19 @@ describe('serializeRequest', () => {
 describe('serializeResponse', () => {
   it('computes Content-Length for a 200 with a body', () => {
     const bytes = serializeResponse(
-      { version: 'HTTP/1.1', status: 200, reason: 'OK', headers: [['Content-Type', 'text/plain']], body: bytesOf('hi') },
+      {
+        version: 'HTTP/1.1',
+        status: 200,
+        reason: 'OK',
+        headers: [['Content-Type', 'text/plain']],
+        body: bytesOf('hi'),
+      },
       { contentLength: 'auto' },
     );
-    assert.equal(text(bytes), 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi');
+    assert.equal(
+      text(bytes),
+      'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi',
+    );
   });
 
   it('never adds Content-Length to 204 or 1xx (RFC 9110 §8.6)', () => {
@@ -95,7 +130,10 @@ describe('serializeResponse', () => {
       [204, 'No Content'],
       [100, 'Continue'],
     ] as const) {
-      const bytes = serializeResponse({ version: 'HTTP/1.1', status, reason, headers: [] }, { contentLength: 'auto' });
+      const bytes = serializeResponse(
+        { version: 'HTTP/1.1', status, reason, headers: [] },
+        { contentLength: 'auto' },
+      );
       assert.equal(text(bytes), `HTTP/1.1 ${status} ${reason}\r\n\r\n`);
     }
   });
@@ -178,11 +216,17 @@ describe('parseRequestMessage / parseResponseMessage', () => {
     assert.equal(parsed.message.status, 200);
     assert.equal(parsed.message.reason, 'OK');
     assert.equal(parsed.message.body.length, 0);
-    assert.equal(parseResponseMessage(bytes).ok, false, 'without HEAD the 1234 body bytes are missing');
+    assert.equal(
+      parseResponseMessage(bytes).ok,
+      false,
+      'without HEAD the 1234 body bytes are missing',
+    );
   });
 
   it('reads a close-delimited response body up to the end of the bytes', () => {
-    const parsed = parseResponseMessage(bytesOf('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<h1>hi</h1>'));
+    const parsed = parseResponseMessage(
+      bytesOf('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<h1>hi</h1>'),
+    );
     assert.ok(parsed.ok, JSON.stringify(parsed));
     assert.equal(text(parsed.message.body), '<h1>hi</h1>');
   });
