@@ -123,6 +123,8 @@ function launchElectron(binary) {
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      // A clean exit is not a failure: e.g. a second launch hands over to the running instance.
+      if (code === 0) resolve({ exitCode: 0 });
       const detail = lastLine(stderr) || (signal ? `signal ${signal}` : `code ${code}`);
       resolve({ reason: `Electron exited at once (${detail})` });
     });
@@ -162,7 +164,9 @@ if (!existsSync(join(root, 'node_modules'))) {
 if (process.env.SOCKETSCOPE_SKIP_BUILD !== '1') run(npm, ['run', 'build'], 'the build');
 
 const electron = await electronOrReason();
-if (electron.child) {
+if (electron.exitCode === 0) {
+  process.exit(0);
+} else if (electron.child) {
   exitWith(electron.child);
 } else {
   console.log(
