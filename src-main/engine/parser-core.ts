@@ -11,7 +11,15 @@ import type {
   ParserLimits,
   ParserOptions,
 } from './events';
-import { FIELD_VALUE, FIELD_VALUE_RELAXED, HEX, REASON, TARGET, TOKEN, latin1 } from './parser-tables';
+import {
+  FIELD_VALUE,
+  FIELD_VALUE_RELAXED,
+  HEX,
+  REASON,
+  TARGET,
+  TOKEN,
+  latin1,
+} from './parser-tables';
 
 export const DEFAULT_LIMITS: ParserLimits = {
   maxHeadBytes: 64 * 1024,
@@ -770,7 +778,9 @@ export class HttpParser {
           this.fail(
             'BARE_CR',
             base + i,
-            this.pendingStart < 0 ? 'Expected LF after CR' : 'Missing expected LF after header value',
+            this.pendingStart < 0
+              ? 'Expected LF after CR'
+              : 'Missing expected LF after header value',
           );
           return;
         }
@@ -804,7 +814,12 @@ export class HttpParser {
         // ---- bodies ----
         case BODY_CL: {
           const n = Math.min(this.remaining, len - i);
-          this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+          this.out.push({
+            type: 'body',
+            offset: base + i,
+            length: n,
+            data: chunk.subarray(i, i + n),
+          });
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) this.messageDone(base + i);
@@ -975,7 +990,12 @@ export class HttpParser {
         }
         case CHUNK_DATA: {
           const n = Math.min(this.remaining, len - i);
-          this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+          this.out.push({
+            type: 'body',
+            offset: base + i,
+            length: n,
+            data: chunk.subarray(i, i + n),
+          });
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) this.state = CHUNK_DATA_CR;

@@ -49,11 +49,7 @@ function isPathChar(c: number): boolean {
 
 /** RFC 3986 userinfo / reg-name / IP-literal bytes (unreserved, pct-encoded, sub-delims, `:`). */
 function isAuthorityChar(c: number): boolean {
-  return (
-    isAlpha(c) ||
-    isDigit(c) ||
-    "-._~%!$&'()*+,;=:[]".includes(String.fromCharCode(c))
-  );
+  return isAlpha(c) || isDigit(c) || "-._~%!$&'()*+,;=:[]".includes(String.fromCharCode(c));
 }
 
 function part(target: string, start: number, end: number): TargetPart {

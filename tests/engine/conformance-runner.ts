@@ -102,7 +102,8 @@ export function expectedItems(log: string[], input: Uint8Array): string[] {
       if (kind === 'protocol') {
         protocolStart = cur ? cur.start : -1;
       } else if (kind === 'version') {
-        if (cur && protocolStart >= 0) items.push(`version ${protocolStart} ${cur.end - protocolStart}`);
+        if (cur && protocolStart >= 0)
+          items.push(`version ${protocolStart} ${cur.end - protocolStart}`);
       } else if (cur && cur.end > cur.start) {
         let end = cur.end;
         // The engine's field name and value exclude trailing whitespace (RFC 9110 §5.5); llhttp's spans do not.
@@ -118,9 +119,10 @@ export function expectedItems(log: string[], input: Uint8Array): string[] {
       protocolStart = -1;
       continue;
     }
-    const head = /^headers complete (?:method=\d+|status=(\d+)) v=(\d+)\/(\d+) flags=\w+ content_length=(\d+)$/.exec(
-      rest,
-    );
+    const head =
+      /^headers complete (?:method=\d+|status=(\d+)) v=(\d+)\/(\d+) flags=\w+ content_length=(\d+)$/.exec(
+        rest,
+      );
     if (head) {
       const status = head[1] ? ` status=${head[1]}` : '';
       items.push(`headers ${off} v=${head[2]}/${head[3]}${status} cl=${head[4]}`);

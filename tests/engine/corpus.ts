@@ -65,7 +65,9 @@ export function decodeInput(lines: string[]): Uint8Array {
       const hex = /^x[0-9a-fA-F]{2}/.exec(text.slice(p + 1, p + 4));
       if (hex) {
         // llhttp's harness sends a \xHH escape as the UTF-8 bytes of that code point.
-        for (const b of new TextEncoder().encode(String.fromCharCode(parseInt(hex[0].slice(1), 16)))) {
+        for (const b of new TextEncoder().encode(
+          String.fromCharCode(parseInt(hex[0].slice(1), 16)),
+        )) {
           bytes.push(b);
         }
         p += 3;
@@ -115,7 +117,15 @@ function parseFile(path: string, file: string): CorpusCase[] {
       const count = (seen.get(heading) ?? 0) + 1;
       seen.set(heading, count);
       const name = `${file} > ${heading}${count > 1 ? ` (${count})` : ''}`;
-      cases.push({ file, heading, name, block: pending.block, meta, input: pending.input, log: body });
+      cases.push({
+        file,
+        heading,
+        name,
+        block: pending.block,
+        meta,
+        input: pending.input,
+        log: body,
+      });
       pending = null;
       meta = {};
     }
@@ -125,5 +135,7 @@ function parseFile(path: string, file: string): CorpusCase[] {
 
 /** Every case of the corpus, in file order. */
 export function loadCorpus(dir: string = CORPUS_DIR): CorpusCase[] {
-  return markdownFiles(dir).flatMap((path) => parseFile(path, relative(dir, path).split('\\').join('/')));
+  return markdownFiles(dir).flatMap((path) =>
+    parseFile(path, relative(dir, path).split('\\').join('/')),
+  );
 }
