@@ -1,6 +1,7 @@
 // The UI's one store: the snapshot plus live event batches. Exchanges live in a plain array with
-// an id → index map and are mutated in place; the reactive `rows` (and the filtered `view`) get a
-// new array reference once per batch, so a flood of events costs one copy per batch, not per event.
+// an id → index map and are mutated in place. Once per batch the reactive `rows` (and the
+// filtered `view`) get a new identity: a pass-through Proxy of the same array, so a batch costs
+// O(batch), not a copy of 100,000 entries (copies that size kept the garbage collector busy).
 import type {
   ConnectionSummary,
   CoreEvent,
@@ -50,12 +51,15 @@ export class Store {
 
   // Deliberately plain collections: reactivity comes from the per-batch `rows`/`view` copies.
   private readonly all: ExchangeSummary[] = [];
+  /** The filtered rows, maintained incrementally while a filter is set. */
+  private filtered: ExchangeSummary[] = [];
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly index = new Map<string, number>();
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly connections = new Map<string, ConnectionSummary>();
   private pausedEvents: CoreEvent[] = [];
   private noticeId = 0;
+  private publishedLength = 0;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly methodSet = new Set<string>();
   methods = $state.raw<string[]>([]);
@@ -179,25 +183,45 @@ export class Store {
     return 'append';
   }
 
-  /** Publishes the batch: one array copy, and an incremental filter pass when only appends happened. */
+  /** Publishes the batch: new identities for the lists, an incremental filter pass for appends. */
   private publish(full: boolean): void {
-    const previousLength = this.rows.length;
-    const rows = this.all.slice();
-    if (!isFilterActive(this.filter)) {
-      this.view = rows;
-    } else {
+    const previousLength = this.publishedLength;
+    this.publishedLength = this.all.length;
+    if (isFilterActive(this.filter)) {
       const keep = matcher(this.filter);
-      if (full || previousLength > rows.length) {
-        this.view = rows.filter(keep);
+      if (full || previousLength > this.all.length) {
+        this.filtered = this.all.filter(keep);
       } else {
-        const added = [];
-        for (let i = previousLength; i < rows.length; i++) if (keep(rows[i])) added.push(rows[i]);
-        this.view = added.length ? this.view.concat(added) : this.view;
+        for (let i = previousLength; i < this.all.length; i++)
+          if (keep(this.all[i])) this.filtered.push(this.all[i]);
       }
+      this.view = view(this.filtered);
+    } else {
+      this.filtered = [];
+      this.view = view(this.all);
     }
-    this.rows = rows;
+    this.rows = view(this.all);
     if (this.methodSet.size !== this.methods.length) this.methods = [...this.methodSet].sort();
   }
+
+  /** Position of an exchange in `view`, or -1 (reads the plain arrays, not the proxies). */
+  viewIndexOf(id: string | null): number {
+    void this.view;
+    if (id === null) return -1;
+    if (!isFilterActive(this.filter)) return this.index.get(id) ?? -1;
+    return this.filtered.findIndex((e) => e.exchangeId === id);
+  }
+
+  /** Every exchange, as a plain array for scans (do not mutate). */
+  plainRows(): readonly ExchangeSummary[] {
+    void this.rows;
+    return this.all;
+  }
+}
+
+/** A new identity over the same array, so consumers see a change without a copy. */
+function view<T extends object>(array: T[]): T[] {
+  return new Proxy(array, {});
 }
 
 export const store = new Store();

@@ -10,6 +10,7 @@ import type {
   PreloadApi,
   ServerFrame,
 } from '../../src-main/protocol/types';
+import type { WorkerInbound, WorkerOutbound } from './socket-messages';
 
 export type LinkStatus = 'connecting' | 'open' | 'closed';
 
@@ -123,48 +124,117 @@ function webSocketUrl(): string {
   return `${scheme}//${location.host}/ws?token=${encodeURIComponent(token)}`;
 }
 
+/** One socket connection: a WebSocket held by a worker, or in this thread when workers fail. */
+interface Link {
+  send(text: string): boolean;
+  close(): void;
+}
+
+interface LinkHandlers {
+  open(): void;
+  close(): void;
+  frame(frame: unknown): void;
+}
+
+function workerLink(url: string, on: LinkHandlers): Link | null {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./socket.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return null;
+  }
+  let open = false;
+  let closed = false;
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    open = false;
+    worker.terminate();
+    on.close();
+  };
+  worker.onmessage = (event: MessageEvent<WorkerOutbound>) => {
+    const message = event.data;
+    if (message.type === 'open') {
+      open = true;
+      on.open();
+    } else if (message.type === 'close') finish();
+    else on.frame(message.frame);
+  };
+  worker.onerror = () => finish();
+  worker.postMessage({ type: 'connect', url } satisfies WorkerInbound);
+  return {
+    send(text) {
+      if (!open) return false;
+      worker.postMessage({ type: 'send', text } satisfies WorkerInbound);
+      return true;
+    },
+    close: finish,
+  };
+}
+
+function directLink(url: string, on: LinkHandlers): Link {
+  const ws = new WebSocket(url);
+  ws.onopen = () => on.open();
+  ws.onclose = () => on.close();
+  ws.onmessage = (message) => {
+    if (typeof message.data !== 'string') return;
+    try {
+      on.frame(JSON.parse(message.data));
+    } catch {
+      // A malformed frame is ignored; the next ones still count.
+    }
+  };
+  return {
+    send(text) {
+      if (ws.readyState !== WebSocket.OPEN) return false;
+      ws.send(text);
+      return true;
+    },
+    close: () => ws.close(),
+  };
+}
+
+let workersFailed = false;
+
 function connectWebSocket(): Promise<CoreClient> {
-  let socket: WebSocket | null = null;
+  let link: Link | null = null;
   let attempt = 0;
-  const client = new FrameClient((frame) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    socket.send(JSON.stringify(frame));
-    return true;
-  });
+  const client = new FrameClient((frame) => link?.send(JSON.stringify(frame)) ?? false);
 
   return new Promise<CoreClient>((resolveFirst) => {
     let announced = false;
+    const announce = (): void => {
+      if (announced) return;
+      announced = true;
+      resolveFirst(client);
+    };
     const open = (): void => {
       client.setStatus('connecting');
-      const ws = new WebSocket(webSocketUrl());
-      socket = ws;
-      ws.onopen = () => {
-        attempt = 0;
-        client.setStatus('open');
-        if (!announced) {
-          announced = true;
-          resolveFirst(client);
-        }
+      let opened = false;
+      const handlers: LinkHandlers = {
+        open() {
+          opened = true;
+          attempt = 0;
+          client.setStatus('open');
+          announce();
+        },
+        close() {
+          if (link !== current) return;
+          // A worker that never opened may be refused (CSP): use this thread from now on.
+          if (!opened && viaWorker && attempt === 0) workersFailed = true;
+          client.setStatus('closed');
+          announce();
+          const delay = Math.min(250 * 2 ** attempt, 5000);
+          attempt++;
+          setTimeout(open, delay);
+        },
+        frame: (frame) => client.receive(frame),
       };
-      ws.onmessage = (message) => {
-        if (typeof message.data !== 'string') return;
-        try {
-          client.receive(JSON.parse(message.data));
-        } catch {
-          // A malformed frame is ignored; the next ones still count.
-        }
-      };
-      ws.onclose = () => {
-        if (socket !== ws) return;
-        client.setStatus('closed');
-        if (!announced) {
-          announced = true;
-          resolveFirst(client);
-        }
-        const delay = Math.min(250 * 2 ** attempt, 5000);
-        attempt++;
-        setTimeout(open, delay);
-      };
+      const url = webSocketUrl();
+      const viaWorker = !workersFailed;
+      const current: Link =
+        (viaWorker ? workerLink(url, handlers) : null) ?? directLink(url, handlers);
+      link = current;
     };
     open();
   });

@@ -30,13 +30,11 @@ async function exchanges(): Promise<ExchangeSummary[]> {
 }
 
 function row(page: Page, target: string) {
-  return page
-    .locator(`[data-testid="connection-row"]`)
-    .filter({
-      has: page.locator('.c-target', {
-        hasText: new RegExp(`^\\s*${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s*$`),
-      }),
-    });
+  return page.locator(`[data-testid="connection-row"]`).filter({
+    has: page.locator('.c-target', {
+      hasText: new RegExp(`^\\s*${target.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s*$`),
+    }),
+  });
 }
 
 /** Sends raw bytes to the capture server and returns what it answered. */
