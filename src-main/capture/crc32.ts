@@ -1,20 +1,45 @@
 // CRC-32 (IEEE 802.3, the zlib/PNG polynomial), used to detect torn or corrupt session records.
+// Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per step.
 
-const TABLE = buildTable();
+const TABLES = buildTables();
 
-function buildTable(): Uint32Array {
-  const table = new Uint32Array(256);
+function buildTables(): Uint32Array {
+  const tables = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
+    tables[n] = c >>> 0;
   }
-  return table;
+  for (let t = 1; t < 8; t++) {
+    for (let n = 0; n < 256; n++) {
+      const previous = tables[(t - 1) * 256 + n];
+      tables[t * 256 + n] = (previous >>> 8) ^ tables[previous & 0xff];
+    }
+  }
+  return tables;
 }
 
 /** Continues a CRC over `bytes`; start with the default `crc` of 0. */
 export function crc32(bytes: Uint8Array, crc = 0): number {
+  const t = TABLES;
   let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  let i = 0;
+  const end8 = bytes.length - (bytes.length % 8);
+  while (i < end8) {
+    const a =
+      (c ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24))) >>> 0;
+    const b = bytes[i + 4] | (bytes[i + 5] << 8) | (bytes[i + 6] << 16) | (bytes[i + 7] << 24);
+    c =
+      t[1792 + (a & 0xff)] ^
+      t[1536 + ((a >>> 8) & 0xff)] ^
+      t[1280 + ((a >>> 16) & 0xff)] ^
+      t[1024 + (a >>> 24)] ^
+      t[768 + (b & 0xff)] ^
+      t[512 + ((b >>> 8) & 0xff)] ^
+      t[256 + ((b >>> 16) & 0xff)] ^
+      t[b >>> 24];
+    i += 8;
+  }
+  for (; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;
 }

@@ -20,6 +20,7 @@ import { crc32 } from './crc32';
 export const LOG_FILE_NAME = 'capture.sslog';
 const MAGIC = 0x53; // 'S'
 const HEADER_BYTES = 14;
+const SLAB_BYTES = 256 * 1024;
 /** Refuse absurd lengths from a corrupt header rather than allocating them. */
 const MAX_RECORD_BYTES = 1 << 30;
 
@@ -74,7 +75,10 @@ export class SessionStore {
   private fd: number;
   private readonly readOnly: boolean;
   private readonly flushMs: number;
+  /** Full slabs waiting for the next flush. */
   private pending: Buffer[] = [];
+  private slab: Buffer | null = null;
+  private slabUsed = 0;
   private flushedSize: number;
   private logicalSize: number;
   private timer: NodeJS.Timeout | null = null;
@@ -140,7 +144,7 @@ export class SessionStore {
     const stream = this.index.get(streamKey(connectionId, direction));
     if (!stream || length <= 0 || offset >= stream.end) return new Uint8Array(0);
     const end = Math.min(stream.end, offset + length);
-    if (this.pending.length > 0) this.flush();
+    if (this.flushedSize < this.logicalSize) this.flush();
     const out = Buffer.alloc(end - offset);
     let i = lastAtOrBefore(stream.streamOffsets, offset);
     let filled = 0;
@@ -167,9 +171,13 @@ export class SessionStore {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0 || this.closed) return;
-    const data = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-    this.pending = [];
+    if (this.closed) return;
+    const parts =
+      this.slab && this.slabUsed > 0
+        ? [...this.pending, this.slab.subarray(0, this.slabUsed)]
+        : this.pending;
+    if (parts.length === 0) return;
+    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     let written = 0;
     while (written < data.length) {
       written += writeSync(
@@ -180,12 +188,17 @@ export class SessionStore {
         this.flushedSize + written,
       );
     }
+    // Written synchronously: the slab is free again (an oversized one is dropped).
+    this.pending = [];
+    this.slabUsed = 0;
+    if (this.slab && this.slab.length > SLAB_BYTES) this.slab = null;
     this.flushedSize += data.length;
   }
 
   /** Empties the session (the file is truncated). */
   clear(): void {
     this.pending = [];
+    this.slabUsed = 0;
     if (!this.readOnly) ftruncateSync(this.fd, 0);
     this.flushedSize = 0;
     this.logicalSize = 0;
@@ -201,27 +214,41 @@ export class SessionStore {
 
   private append(type: RecordType, meta: unknown, payload: Uint8Array[]): number {
     if (this.readOnly || this.closed) throw new Error('The session is not open for writing.');
-    const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+    const json = JSON.stringify(meta);
     let payloadLength = 0;
     for (const part of payload) payloadLength += part.length;
-    const header = Buffer.alloc(HEADER_BYTES);
-    header[0] = MAGIC;
-    header[1] = type;
-    header.writeUInt32LE(metaBytes.length, 2);
-    header.writeUInt32LE(payloadLength, 6);
-    let crc = crc32(metaBytes);
-    for (const part of payload) crc = crc32(part, crc);
-    header.writeUInt32LE(crc, 10);
-    this.pending.push(header, metaBytes);
-    // Copy: the caller's buffers may be reused after this returns.
-    for (const part of payload) if (part.length > 0) this.pending.push(Buffer.from(part));
-    const payloadAt = this.logicalSize + HEADER_BYTES + metaBytes.length;
+    // Records are laid out in a shared slab: no allocation per record.
+    const slab = this.reserve(HEADER_BYTES + json.length * 3 + payloadLength);
+    const start = this.slabUsed;
+    const metaStart = start + HEADER_BYTES;
+    const metaLength = slab.write(json, metaStart, 'utf8');
+    let at = metaStart + metaLength;
+    for (const part of payload) {
+      slab.set(part, at);
+      at += part.length;
+    }
+    slab[start] = MAGIC;
+    slab[start + 1] = type;
+    slab.writeUInt32LE(metaLength, start + 2);
+    slab.writeUInt32LE(payloadLength, start + 6);
+    slab.writeUInt32LE(crc32(slab.subarray(metaStart, at)), start + 10);
+    this.slabUsed = at;
+    const payloadAt = this.logicalSize + HEADER_BYTES + metaLength;
     this.logicalSize = payloadAt + payloadLength;
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.flushMs);
       this.timer.unref();
     }
     return payloadAt;
+  }
+
+  /** The current slab, with room for `bytes` more (earlier slabs move to the pending list). */
+  private reserve(bytes: number): Buffer {
+    if (this.slab && this.slabUsed + bytes <= this.slab.length) return this.slab;
+    if (this.slab && this.slabUsed > 0) this.pending.push(this.slab.subarray(0, this.slabUsed));
+    this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, bytes));
+    this.slabUsed = 0;
+    return this.slab;
   }
 
   private indexChunk(
@@ -270,14 +297,14 @@ export class SessionStore {
         );
         return { records, goodEnd: position, warnings };
       }
+      // Copied out now: the next view may refill the buffer `header` points into.
+      const magic = header[0];
+      const type = header[1];
       const metaLength = readU32(header, 2);
       const payloadLength = readU32(header, 6);
+      const checksum = readU32(header, 10);
       const total = HEADER_BYTES + metaLength + payloadLength;
-      if (
-        header[0] !== MAGIC ||
-        metaLength > MAX_RECORD_BYTES ||
-        payloadLength > MAX_RECORD_BYTES
-      ) {
+      if (magic !== MAGIC || metaLength > MAX_RECORD_BYTES || payloadLength > MAX_RECORD_BYTES) {
         warnings.push(
           `The record at byte ${position} has a damaged header; the rest of the file was skipped.`,
         );
@@ -291,11 +318,11 @@ export class SessionStore {
         return { records, goodEnd: position, warnings };
       }
       const payloadAt = position + HEADER_BYTES + metaLength;
-      if (crc32(body) !== readU32(header, 10)) {
+      if (crc32(body) !== checksum) {
         warnings.push(`The record at byte ${position} fails its checksum; it was skipped.`);
       } else {
         const record = this.decode(
-          header[1],
+          type,
           body.subarray(0, metaLength),
           body.subarray(metaLength),
           payloadAt,

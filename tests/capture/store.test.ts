@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32 } from '../../src-main/capture/crc32';
 import { LOG_FILE_NAME, SessionStore, type StoredRecord } from '../../src-main/capture/store';
 import {
@@ -309,5 +310,53 @@ test('sessions are created, listed newest first, renamed and deleted; bad ids ar
     assert.throws(() => deleteSession(root, older.id), /No session/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test(
+  'crc32 agrees with zlib on any input (property)',
+  { skip: typeof zlibCrc32 !== 'function' ? 'zlib.crc32 is not available in this Node' : false },
+  () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(300), (bytes, cut) => {
+        const at = Math.min(cut, bytes.length);
+        assert.equal(crc32(bytes), zlibCrc32(bytes));
+        assert.equal(crc32(bytes.subarray(at), crc32(bytes.subarray(0, at))), zlibCrc32(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  },
+);
+
+test('records larger than a slab and many small ones interleave correctly', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    const big = Buffer.alloc(600 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 0xff;
+    let offset = 0;
+    const expected: Buffer[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const chunk = i % 1000 === 500 ? big : Buffer.from(`chunk ${i};`);
+      store.appendCapture({
+        type: 'data',
+        connectionId: 'c',
+        direction: 'in',
+        offset,
+        bytes: chunk,
+        time: i,
+      });
+      expected.push(chunk);
+      offset += chunk.length;
+      if (i % 700 === 0) store.flush();
+    }
+    store.close();
+    const again = reopen(dir);
+    assert.deepEqual(again.warnings, []);
+    assert.equal(again.list.length, 3000);
+    assert.deepEqual(Buffer.from(again.store.read('c', 'in', 0, offset)), Buffer.concat(expected));
+    again.store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
