@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -131,5 +131,75 @@ test(
     } finally {
       assert.equal(await stop(started), 0);
     }
+  },
+);
+
+/** A stand-in Electron binary (a shell script) in its own folder, for the launch path. */
+function fakeElectron(script: string): string {
+  const dir = mkdtempSync(join(work, 'fake-electron-'));
+  writeFileSync(join(dir, 'electron'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, 'electron'), 0o755);
+  return dir;
+}
+
+// start.mjs looks for `electron` in ELECTRON_OVERRIDE_DIST_PATH on Linux (Electron.app/… on macOS).
+const linuxOnly =
+  process.platform === 'linux'
+    ? false
+    : 'the stand-in Electron binary is a Linux shell script named electron';
+
+test(
+  'an Electron that exits at once: its last error line is the reason, then the web host',
+  { timeout: 60_000, skip: linuxOnly },
+  async () => {
+    const dir = fakeElectron('echo "[42:ERROR] Missing X server or \\$DISPLAY" >&2; exit 1');
+    const started = await start(
+      { SOCKETSCOPE_SKIP_BUILD: '1', ELECTRON_OVERRIDE_DIST_PATH: dir, DISPLAY: ':99' },
+      30_000,
+    );
+    try {
+      const reason = REASON_LINE.exec(started.output());
+      assert.equal(
+        reason?.[1],
+        'Electron exited at once ([42:ERROR] Missing X server or $DISPLAY)',
+      );
+      await assertServesUi(started.url);
+    } finally {
+      assert.equal(await stop(started), 0);
+    }
+  },
+);
+
+test(
+  'an Electron that starts is run on the app and receives SIGTERM',
+  { timeout: 60_000, skip: linuxOnly },
+  async () => {
+    const dir = fakeElectron(
+      'echo "electron args: $*"; trap \'echo "electron stopping"; exit 0\' TERM; while :; do sleep 0.1; done',
+    );
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
+      env: {
+        ...process.env,
+        SOCKETSCOPE_SKIP_BUILD: '1',
+        ELECTRON_OVERRIDE_DIST_PATH: dir,
+        DISPLAY: ':99',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // start.mjs waits 4 s before it counts Electron as started; signal after that.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    assert.match(output, /electron args: \.$/m, 'Electron is pointed at the app folder');
+    assert.doesNotMatch(output, /Electron cannot start here/);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (exitCode) => resolve(exitCode));
+      child.kill('SIGTERM');
+    });
+    running.delete(child);
+    assert.equal(code, 0);
+    assert.match(output, /electron stopping/);
   },
 );
