@@ -3,7 +3,12 @@
 // the body pieces. Runs alternate (ours, baseline, ours…) and the median rate of each is kept.
 
 import { createRequire } from 'node:module';
-import { RequestParser } from '../src-main/engine/parser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import type * as ParserModule from '../src-main/engine/parser';
 import type { ParserEvent } from '../src-main/engine/events';
 import type { BenchResult } from './types';
 
@@ -92,9 +97,28 @@ function emptyCollected(): Collected {
   return { method: '', target: '', headers: [], body: [] };
 }
 
+/** Bundles the parser the way the app ships it and loads the bundle. */
+async function loadShippedParser(): Promise<typeof ParserModule> {
+  const dir = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
+  const outfile = join(dir, 'parser.mjs');
+  try {
+    await build({
+      entryPoints: [fileURLToPath(new URL('../src-main/engine/parser.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      outfile,
+      logLevel: 'warning',
+    });
+    return (await import(pathToFileURL(outfile).href)) as typeof ParserModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Returns a function that parses one buffer with the engine and reports requests completed. */
-function engineRunner(): (bytes: Uint8Array) => number {
-  const parser = new RequestParser();
+function engineRunner(engine: typeof ParserModule): (bytes: Uint8Array) => number {
+  const parser = new engine.RequestParser();
   let current = emptyCollected();
   let spans = 0;
   return (bytes) => {
@@ -188,8 +212,8 @@ const ROUNDS = 7;
 const ROUND_MS = 250;
 const WARMUP_MS = 300;
 
-function benchScenario(scenario: Scenario): BenchResult {
-  const ours = engineRunner();
+function benchScenario(engine: typeof ParserModule, scenario: Scenario): BenchResult {
+  const ours = engineRunner(engine);
   const baseline = llhttpRunner();
   if (ours(scenario.bytes) !== scenario.requests)
     throw new Error(`${scenario.name}: engine did not complete`);
@@ -211,10 +235,11 @@ function benchScenario(scenario: Scenario): BenchResult {
     baseline: Math.round(baselineMedian),
     unit: 'req/s',
     ratio: oursMedian / baselineMedian,
-    extra: { bytes: scenario.bytes.length, rounds: ROUNDS },
+    extra: { bytes: scenario.bytes.length, rounds: ROUNDS, engineBuild: 'esbuild bundle' },
   };
 }
 
 export async function run(): Promise<BenchResult[]> {
-  return SCENARIOS.map(benchScenario);
+  const engine = await loadShippedParser();
+  return SCENARIOS.map((scenario) => benchScenario(engine, scenario));
 }
