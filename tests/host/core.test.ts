@@ -2,9 +2,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../src-main/host/core';
+import { defaultHome } from '../../src-main/host/paths';
 import type { CoreEvent, ResponderRule } from '../../src-main/protocol/types';
 
 const homes: string[] = [];
@@ -355,4 +356,22 @@ test('a closed core reopens its session from disk with the same summaries and by
   } finally {
     await b.close();
   }
+});
+
+test('the data folder: SOCKETSCOPE_HOME, else the platform app-data folder + /Socketscope', () => {
+  assert.equal(defaultHome({ SOCKETSCOPE_HOME: '/data/ss' }, 'linux'), '/data/ss');
+  assert.equal(defaultHome({ XDG_CONFIG_HOME: '/xdg' }, 'linux'), join('/xdg', 'Socketscope'));
+  assert.equal(defaultHome({}, 'linux'), join(homedir(), '.config', 'Socketscope'));
+  assert.equal(
+    defaultHome({}, 'darwin'),
+    join(homedir(), 'Library', 'Application Support', 'Socketscope'),
+  );
+  assert.equal(
+    defaultHome({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32'),
+    join('C:\\Users\\u\\AppData\\Roaming', 'Socketscope'),
+  );
+  assert.equal(
+    defaultHome({ SOCKETSCOPE_HOME: '  ' }, 'linux'),
+    join(homedir(), '.config', 'Socketscope'),
+  );
 });
