@@ -48,6 +48,8 @@ export interface Annotation {
   field?: string;
   /** The error code, on the `invalid` span. */
   error?: ErrorCode;
+  /** Where the parser raised the error, on the `invalid` span (it starts at the interrupted token). */
+  errorOffset?: number;
 }
 
 export interface AnnotateOptions extends ParserOptions {
@@ -102,6 +104,7 @@ interface Leaf {
   key: string;
   field?: string;
   error?: ErrorCode;
+  errorOffset?: number;
 }
 
 function targetKey(target: string, method: string | null): string {
@@ -401,8 +404,14 @@ export function annotate(
     pos = end;
   }
   if (pos < stop) flat.push(...glue(bytes, pos, stop, previous, true));
-  if (error && stop < bytes.length)
-    flat.push({ ...error, offset: stop, length: bytes.length - stop });
+  if (error) {
+    // The token the error interrupted (no event reported it) belongs to the invalid span too.
+    let start = stop;
+    while (flat.length > 0 && flat[flat.length - 1].kind === 'unparsed')
+      start = flat.pop()?.offset ?? start;
+    if (start < bytes.length)
+      flat.push({ ...error, offset: start, length: bytes.length - start, errorOffset: stop });
+  }
 
   const out: Annotation[] = [];
   for (const leaf of flat) splitAtStarts(leaf, starts, out);
@@ -438,6 +447,7 @@ function toAnnotation(
   };
   if (leaf.field !== undefined) annotation.field = leaf.field;
   if (leaf.error !== undefined) annotation.error = leaf.error;
+  if (leaf.errorOffset !== undefined) annotation.errorOffset = leaf.errorOffset;
   return annotation;
 }
 

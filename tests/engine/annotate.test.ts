@@ -96,7 +96,7 @@ describe('annotate: requests', () => {
       assert.equal(span.messageIndex, span.offset < first.length ? 0 : 1, JSON.stringify(span));
   });
 
-  it('marks everything from the error offset as invalid, with the error code', () => {
+  it('marks the interrupted token and everything after it as invalid, with the error code and offset', () => {
     const bytes = bytesOf('GET / HTTP/1.x\r\nHost: a\r\n\r\n');
     const spans = annotate(bytes, 'request');
     assertCovers(bytes, spans);
@@ -104,10 +104,8 @@ describe('annotate: requests', () => {
     assert.equal(last.kind, 'invalid');
     assert.equal(last.key, 'error.INVALID_VERSION');
     assert.equal(last.error, 'INVALID_VERSION');
-    assert.ok(
-      last.offset >= 6 && last.offset <= 13,
-      `error inside the version, got ${last.offset}`,
-    );
+    assert.equal(last.offset, 6, 'starts with the version token');
+    assert.equal(last.errorOffset, 13, 'the parser stopped at the "x"');
     assert.equal(last.offset + last.length, bytes.length);
     assert.deepEqual(shape(bytes, spans).slice(0, 4), [
       'method:GET',
@@ -117,15 +115,24 @@ describe('annotate: requests', () => {
     ]);
   });
 
-  it('marks an incomplete message as unparsed unless told the stream is final', () => {
+  it('marks an incomplete message as unparsed, or as an end-of-stream error when the stream is final', () => {
     const bytes = bytesOf('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /b HT');
-    const spans = annotate(bytes, 'request');
-    assertCovers(bytes, spans);
-    assert.ok(
-      spans.some((a) => a.kind === 'unparsed' || a.messageIndex === 1),
-      JSON.stringify(spans.slice(-2)),
+    const open = annotate(bytes, 'request');
+    assertCovers(bytes, open);
+    assert.deepEqual(
+      open.slice(-2).map((a) => [a.kind, a.messageIndex]),
+      [
+        ['sp', 1],
+        ['unparsed', 1],
+      ],
     );
-    assert.equal(spans.filter((a) => a.kind === 'invalid').length, 0);
+    const final = annotate(bytes, 'request', { final: true });
+    assertCovers(bytes, final);
+    const last = final[final.length - 1];
+    assert.deepEqual(
+      [last.kind, last.key, last.offset],
+      ['invalid', 'error.INVALID_EOF_STATE', bytes.length - 2],
+    );
   });
 
   it('shows bare LF line ends when the parser is lenient about them', () => {
