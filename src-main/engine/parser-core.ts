@@ -103,6 +103,9 @@ const H_TRANSFER_ENCODING = 2;
 const H_CONNECTION = 3;
 const H_UPGRADE = 4;
 
+const CRLF = new Uint8Array([CR, LF]);
+const CR_ONLY = new Uint8Array([CR]);
+const LF_ONLY = new Uint8Array([LF]);
 const FAST_DECODER = new TextDecoder('latin1');
 const U64_MAX = 18446744073709551615n;
 const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
@@ -166,6 +169,8 @@ export class HttpParser {
   private pendingEnd = 0;
   private pendingRaw = '';
   private lineEndStart = 0;
+  /** The bytes that ended the last field line (kept for a lenient obs-fold). */
+  private lineEnding = CRLF;
   private contentLength = -1;
   private clValue = 0;
   private clSpace = false;
@@ -680,6 +685,7 @@ export class HttpParser {
           if (c === LF) {
             if (this.lenient.optionalCrBeforeLf) {
               this.valueEnd(chunk, i);
+              this.lineEnding = LF_ONLY;
               this.lineEndStart = base + i;
               this.state = VALUE_EOL;
               i++;
@@ -748,6 +754,7 @@ export class HttpParser {
           if (v === LF) {
             if (this.lenient.optionalCrBeforeLf) {
               this.valueEnd(chunk, i);
+              this.lineEnding = LF_ONLY;
               this.lineEndStart = base + i;
               this.state = VALUE_EOL;
               i++;
@@ -765,12 +772,14 @@ export class HttpParser {
         }
         case VALUE_CR: {
           if (c === LF) {
+            this.lineEnding = CRLF;
             this.lineEndStart = base + i - 1;
             this.state = VALUE_EOL;
             i++;
             break;
           }
           if (this.lenient.optionalLfAfterCr || this.lenient.headers) {
+            this.lineEnding = CR_ONLY;
             this.lineEndStart = base + i - 1;
             this.state = VALUE_EOL;
             break;
@@ -790,7 +799,7 @@ export class HttpParser {
               this.fail('OBS_FOLD', base + i, 'Unexpected whitespace after header value');
               return;
             }
-            this.state = this.continueFolded(chunk, i) ? VALUE : VALUE_OWS;
+            this.state = this.continueFolded(i) ? VALUE : VALUE_OWS;
             break;
           }
           if (this.fieldDone(base + i)) return;
@@ -1101,16 +1110,11 @@ export class HttpParser {
   }
 
   /** Lenient obs-fold: the value continues on this line (whose first byte is at `i`). */
-  private continueFolded(chunk: Uint8Array, i: number): boolean {
+  private continueFolded(i: number): boolean {
     const abs = this.base + i;
     if (this.pendingStart < 0) return false;
     this.tokStart = this.pendingStart;
-    let lineEnd = '';
-    for (let p = this.pendingStart + this.pendingRaw.length; p < abs; p++) {
-      const local = p - this.base;
-      lineEnd += local >= 0 ? String.fromCharCode(chunk[local]) : '\r';
-    }
-    this.tokPart = this.pendingRaw + lineEnd;
+    this.tokPart = this.pendingRaw + latin1(this.lineEnding, 0, this.lineEnding.length);
     this.tokFrom = abs;
     return true;
   }
