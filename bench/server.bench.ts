@@ -15,6 +15,7 @@ export const group = 'server';
 const CHILD_ENV = 'SOCKETSCOPE_BENCH_SERVER';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.SOCKETSCOPE_BENCH_SECONDS ?? 5);
+const SLAB_BYTES = 64 * 1024 * 1024;
 const ROUNDS = Number(process.env.SOCKETSCOPE_BENCH_ROUNDS ?? 1);
 
 interface Histogram {
@@ -62,21 +63,36 @@ async function serve(kind: Kind): Promise<void> {
     });
     return;
   }
-  const kept: Uint8Array[] = [];
-  let keptBytes = 0;
+  // Every byte is kept, as the session store does: copied into large slabs, so that millions of
+  // small chunks do not each stay alive as their own object.
+  const slabs: Uint8Array[] = [new Uint8Array(SLAB_BYTES)];
+  let used = 0;
+  let chunks = 0;
+  const keep = (bytes: Uint8Array): void => {
+    chunks++;
+    let from = 0;
+    while (from < bytes.length) {
+      if (used === SLAB_BYTES) {
+        slabs.push(new Uint8Array(SLAB_BYTES));
+        used = 0;
+      }
+      const take = Math.min(bytes.length - from, SLAB_BYTES - used);
+      slabs[slabs.length - 1]!.set(bytes.subarray(from, from + take), used);
+      used += take;
+      from += take;
+    }
+  };
   const server = new CaptureServer({
     settings: { host: '127.0.0.1', port: 0, limits: { maxConnections: 1024 } },
     onEvent: (event) => {
-      if (event.type === 'data') {
-        kept.push(event.bytes);
-        keptBytes += event.bytes.length;
-      }
+      if (event.type === 'data') keep(event.bytes);
     },
   });
   const state = await server.start();
   process.stdout.write(`${JSON.stringify({ port: state.port })}\n`);
   process.on('SIGTERM', () => {
-    process.stderr.write(`capture child kept ${kept.length} chunks, ${keptBytes} bytes\n`);
+    const bytes = (slabs.length - 1) * SLAB_BYTES + used;
+    process.stderr.write(`capture server kept ${chunks} chunks, ${bytes} bytes\n`);
     process.exit(0);
   });
 }
