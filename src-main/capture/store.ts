@@ -46,6 +46,8 @@ export interface OpenStoreOptions {
    * read buffer: valid only during the call.
    */
   onRecord?: (record: StoredRecord) => void;
+  /** A background flush failed (disk full, …); the records stay pending for the next flush. */
+  onError?: (error: unknown) => void;
 }
 
 export interface OpenedStore {
@@ -84,6 +86,7 @@ export class SessionStore {
   private timer: NodeJS.Timeout | null = null;
   private readonly index = new Map<string, StreamIndex>();
   private closed = false;
+  private onError: ((error: unknown) => void) | undefined;
 
   private constructor(dir: string, fd: number, size: number, readOnly: boolean, flushMs: number) {
     this.dir = dir;
@@ -100,9 +103,12 @@ export class SessionStore {
     const readOnly = options.readOnly ?? false;
     if (!readOnly) mkdirSync(dir, { recursive: true });
     const path = join(dir, LOG_FILE_NAME);
-    const fd = openSync(path, readOnly ? 'r' : 'a+');
+    // Positional writes (not O_APPEND), so a failed flush can be retried at the same place.
+    if (!readOnly) closeSync(openSync(path, 'a'));
+    const fd = openSync(path, readOnly ? 'r' : 'r+');
     const size = fstatSync(fd).size;
     const store = new SessionStore(dir, fd, size, readOnly, options.flushMs ?? 50);
+    store.onError = options.onError;
     const { records, goodEnd, warnings } = store.load(size, options.onRecord);
     if (goodEnd < size && !readOnly) {
       // Drop the torn tail so new records follow the last good one.
@@ -236,7 +242,14 @@ export class SessionStore {
     const payloadAt = this.logicalSize + HEADER_BYTES + metaLength;
     this.logicalSize = payloadAt + payloadLength;
     if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer = setTimeout(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          // Kept pending: the next flush retries, and the owner hears about it.
+          this.onError?.(error);
+        }
+      }, this.flushMs);
       this.timer.unref();
     }
     return payloadAt;

@@ -285,6 +285,12 @@ class SocketscopeCore implements Core {
     this.aliases.clear();
     const { store, warnings } = SessionStore.open(dir, {
       flushMs: this.flushMs,
+      onError: (error) =>
+        this.emit({
+          type: 'notice',
+          level: 'error',
+          message: errorMessage('store.writeFailed', error),
+        }),
       onRecord: (record) => {
         if (record.kind === 'capture') this.book.apply(record.event, noEmit);
         else this.book.addStored(record.stored, record.request, record.response, noEmit);

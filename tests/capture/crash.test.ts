@@ -115,16 +115,6 @@ test('after kill -9 under load, every reported request is stored with identical 
     target: string;
     span: { offset: number; length: number };
   }[];
-  const portOf = new Map(
-    events
-      .filter((e) => e.type === 'open')
-      .map((e) => [String(e.connectionId), Number(e.remotePort)]),
-  );
-  const clientOf = (connectionId: string): Client => {
-    const client = clients.find((c) => c.localPort === portOf.get(connectionId));
-    assert.ok(client, `no client for ${connectionId}`);
-    return client;
-  };
   assert.ok(
     reported.length >= 200,
     `only ${reported.length} requests were reported before the kill`,
@@ -137,6 +127,13 @@ test('after kill -9 under load, every reported request is stored with identical 
       if (record.kind === 'capture') book.apply(record.event, () => undefined);
     },
   });
+  // Matched by the client's local port, as the server recorded it.
+  const clientOf = (connectionId: string): Client => {
+    const remotePort = book.connections.get(connectionId)?.remotePort;
+    const client = clients.find((c) => c.localPort === remotePort);
+    assert.ok(client, `no client for ${connectionId}`);
+    return client;
+  };
   try {
     for (const request of reported) {
       const exchange = book.exchanges.get(`${request.connectionId}#${request.index}`);
