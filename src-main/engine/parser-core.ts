@@ -333,9 +333,15 @@ export class HttpParser {
     let i = 0;
     while (i < len) {
       const state = this.state;
-      if (state < BODY_CL && state > IDLE && base + i >= this.headLimit) {
-        this.fail('HEADER_TOO_LARGE', this.headLimit);
-        return;
+      // Token loops stop at the head limit too, so that no chunking emits more before the error.
+      let end = len;
+      if (state < BODY_CL && state > IDLE) {
+        const limit = this.headLimit - base;
+        if (i >= limit) {
+          this.fail('HEADER_TOO_LARGE', this.headLimit);
+          return;
+        }
+        if (limit < len) end = limit;
       }
       const c = chunk[i];
       switch (state) {
@@ -385,8 +391,8 @@ export class HttpParser {
 
         // ---- request line ----
         case METHOD: {
-          while (i < len && TOKEN[chunk[i]] === 1) i++;
-          if (i === len) break;
+          while (i < end && TOKEN[chunk[i]] === 1) i++;
+          if (i === end) break;
           const m = chunk[i];
           if (m === SP && base + i > this.tokStart) {
             this.method = this.takeToken(chunk, i);
@@ -416,9 +422,9 @@ export class HttpParser {
 
         case TARGET_S: {
           const limitLocal = this.tokStart + this.limits.maxTargetLength - base;
-          const stop = limitLocal < len ? Math.max(limitLocal, i) : len;
+          const stop = limitLocal < end ? Math.max(limitLocal, i) : end;
           while (i < stop && TARGET[chunk[i]] === 1) i++;
-          if (i === len) break;
+          if (i === end) break;
           const t = chunk[i];
           if (TARGET[t] === 1) {
             this.fail('TARGET_TOO_LONG', base + i);
@@ -573,11 +579,11 @@ export class HttpParser {
         }
         case REASON_S: {
           let k: number;
-          while (i < len && (k = REASON[chunk[i]]) !== 0) {
+          while (i < end && (k = REASON[chunk[i]]) !== 0) {
             if (k === 2) this.high = true;
             i++;
           }
-          if (i === len) break;
+          if (i === end) break;
           const r = chunk[i];
           if (r === CR || (r === LF && this.lenient.optionalCrBeforeLf)) {
             this.pendingValue = this.takeToken(chunk, i);
@@ -634,8 +640,8 @@ export class HttpParser {
           break;
         }
         case NAME: {
-          while (i < len && TOKEN[chunk[i]] === 1) i++;
-          if (i === len) break;
+          while (i < end && TOKEN[chunk[i]] === 1) i++;
+          if (i === end) break;
           const n = chunk[i];
           if (n === COLON) {
             const start = this.tokStart;
@@ -725,14 +731,14 @@ export class HttpParser {
           const table = this.valueTable;
           let last = -1;
           if (this.kind === H_CONTENT_LENGTH) {
-            while (i < len && table[chunk[i]] !== 0) {
+            while (i < end && table[chunk[i]] !== 0) {
               const d = chunk[i];
               if (this.contentLengthByte(d, base + i)) return;
               if (d !== SP && d !== HT) last = i;
               i++;
             }
           }
-          while (i < len) {
+          while (i < end) {
             const v = chunk[i];
             const k = table[v];
             if (k !== 1) {
@@ -743,7 +749,7 @@ export class HttpParser {
             i++;
           }
           if (last >= 0) this.valEnd = base + last + 1;
-          if (i === len) break;
+          if (i === end) break;
           const v = chunk[i];
           if (v === CR) {
             this.valueEnd(chunk, i);
