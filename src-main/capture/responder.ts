@@ -206,7 +206,9 @@ export class Responder {
   match(method: string, path: string): ResponderRule | null {
     for (const { rule, matches } of this.compiled) {
       if (!rule.enabled) continue;
-      if (rule.match.method !== '*' && rule.match.method !== method) continue;
+      const wanted = rule.match.method;
+      // HEAD is GET without the body (RFC 9110 §9.3.2), so a GET rule answers HEAD too.
+      if (wanted !== '*' && wanted !== method && !(wanted === 'GET' && method === 'HEAD')) continue;
       if (matches(path)) return rule;
     }
     return null;

@@ -138,6 +138,10 @@ export class CaptureServer implements CaptureServerApi {
   stop(): Promise<ServerState> {
     return this.serialise(async () => {
       await this.close();
+      if (this.status.status !== 'stopped') {
+        const { host, port, tutorialExact } = this.current;
+        this.setState({ status: 'stopped', host, port, url: null, message: null, tutorialExact });
+      }
       return this.status;
     });
   }

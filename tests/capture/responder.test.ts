@@ -174,6 +174,10 @@ describe('rules', () => {
     assert.equal((await respond(responder, request('POST', '/api/x'))).ruleId, 'glob');
     assert.equal((await respond(responder, request('GET', '/api/a/b'))).ruleId, 'glob');
     assert.equal((await respond(responder, request('BREW', '/pot'))).ruleId, 'brew');
+    const head = await respond(responder, request('HEAD', '/api/x'));
+    assert.equal(head.ruleId, 'exact', 'a GET rule answers HEAD');
+    assert.match(split(head).head, /\r\nContent-Length: 5(\r|$)/);
+    assert.equal(split(head).body.length, 0);
     assert.equal((await respond(responder, request('GET', '/'))).ruleId, null);
   });
 
