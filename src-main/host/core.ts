@@ -316,6 +316,8 @@ class SocketscopeCore implements Core {
         message: { key: 'session.recordSkipped', text: warning },
       });
     }
+    // Subscribers hear of the switch before the caller gets its reply.
+    if (announce) this.deliver();
   }
 
   private sessionInfo(): SessionInfo {
@@ -435,7 +437,10 @@ class SocketscopeCore implements Core {
         if (typeof requestBase64 !== 'string' || !isBase64(requestBase64)) {
           throw new Error('replay.send needs requestBase64: the request bytes in base64.');
         }
-        if (timeoutMs !== undefined && !(isCount(timeoutMs) && timeoutMs > 0)) {
+        if (
+          timeoutMs !== undefined &&
+          !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < 3_600_000)
+        ) {
           throw new Error('timeoutMs must be a positive number of milliseconds.');
         }
         const bytes = Buffer.from(requestBase64, 'base64');
@@ -484,6 +489,7 @@ class SocketscopeCore implements Core {
         this.book.clear();
         this.aliases.clear();
         this.emit({ type: 'cleared' });
+        this.deliver();
         return null;
       },
       'export.har': ({ exchangeIds }) => {
