@@ -14,6 +14,7 @@ import {
   startServer,
   statusLines,
   waitFor,
+  type RawClient,
   type TestServer,
 } from './helpers';
 
@@ -66,6 +67,15 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     });
   });
   after(() => t.stop());
+
+  /** Closes the client, then checks the recorded streams against what was sent and received. */
+  async function closeAndCheck(client: RawClient): Promise<void> {
+    const id = await t.idOf(client);
+    client.close();
+    await t.closed(id);
+    assert.deepEqual(t.stream(id, 'in'), client.sent(), 'every byte sent was recorded');
+    assert.deepEqual(t.stream(id, 'out'), client.received(), 'every byte answered was recorded');
+  }
 
   it('keeps the connection alive for sequential requests', async () => {
     const client = await rawClient(t.port);
@@ -130,7 +140,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
       text.indexOf('\r\n\r\nslow') < text.indexOf('<!doctype html>'),
       'the delayed response comes first',
     );
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('closes after a response to Connection: close', async () => {
@@ -174,7 +184,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     const [request] = t.of('request', id);
     assert.equal(Buffer.from(request!.body).toString(), 'hello world');
     assert.equal(t.of('response', id).length, 1, 'the interim response is not a response event');
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('collects a chunked request body', async () => {
@@ -187,7 +197,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     await client.until((bytes) => statusLines(bytes).length === 1);
     const [request] = t.of('request', await t.idOf(client));
     assert.equal(Buffer.from(request!.body).toString(), 'hello world');
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('answers HEAD with the GET length and no body', async () => {
@@ -199,7 +209,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     const both = await client.until((bytes) => statusLines(bytes).length === 2);
     // Were a body sent after the HEAD response, the second status line would not follow the head.
     assert.equal(both.indexOf('HTTP/1.1 404'), head.indexOf('\r\n\r\n') + 4);
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('answers OPTIONS * (asterisk-form)', async () => {
@@ -210,7 +220,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     assert.match(answer.toString('latin1'), /\r\nAllow: GET, HEAD, OPTIONS\r\n/);
     const [request] = t.of('request', await t.idOf(client));
     assert.equal(request!.head.target, '*');
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('answers an absolute-form target by its path', async () => {
@@ -220,7 +230,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     );
     const answer = await client.until((bytes) => countResponses(bytes) === 1);
     assert.deepEqual(answer.subarray(answer.length - jpeg.length), jpeg);
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('answers an unknown method with 501', async () => {
@@ -230,7 +240,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     assert.deepEqual(statusLines(answer), ['HTTP/1.1 501 Not Implemented']);
     const [request] = t.of('request', await t.idOf(client));
     assert.equal(request!.head.method, 'BREW');
-    client.close();
+    await closeAndCheck(client);
   });
 
   it('answers CONNECT with 501 and closes: this is not a proxy', async () => {
@@ -253,6 +263,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     const answer = await client.ended();
     assert.deepEqual(statusLines(answer), ['HTTP/1.1 200 OK']);
     assert.match(answer.toString('latin1'), /\r\nConnection: close\r\n/);
+    await closeAndCheck(client);
   });
 
   it('sends a raw rule verbatim and then closes', async () => {
@@ -263,6 +274,7 @@ describe('capture server: HTTP/1.x on a raw socket', () => {
     const id = await t.idOf(client);
     assert.equal(t.of('response', id)[0]!.ruleId, 'raw');
     assert.equal(t.of('response', id)[0]!.head, null);
+    await closeAndCheck(client);
   });
 
   it('refuses invalid rules and keeps the last good ones', async () => {
