@@ -240,7 +240,8 @@ export class Responder {
     }
     const headers: [string, string][] = [['Date', date]];
     if (page.contentType !== '') headers.push(['Content-Type', page.contentType]);
-    headers.push(...page.headers);
+    // Never cached: every visit shows both requests again in the capture.
+    headers.push(['Cache-Control', 'no-store'], ...page.headers);
     if (!statusHasNoContent(page.status))
       headers.push(['Content-Length', String(page.body.length)]);
     const close = !request.keepAlive;

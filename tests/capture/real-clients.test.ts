@@ -176,6 +176,16 @@ describe('real clients on loopback', () => {
       assert.deepEqual(servedBody(requests[1]!), jpeg);
       const ids = new Set<ConnectionId>(requests.map((r) => r.connectionId));
       console.log(`# Chromium used ${ids.size} connection(s) for the page and the image`);
+      // Nothing is cached: a reload shows both requests again.
+      await page.reload();
+      await waitFor(
+        () => requestsSince(before).filter((r) => r.head.target === '/test.jpg').length === 2,
+      );
+      const again = requestsSince(before).filter((r) => r.head.target !== '/favicon.ico');
+      assert.deepEqual(
+        again.map((r) => r.head.target),
+        ['/', '/test.jpg', '/', '/test.jpg'],
+      );
     } finally {
       await browser.close();
     }

@@ -105,6 +105,7 @@ describe('default site', () => {
   it('serves the JPEG from assets byte for byte', async () => {
     const { head, body } = split(await respond(responder, request('GET', '/test.jpg')));
     assert.match(head, /\r\nContent-Type: image\/jpeg/);
+    assert.match(head, /\r\nCache-Control: no-store/, 'a reload requests the image again');
     assert.deepEqual(body, jpeg);
   });
 
