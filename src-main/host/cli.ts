@@ -434,8 +434,8 @@ function exportCommand(args: string[]): number {
   const { store, warnings } = SessionStore.open(dir, {
     readOnly: true,
     onRecord: (record) => {
-      if (record.kind === 'capture') book.apply(record.event, () => undefined);
-      else book.addStored(record.stored, record.request, record.response, () => undefined);
+      if (record.kind === 'capture') book.apply(record.event, null);
+      else book.addStored(record.stored, record.request, record.response, null);
     },
   });
   try {

@@ -205,7 +205,8 @@ class SocketscopeCore implements Core {
     if (event.type === 'server') this.emit({ type: 'server', state: event.state });
     else if (event.type === 'notice')
       this.emit({ type: 'notice', level: event.level, message: event.message });
-    else this.book.apply(event, this.emitter);
+    // With no subscriber (the CLI) there is no one to build events for.
+    else this.book.apply(event, this.listeners.size > 0 ? this.emitter : null);
     if (this.captureListeners.size > 0) {
       this.captureQueue.push(event);
       this.schedule();
@@ -292,8 +293,8 @@ class SocketscopeCore implements Core {
           message: errorMessage('store.writeFailed', error),
         }),
       onRecord: (record) => {
-        if (record.kind === 'capture') this.book.apply(record.event, noEmit);
-        else this.book.addStored(record.stored, record.request, record.response, noEmit);
+        if (record.kind === 'capture') this.book.apply(record.event, null);
+        else this.book.addStored(record.stored, record.request, record.response, null);
       },
     });
     this.store = store;
@@ -540,8 +541,6 @@ class SocketscopeCore implements Core {
     };
   }
 }
-
-function noEmit(): void {}
 
 function safely(run: () => void): void {
   try {

@@ -37,7 +37,8 @@ export class ExchangeBook {
     this.exchanges.clear();
   }
 
-  apply(event: CaptureEvent, emit: Emit): void {
+  /** Updates the summaries; `emit` (when given) receives the CoreEvents announcing the change. */
+  apply(event: CaptureEvent, emit: Emit | null): void {
     switch (event.type) {
       case 'connectionOpen': {
         const connection: ConnectionSummary = {
@@ -54,7 +55,7 @@ export class ExchangeBook {
           exchanges: 0,
         };
         this.connections.set(event.connectionId, connection);
-        emit({ type: 'connectionOpen', connection: { ...connection } });
+        emit?.({ type: 'connectionOpen', connection: { ...connection } });
         break;
       }
       case 'data': {
@@ -64,7 +65,7 @@ export class ExchangeBook {
           if (event.direction === 'in') connection.bytesIn = Math.max(connection.bytesIn, end);
           else connection.bytesOut = Math.max(connection.bytesOut, end);
         }
-        emit({
+        emit?.({
           type: 'data',
           connectionId: event.connectionId,
           direction: event.direction,
@@ -83,7 +84,7 @@ export class ExchangeBook {
           event.span.offset,
         );
         fillRequest(exchange, event.head, event.span);
-        emit({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange: { ...exchange } });
         break;
       }
       case 'response': {
@@ -97,7 +98,7 @@ export class ExchangeBook {
           exchange.reason = event.head.reason;
           exchange.responseContentType = headerValue(event.head.headers, 'content-type');
         }
-        emit({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange: { ...exchange } });
         break;
       }
       case 'protocolError': {
@@ -118,7 +119,7 @@ export class ExchangeBook {
         }
         if (exchange.status === null && event.error.status > 0)
           exchange.status = event.error.status;
-        emit({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange: { ...exchange } });
         break;
       }
       case 'connectionClose': {
@@ -128,7 +129,7 @@ export class ExchangeBook {
         connection.closeReason = event.reason;
         connection.bytesIn = Math.max(connection.bytesIn, event.bytesIn);
         connection.bytesOut = Math.max(connection.bytesOut, event.bytesOut);
-        emit({ type: 'connectionClose', connection: { ...connection } });
+        emit?.({ type: 'connectionClose', connection: { ...connection } });
         break;
       }
       default:
@@ -137,12 +138,17 @@ export class ExchangeBook {
   }
 
   /** A replayed or imported exchange arrives whole: open, data both ways, exchange, close. */
-  addStored(stored: StoredExchange, request: Uint8Array, response: Uint8Array, emit: Emit): void {
+  addStored(
+    stored: StoredExchange,
+    request: Uint8Array,
+    response: Uint8Array,
+    emit: Emit | null,
+  ): void {
     const connection = { ...stored.connection };
     const exchange = { ...stored.exchange };
     this.connections.set(connection.connectionId, connection);
     this.exchanges.set(exchange.exchangeId, exchange);
-    emit({
+    emit?.({
       type: 'connectionOpen',
       connection: { ...connection, closedAt: null, closeReason: null },
     });
@@ -152,7 +158,7 @@ export class ExchangeBook {
       ['out', response],
     ] as const) {
       if (bytes.length === 0) continue;
-      emit({
+      emit?.({
         type: 'data',
         connectionId: connection.connectionId,
         direction,
@@ -162,8 +168,8 @@ export class ExchangeBook {
         ...(bytes.length <= INLINE_DATA_LIMIT ? { base64: toBase64(bytes) } : {}),
       });
     }
-    emit({ type: 'exchange', exchange: { ...exchange } });
-    emit({ type: 'connectionClose', connection: { ...connection } });
+    emit?.({ type: 'exchange', exchange: { ...exchange } });
+    emit?.({ type: 'connectionClose', connection: { ...connection } });
   }
 
   private exchangeFor(
