@@ -106,7 +106,8 @@ const H_UPGRADE = 4;
 const CRLF = new Uint8Array([CR, LF]);
 const CR_ONLY = new Uint8Array([CR]);
 const LF_ONLY = new Uint8Array([LF]);
-const FAST_DECODER = new TextDecoder('latin1');
+const UTF8_DECODER = new TextDecoder('utf-8');
+const BYTE_DECODER = new TextDecoder('latin1');
 const U64_MAX = 18446744073709551615n;
 const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 
@@ -271,16 +272,20 @@ export class HttpParser {
   }
 
   /**
-   * Decodes chunk[a, b) as latin1. The chunk's head is decoded once and tokens are slices of it;
-   * the fast decoder is windows-1252, which differs from latin1 in 0x80–0x9F only, so a token
-   * holding such bytes (`high`) is decoded byte by byte.
+   * Decodes chunk[a, b) as latin1. The chunk's head is decoded once and tokens are slices of it.
+   * Tokens holding bytes >= 0x80 (`high`) are decoded byte by byte, so the region decoder only
+   * has to be right for ASCII: UTF-8 (the fastest), unless the region holds a multi-byte
+   * sequence that shifts positions, then windows-1252 (one char per byte).
    */
   private decode(chunk: Uint8Array, a: number, b: number): string {
     if (b <= a) return '';
     if (this.high) return latin1(chunk, a, b);
     if (a < this.textFrom || b > this.textTo) {
       const to = Math.min(chunk.length, Math.max(b, a + 1024));
-      this.text = FAST_DECODER.decode(chunk.subarray(a, to));
+      const region = chunk.subarray(a, to);
+      let text = UTF8_DECODER.decode(region);
+      if (text.length !== to - a) text = BYTE_DECODER.decode(region);
+      this.text = text;
       this.textFrom = a;
       this.textTo = to;
     }
@@ -729,26 +734,22 @@ export class HttpParser {
         }
         case VALUE: {
           const table = this.valueTable;
-          let last = -1;
+          const from = i;
           if (this.kind === H_CONTENT_LENGTH) {
             while (i < end && table[chunk[i]] !== 0) {
-              const d = chunk[i];
-              if (this.contentLengthByte(d, base + i)) return;
-              if (d !== SP && d !== HT) last = i;
+              if (this.contentLengthByte(chunk[i], base + i)) return;
               i++;
             }
           }
-          while (i < end) {
-            const v = chunk[i];
-            const k = table[v];
-            if (k !== 1) {
-              if (k === 0) break;
-              this.high = true;
-            }
-            if (v !== SP && v !== HT) last = i;
+          for (;;) {
+            while (i < end && table[chunk[i]] === 1) i++;
+            if (i === end || table[chunk[i]] === 0) break;
+            this.high = true;
             i++;
           }
-          if (last >= 0) this.valEnd = base + last + 1;
+          let last = i;
+          while (last > from && (chunk[last - 1] === SP || chunk[last - 1] === HT)) last--;
+          if (last > from) this.valEnd = base + last;
           if (i === end) break;
           const v = chunk[i];
           if (v === CR) {
@@ -960,7 +961,7 @@ export class HttpParser {
             break;
           }
           if (c === HT || (c >= 0x20 && c !== 0x7f)) {
-            if (c >= 0x80 && c < 0xa0) this.high = true;
+            if (c >= 0x80) this.high = true;
             i++;
             break;
           }
@@ -973,7 +974,7 @@ export class HttpParser {
         }
         case CHUNK_EXT_QUOTED_ESC: {
           if (c === HT || (c >= 0x20 && c !== 0x7f)) {
-            if (c >= 0x80 && c < 0xa0) this.high = true;
+            if (c >= 0x80) this.high = true;
             this.state = CHUNK_EXT_QUOTED;
             i++;
             break;

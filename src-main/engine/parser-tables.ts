@@ -6,10 +6,10 @@ function table(predicate: (c: number) => boolean): Uint8Array {
   return t;
 }
 
-/** Like `table`, but accepted bytes 0x80–0x9F are marked 2: the fast decoder can't take them. */
+/** Like `table`, but accepted bytes >= 0x80 are marked 2: they need byte-by-byte decoding. */
 function textTable(predicate: (c: number) => boolean): Uint8Array {
   const t = table(predicate);
-  for (let c = 0x80; c < 0xa0; c++) if (t[c] === 1) t[c] = 2;
+  for (let c = 0x80; c < 0x100; c++) if (t[c] === 1) t[c] = 2;
   return t;
 }
 
@@ -24,7 +24,7 @@ export const TOKEN = table(
     TCHAR_EXTRA.includes(String.fromCharCode(c)),
 );
 
-/** field-vchar / SP / HTAB: the bytes of a field value (obs-text included; 2 = 0x80–0x9F). */
+/** field-vchar / SP / HTAB: the bytes of a field value (obs-text included, marked 2). */
 export const FIELD_VALUE = textTable((c) => c === 0x09 || (c >= 0x20 && c !== 0x7f));
 
 /** The lax field-value set: any byte but CR, LF and NUL. */
