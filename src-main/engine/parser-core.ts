@@ -126,6 +126,22 @@ function headerKind(name: string): number {
   }
 }
 
+function isOwsCode(c: number): boolean {
+  return c === SP || c === HT || c === CR || c === LF;
+}
+
+/**
+ * Strips OWS (SP, HTAB, and the CRLF a lenient obs-fold leaves in a value) from a list element;
+ * String#trim would also strip NBSP (0xA0), which is not whitespace in HTTP (RFC 9110 §5.6.3).
+ */
+function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isOwsCode(s.charCodeAt(a))) a++;
+  while (b > a && isOwsCode(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
 export class HttpParser {
   private readonly isRequest: boolean;
   private readonly lenient: LenientFlags;
@@ -1194,7 +1210,7 @@ export class HttpParser {
     while (p <= value.length) {
       let q = value.indexOf(',', p);
       if (q < 0) q = value.length;
-      const coding = value.slice(p, q).trim().toLowerCase();
+      const coding = trimOws(value.slice(p, q)).toLowerCase();
       if (coding.length > 0) {
         if (this.teChunkedSeen && this.isRequest && !this.lenient.transferEncoding) {
           const at = chunkedLast || p > 0 ? start + p : start + 1;
@@ -1221,7 +1237,7 @@ export class HttpParser {
       return;
     }
     for (const part of value.split(',')) {
-      const token = part.trim().toLowerCase();
+      const token = trimOws(part).toLowerCase();
       if (token === 'close') this.connClose = true;
       else if (token === 'keep-alive') this.connKeepAlive = true;
       else if (token === 'upgrade') this.connUpgrade = true;

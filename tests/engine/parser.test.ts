@@ -363,6 +363,25 @@ describe('errors', () => {
     assert.equal(only(events, 'headerValue')[0].value, '1\r\n 2');
   });
 
+  it('keeps offsets and values exact after UTF-8 bytes in a value', () => {
+    const input = 'GET / HTTP/1.1\r\nX-Name: Jos\xc3\xa9 \xe2\x82\xac\r\nHost: a\r\n\r\n';
+    const events = parseRequest(input);
+    const values = only(events, 'headerValue');
+    assert.deepEqual(
+      values.map((v) => [v.value, v.offset, v.length]),
+      [
+        ['Jos\u00c3\u00a9 \u00e2\u0082\u00ac', input.indexOf('Jos'), 9],
+        ['a', input.indexOf('a\r\n\r\n'), 1],
+      ],
+    );
+    assert.equal(only(events, 'headerName')[1].value, 'Host');
+  });
+
+  it('does not take NBSP (0xA0) for whitespace around a list element', () => {
+    const events = parseRequest('GET / HTTP/1.1\r\nConnection: \xa0close\r\n\r\n');
+    assert.equal(only(events, 'headersComplete')[0].keepAlive, true);
+  });
+
   it('decodes obs-text bytes as latin1, 0x80–0x9F included', () => {
     const events = parseRequest('GET / HTTP/1.1\r\nX: \x80\x9f\xe9\xff\r\n\r\n');
     assert.equal(only(events, 'headerValue')[0].value, '\u0080\u009f\u00e9\u00ff');
