@@ -120,7 +120,10 @@ export interface ChunkExtensionEvent extends Span {
   type: 'chunkExtensionName' | 'chunkExtensionValue';
   value: string;
 }
-/** The CRLF that ends a chunk's data (or the last-chunk line's end for size 0). */
+/**
+ * The CRLF that ends a chunk's data; after the last chunk (size 0), the empty line that ends the
+ * trailer section.
+ */
 export interface ChunkCompleteEvent extends Span {
   type: 'chunkComplete';
 }
