@@ -36,10 +36,10 @@ describe('differential: engine against Node llhttp', () => {
     );
   });
 
-  it('unmutated generated messages are accepted by both parsers with identical content', () => {
+  it('well-formed generated messages are accepted by both parsers with identical content', () => {
     const rng = createRng(SEED);
     for (let i = 0; i < 2000; i++) {
-      const input = generateCase(rng, i % 2 ? 'request' : 'response');
+      const input = generateCase(rng, i % 2 ? 'request' : 'response', false);
       const ours = runEngine(input);
       const theirs = runLlhttp(input);
       assert.equal(
@@ -53,7 +53,7 @@ describe('differential: engine against Node llhttp', () => {
   });
 
   it('the comparison notices a differing header value or a one-sided rejection', () => {
-    const input = generateCase(createRng(1), 'request');
+    const input = generateCase(createRng(1), 'request', false);
     const theirs = runLlhttp(input);
     assert.ok(theirs.messages.length > 0);
     const altered: Outcome = {

@@ -148,7 +148,33 @@ function randomHeaders(rng: Rng, pool: [string, string[]][]): string {
   return out;
 }
 
-function generateRequest(rng: Rng, last: boolean): { text: string; method: string } {
+/** Field lines that smuggling and robustness tests are made of, added to some heads. */
+const TRICKY_FIELDS = [
+  'Content-Length: 3\r\n',
+  'Content-Length: 3, 3\r\n',
+  'Content-Length: +3\r\n',
+  'Content-Length: 003\r\n',
+  'Transfer-Encoding: chunked\r\n',
+  'Transfer-Encoding: CHUNKED\r\n',
+  'Transfer-Encoding: chunked, gzip\r\n',
+  'Transfer-Encoding: identity\r\n',
+  'X-Folded: a\r\n b\r\n',
+  'X-Space : a\r\n',
+  'X-No-Colon\r\n',
+  'Expect: 100-continue\r\n',
+  'Connection: close, keep-alive\r\n',
+  'Host: second.example\r\n',
+];
+
+function trickyFields(rng: Rng): string {
+  return rng.chance(0.1) ? rng.pick(TRICKY_FIELDS) : '';
+}
+
+function generateRequest(
+  rng: Rng,
+  last: boolean,
+  tricky: boolean,
+): { text: string; method: string } {
   const method = rng.chance(0.03) ? 'CONNECT' : rng.pick(METHODS);
   const version = rng.chance(0.1) ? 'HTTP/1.0' : 'HTTP/1.1';
   let target = rng.pick(PATHS);
@@ -156,7 +182,7 @@ function generateRequest(rng: Rng, last: boolean): { text: string; method: strin
   else if (rng.chance(0.05)) target = 'http://example.com' + target;
   else if (method === 'OPTIONS' && rng.chance(0.3)) target = '*';
   let head = `${method} ${target} ${version}\r\nHost: 127.0.0.1:8080\r\n`;
-  head += randomHeaders(rng, REQUEST_HEADERS);
+  head += randomHeaders(rng, REQUEST_HEADERS) + (tricky ? trickyFields(rng) : '');
   if (version === 'HTTP/1.0' && !last) head += 'Connection: keep-alive\r\n';
   if (last && rng.chance(0.05)) head += 'Connection: close\r\n';
   if (last && method === 'GET' && rng.chance(0.03))
@@ -169,13 +195,13 @@ function generateRequest(rng: Rng, last: boolean): { text: string; method: strin
   return { text, method };
 }
 
-function generateResponse(rng: Rng, method: string, last: boolean): string {
+function generateResponse(rng: Rng, method: string, last: boolean, tricky: boolean): string {
   let text = '';
   if (method !== 'HEAD' && rng.chance(0.05)) text += 'HTTP/1.1 100 Continue\r\n\r\n';
   const [status, reason] = rng.pick(STATUSES);
   const version = rng.chance(0.1) ? 'HTTP/1.0' : 'HTTP/1.1';
   text += `${version} ${status} ${reason}\r\n`;
-  text += randomHeaders(rng, RESPONSE_HEADERS);
+  text += randomHeaders(rng, RESPONSE_HEADERS) + (tricky ? trickyFields(rng) : '');
   if (version === 'HTTP/1.0' && !last) text += 'Connection: keep-alive\r\n';
   const bodyless = method === 'HEAD' || status === 204 || status === 304;
   const framing = frameBody(rng, randomBody(rng), last);
@@ -194,21 +220,21 @@ function latin1(text: string): Uint8Array {
   return out;
 }
 
-/** A realistic request or response stream (1–3 messages, pipelined), unmutated. */
-export function generateCase(rng: Rng, kind: Kind): Case {
+/** A realistic request or response stream (1–3 messages, pipelined), unmutated; `tricky` adds smuggling-style field lines. */
+export function generateCase(rng: Rng, kind: Kind, tricky = true): Case {
   const count = rng.chance(0.7) ? 1 : 2 + rng.int(2);
   let text = '';
   const requestMethods: string[] = [];
   for (let i = 0; i < count; i++) {
     const last = i === count - 1;
     if (kind === 'request') {
-      const request = generateRequest(rng, last);
+      const request = generateRequest(rng, last, tricky);
       text += request.text;
       if (request.method === 'CONNECT' || request.text.includes('Upgrade:')) break;
     } else {
       const method = count === 1 && rng.chance(0.1) ? 'HEAD' : 'GET';
       requestMethods.push(method);
-      text += generateResponse(rng, method, last);
+      text += generateResponse(rng, method, last, tricky);
     }
   }
   return { kind, bytes: latin1(text), requestMethods, mutations: [] };
@@ -721,6 +747,50 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
         d.ours.error === 'INVALID_TRANSFER_ENCODING' &&
         head !== null &&
         /\r\ntransfer-encoding:[ \t]*\r\n/i.test(head) &&
+        prefixAgrees(d, d.ours.messages.length)
+      );
+    },
+  },
+  {
+    name: 'response-transfer-encoding-overrides-content-length',
+    reason:
+      'RFC 9112 §6.3 rule 3: when a message has both Transfer-Encoding and Content-Length, Transfer-Encoding ' +
+      'overrides Content-Length. Such a message "ought to be handled as an error" (not MUST): the engine rejects ' +
+      'it in requests, where it is a smuggling attempt against the server, and frames responses by ' +
+      'Transfer-Encoding as the rule says. llhttp rejects both.',
+    matches(d) {
+      if (d.input.kind !== 'response') return false;
+      if (
+        !['HPE_INVALID_CONTENT_LENGTH', 'HPE_INVALID_TRANSFER_ENCODING'].includes(
+          d.theirs.error ?? '',
+        )
+      )
+        return false;
+      const index = d.theirs.messages.length;
+      const head = headOf(d, index);
+      return (
+        head !== null &&
+        /\r\ntransfer-encoding:/i.test(head) &&
+        /\r\ncontent-length:/i.test(head) &&
+        prefixAgrees(d, index)
+      );
+    },
+  },
+  {
+    name: 'connection-close-wins',
+    reason:
+      'RFC 9112 §9.3: if the "close" connection option is present, the connection will not persist after the ' +
+      'current response, whatever else Connection says. llhttp lets a later "keep-alive" win on an HTTP/1.0 ' +
+      'message and reads the next message; the engine stops at the close.',
+    matches(d) {
+      const index = d.ours.messages.length - 1;
+      const head = index >= 0 ? headOf(d, index) : null;
+      const closing = d.ours.error === 'DATA_AFTER_CLOSE' || d.ours.error === 'CLOSED_CONNECTION';
+      return (
+        closing &&
+        head !== null &&
+        /\r\nconnection:[^\r\n]*\bclose\b/i.test(head) &&
+        gotPast(d.theirs, d.ours.errorOffset ?? 0) &&
         prefixAgrees(d, d.ours.messages.length)
       );
     },
