@@ -367,15 +367,6 @@ function rfcOf(key: string): string {
   return explanations[key]?.rfc ?? '';
 }
 
-function messageIndexAt(starts: readonly number[], offset: number): number {
-  let index = 0;
-  for (let i = 1; i < starts.length; i++) {
-    if (starts[i] <= offset) index = i;
-    else break;
-  }
-  return index;
-}
-
 /** Annotates `bytes` as a stream of requests or responses (pipelined messages included). */
 export function annotate(
   bytes: Uint8Array,
@@ -413,29 +404,56 @@ export function annotate(
       flat.push({ ...error, offset: start, length: bytes.length - start, errorOffset: stop });
   }
 
-  const out: Annotation[] = [];
-  for (const leaf of flat) splitAtStarts(leaf, starts, out);
-  return out;
+  return numberMessages(flat, withLeadingEmptyLines(flat, starts));
 }
 
-/** Emits `leaf` as annotations, split where a new message begins inside it (glue between messages). */
-function splitAtStarts(leaf: Leaf, starts: readonly number[], out: Annotation[]): void {
-  let offset = leaf.offset;
-  const end = leaf.offset + leaf.length;
-  for (const start of starts) {
-    if (start > offset && start < end && leaf.kind !== 'invalid' && leaf.kind !== 'tunnel') {
-      out.push(toAnnotation(leaf, offset, start - offset, starts));
-      offset = start;
+/**
+ * Moves each message start back over the empty lines before its request or status line: a
+ * recipient ignores them (RFC 9112 §2.2), and they belong with the message they precede.
+ */
+function withLeadingEmptyLines(flat: readonly Leaf[], starts: readonly number[]): number[] {
+  const endingAt = new Map<number, Leaf>();
+  for (const leaf of flat) endingAt.set(leaf.offset + leaf.length, leaf);
+  return starts.map((start) => {
+    let at = start;
+    for (;;) {
+      const before = endingAt.get(at);
+      if (!before || (before.key !== 'crlf' && before.key !== 'lf')) return at;
+      at = before.offset;
     }
+  });
+}
+
+/**
+ * Gives each span the index of the message it belongs to, splitting glue where a new message
+ * begins inside it. Spans and message starts are both in stream order: one pass.
+ */
+function numberMessages(flat: readonly Leaf[], starts: readonly number[]): Annotation[] {
+  const out: Annotation[] = [];
+  let message = 0;
+  for (const leaf of flat) {
+    let offset = leaf.offset;
+    const end = leaf.offset + leaf.length;
+    while (message + 1 < starts.length && starts[message + 1] <= offset) message++;
+    const splittable = leaf.kind !== 'invalid' && leaf.kind !== 'tunnel';
+    while (splittable && message + 1 < starts.length && starts[message + 1] < end) {
+      const next = starts[message + 1];
+      if (next > offset) {
+        out.push(toAnnotation(leaf, offset, next - offset, message));
+        offset = next;
+      }
+      message++;
+    }
+    out.push(toAnnotation(leaf, offset, end - offset, message));
   }
-  out.push(toAnnotation(leaf, offset, end - offset, starts));
+  return out;
 }
 
 function toAnnotation(
   leaf: Leaf,
   offset: number,
   length: number,
-  starts: readonly number[],
+  messageIndex: number,
 ): Annotation {
   const annotation: Annotation = {
     offset,
@@ -443,7 +461,7 @@ function toAnnotation(
     kind: leaf.kind,
     key: leaf.key,
     rfc: rfcOf(leaf.key),
-    messageIndex: messageIndexAt(starts, offset),
+    messageIndex,
   };
   if (leaf.field !== undefined) annotation.field = leaf.field;
   if (leaf.error !== undefined) annotation.error = leaf.error;

@@ -96,6 +96,14 @@ describe('annotate: requests', () => {
       assert.equal(span.messageIndex, span.offset < first.length ? 0 : 1, JSON.stringify(span));
   });
 
+  it('numbers a long keep-alive stream, leading empty lines belonging to the next message', () => {
+    const one = '\r\nGET /p HTTP/1.1\r\nHost: x\r\n\r\n';
+    const bytes = bytesOf(one.repeat(2000));
+    const spans = annotate(bytes, 'request');
+    assertCovers(bytes, spans);
+    for (const span of spans) assert.equal(span.messageIndex, Math.floor(span.offset / one.length));
+  });
+
   it('marks the interrupted token and everything after it as invalid, with the error code and offset', () => {
     const bytes = bytesOf('GET / HTTP/1.x\r\nHost: a\r\n\r\n');
     const spans = annotate(bytes, 'request');
