@@ -703,7 +703,11 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       if (start === undefined || !prefixAgrees(d, index)) return false;
       const method = tokenAt(d.input.bytes, start, [SP]);
       const target = tokenAt(d.input.bytes, start + method.length + 1, [SP, 0x0d, 0x0a]);
-      return parseTarget(target, { connect: method === 'CONNECT' }).error !== null;
+      // A fragment is not part of any target form either (absolute-form is an absolute-URI).
+      return (
+        parseTarget(target, { connect: method === 'CONNECT' }).error !== null ||
+        target.includes('#')
+      );
     },
   },
   {
