@@ -201,7 +201,6 @@ export class HttpParser {
   private hasUpgrade = false;
   private keepAlive = true;
   private upgrade = false;
-  private responseMethod: string | null = null;
 
   // Bodies.
   private remaining = 0;
@@ -210,7 +209,6 @@ export class HttpParser {
   private chunkSize = 0;
   private chunkDigits = 0;
   private chunkSizeEnd = 0;
-  private chunkOverflow = false;
   private headLimit = Infinity;
 
   constructor(isRequest: boolean, options: ParserOptions = {}) {
@@ -219,7 +217,7 @@ export class HttpParser {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.valueTable =
       this.lenient.headerValueRelaxed || this.lenient.headers ? FIELD_VALUE_RELAXED : FIELD_VALUE;
-    this.methodQueue = options.requestMethods ? [...options.requestMethods] : [];
+    this.methodQueue = (options.requestMethods ?? []).map((m) => m.toUpperCase());
   }
 
   get failed(): boolean {
@@ -230,11 +228,15 @@ export class HttpParser {
     this.methodQueue.push(method.toUpperCase());
   }
 
+  /** Back to a fresh parser: offsets restart at 0 and the queue of request methods empties. */
   reset(): void {
     this.state = IDLE;
     this.base = 0;
     this.tokStart = -1;
     this.tokPart = '';
+    this.high = false;
+    this.upgrade = false;
+    this.keepAlive = true;
     this.methodQueue.length = 0;
   }
 
@@ -875,7 +877,6 @@ export class HttpParser {
           this.chunkStart = base + i;
           this.chunkSize = 0;
           this.chunkDigits = 0;
-          this.chunkOverflow = false;
           this.state = CHUNK_SIZE;
           break;
         }
@@ -1280,7 +1281,6 @@ export class HttpParser {
       }
     } else {
       method = status >= 200 ? (this.methodQueue.shift() ?? null) : (this.methodQueue[0] ?? null);
-      this.responseMethod = method;
       if (status === 101 && this.hasUpgrade && this.connUpgrade) {
         framing = 'tunnel';
         upgrade = true;
