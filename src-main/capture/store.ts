@@ -5,11 +5,15 @@
 
 import {
   closeSync,
+  existsSync,
   fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
+  unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +22,8 @@ import type { ConnectionSummary, Direction, ExchangeSummary } from '../protocol/
 import { crc32 } from './crc32';
 
 export const LOG_FILE_NAME = 'capture.sslog';
+/** Holds the pid of the process recording into the session (one writer at a time). */
+export const LOCK_FILE_NAME = 'writer.lock';
 const MAGIC = 0x53; // 'S'
 const HEADER_BYTES = 14;
 const SLAB_BYTES = 256 * 1024;
@@ -101,11 +107,21 @@ export class SessionStore {
   /** Opens (creating when writable) the session in `dir` and replays its records. */
   static open(dir: string, options: OpenStoreOptions = {}): OpenedStore {
     const readOnly = options.readOnly ?? false;
-    if (!readOnly) mkdirSync(dir, { recursive: true });
     const path = join(dir, LOG_FILE_NAME);
-    // Positional writes (not O_APPEND), so a failed flush can be retried at the same place.
-    if (!readOnly) closeSync(openSync(path, 'a'));
-    const fd = openSync(path, readOnly ? 'r' : 'r+');
+    if (readOnly && !existsSync(path)) throw new Error(`There is no session file in ${dir}.`);
+    if (!readOnly) {
+      mkdirSync(dir, { recursive: true });
+      acquireWriterLock(dir);
+      // Positional writes (not O_APPEND), so a failed flush can be retried at the same place.
+      closeSync(openSync(path, 'a'));
+    }
+    let fd: number;
+    try {
+      fd = openSync(path, readOnly ? 'r' : 'r+');
+    } catch (error) {
+      if (!readOnly) releaseWriterLock(dir);
+      throw error;
+    }
     const size = fstatSync(fd).size;
     const store = new SessionStore(dir, fd, size, readOnly, options.flushMs ?? 50);
     store.onError = options.onError;
@@ -216,6 +232,7 @@ export class SessionStore {
     if (!this.readOnly) this.flush();
     this.closed = true;
     closeSync(this.fd);
+    if (!this.readOnly) releaseWriterLock(this.dir);
   }
 
   private append(type: RecordType, meta: unknown, payload: Uint8Array[]): number {
@@ -466,4 +483,50 @@ function lastAtOrBefore(sorted: number[], value: number): number {
     }
   }
   return found;
+}
+
+/** Takes the session's writer lock; a lock left by a process that is gone is taken over. */
+function acquireWriterLock(dir: string): void {
+  const path = join(dir, LOCK_FILE_NAME);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(path, 'utf8').trim());
+    } catch {
+      // Removed meanwhile: try again.
+    }
+    if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
+      throw new Error(`The session in ${dir} is being recorded by process ${owner}.`);
+    }
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another process took it over first: the next attempt will see its lock.
+    }
+  }
+  throw new Error(`Could not lock the session in ${dir}.`);
+}
+
+function releaseWriterLock(dir: string): void {
+  const path = join(dir, LOCK_FILE_NAME);
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

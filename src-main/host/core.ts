@@ -89,7 +89,7 @@ class SocketscopeCore implements Core {
   private server!: CaptureServerApi;
   private store!: SessionStore;
   private activeDir = '';
-  private readonly book = new ExchangeBook();
+  private book = new ExchangeBook();
   private readonly listeners = new Set<(events: CoreEvent[]) => void>();
   private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
   private queue: CoreEvent[] = [];
@@ -275,15 +275,14 @@ class SocketscopeCore implements Core {
     return sessionsFolder(this.home);
   }
 
+  /** Switches to the session in `dir`; on failure (locked, unreadable) the current one stays. */
   private openSession(dir: string, announce: boolean): void {
-    const previous = this.store;
-    if (previous) {
-      this.deliver();
-      previous.close();
-    }
+    const previous = this.store as SessionStore | undefined;
+    if (previous) this.deliver();
+    const reopening = previous !== undefined && resolve(dir) === resolve(this.activeDir);
+    if (reopening) previous.close();
     ensureSessionMeta(dir);
-    this.book.clear();
-    this.aliases.clear();
+    const book = new ExchangeBook();
     const { store, warnings } = SessionStore.open(dir, {
       flushMs: this.flushMs,
       onError: (error) =>
@@ -293,10 +292,13 @@ class SocketscopeCore implements Core {
           message: errorMessage('store.writeFailed', error),
         }),
       onRecord: (record) => {
-        if (record.kind === 'capture') this.book.apply(record.event, null);
-        else this.book.addStored(record.stored, record.request, record.response, null);
+        if (record.kind === 'capture') book.apply(record.event, null);
+        else book.addStored(record.stored, record.request, record.response, null);
       },
     });
+    if (previous && !reopening) previous.close();
+    this.book = book;
+    this.aliases.clear();
     this.store = store;
     this.activeDir = dir;
     if (announce) {

@@ -1,12 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32 } from '../../src-main/capture/crc32';
-import { LOG_FILE_NAME, SessionStore, type StoredRecord } from '../../src-main/capture/store';
+import {
+  LOCK_FILE_NAME,
+  LOG_FILE_NAME,
+  SessionStore,
+  type StoredRecord,
+} from '../../src-main/capture/store';
 import {
   createSession,
   deleteSession,
@@ -356,6 +369,28 @@ test('records larger than a slab and many small ones interleave correctly', () =
     assert.equal(again.list.length, 3000);
     assert.deepEqual(Buffer.from(again.store.read('c', 'in', 0, offset)), Buffer.concat(expected));
     again.store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('one writer at a time: a second writer is refused, a stale lock is taken over', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    assert.throws(() => SessionStore.open(dir), /being recorded by process/);
+    const reader = SessionStore.open(dir, { readOnly: true });
+    reader.store.close();
+    store.close();
+    assert.equal(existsSync(join(dir, LOCK_FILE_NAME)), false);
+    // A lock left behind by a process that no longer exists.
+    writeFileSync(join(dir, LOCK_FILE_NAME), '2147483646');
+    const again = SessionStore.open(dir);
+    again.store.close();
+    assert.throws(
+      () => SessionStore.open(join(dir, 'missing'), { readOnly: true }),
+      /no session file/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

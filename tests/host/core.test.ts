@@ -375,3 +375,20 @@ test('the data folder: SOCKETSCOPE_HOME, else the platform app-data folder + /So
     join(homedir(), '.config', 'Socketscope'),
   );
 });
+
+test('a session recorded by another process cannot be opened; the current one stays', async () => {
+  const ownHome = tempHome();
+  const a = await createCore({ home: ownHome });
+  const b = await createCore({ home: ownHome });
+  try {
+    const aSession = (await a.call('snapshot', {})).session?.id ?? '';
+    const bSession = (await b.call('snapshot', {})).session?.id ?? '';
+    await assert.rejects(b.call('session.open', { id: aSession }), /being recorded by process/);
+    assert.equal((await b.call('snapshot', {})).session?.id, bSession);
+    const reopened = await b.call('session.open', { id: bSession });
+    assert.equal(reopened.session?.id, bSession);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
