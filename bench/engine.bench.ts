@@ -3,12 +3,7 @@
 // the body pieces. Runs alternate (ours, baseline, ours…) and the median rate of each is kept.
 
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import type * as ParserModule from '../src-main/engine/parser';
+import { RequestParser } from '../src-main/engine/parser';
 import type { ParserEvent } from '../src-main/engine/events';
 import type { BenchResult } from './types';
 
@@ -97,28 +92,9 @@ function emptyCollected(): Collected {
   return { method: '', target: '', headers: [], body: [] };
 }
 
-/** Bundles the parser the way the app ships it and loads the bundle. */
-async function loadShippedParser(): Promise<typeof ParserModule> {
-  const dir = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
-  const outfile = join(dir, 'parser.mjs');
-  try {
-    await build({
-      entryPoints: [fileURLToPath(new URL('../src-main/engine/parser.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'neutral',
-      outfile,
-      logLevel: 'warning',
-    });
-    return (await import(pathToFileURL(outfile).href)) as typeof ParserModule;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** Returns a function that parses one buffer with the engine and reports requests completed. */
-function engineRunner(engine: typeof ParserModule): (bytes: Uint8Array) => number {
-  const parser = new engine.RequestParser();
+function engineRunner(): (bytes: Uint8Array) => number {
+  const parser = new RequestParser();
   let current = emptyCollected();
   let spans = 0;
   return (bytes) => {
@@ -212,8 +188,8 @@ const ROUNDS = 7;
 const ROUND_MS = 250;
 const WARMUP_MS = 300;
 
-function benchScenario(engine: typeof ParserModule, scenario: Scenario): BenchResult {
-  const ours = engineRunner(engine);
+function benchScenario(scenario: Scenario): BenchResult {
+  const ours = engineRunner();
   const baseline = llhttpRunner();
   if (ours(scenario.bytes) !== scenario.requests)
     throw new Error(`${scenario.name}: engine did not complete`);
@@ -235,11 +211,10 @@ function benchScenario(engine: typeof ParserModule, scenario: Scenario): BenchRe
     baseline: Math.round(baselineMedian),
     unit: 'req/s',
     ratio: oursMedian / baselineMedian,
-    extra: { bytes: scenario.bytes.length, rounds: ROUNDS, engineBuild: 'esbuild bundle' },
+    extra: { bytes: scenario.bytes.length, rounds: ROUNDS },
   };
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const engine = await loadShippedParser();
-  return SCENARIOS.map((scenario) => benchScenario(engine, scenario));
+  return SCENARIOS.map(benchScenario);
 }
