@@ -513,6 +513,16 @@ function acquireWriterLock(dir: string): void {
   throw new Error(`Could not lock the session in ${dir}.`);
 }
 
+/** The pid of the running process recording into `dir`, or null. */
+export function sessionWriter(dir: string): number | null {
+  try {
+    const owner = Number(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim());
+    return Number.isInteger(owner) && owner > 0 && isRunning(owner) ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
 function releaseWriterLock(dir: string): void {
   const path = join(dir, LOCK_FILE_NAME);
   try {

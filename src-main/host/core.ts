@@ -19,7 +19,7 @@ import type {
   Snapshot,
 } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/types';
-import { SessionStore, type StoredExchange } from '../capture/store';
+import { SessionStore, sessionWriter, type StoredExchange } from '../capture/store';
 import {
   createSession,
   deleteSession,
@@ -480,7 +480,10 @@ class SocketscopeCore implements Core {
       },
       'session.delete': ({ id }) => {
         const dir = this.knownSessionDir(id);
-        if (dir === this.activeDir) {
+        const active = dir === this.activeDir;
+        const writer = active ? null : sessionWriter(dir);
+        if (writer !== null) throw new Error(`The session is being recorded by process ${writer}.`);
+        if (active) {
           const meta = createSession(this.sessionsRoot());
           this.openSession(join(this.sessionsRoot(), meta.id), true);
         }

@@ -385,6 +385,7 @@ test('a session recorded by another process cannot be opened; the current one st
     const bSession = (await b.call('snapshot', {})).session?.id ?? '';
     await assert.rejects(b.call('session.open', { id: aSession }), /being recorded by process/);
     assert.equal((await b.call('snapshot', {})).session?.id, bSession);
+    await assert.rejects(b.call('session.delete', { id: aSession }), /being recorded by process/);
     const reopened = await b.call('session.open', { id: bSession });
     assert.equal(reopened.session?.id, bSession);
   } finally {
