@@ -11,7 +11,7 @@ import { replay, type ReplayResult } from '../capture/client';
 import { exportHar } from '../capture/har';
 import { loadRules } from '../capture/rules-file';
 import { isValidSessionId, listSessions, sessionDir } from '../capture/sessions';
-import { SessionStore } from '../capture/store';
+import { SessionStore, sessionWriter } from '../capture/store';
 import { createCore } from './core';
 import { ExchangeBook } from './exchanges';
 import { defaultHome, sessionsFolder } from './paths';
@@ -57,7 +57,8 @@ Writes the session (an id from "socketscope sessions", or a session folder) as H
 stdout, with each entry's raw bytes in the "_socketscope" extension.`,
   sessions: `Usage: socketscope sessions [--json]
 
-Lists the sessions in the data folder, newest first.`,
+Lists the sessions in the data folder, newest first; "(recording)" marks one a running
+socketscope is writing to.`,
 };
 
 class UsageError extends Error {}
@@ -485,7 +486,12 @@ function sessionsCommand(args: string[]): number {
     process.stdout.write(`${HELP.sessions}\n`);
     return 0;
   }
-  const sessions = listSessions(sessionsFolder(defaultHome()), null);
+  const root = sessionsFolder(defaultHome());
+  // "active" here means: a running process is recording into it.
+  const sessions = listSessions(root, null).map((s) => ({
+    ...s,
+    active: sessionWriter(join(root, s.id)) !== null,
+  }));
   if (values.json) {
     process.stdout.write(`${JSON.stringify(sessions)}\n`);
     return 0;
@@ -496,7 +502,7 @@ function sessionsCommand(args: string[]): number {
   }
   for (const s of sessions) {
     process.stdout.write(
-      `${s.id}  ${new Date(s.createdAt).toISOString()}  ${String(s.sizeBytes).padStart(10)} B  ${s.name}\n`,
+      `${s.id}  ${new Date(s.createdAt).toISOString()}  ${String(s.sizeBytes).padStart(10)} B  ${s.name}${s.active ? '  (recording)' : ''}\n`,
     );
   }
   return 0;

@@ -100,6 +100,8 @@ test('serve --json prints NDJSON events, flushes on SIGTERM, and the session exp
   const sessionDir = join(home, 'sessions', 'cli-json');
   const served = await serve(['--json', '--session', sessionDir]);
   const listening = JSON.parse(served.lines[0]) as Json;
+  const whileServing = await run(['sessions']);
+  assert.match(whileServing.stdout, /cli-json .*\(recording\)/);
   assert.equal(listening.type, 'listening');
   assert.equal(listening.url, `http://127.0.0.1:${served.port}/`);
 
@@ -156,6 +158,7 @@ test('serve --json prints NDJSON events, flushes on SIGTERM, and the session exp
   assert.equal(byId.stdout, exported.stdout);
   const sessions = await run(['sessions']);
   assert.match(sessions.stdout, /cli-json/);
+  assert.doesNotMatch(sessions.stdout, /recording/);
 });
 
 test('serve prints a readable log, and replay prints the parsed response', async () => {
