@@ -112,6 +112,9 @@ const U64_MAX = 18446744073709551615n;
 const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 
 function headerKind(name: string): number {
+  // Each name of interest starts with c, t or u (any case): most names are out after one test.
+  const first = name.charCodeAt(0) | 0x20;
+  if (first !== 0x63 && first !== 0x74 && first !== 0x75) return H_OTHER;
   switch (name.length) {
     case 14:
       return name.toLowerCase() === 'content-length' ? H_CONTENT_LENGTH : H_OTHER;
@@ -670,6 +673,7 @@ export class HttpParser {
             const start = this.tokStart;
             if (this.nameDone(this.takeToken(chunk, i), start, base + i)) return;
             i++;
+            while (i < end && (chunk[i] === SP || chunk[i] === HT)) i++;
             break;
           }
           if (n === SP || n === HT) {
@@ -772,8 +776,17 @@ export class HttpParser {
           const v = chunk[i];
           if (v === CR) {
             this.valueEnd(chunk, i);
-            this.state = VALUE_CR;
             i++;
+            // Fast path: CRLF and a next line that is not a fold complete the field right here.
+            if (i + 1 < end && chunk[i] === LF && chunk[i + 1] !== SP && chunk[i + 1] !== HT) {
+              this.lineEnding = CRLF;
+              this.lineEndStart = base + i - 1;
+              i++;
+              if (this.fieldDone(base + i)) return;
+              this.state = LINE_START;
+              break;
+            }
+            this.state = VALUE_CR;
             break;
           }
           if (v === LF) {
