@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { RequestParser } from '../../src-main/engine/parser';
+import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
 import type { ParserEvent } from '../../src-main/engine/events';
 import {
   KNOWN_DIFFERENCES,
@@ -92,6 +92,20 @@ describe('parser regressions found by the differential run', () => {
       error?.type === 'error' ? error.code : head?.type === 'headersComplete' ? head.framing : null,
       'INVALID_TRANSFER_ENCODING',
     );
+  });
+
+  it('a status below 100 is not informational: "000" is rejected or its body read (RFC 9110 §15, RFC 9112 §6.3)', () => {
+    // Only 1xx, 204 and 304 end at the empty line. Before: status 000 was framed without a body
+    // and "abc" was parsed as the next status line (INVALID_CONSTANT).
+    const parser = new ResponseParser({ requestMethods: ['GET'] });
+    const bytes = Uint8Array.from('HTTP/1.1 000 Zero\r\n\r\nabc', (c) => c.charCodeAt(0));
+    const events = [...parser.push(bytes), ...parser.finish()];
+    const error = events.find((event) => event.type === 'error');
+    const body = events
+      .filter((event) => event.type === 'body')
+      .reduce((n, event) => n + event.length, 0);
+    const outcome = error?.type === 'error' ? error.code : `body ${body}`;
+    assert.ok(outcome === 'INVALID_STATUS' || outcome === 'body 3', outcome);
   });
 
   it('0xA0 is not whitespace: "Connection: \\xa0close" does not close the connection', () => {
