@@ -14,15 +14,24 @@ function isBenchModule(value: unknown): value is BenchModule {
   return typeof candidate.group === 'string' && typeof candidate.run === 'function';
 }
 
-async function discover(): Promise<BenchModule[]> {
+/** Imports bench modules: only `<group>.bench.ts` when groups are named (all if a name does not match a file). */
+async function discover(wanted: string[]): Promise<BenchModule[]> {
   const files = readdirSync(here)
     .filter((name) => name.endsWith('.bench.ts'))
     .sort();
+  const named = files.filter((file) => wanted.includes(file.slice(0, -'.bench.ts'.length)));
+  const selected = wanted.length > 0 && named.length === wanted.length ? named : files;
   const modules: BenchModule[] = [];
-  for (const file of files) {
-    const loaded: unknown = await import(pathToFileURL(join(here, file)).href);
-    if (isBenchModule(loaded)) modules.push(loaded);
-    else console.error(`bench/${file} does not export a group name and a run() function; skipped.`);
+  for (const file of selected) {
+    try {
+      const loaded: unknown = await import(pathToFileURL(join(here, file)).href);
+      if (isBenchModule(loaded)) modules.push(loaded);
+      else
+        console.error(`bench/${file} does not export a group name and a run() function; skipped.`);
+    } catch (error) {
+      console.error(`bench/${file} failed to load; skipped:`, error);
+      process.exitCode = 1;
+    }
   }
   return modules;
 }
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
   const wanted = args.filter((arg) => !arg.startsWith('--'));
-  const modules = await discover();
+  const modules = await discover(wanted);
   const unknown = wanted.filter((group) => !modules.some((module) => module.group === group));
   if (unknown.length > 0) {
     console.error(
@@ -75,7 +84,14 @@ async function main(): Promise<void> {
   const all: BenchResult[] = [];
   for (const module of selected) {
     if (!json) console.error(`running ${module.group}…`);
-    const results = await module.run();
+    let results: BenchResult[];
+    try {
+      results = await module.run();
+    } catch (error) {
+      console.error(`bench group ${module.group} failed:`, error);
+      process.exitCode = 1;
+      continue;
+    }
     for (const result of results) {
       if (json) console.log(JSON.stringify(result));
       all.push(result);
