@@ -476,6 +476,27 @@ export class HttpParser {
 
         // ---- version (both kinds) ----
         case PROTO: {
+          // Fast path: a whole well-formed "HTTP/d.d" at hand.
+          if (
+            this.literalIndex === 0 &&
+            i + 8 <= end &&
+            c === 0x48 &&
+            chunk[i + 1] === 0x54 &&
+            chunk[i + 2] === 0x54 &&
+            chunk[i + 3] === 0x50 &&
+            chunk[i + 4] === 0x2f &&
+            chunk[i + 6] === 0x2e
+          ) {
+            const major = chunk[i + 5] - 0x30;
+            const minor = chunk[i + 7] - 0x30;
+            if (major >= 0 && major <= 9 && minor >= 0 && minor <= 9) {
+              this.major = major;
+              this.minor = minor;
+              i += 8;
+              if (this.versionDone(base + i)) return;
+              break;
+            }
+          }
           if (c !== HTTP_LITERAL[this.literalIndex]) {
             this.fail('INVALID_CONSTANT', base + i, 'Expected HTTP/');
             return;
@@ -510,20 +531,7 @@ export class HttpParser {
           }
           this.minor = c - 0x30;
           i++;
-          const v = this.major * 10 + this.minor;
-          if (v !== 11 && v !== 10 && v !== 9 && v !== 20 && !this.lenient.version) {
-            this.fail('UNSUPPORTED_VERSION', base + i, 'Invalid HTTP version');
-            return;
-          }
-          this.out.push({
-            type: 'version',
-            offset: this.versionStart,
-            length: base + i - this.versionStart,
-            major: this.major,
-            minor: this.minor,
-          });
-          this.state = this.isRequest ? REQ_LINE_END : STATUS_S;
-          this.statusDigits = -1;
+          if (this.versionDone(base + i)) return;
           break;
         }
         case REQ_LINE_END: {
@@ -1083,6 +1091,25 @@ export class HttpParser {
           return;
       }
     }
+  }
+
+  /** The version token ends at absolute `end`: HTTP/0.9, 1.0, 1.1 and 2.0 are supported. */
+  private versionDone(end: number): boolean {
+    const v = this.major * 10 + this.minor;
+    if (v !== 11 && v !== 10 && v !== 9 && v !== 20 && !this.lenient.version) {
+      this.fail('UNSUPPORTED_VERSION', end, 'Invalid HTTP version');
+      return true;
+    }
+    this.out.push({
+      type: 'version',
+      offset: this.versionStart,
+      length: end - this.versionStart,
+      major: this.major,
+      minor: this.minor,
+    });
+    this.state = this.isRequest ? REQ_LINE_END : STATUS_S;
+    this.statusDigits = -1;
+    return false;
   }
 
   private reasonDone(): void {
