@@ -282,18 +282,39 @@ const SP = 0x20;
 const HTAB = 0x09;
 const COLON = 0x3a;
 
-/** Classifies the glue bytes in [start, end) by the leaf before them. */
+function isHexDigit(byte: number): boolean {
+  return (
+    (byte >= 0x30 && byte <= 0x39) ||
+    (byte >= 0x41 && byte <= 0x46) ||
+    (byte >= 0x61 && byte <= 0x66)
+  );
+}
+
+/**
+ * Classifies the glue bytes in [start, end) by the leaf before them (and, for a chunk-size line
+ * the parser did not finish, by the extension after them).
+ */
 function glue(
   bytes: Uint8Array,
   start: number,
   end: number,
   previous: Leaf | null,
   tail: boolean,
+  nextKind?: SpanKind,
 ): Leaf[] {
   const out: Leaf[] = [];
   const prevKind = previous?.kind;
-  const field =
-    prevKind === 'field-name' || prevKind === 'field-value' ? previous?.field : undefined;
+  const unfinishedChunkLine =
+    nextKind === 'chunk-extension' &&
+    prevKind !== 'chunk-size' &&
+    prevKind !== 'chunk-extension' &&
+    prevKind !== 'last-chunk';
+  const inField =
+    prevKind === 'field-name' ||
+    prevKind === 'field-value' ||
+    prevKind === 'trailer-field-name' ||
+    prevKind === 'trailer-field-value';
+  const field = inField ? previous?.field : undefined;
   let sawColon = false;
   const push = (offset: number, length: number, kind: SpanKind, key: string): void => {
     const last = out[out.length - 1];
@@ -307,12 +328,19 @@ function glue(
   };
   for (let i = start; i < end; i++) {
     const byte = bytes[i];
-    if (byte === CR && i + 1 < end && bytes[i + 1] === LF) {
+    if (unfinishedChunkLine) {
+      if (isHexDigit(byte)) push(i, 1, 'chunk-size', 'chunk-size');
+      else push(i, 1, 'chunk-extension', 'chunk-extension');
+    } else if (byte === CR && i + 1 < end && bytes[i + 1] === LF) {
       push(i, 2, 'crlf', crlfKey(prevKind));
       i++;
     } else if (byte === LF) {
       push(i, 1, 'lf', 'lf');
-    } else if (byte === COLON && prevKind === 'field-name' && !sawColon) {
+    } else if (
+      byte === COLON &&
+      (prevKind === 'field-name' || prevKind === 'trailer-field-name') &&
+      !sawColon
+    ) {
       sawColon = true;
       push(i, 1, 'colon', 'colon');
     } else if (byte === SP || byte === HTAB) {
@@ -388,20 +416,30 @@ export function annotate(
     const begin = Math.max(leaf.offset, pos);
     const end = Math.min(leaf.offset + leaf.length, stop);
     if (end <= begin) continue;
-    if (begin > pos) flat.push(...glue(bytes, pos, begin, previous, false));
+    if (begin > pos) flat.push(...glue(bytes, pos, begin, previous, false, leaf.kind));
     const clipped = { ...leaf, offset: begin, length: end - begin };
     flat.push(clipped);
     previous = clipped;
     pos = end;
   }
-  if (pos < stop) flat.push(...glue(bytes, pos, stop, previous, true));
+  // The tail after the last event: the separators the parser accepted keep their kind; from the
+  // first byte of a token no event reported (cut short, or interrupted by the error) on, the
+  // bytes are one `unparsed` span, or part of the `invalid` span when there is an error.
+  const tail = pos < stop ? glue(bytes, pos, stop, previous, true) : [];
+  const cut = tail.findIndex((leaf) => leaf.kind === 'unparsed');
+  flat.push(...(cut < 0 ? tail : tail.slice(0, cut)));
+  const tokenStart = cut < 0 ? stop : tail[cut].offset;
   if (error) {
-    // The token the error interrupted (no event reported it) belongs to the invalid span too.
-    let start = stop;
-    while (flat.length > 0 && flat[flat.length - 1].kind === 'unparsed')
-      start = flat.pop()?.offset ?? start;
-    if (start < bytes.length)
-      flat.push({ ...error, offset: start, length: bytes.length - start, errorOffset: stop });
+    if (tokenStart < bytes.length) {
+      flat.push({
+        ...error,
+        offset: tokenStart,
+        length: bytes.length - tokenStart,
+        errorOffset: stop,
+      });
+    }
+  } else if (tokenStart < stop) {
+    flat.push({ offset: tokenStart, length: stop - tokenStart, kind: 'unparsed', key: 'unparsed' });
   }
 
   return numberMessages(flat, withLeadingEmptyLines(flat, starts));

@@ -123,10 +123,42 @@ describe('annotate: requests', () => {
     ]);
   });
 
+  it('keeps the separators before an interrupted field value and marks the whole value invalid', () => {
+    const bytes = bytesOf('GET / HTTP/1.1\r\nUser-Agent: my client\x00x\r\n\r\n');
+    const spans = annotate(bytes, 'request');
+    assertCovers(bytes, spans);
+    const kinds = shape(bytes, spans);
+    assert.deepEqual(kinds.slice(-4, -1), ['field-name:User-Agent', 'colon::', 'ows: ']);
+    const last = spans[spans.length - 1];
+    assert.equal(last.kind, 'invalid');
+    assert.equal(
+      kinds[kinds.length - 1].startsWith('invalid:my client'),
+      true,
+      kinds[kinds.length - 1],
+    );
+    assert.equal(last.errorOffset, bytes.indexOf(0));
+  });
+
+  it('labels the colon of a trailer field', () => {
+    const bytes = bytesOf(
+      'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Sum: 1\r\n\r\n',
+    );
+    const kinds = shape(bytes, annotate(bytes, 'request'));
+    const name = kinds.indexOf('trailer-field-name:X-Sum');
+    assert.deepEqual(kinds.slice(name, name + 4), [
+      'trailer-field-name:X-Sum',
+      'colon::',
+      'ows: ',
+      'trailer-field-value:1',
+    ]);
+  });
+
   it('marks an incomplete message as unparsed, or as an end-of-stream error when the stream is final', () => {
     const bytes = bytesOf('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /b HT');
     const open = annotate(bytes, 'request');
     assertCovers(bytes, open);
+    const cut = bytesOf('GET / HTTP/1.1\r\nUser-Agent: my cli');
+    assert.deepEqual(shape(cut, annotate(cut, 'request')).slice(-2), ['ows: ', 'unparsed:my cli']);
     assert.deepEqual(
       open.slice(-2).map((a) => [a.kind, a.messageIndex]),
       [
