@@ -587,7 +587,14 @@ export class HttpParser {
           }
           this.statusCode = this.statusCode * 10 + (c - 0x30);
           i++;
-          if (++this.statusDigits === 3) this.state = STATUS_END;
+          if (++this.statusDigits === 3) {
+            // RFC 9110 §15: valid status codes are 100 to 599.
+            if (this.statusCode < 100 || this.statusCode > 599) {
+              this.fail('INVALID_STATUS', this.statusStart, 'Status code out of range 100-599');
+              return;
+            }
+            this.state = STATUS_END;
+          }
           break;
         }
         case STATUS_END: {

@@ -532,6 +532,13 @@ describe('responses without a body', () => {
     });
   }
 
+  for (const status of ['000', '099', '600']) {
+    it(`rejects status ${status}, outside 100-599 (RFC 9110 §15)`, () => {
+      const error = errorOf(new ResponseParser().push(bytes(`HTTP/1.1 ${status} X\r\n\r\n`)));
+      assert.deepEqual([error.code, error.offset], ['INVALID_STATUS', 9]);
+    });
+  }
+
   it('tunnels after a 2xx answer to CONNECT given through requestMethods', () => {
     const head = 'HTTP/1.1 200 Connection Established\r\n\r\n';
     const events = new ResponseParser({ requestMethods: ['CONNECT'] }).push(bytes(head + 'xyz'));
