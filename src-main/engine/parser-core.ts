@@ -587,14 +587,7 @@ export class HttpParser {
           }
           this.statusCode = this.statusCode * 10 + (c - 0x30);
           i++;
-          if (++this.statusDigits === 3) {
-            // RFC 9110 §15: valid status codes are 100 to 599.
-            if (this.statusCode < 100 || this.statusCode > 599) {
-              this.fail('INVALID_STATUS', this.statusStart, 'Status code out of range 100-599');
-              return;
-            }
-            this.state = STATUS_END;
-          }
+          if (++this.statusDigits === 3) this.state = STATUS_END;
           break;
         }
         case STATUS_END: {
@@ -1327,14 +1320,16 @@ export class HttpParser {
         else framing = 'none';
       }
     } else {
-      method = status >= 200 ? (this.methodQueue.shift() ?? null) : (this.methodQueue[0] ?? null);
+      // Only 1xx is informational (RFC 9110 §15.2); any other three digits answer the request.
+      const informational = status >= 100 && status < 200;
+      method = informational ? (this.methodQueue[0] ?? null) : (this.methodQueue.shift() ?? null);
       if (status === 101 && this.hasUpgrade && this.connUpgrade) {
         framing = 'tunnel';
         upgrade = true;
       } else if (method === 'CONNECT' && status >= 200 && status < 300) {
         framing = 'tunnel';
         upgrade = true;
-      } else if (method === 'HEAD' || status < 200 || status === 204 || status === 304) {
+      } else if (method === 'HEAD' || informational || status === 204 || status === 304) {
         framing = 'none';
       } else if (this.teSeen) {
         framing = this.teChunked ? 'chunked' : 'close-delimited';
