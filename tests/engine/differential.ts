@@ -727,6 +727,22 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     },
   },
   {
+    name: 'status-code-outside-100-599',
+    reason:
+      'RFC 9110 §15: all valid status codes are within 100–599. llhttp accepts any three digits; the engine ' +
+      'rejects the status line (INVALID_STATUS) rather than guess how such a response is framed.',
+    matches(d) {
+      if (d.input.kind !== 'response' || d.ours.error !== 'INVALID_STATUS') return false;
+      const start = d.ours.starts[d.ours.messages.length];
+      if (start === undefined || !prefixAgrees(d, d.ours.messages.length)) return false;
+      const line = tokenAt(d.input.bytes, start, [0x0d, 0x0a]);
+      const match = /^HTTP\/\d\.\d (\d{3})(?: |$)/.exec(line);
+      if (!match) return false;
+      const code = Number(match[1]);
+      return (code < 100 || code > 599) && gotPast(d.theirs, start + 12);
+    },
+  },
+  {
     name: 'chunk-extension-whitespace',
     reason:
       'RFC 9112 §7.1.1: chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ); whitespace ' +
