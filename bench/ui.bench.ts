@@ -92,6 +92,14 @@ async function longestTask(page: Page, since: number): Promise<number> {
   );
 }
 
+async function longTasksOver(page: Page, since: number, limit: number): Promise<number> {
+  return page.evaluate(
+    ([from, over]) =>
+      (window.__longTasks ?? []).filter((t) => t.start >= from && t.duration > over).length,
+    [since, limit] as const,
+  );
+}
+
 async function pageNow(page: Page): Promise<number> {
   return page.evaluate(() => performance.now());
 }
@@ -179,6 +187,7 @@ export async function run(): Promise<BenchResult[]> {
         complete: fastShown ? 'yes' : 'no',
         uiSeconds: (uiDoneAt - t0) / 1000,
         longestTaskMs: fastLongest,
+        tasksOver50ms: await longTasksOver(page, fastFrom, LONG_TASK_TARGET_MS),
       },
     });
 

@@ -59,6 +59,8 @@ export class Store {
   readonly connections = new Map<string, ConnectionSummary>();
   private pausedEvents: CoreEvent[] = [];
   private noticeId = 0;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly strings = new Map<string, string>();
   private publishedLength = 0;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly methodSet = new Set<string>();
@@ -170,7 +172,28 @@ export class Store {
     }
   }
 
+  /**
+   * Shares one copy of strings that repeat across exchanges (methods, versions, hosts, content
+   * types…): every received summary brings its own copies, and 100,000 rows of duplicates make
+   * the heap, and each garbage collection, much larger.
+   */
+  private intern(value: string | null): string | null {
+    if (value === null) return null;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    if (this.strings.size < 20_000) this.strings.set(value, value);
+    return value;
+  }
+
   private upsert(exchange: ExchangeSummary): 'append' | 'update' {
+    exchange.method = this.intern(exchange.method);
+    exchange.version = this.intern(exchange.version);
+    exchange.host = this.intern(exchange.host);
+    exchange.referer = this.intern(exchange.referer);
+    exchange.reason = this.intern(exchange.reason);
+    exchange.requestContentType = this.intern(exchange.requestContentType);
+    exchange.responseContentType = this.intern(exchange.responseContentType);
+    exchange.connectionId = this.intern(exchange.connectionId) ?? exchange.connectionId;
     if (exchange.method && !this.methodSet.has(exchange.method))
       this.methodSet.add(exchange.method);
     const at = this.index.get(exchange.exchangeId);

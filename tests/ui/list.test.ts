@@ -1,0 +1,173 @@
+// The connection list and the body previews in Chromium: filter, keyboard navigation, pause and
+// resume, clear, sandboxed previews, and the banner when the link to the Core drops and returns.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startWebHost } from '../../src-main/host/web';
+import { eventually, missingPrerequisite, rendererDir, startUi, type UiHarness } from './helpers';
+
+const missing = missingPrerequisite();
+if (missing) console.log(`# UI tests skipped: ${missing}`);
+
+let ui: UiHarness;
+let base = '';
+
+async function rowTargets(page: Page): Promise<string[]> {
+  return (await page.locator('[data-testid="connection-row"] .c-target').allTextContents()).map(
+    (t) => t.trim(),
+  );
+}
+
+async function total(page: Page): Promise<number> {
+  return Number(await page.getByTestId('list-count').getAttribute('data-total'));
+}
+
+before(async () => {
+  if (missing) return;
+  ui = await startUi();
+  const state = await ui.core.call('server.start', { host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${state.port}`;
+  for (const path of ['/', '/test.jpg', '/a', '/b']) await (await fetch(base + path)).arrayBuffer();
+  await eventually(async () => ((await total(ui.page)) >= 4 ? true : undefined), 'four rows');
+});
+
+after(async () => {
+  await ui?.close();
+});
+
+test(
+  'the filter narrows the list by text, method and status class',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await page.getByTestId('filter-text').fill('test.jpg');
+    await eventually(
+      async () => ((await rowTargets(page)).join() === '/test.jpg' ? true : undefined),
+      'only /test.jpg',
+    );
+    await page.getByTestId('filter-text').fill('');
+    await page.getByTestId('filter-status').selectOption('4xx');
+    await eventually(async () => {
+      const targets = await rowTargets(page);
+      return targets.length > 0 && !targets.includes('/') ? targets : undefined;
+    }, 'only 4xx rows');
+    const statuses = await page
+      .locator('[data-testid="connection-row"]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    assert.ok(
+      statuses.every((s) => s !== null && s.startsWith('4')),
+      `statuses ${statuses.join()}`,
+    );
+    await page.getByTestId('filter-status').selectOption('');
+    await eventually(
+      async () => ((await rowTargets(page)).length === (await total(page)) ? true : undefined),
+      'all rows back',
+    );
+  },
+);
+
+test(
+  'arrow keys, Home and End move the selection through the list',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const list = page.getByTestId('connection-list');
+    await list.focus();
+    await page.keyboard.press('Home');
+    const selected = (): Promise<string> =>
+      page.locator('[data-testid="connection-row"][aria-selected="true"] .c-target').innerText();
+    assert.equal(await selected(), '/');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await selected(), '/test.jpg');
+    await page.keyboard.press('End');
+    assert.equal(await selected(), (await rowTargets(page)).at(-1));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await selected(), (await rowTargets(page)).at(-2));
+  },
+);
+
+test(
+  'the response of / and of /test.jpg are previewed in a sandboxed frame without scripts',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    for (const target of ['/', '/test.jpg']) {
+      await page
+        .locator('[data-testid="connection-row"]', { hasText: target })
+        .filter({
+          has: page.locator('.c-target', {
+            hasText: new RegExp(`^\\s*${target.replace('.', '\\.')}\\s*$`),
+          }),
+        })
+        .click();
+      await page.getByTestId('tab-response').click();
+      const frame = page.getByTestId('body-preview');
+      await frame.waitFor();
+      assert.equal(await frame.getAttribute('sandbox'), '');
+      const srcdoc = (await frame.getAttribute('srcdoc')) ?? '';
+      assert.match(
+        srcdoc,
+        /^<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">/,
+      );
+      if (target === '/test.jpg') assert.match(srcdoc, /src="data:image\/jpeg;base64,\/9j\//);
+    }
+    await page.getByTestId('tab-request').click();
+  },
+);
+
+test(
+  'pause buffers new requests, resume shows them, clear empties the list',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const before = await total(page);
+    await page.getByTestId('pause').click();
+    await (await fetch(`${base}/while-paused`)).arrayBuffer();
+    await eventually(
+      async () => ((await page.getByText('1 buffered').count()) > 0 ? true : undefined),
+      'buffered count',
+    );
+    assert.equal(await total(page), before);
+    await page.getByTestId('pause').click();
+    await eventually(
+      async () => ((await total(page)) === before + 1 ? true : undefined),
+      'row after resume',
+    );
+    assert.ok((await rowTargets(page)).includes('/while-paused'));
+    await page.getByTestId('clear').click();
+    await eventually(async () => ((await total(page)) === 0 ? true : undefined), 'cleared list');
+  },
+);
+
+test(
+  'a banner shows when the link to the Core drops; a page of the new host gets every row from the snapshot',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await (await fetch(`${base}/before-drop`)).arrayBuffer();
+    await eventually(async () => ((await total(page)) === 1 ? true : undefined), 'one row');
+    const port = new URL(ui.host.url).port;
+    const token = ui.host.token;
+    await ui.host.close();
+    await page.getByTestId('disconnected-banner').waitFor({ timeout: 10_000 });
+    await (await fetch(`${base}/while-away`)).arrayBuffer();
+    const again = await startWebHost({ core: ui.core, port: Number(port), rendererDir });
+    assert.equal(
+      new URL(again.url).searchParams.get('token') === token,
+      false,
+      'a new token is issued',
+    );
+    ui.host = again;
+    // The page keeps retrying with its old token, which the new host refuses: the banner stays.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await page.getByTestId('disconnected-banner').count(), 1);
+    await page.goto(again.url);
+    await page.getByTestId('server-status').waitFor();
+    await eventually(
+      async () => ((await total(page)) === 2 ? true : undefined),
+      'both rows from the snapshot',
+    );
+    assert.equal(await page.getByTestId('disconnected-banner').count(), 0);
+  },
+);

@@ -1,0 +1,140 @@
+// The renderer's plain logic: list filter, timeline links, byte and hex helpers, rule validation.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ExchangeSummary } from '../../src-main/protocol/types';
+import { matcher, statusClassOf } from '../../src-renderer/lib/filter';
+import { exchangeUrl, linksFor } from '../../src-renderer/lib/timeline';
+import {
+  bytesToBase64,
+  base64ToBytes,
+  parseHex,
+  latin1,
+  latin1Bytes,
+} from '../../src-renderer/lib/bytes';
+import { newRule, validateRule } from '../../src-renderer/lib/rules';
+import { previewDocument, previewKind } from '../../src-renderer/lib/preview';
+
+let seq = 0;
+function exchange(patch: Partial<ExchangeSummary>): ExchangeSummary {
+  seq++;
+  return {
+    exchangeId: `x${seq}`,
+    connectionId: 'c1',
+    source: 'capture',
+    indexOnConnection: 0,
+    startedAt: seq,
+    completedAt: seq + 1,
+    method: 'GET',
+    target: '/',
+    version: 'HTTP/1.1',
+    host: '127.0.0.1:8080',
+    referer: null,
+    status: 200,
+    reason: 'OK',
+    requestContentType: null,
+    responseContentType: 'text/html',
+    requestBytes: 100,
+    responseBytes: 200,
+    requestSpan: { offset: 0, length: 100 },
+    responseSpan: { offset: 0, length: 200 },
+    error: null,
+    ruleId: null,
+    replayTarget: null,
+    timings: null,
+    ...patch,
+  };
+}
+
+test('the filter matches text, method and status class', () => {
+  const page = exchange({ target: '/index.html' });
+  const post = exchange({ method: 'POST', target: '/api', status: 404 });
+  const broken = exchange({
+    method: null,
+    target: null,
+    status: null,
+    error: { code: 'INVALID_VERSION', offset: 11, reason: 'bad version', status: 505 },
+  });
+  const all = [page, post, broken];
+  const pick = (text: string, method = '', statusClass: '' | '4xx' | 'error' = '') =>
+    all.filter(matcher({ text, method, statusClass })).map((e) => e.exchangeId);
+  assert.deepEqual(pick('INDEX'), [page.exchangeId]);
+  assert.deepEqual(pick('', 'POST'), [post.exchangeId]);
+  assert.deepEqual(pick('', '', '4xx'), [post.exchangeId]);
+  assert.deepEqual(pick('', '', 'error'), [broken.exchangeId]);
+  assert.equal(statusClassOf(exchange({ status: null })), 'pending');
+});
+
+test('the timeline links a request to the page whose URL is its Referer, and reuses of a connection', () => {
+  const root = exchange({ target: '/', connectionId: 'c1' });
+  const image = exchange({
+    target: '/test.jpg',
+    referer: 'http://127.0.0.1:8080/',
+    connectionId: 'c1',
+    indexOnConnection: 1,
+  });
+  const other = exchange({ target: '/other', connectionId: 'c2', referer: 'http://elsewhere/' });
+  assert.equal(exchangeUrl(root), 'http://127.0.0.1:8080/');
+  const links = linksFor(image, [root, image, other]);
+  assert.deepEqual(
+    links.causes.map((e) => e.exchangeId),
+    [root.exchangeId],
+  );
+  assert.deepEqual(
+    links.sameConnection.map((e) => e.exchangeId),
+    [root.exchangeId],
+  );
+  const back = linksFor(root, [root, image, other]);
+  assert.deepEqual(
+    back.consequences.map((e) => e.exchangeId),
+    [image.exchangeId],
+  );
+  assert.deepEqual(linksFor(other, [root, image, other]).causes, []);
+});
+
+test('byte helpers round-trip every byte value', () => {
+  const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.deepEqual(base64ToBytes(bytesToBase64(bytes)), bytes);
+  assert.deepEqual(latin1Bytes(latin1(bytes)), bytes);
+  assert.deepEqual(parseHex('48 54\n54 50'), Uint8Array.from([0x48, 0x54, 0x54, 0x50]));
+  assert.equal(parseHex('4'), null);
+  assert.equal(parseHex('zz'), null);
+});
+
+test('rule validation names each bad field', () => {
+  const rule = newRule('r');
+  assert.deepEqual(validateRule(rule), {});
+  rule.match.path = 'no-slash';
+  rule.delayMs = -1;
+  if (rule.response.kind === 'structured') {
+    rule.response.status = 42;
+    rule.response.headers.push(['Bad Name', 'x']);
+    rule.response.body = { type: 'hex', hex: 'abc' };
+  }
+  assert.deepEqual(Object.keys(validateRule(rule)).sort(), [
+    'delay',
+    'header',
+    'hex',
+    'path',
+    'status',
+  ]);
+});
+
+test('previews carry a CSP that forbids scripts and remote loads', () => {
+  assert.equal(previewKind('text/html; charset=utf-8'), 'html');
+  assert.equal(previewKind('image/svg+xml'), 'svg');
+  assert.equal(previewKind('image/jpeg'), 'image');
+  assert.equal(previewKind('application/json'), null);
+  const doc = previewDocument(
+    'html',
+    new TextEncoder().encode('<script>alert(1)</script>'),
+    'text/html',
+  );
+  assert.ok(
+    doc.startsWith(
+      '<!doctype html><meta http-equiv="Content-Security-Policy" content="default-src \'none\';',
+    ),
+  );
+  const image = previewDocument('image', Uint8Array.from([1, 2, 3]), 'image/png"><script>');
+  assert.ok(!image.includes('"><script>'), 'the content type cannot break out of the attribute');
+});
