@@ -682,6 +682,12 @@ export class HttpParser {
             if (this.nameDone(this.takeToken(chunk, i), start, base + i)) return;
             i++;
             while (i < end && (chunk[i] === SP || chunk[i] === HT)) i++;
+            // Fast path: an ordinary first value byte starts the value without another round.
+            if (i < end && this.kind === H_OTHER && this.valueTable[chunk[i]] === 1) {
+              this.startToken(base + i);
+              this.valEnd = base + i + 1;
+              this.state = VALUE;
+            }
             break;
           }
           if (n === SP || n === HT) {
