@@ -1,13 +1,19 @@
-// The capture server (every received and sent byte kept, as the store would) against a bare
+// The capture server (every received and sent byte kept, as the store would) and the full Core
+// (capture server + session file written ahead + batched events to one subscriber) against a bare
 // Node `http` server answering the same 200 with the same body. Each server runs in its own child
 // process; autocannon loads it from this process over loopback with 50 keep-alive connections,
 // without and with pipelining. Runs alternate (baseline, ours, …) and the median rate is kept.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureServer } from '../src-main/capture/server';
+import { createCore } from '../src-main/host/core';
+import type { CoreEvent, ExchangeSummary } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
 
 export const group = 'server';
@@ -17,6 +23,8 @@ const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.SOCKETSCOPE_BENCH_SECONDS ?? 5);
 const SLAB_BYTES = 64 * 1024 * 1024;
 const ROUNDS = Number(process.env.SOCKETSCOPE_BENCH_ROUNDS ?? 1);
+/** Runs only the cases whose name contains this text (all by default). */
+const ONLY = process.env.SOCKETSCOPE_BENCH_ONLY ?? '';
 
 interface Histogram {
   average: number;
@@ -40,7 +48,7 @@ type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-type Kind = 'capture' | 'http';
+type Kind = 'capture' | 'core' | 'http';
 
 /** In a child process: serve, print the port, and run until killed. */
 async function serve(kind: Kind): Promise<void> {
@@ -61,6 +69,10 @@ async function serve(kind: Kind): Promise<void> {
         `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
       );
     });
+    return;
+  }
+  if (kind === 'core') {
+    await serveCore();
     return;
   }
   // Every byte is kept, as the session store does: copied into large slabs, so that millions of
@@ -94,6 +106,39 @@ async function serve(kind: Kind): Promise<void> {
     const bytes = (slabs.length - 1) * SLAB_BYTES + used;
     process.stderr.write(`capture server kept ${chunks} chunks, ${bytes} bytes\n`);
     process.exit(0);
+  });
+}
+
+/**
+ * The product path: a Core recording into a session in a temporary folder, with one subscriber
+ * that keeps the latest summary of every exchange and counts the rest, as a UI list does.
+ */
+async function serveCore(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
+  const core = await createCore({ home, rules: [] });
+  const exchanges = new Map<string, ExchangeSummary>();
+  let batches = 0;
+  let events = 0;
+  core.subscribe((batch: CoreEvent[]) => {
+    batches++;
+    events += batch.length;
+    for (const event of batch)
+      if (event.type === 'exchange') exchanges.set(event.exchange.exchangeId, event.exchange);
+  });
+  const state = await core.call('server.start', {
+    host: '127.0.0.1',
+    port: 0,
+    limits: { maxConnections: 1024 },
+  });
+  process.stdout.write(`${JSON.stringify({ port: state.port })}\n`);
+  process.on('SIGTERM', () => {
+    process.stderr.write(
+      `core kept ${exchanges.size} exchanges, ${events} events in ${batches} batches\n`,
+    );
+    core.close().finally(() => {
+      rmSync(home, { recursive: true, force: true });
+      process.exit(0);
+    });
   });
 }
 
@@ -200,18 +245,40 @@ async function compare(
 }
 
 export async function run(): Promise<BenchResult[]> {
-  const ours = await startChild('capture');
+  const results: BenchResult[] = [];
   const baseline = await startChild('http');
   try {
-    return [
-      await compare('server.keepalive-50', 1, ours, baseline),
-      await compare('server.pipelined-10', 10, ours, baseline),
-    ];
+    if ('server.keepalive-50 server.pipelined-10'.includes(ONLY)) {
+      const capture = await startChild('capture');
+      try {
+        for (const [name, pipelining] of [
+          ['server.keepalive-50', 1],
+          ['server.pipelined-10', 10],
+        ] as const) {
+          if (name.includes(ONLY)) results.push(await compare(name, pipelining, capture, baseline));
+        }
+      } finally {
+        await stopChild(capture);
+      }
+    }
+    // A fresh Core per load shape, so the second does not start with the first's session.
+    for (const [name, pipelining] of [
+      ['server.core-keepalive-50', 1],
+      ['server.core-pipelined-10', 10],
+    ] as const) {
+      if (!name.includes(ONLY)) continue;
+      const core = await startChild('core');
+      try {
+        results.push(await compare(name, pipelining, core, baseline));
+      } finally {
+        await stopChild(core);
+      }
+    }
+    return results;
   } finally {
-    await stopChild(ours);
     await stopChild(baseline);
   }
 }
 
 const childKind = process.env[CHILD_ENV];
-if (childKind === 'capture' || childKind === 'http') await serve(childKind);
+if (childKind === 'capture' || childKind === 'core' || childKind === 'http') await serve(childKind);
