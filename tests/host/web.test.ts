@@ -3,12 +3,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../../src-main/host/core';
+import { rendererCsp } from '../../src-main/host/csp';
 import { startWebHost, type WebHost } from '../../src-main/host/web';
 import {
   PROTOCOL_VERSION,
@@ -432,4 +433,32 @@ test('directory traversal attempts get 404 and never the file', async () => {
     assert.ok(!response.includes(SECRET), `${path} leaked the file`);
     assert.ok(!response.includes('root:'), `${path} leaked /etc/passwd`);
   }
+});
+
+function parseCsp(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives.set(name, sources);
+  }
+  return directives;
+}
+
+test("the CSP header repeats the renderer's meta policy, narrowing connect-src", () => {
+  const html = readFileSync('src-renderer/index.html', 'utf8');
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+  assert.ok(meta, 'src-renderer/index.html carries a CSP meta');
+  const page = parseCsp(meta);
+  const header = parseCsp(rendererCsp({ connect: ['ws://127.0.0.1:4242'] }));
+  for (const [name, sources] of page) {
+    if (name === 'connect-src') continue;
+    assert.deepEqual(header.get(name), sources, name);
+  }
+  assert.deepEqual(header.get('connect-src'), ["'self'", 'ws://127.0.0.1:4242']);
+  assert.ok(
+    page.get('connect-src')?.includes('ws://127.0.0.1:*'),
+    'the meta allows the web host socket',
+  );
+  const extra = [...header.keys()].filter((name) => !page.has(name)).sort();
+  assert.deepEqual(extra, ['form-action', 'frame-ancestors']);
 });
