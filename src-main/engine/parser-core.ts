@@ -18,6 +18,7 @@ import {
   REASON,
   TARGET,
   TOKEN,
+  commonName,
   latin1,
 } from './parser-tables';
 
@@ -301,6 +302,11 @@ export class HttpParser {
   private decode(chunk: Uint8Array, a: number, b: number): string {
     if (b <= a) return '';
     if (this.high) return latin1(chunk, a, b);
+    return this.decodeAscii(chunk, a, b);
+  }
+
+  /** Decodes chunk[a, b), all ASCII, as a slice of the decoded region around it (a < b). */
+  private decodeAscii(chunk: Uint8Array, a: number, b: number): string {
     if (a < this.textFrom || b > this.textTo) {
       const to = Math.min(chunk.length, Math.max(b, a + 1024));
       const region = chunk.subarray(a, to);
@@ -664,6 +670,11 @@ export class HttpParser {
           if (TOKEN[c] !== 1) {
             this.fail('INVALID_HEADER_TOKEN', base + i, 'Invalid header token');
             return;
+          }
+          const next = this.fieldLines(chunk, i, end);
+          if (next !== i) {
+            i = next;
+            break;
           }
           if (++this.headerCount > this.limits.maxHeaders) {
             this.fail('TOO_MANY_HEADERS', base + i);
@@ -1128,6 +1139,71 @@ export class HttpParser {
   }
 
   // ---- field helpers ----
+
+  /**
+   * Fast path over whole ordinary field lines (`name ":" OWS value OWS CRLF`, not followed by a
+   * fold) that lie in chunk[i, end): each is parsed in one loop and gives the same events as the
+   * state machine would. Returns the index of the first line left to the state machine: the
+   * empty line, one that is cut by the chunk or the head limit, a framing field (Content-Length,
+   * Transfer-Encoding), a field over the count limit, or anything else unusual.
+   */
+  private fieldLines(chunk: Uint8Array, i: number, end: number): number {
+    const base = this.base;
+    const out = this.out;
+    const table = this.valueTable;
+    const trailer = this.trailer;
+    const maxHeaders = this.limits.maxHeaders;
+    while (i < end) {
+      let p = i;
+      while (p < end && TOKEN[chunk[p]] === 1) p++;
+      if (p === i || p >= end || chunk[p] !== COLON) return i;
+      const nameEnd = p++;
+      while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
+      const valueStart = p;
+      let high = false;
+      for (;;) {
+        while (p < end && table[chunk[p]] === 1) p++;
+        if (p >= end || table[chunk[p]] !== 2) break;
+        high = true;
+        p++;
+      }
+      // The line must end in CRLF and the byte after it be at hand and not start a fold.
+      if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;
+      const after = chunk[p + 2];
+      if (after === SP || after === HT || this.headerCount >= maxHeaders) return i;
+      const name = commonName(chunk, i, nameEnd) ?? this.decodeAscii(chunk, i, nameEnd);
+      const kind = trailer ? H_OTHER : headerKind(name);
+      if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
+      let valueEnd = p;
+      while (valueEnd > valueStart && (chunk[valueEnd - 1] === SP || chunk[valueEnd - 1] === HT))
+        valueEnd--;
+      let value = '';
+      if (valueEnd > valueStart) {
+        value = high
+          ? latin1(chunk, valueStart, valueEnd)
+          : this.decodeAscii(chunk, valueStart, valueEnd);
+      }
+      this.headerCount++;
+      out.push({
+        type: 'headerName',
+        offset: base + i,
+        length: nameEnd - i,
+        value: name,
+        trailer,
+      });
+      if (kind === H_CONNECTION) this.connectionField(value);
+      else if (kind === H_UPGRADE) this.hasUpgrade = true;
+      out.push({
+        type: 'headerValue',
+        offset: base + valueStart,
+        length: valueEnd - valueStart,
+        value,
+        trailer,
+      });
+      i = p + 2;
+    }
+    return i;
+  }
 
   /** A field name starting at `start` is complete; its colon is at absolute `colon`. */
   private nameDone(name: string, start: number, colon: number): boolean {

@@ -65,3 +65,93 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   }
   return s;
 }
+
+/** Field names common enough that one shared string for each saves decoding and allocating. */
+const COMMON_NAMES = [
+  'Host',
+  'Connection',
+  'Keep-Alive',
+  'User-Agent',
+  'Accept',
+  'Accept-Encoding',
+  'Accept-Language',
+  'Accept-Ranges',
+  'Cookie',
+  'Set-Cookie',
+  'Referer',
+  'Origin',
+  'Authorization',
+  'Cache-Control',
+  'Pragma',
+  'Priority',
+  'Content-Type',
+  'Content-Length',
+  'Content-Encoding',
+  'Transfer-Encoding',
+  'Upgrade',
+  'Upgrade-Insecure-Requests',
+  'If-None-Match',
+  'If-Modified-Since',
+  'Range',
+  'Expect',
+  'Date',
+  'Server',
+  'ETag',
+  'Last-Modified',
+  'Location',
+  'Vary',
+  'DNT',
+  'X-Requested-With',
+  'X-Forwarded-For',
+  'Sec-Fetch-Site',
+  'Sec-Fetch-Mode',
+  'Sec-Fetch-Dest',
+  'Sec-Fetch-User',
+  'sec-ch-ua',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-platform',
+  'host',
+  'connection',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cookie',
+  'referer',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+];
+
+const NAME_SLOTS = 256;
+
+function nameSlot(length: number, first: number, penultimate: number, last: number): number {
+  return (length * 2 + first * 9 + penultimate + last * 6) & (NAME_SLOTS - 1);
+}
+
+/** Open addressing with linear probing, keyed by length and the first and last two bytes. */
+const NAME_STRINGS: (string | null)[] = new Array<string | null>(NAME_SLOTS).fill(null);
+
+for (const name of COMMON_NAMES) {
+  const n = name.length;
+  let slot = nameSlot(n, name.charCodeAt(0), name.charCodeAt(n - 2), name.charCodeAt(n - 1));
+  while (NAME_STRINGS[slot] !== null) slot = (slot + 1) & (NAME_SLOTS - 1);
+  NAME_STRINGS[slot] = name;
+}
+
+/** The shared string for the field name in bytes[start, end), or null if it is not a common one. */
+export function commonName(bytes: Uint8Array, start: number, end: number): string | null {
+  const length = end - start;
+  if (length < 2) return null;
+  let slot = nameSlot(length, bytes[start], bytes[end - 2], bytes[end - 1]);
+  for (;;) {
+    const name = NAME_STRINGS[slot];
+    if (name === null) return null;
+    if (name.length === length) {
+      let k = 0;
+      while (k < length && name.charCodeAt(k) === bytes[start + k]) k++;
+      if (k === length) return name;
+    }
+    slot = (slot + 1) & (NAME_SLOTS - 1);
+  }
+}
