@@ -163,6 +163,14 @@ export class HttpParser {
   private tokFrom = 0;
   private tokPart = '';
   private high = false;
+  /**
+   * The pushed chunk as aligned 32-bit words for the field-value scan (null when the strict
+   * value table is not in use): word w holds chunk[wordShift + 4w, wordShift + 4w + 4).
+   */
+  private words: Int32Array | null = null;
+  private wordShift = 0;
+  /** Set by scanValue when the bytes it passed include obs-text (>= 0x80). */
+  private scannedHigh = false;
   private text = '';
   private textFrom = 1;
   private textTo = 0;
@@ -250,7 +258,18 @@ export class HttpParser {
     this.out = out;
     this.textFrom = 1;
     this.textTo = 0;
+    this.words = null;
+    if (chunk.length >= 64 && this.valueTable === FIELD_VALUE) {
+      const shift = (4 - (chunk.byteOffset & 3)) & 3;
+      this.wordShift = shift;
+      this.words = new Int32Array(
+        chunk.buffer,
+        chunk.byteOffset + shift,
+        (chunk.length - shift) >> 2,
+      );
+    }
     this.run(chunk);
+    this.words = null;
     if (this.state !== FAILED && this.tokStart >= 0) {
       const from = Math.max(this.tokFrom - this.base, 0);
       this.tokPart += this.decode(chunk, from, chunk.length);
@@ -1141,6 +1160,62 @@ export class HttpParser {
   // ---- field helpers ----
 
   /**
+   * Index of the first byte in chunk[p, end) that is not allowed in a strict field value (CR
+   * included), reading four bytes at a time where they are aligned; sets `scannedHigh` when the
+   * bytes passed include obs-text. Needs `words`.
+   */
+  private scanValue(chunk: Uint8Array, p: number, end: number): number {
+    const words = this.words as Int32Array;
+    const shift = this.wordShift;
+    const table = FIELD_VALUE;
+    let high = false;
+    for (;;) {
+      // Byte by byte up to the next word boundary.
+      while (p < end && ((p - shift) & 3) !== 0) {
+        const k = table[chunk[p]];
+        if (k === 0) {
+          this.scannedHigh = high;
+          return p;
+        }
+        if (k === 2) high = true;
+        p++;
+      }
+      if (p >= end || p < shift) break;
+      // Whole words with no control byte (< 0x20, HTAB included) and no DEL (0x7F).
+      let w = (p - shift) >> 2;
+      const last = (end - shift) >> 2;
+      while (w < last) {
+        const x = words[w];
+        const del = x ^ 0x7f7f7f7f;
+        if ((((x - 0x20202020) & ~x) | ((del - 0x01010101) & ~del)) & 0x80808080) break;
+        if (x & 0x80808080) high = true;
+        w++;
+      }
+      p = shift + (w << 2);
+      if (w >= last) break;
+      // A word with a control byte: take its bytes one by one (HTAB is allowed).
+      const stop = p + 4;
+      while (p < stop) {
+        const k = table[chunk[p]];
+        if (k === 0) {
+          this.scannedHigh = high;
+          return p;
+        }
+        if (k === 2) high = true;
+        p++;
+      }
+    }
+    while (p < end) {
+      const k = table[chunk[p]];
+      if (k === 0) break;
+      if (k === 2) high = true;
+      p++;
+    }
+    this.scannedHigh = high;
+    return p;
+  }
+
+  /**
    * Fast path over whole ordinary field lines (`name ":" OWS value OWS CRLF`, not followed by a
    * fold) that lie in chunk[i, end): each is parsed in one loop and gives the same events as the
    * state machine would. Returns the index of the first line left to the state machine: the
@@ -1151,21 +1226,27 @@ export class HttpParser {
     const base = this.base;
     const out = this.out;
     const table = this.valueTable;
+    const token = TOKEN;
     const trailer = this.trailer;
     const maxHeaders = this.limits.maxHeaders;
     while (i < end) {
       let p = i;
-      while (p < end && TOKEN[chunk[p]] === 1) p++;
+      while (p < end && token[chunk[p]] === 1) p++;
       if (p === i || p >= end || chunk[p] !== COLON) return i;
       const nameEnd = p++;
       while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
       const valueStart = p;
       let high = false;
-      for (;;) {
-        while (p < end && table[chunk[p]] === 1) p++;
-        if (p >= end || table[chunk[p]] !== 2) break;
-        high = true;
-        p++;
+      if (this.words !== null) {
+        p = this.scanValue(chunk, p, end);
+        high = this.scannedHigh;
+      } else {
+        for (;;) {
+          while (p < end && table[chunk[p]] === 1) p++;
+          if (p >= end || table[chunk[p]] !== 2) break;
+          high = true;
+          p++;
+        }
       }
       // The line must end in CRLF and the byte after it be at hand and not start a fold.
       if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;

@@ -131,12 +131,20 @@ function nameSlot(length: number, first: number, penultimate: number, last: numb
 
 /** Open addressing with linear probing, keyed by length and the first and last two bytes. */
 const NAME_STRINGS: (string | null)[] = new Array<string | null>(NAME_SLOTS).fill(null);
+/** Where each slot's name starts in NAME_BYTES (the bytes compare faster than the string). */
+const NAME_AT = new Int32Array(NAME_SLOTS);
+const NAME_BYTES = new Uint8Array(COMMON_NAMES.reduce((sum, name) => sum + name.length, 0));
 
-for (const name of COMMON_NAMES) {
-  const n = name.length;
-  let slot = nameSlot(n, name.charCodeAt(0), name.charCodeAt(n - 2), name.charCodeAt(n - 1));
-  while (NAME_STRINGS[slot] !== null) slot = (slot + 1) & (NAME_SLOTS - 1);
-  NAME_STRINGS[slot] = name;
+{
+  let at = 0;
+  for (const name of COMMON_NAMES) {
+    const n = name.length;
+    let slot = nameSlot(n, name.charCodeAt(0), name.charCodeAt(n - 2), name.charCodeAt(n - 1));
+    while (NAME_STRINGS[slot] !== null) slot = (slot + 1) & (NAME_SLOTS - 1);
+    NAME_STRINGS[slot] = name;
+    NAME_AT[slot] = at;
+    for (let k = 0; k < n; k++) NAME_BYTES[at++] = name.charCodeAt(k);
+  }
 }
 
 /** The shared string for the field name in bytes[start, end), or null if it is not a common one. */
@@ -148,9 +156,10 @@ export function commonName(bytes: Uint8Array, start: number, end: number): strin
     const name = NAME_STRINGS[slot];
     if (name === null) return null;
     if (name.length === length) {
-      let k = 0;
-      while (k < length && name.charCodeAt(k) === bytes[start + k]) k++;
-      if (k === length) return name;
+      const at = NAME_AT[slot] - start;
+      let k = start;
+      while (k < end && NAME_BYTES[at + k] === bytes[k]) k++;
+      if (k === end) return name;
     }
     slot = (slot + 1) & (NAME_SLOTS - 1);
   }
