@@ -76,7 +76,7 @@ export async function startUi(options: UiOptions = {}): Promise<UiHarness> {
   });
   await page.goto(host.url);
   await page.getByTestId('server-status').waitFor();
-  return {
+  const harness: UiHarness = {
     core,
     host,
     browser,
@@ -86,11 +86,13 @@ export async function startUi(options: UiOptions = {}): Promise<UiHarness> {
     pageErrors,
     async close() {
       await browser.close().catch(() => undefined);
-      await host.close().catch(() => undefined);
+      // The host may have been replaced by a test: close the current one.
+      await harness.host.close().catch(() => undefined);
       await core.close().catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 export function resultPath(name: string): string {
