@@ -176,6 +176,17 @@ test(
     await cell.hover();
     await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot.png') });
     await page.screenshot({ path: resultPath('inspector.png') });
+    // The dark theme follows prefers-color-scheme.
+    const lightBackground = await page.evaluate(
+      () => getComputedStyle(document.body).backgroundColor,
+    );
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkBackground = await page.evaluate(
+      () => getComputedStyle(document.body).backgroundColor,
+    );
+    assert.notEqual(darkBackground, lightBackground);
+    await page.screenshot({ path: resultPath('inspector-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
   },
 );
 
