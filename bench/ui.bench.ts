@@ -228,6 +228,7 @@ export async function run(): Promise<BenchResult[]> {
         complete: pacedShown ? 'yes' : 'no',
         lagAfterLastMs: Math.round(lagMs),
         longestTaskMs: pacedLongest,
+        tasksOver50ms: await longTasksOver(page, pacedFrom, LONG_TASK_TARGET_MS),
       },
     });
     for (const socket of sockets) socket.destroy();
@@ -264,6 +265,7 @@ export async function run(): Promise<BenchResult[]> {
         dropped,
         rows: await shownRows(page),
         longestTaskMs: scrollLongest,
+        tasksOver50ms: await longTasksOver(page, scrollFrom, LONG_TASK_TARGET_MS),
       },
     });
 
