@@ -14,6 +14,7 @@ import {
 } from '../../src-renderer/lib/bytes';
 import { newRule, validateRule } from '../../src-renderer/lib/rules';
 import { previewDocument, previewKind } from '../../src-renderer/lib/preview';
+import { translateMessage } from '../../src-renderer/lib/translate';
 
 let seq = 0;
 function exchange(patch: Partial<ExchangeSummary>): ExchangeSummary {
@@ -137,4 +138,23 @@ test('previews carry a CSP that forbids scripts and remote loads', () => {
   );
   const image = previewDocument('image', Uint8Array.from([1, 2, 3]), 'image/png"><script>');
   assert.ok(!image.includes('"><script>'), 'the content type cannot break out of the attribute');
+});
+
+test('Core messages are translated by key in their own namespace, else shown as sent', () => {
+  const taken = {
+    key: 'server.portTaken',
+    text: 'Port 80 is not available…',
+    params: { requested: 80, used: 8081 },
+  };
+  assert.equal(translateMessage('zh-CN', taken), '端口 80 不可用，服务器改为监听端口 8081。');
+  // 'rules.invalid' is also a UI key; the Core's message must not pick up the UI string.
+  assert.equal(
+    translateMessage('zh-CN', { key: 'rules.invalid', text: 'x', params: { detail: 'bad path' } }),
+    '规则未被应用：bad path',
+  );
+  assert.equal(translateMessage('zh-CN', { key: 'no.such.key', text: 'As sent' }), 'As sent');
+  assert.equal(
+    translateMessage('en', taken),
+    'Port 80 is not available, so the server listens on port 8081 instead.',
+  );
 });

@@ -216,6 +216,18 @@ export const en = {
   'error.MISSING_HOST': 'An HTTP/1.1 request must have exactly one Host header.',
   'error.TIMEOUT': 'The client was too slow.',
 
+  // Messages from the Core, looked up as core.<key>; unknown keys show the Core's English text.
+  'core.server.portTaken':
+    'Port {requested} is not available, so the server listens on port {used} instead.',
+  'core.server.listenFailed': 'The server could not listen on {host}:{port} ({code}).',
+  'core.server.error': 'The server reported an error: {detail}',
+  'core.server.tooManyConnections':
+    'A connection was refused with 503: {limit} connections are already open (the limit).',
+  'core.rules.invalid': 'The rules were not applied: {detail}',
+  'core.rules.fileInvalid': 'The rules file was not loaded (the previous rules stay): {detail}',
+  'core.rules.fileUnreadable':
+    'Rule "{rule}" answers with the file {path}, which could not be read ({code}).',
+
   'notice.level.info': 'Info',
   'notice.level.warn': 'Warning',
   'notice.level.error': 'Error',

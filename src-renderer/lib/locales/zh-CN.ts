@@ -218,6 +218,16 @@ export const zhCN: Record<CatalogueKey, string> = {
   'error.MISSING_HOST': 'HTTP/1.1 请求必须且只能有一个 Host 首部。',
   'error.TIMEOUT': '客户端太慢了。',
 
+  // Messages from the Core, looked up as core.<key>; unknown keys show the Core's English text.
+  'core.server.portTaken': '端口 {requested} 不可用，服务器改为监听端口 {used}。',
+  'core.server.listenFailed': '服务器无法在 {host}:{port} 上监听（{code}）。',
+  'core.server.error': '服务器报告了一个错误：{detail}',
+  'core.server.tooManyConnections':
+    '一个连接被以 503 拒绝：已经打开了 {limit} 个连接（达到上限）。',
+  'core.rules.invalid': '规则未被应用：{detail}',
+  'core.rules.fileInvalid': '规则文件未载入（之前的规则保持不变）：{detail}',
+  'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',
+
   'notice.level.info': '信息',
   'notice.level.warn': '警告',
   'notice.level.error': '错误',
