@@ -18,9 +18,9 @@ import {
   REASON,
   TARGET,
   TOKEN,
-  commonName,
   latin1,
 } from './parser-tables';
+import { parseTarget } from './target';
 
 export const DEFAULT_LIMITS: ParserLimits = {
   maxHeadBytes: 64 * 1024,
@@ -484,6 +484,7 @@ export class HttpParser {
           if (t === SP) {
             const start = this.tokStart;
             const value = this.takeToken(chunk, i);
+            if (this.targetFormInvalid(value, start)) return;
             this.out.push({ type: 'target', offset: start, length: base + i - start, value });
             this.state = PROTO;
             this.literalIndex = 0;
@@ -1129,6 +1130,33 @@ export class HttpParser {
     }
   }
 
+  /**
+   * Checks the request-target against the four forms of RFC 9112 §3.2 and the methods that may
+   * use them: origin-form (`/…`), absolute-form (`scheme://…`), authority-form (`host:port`, for
+   * CONNECT only) and asterisk-form (`*`, for OPTIONS only). The common origin-form is known by
+   * its first byte (its bytes were checked on the way). `start` is the target's absolute offset.
+   */
+  private targetFormInvalid(target: string, start: number): boolean {
+    const connect = this.method === 'CONNECT';
+    const first = target.charCodeAt(0);
+    if (first === 0x2f && !connect) return false;
+    if (first === 0x2a && target.length === 1) {
+      if (this.method === 'OPTIONS') return false;
+      this.fail('INVALID_TARGET', start, 'The asterisk-form is only for OPTIONS');
+      return true;
+    }
+    const parsed = parseTarget(target, { connect });
+    if (parsed.error !== null) {
+      this.fail('INVALID_TARGET', start + parsed.error.offset, parsed.error.reason);
+      return true;
+    }
+    if (connect && (parsed.userinfo !== null || parsed.port === null)) {
+      this.fail('INVALID_TARGET', start, 'CONNECT needs a target of the form host:port');
+      return true;
+    }
+    return false;
+  }
+
   /** The version token ends at absolute `end`: HTTP/0.9, 1.0, 1.1 and 2.0 are supported. */
   private versionDone(end: number): boolean {
     const v = this.major * 10 + this.minor;
@@ -1252,7 +1280,7 @@ export class HttpParser {
       if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;
       const after = chunk[p + 2];
       if (after === SP || after === HT || this.headerCount >= maxHeaders) return i;
-      const name = commonName(chunk, i, nameEnd) ?? this.decodeAscii(chunk, i, nameEnd);
+      const name = this.decodeAscii(chunk, i, nameEnd);
       const kind = trailer ? H_OTHER : headerKind(name);
       if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
       let valueEnd = p;

@@ -25,6 +25,8 @@ export const SKIPS: Record<string, string> = {
   'request/invalid.md > Invalid method': METHOD_LIST,
   'request/method.md > PRI request HTTP2':
     'llhttp pauses on the HTTP/2 connection preface (PRI * HTTP/2.0); to an HTTP/1.1 parser PRI is an ordinary token method (RFC 9110 §9.1), and prior-knowledge HTTP/2 (RFC 9113 §3.3) is not HTTP/1.x',
+  'request/method.md > M-SEARCH request':
+    'M-SEARCH * is SSDP (UPnP over UDP), which borrows HTTP syntax; in HTTP/1.1 the asterisk-form is only for a server-wide OPTIONS request (RFC 9112 §3.2.4), so the engine answers 400 (INVALID_TARGET)',
   'request/sample.md > No HTTP version':
     'llhttp accepts an HTTP/0.9 request line without a version; RFC 9112 §3 requires request-line = method SP request-target SP HTTP-version',
   'request/content-length.md > Content-Length reset when no body is received':

@@ -607,3 +607,142 @@ describe('request-target components', () => {
     assert.equal(parseTarget('/a?b').error, null);
   });
 });
+
+describe('request-target forms (RFC 9112 §3.2)', () => {
+  /** The target event's value, or the error's code and offset, for `<method> <target> HTTP/1.1`. */
+  function outcome(method: string, target: string): string {
+    const events = parseRequest(`${method} ${target} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    const error = only(events, 'error')[0];
+    if (error) {
+      assert.equal(only(events, 'target').length, 0, 'no target event before the error');
+      assert.equal(error.status, 400);
+      return `${error.code}@${error.offset}`;
+    }
+    assert.equal(only(events, 'messageComplete').length, 1);
+    return `target ${only(events, 'target')[0]?.value}`;
+  }
+
+  it('accepts each form with a method that may use it', () => {
+    assert.equal(outcome('GET', '/a/b?c=d'), 'target /a/b?c=d');
+    assert.equal(outcome('GET', '/a?b#c'), 'target /a?b#c');
+    assert.equal(outcome('GET', 'http://example.test:8080/x'), 'target http://example.test:8080/x');
+    assert.equal(outcome('CONNECT', 'example.test:443'), 'target example.test:443');
+    assert.equal(outcome('CONNECT', '[::1]:443'), 'target [::1]:443');
+    assert.equal(outcome('OPTIONS', '*'), 'target *');
+  });
+
+  it('rejects a target of no form at the offending byte', () => {
+    // The target starts at offset 4 after "GET ".
+    assert.equal(outcome('GET', 'a/b'), 'INVALID_TARGET@5');
+    assert.equal(outcome('GET', '\\x'), 'INVALID_TARGET@4');
+    assert.equal(outcome('GET', 'http//x'), 'INVALID_TARGET@8');
+    assert.equal(outcome('GET', 'http:/x'), 'INVALID_TARGET@10');
+    assert.equal(outcome('GET', 'example.test:443'), 'INVALID_TARGET@17');
+    assert.equal(outcome('GET', 'http://exam:ple.test/'), 'INVALID_TARGET@16');
+  });
+
+  it('keeps the asterisk-form for OPTIONS and the authority-form for CONNECT', () => {
+    assert.equal(outcome('GET', '*'), 'INVALID_TARGET@4');
+    assert.equal(outcome('OPTIONS', '*x'), 'INVALID_TARGET@8');
+    // The target starts at offset 8 after "CONNECT ".
+    assert.equal(outcome('CONNECT', '/path'), 'INVALID_TARGET@8');
+    assert.equal(outcome('CONNECT', '*'), 'INVALID_TARGET@8');
+    assert.equal(outcome('CONNECT', 'example.test'), 'INVALID_TARGET@8');
+    assert.equal(outcome('CONNECT', 'user@example.test:443'), 'INVALID_TARGET@8');
+    assert.equal(outcome('CONNECT', 'example.test:U43'), 'INVALID_TARGET@21');
+    assert.equal(outcome('CONNECT', 'http://example.test:443/'), 'INVALID_TARGET@13');
+  });
+
+  it('reports the same error whatever the chunking', () => {
+    for (const input of ['GET a/b HTTP/1.1\r\n\r\n', 'CONNECT example.test HTTP/1.1\r\n\r\n']) {
+      const whole = plain(new RequestParser().push(bytes(input)));
+      assert.deepEqual(bytewise(new RequestParser(), input), whole);
+    }
+  });
+
+  it('checks each message of a pipeline', () => {
+    const first = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
+    const events = parseRequest(first + 'GET * HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal(only(events, 'messageComplete').length, 1);
+    assert.equal(errorOf(events).offset, first.length + 4);
+  });
+});
+
+describe('field lines read in one loop', () => {
+  /** `input` pushed whole from a buffer starting at byte offset `shift` (0–3) of its ArrayBuffer. */
+  function pushedAt(shift: number, input: string, options?: ParserOptions): object[] {
+    const data = bytes(input);
+    const buffer = new Uint8Array(data.length + 8);
+    buffer.set(data, shift);
+    return plain(new RequestParser(options).push(buffer.subarray(shift, shift + data.length)));
+  }
+
+  const MIXED =
+    'GET /x HTTP/1.1\r\n' +
+    'Host: example.test\r\n' +
+    'X-Tabs: a\tb\t c\r\n' +
+    'X-Latin1: caf\xe9 \x80\x9f\xa0\xff end\r\n' +
+    'X-Empty:\r\n' +
+    'X-Blank:  \t \r\n' +
+    'X-Trailing-Ws: value \t \r\n' +
+    'X-Long: ' +
+    'abcdefghijklmnopqrstuvwxyz0123456789'.repeat(4) +
+    '\r\n' +
+    'Connection: keep-alive\r\n' +
+    '\r\n';
+
+  it('gives the events of the byte-by-byte state machine at every buffer alignment', () => {
+    const expected = bytewise(new RequestParser(), MIXED);
+    for (let shift = 0; shift < 4; shift++) assert.deepEqual(pushedAt(shift, MIXED), expected);
+    const values = (expected as ParserEvent[])
+      .filter((e) => e.type === 'headerValue')
+      .map((e) => (e as { value: string }).value);
+    assert.deepEqual(values.slice(1, 5), ['a\tb\t c', 'caf\xe9 \x80\x9f\xa0\xff end', '', '']);
+    assert.equal(values[5], 'value');
+  });
+
+  it('rejects a control byte or DEL at any position of a value, at its offset', () => {
+    const prefix = 'GET / HTTP/1.1\r\nHost: a\r\nX-Value: ';
+    for (const bad of ['\x01', '\x7f', '\x1f', '\x00']) {
+      for (let at = 0; at < 12; at++) {
+        const value = 'abcdefghijklmnop'.slice(0, at) + bad + 'qrstuvwxyz';
+        const input = prefix + value + '\r\nX-Pad: ' + 'p'.repeat(64) + '\r\n\r\n';
+        for (let shift = 0; shift < 4; shift++) {
+          const events = pushedAt(shift, input) as ParserEvent[];
+          const error = errorOf(events);
+          assert.equal(error.code, bad === '\x00' ? 'NUL_BYTE' : 'INVALID_HEADER_VALUE');
+          assert.equal(error.offset, prefix.length + at);
+          assert.deepEqual(events, bytewise(new RequestParser(), input));
+        }
+      }
+    }
+  });
+
+  it('stops at the head limit wherever it falls, as the state machine does', () => {
+    for (let limit = 20; limit < MIXED.length; limit += 7) {
+      const options = { limits: { maxHeadBytes: limit } };
+      const expected = bytewise(new RequestParser(options), MIXED);
+      assert.equal(errorOf(expected as ParserEvent[]).code, 'HEADER_TOO_LARGE');
+      for (let shift = 0; shift < 4; shift++) {
+        assert.deepEqual(pushedAt(shift, MIXED, options), expected);
+      }
+    }
+  });
+
+  it('applies Connection and Upgrade read on the fast path', () => {
+    const closing = parseRequest('GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n');
+    assert.equal(only(closing, 'headersComplete')[0]?.keepAlive, false);
+    const upgrading = parseRequest(
+      'GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nrest',
+    );
+    assert.equal(only(upgrading, 'headersComplete')[0]?.upgrade, true);
+    assert.equal(only(upgrading, 'tunnel')[0]?.length, 4);
+  });
+
+  it('leaves a folded line to the state machine (obs-fold is an error unless lenient)', () => {
+    const input = 'GET / HTTP/1.1\r\nX-A: one\r\n two\r\nHost: a\r\n\r\n';
+    assert.equal(errorOf(parseRequest(input)).code, 'OBS_FOLD');
+    const lenient = parseRequest(input, { lenient: { headers: true } });
+    assert.equal(only(lenient, 'headerValue')[0]?.value, 'one\r\n two');
+  });
+});
