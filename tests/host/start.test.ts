@@ -4,7 +4,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -201,5 +210,85 @@ test(
     running.delete(child);
     assert.equal(code, 0);
     assert.match(output, /electron stopping/);
+  },
+);
+
+test(
+  'with node_modules present, npm start runs `npm run build` and never `npm install`',
+  { timeout: 60_000, skip: linuxOnly },
+  async () => {
+    // A stand-in npm first on PATH records how it is called (dist/ was built by the first test).
+    const bin = mkdtempSync(join(work, 'fake-npm-'));
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+    chmodSync(join(bin, 'npm'), 0o755);
+    const started = await start(
+      { SOCKETSCOPE_NO_ELECTRON: '1', PATH: `${bin}:${process.env.PATH ?? ''}` },
+      30_000,
+    );
+    try {
+      assert.equal(readFileSync(log, 'utf8'), 'run build\n');
+      await assertServesUi(started.url);
+    } finally {
+      assert.equal(await stop(started), 0);
+    }
+  },
+);
+
+test(
+  'without node_modules, npm start runs `npm install` first, then the build',
+  { timeout: 60_000, skip: linuxOnly },
+  async () => {
+    // A copy of the script in an empty checkout; the stand-in npm "installs" by creating
+    // node_modules and "builds" a web-main that only prints its URL and waits.
+    const checkout = mkdtempSync(join(work, 'checkout-'));
+    mkdirSync(join(checkout, 'scripts'));
+    copyFileSync('scripts/start.mjs', join(checkout, 'scripts', 'start.mjs'));
+    const bin = mkdtempSync(join(work, 'fake-npm-'));
+    const log = join(bin, 'calls.log');
+    const webMain = [
+      "console.log('Socketscope UI: http://127.0.0.1:1/?token=stand-in');",
+      "process.on('SIGTERM', () => process.exit(0));",
+      'setInterval(() => {}, 1000);',
+    ].join(' ');
+    writeFileSync(
+      join(bin, 'npm'),
+      [
+        '#!/bin/sh',
+        `echo "$*" >> "${log}"`,
+        'case "$1" in',
+        '  install) mkdir -p node_modules ;;',
+        `  run) mkdir -p dist/main && echo "${webMain.replace(/"/g, '\\"')}" > dist/main/web-main.js ;;`,
+        'esac',
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(bin, 'npm'), 0o755);
+    const child = spawn(process.execPath, [join(checkout, 'scripts', 'start.mjs')], {
+      cwd: checkout,
+      env: {
+        ...process.env,
+        SOCKETSCOPE_NO_ELECTRON: '1',
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!URL_LINE.test(output) && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(output, URL_LINE, output);
+    assert.match(output, /Installing dependencies \(npm install\)/);
+    assert.equal(readFileSync(log, 'utf8'), 'install --no-audit --no-fund\nrun build\n');
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (exitCode) => resolve(exitCode));
+      child.kill('SIGTERM');
+    });
+    running.delete(child);
+    assert.equal(code, 0);
   },
 );
