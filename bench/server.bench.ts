@@ -6,7 +6,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,9 +190,25 @@ function stopChild(child: Child): Promise<void> {
 interface Load {
   rate: number;
   p99: number;
+  /** CPU time (user + system) the server process spent per request, in µs; NaN when unknown. */
+  cpuUs: number;
 }
 
-async function load(port: number, pipelining: number, duration: number): Promise<Load> {
+/** CPU time the process has used so far, in µs (from /proc, so Linux only; NaN elsewhere). */
+function cpuTimeUs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
+}
+
+async function load(server: Child, pipelining: number, duration: number): Promise<Load> {
+  const port = server.port;
+  const cpuBefore = cpuTimeUs(server.process.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections: CONNECTIONS,
@@ -204,7 +220,12 @@ async function load(port: number, pipelining: number, duration: number): Promise
       `load on port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
     );
   }
-  return { rate: result.requests.total / result.duration, p99: result.latency.p99 };
+  const cpuUs = (cpuTimeUs(server.process.pid) - cpuBefore) / result.requests.total;
+  return { rate: result.requests.total / result.duration, p99: result.latency.p99, cpuUs };
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function median(values: number[]): number {
@@ -218,13 +239,13 @@ async function compare(
   ours: Child,
   baseline: Child,
 ): Promise<BenchResult> {
-  await load(baseline.port, pipelining, 1);
-  await load(ours.port, pipelining, 1);
+  await load(baseline, pipelining, 1);
+  await load(ours, pipelining, 1);
   const oursRuns: Load[] = [];
   const baseRuns: Load[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baseRuns.push(await load(baseline.port, pipelining, DURATION_S));
-    oursRuns.push(await load(ours.port, pipelining, DURATION_S));
+    baseRuns.push(await load(baseline, pipelining, DURATION_S));
+    oursRuns.push(await load(ours, pipelining, DURATION_S));
   }
   const oursRate = median(oursRuns.map((run) => run.rate));
   const baseRate = median(baseRuns.map((run) => run.rate));
@@ -237,6 +258,9 @@ async function compare(
     extra: {
       oursP99Ms: median(oursRuns.map((run) => run.p99)),
       baselineP99Ms: median(baseRuns.map((run) => run.p99)),
+      // Server CPU per request: steadier than req/s when other work shares the machine.
+      oursCpuUsPerRequest: round1(median(oursRuns.map((run) => run.cpuUs))),
+      baselineCpuUsPerRequest: round1(median(baseRuns.map((run) => run.cpuUs))),
       connections: CONNECTIONS,
       pipelining,
       seconds: DURATION_S,

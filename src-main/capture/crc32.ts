@@ -1,6 +1,12 @@
 // CRC-32 (IEEE 802.3, the zlib/PNG polynomial), used to detect torn or corrupt session records.
-// Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per step.
+// zlib's native crc32 where the runtime has it (Node ≥ 20.15); otherwise slicing-by-8 in
+// JavaScript: eight 256-entry tables let the loop consume eight bytes per step.
 
+import * as zlib from 'node:zlib';
+
+type Crc32 = (bytes: Uint8Array, crc?: number) => number;
+
+const native = (zlib as { crc32?: Crc32 }).crc32;
 const TABLES = buildTables();
 
 function buildTables(): Uint32Array {
@@ -20,7 +26,10 @@ function buildTables(): Uint32Array {
 }
 
 /** Continues a CRC over `bytes`; start with the default `crc` of 0. */
-export function crc32(bytes: Uint8Array, crc = 0): number {
+export const crc32: Crc32 = native ? (bytes, crc = 0) => native(bytes, crc) : crc32Js;
+
+/** The portable implementation (the fallback, and the reference the native one is tested against). */
+export function crc32Js(bytes: Uint8Array, crc = 0): number {
   const t = TABLES;
   let c = ~crc >>> 0;
   let i = 0;

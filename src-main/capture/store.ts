@@ -1,7 +1,8 @@
 // A session's append-only record file. Each record is a 14-byte header (magic, type, metadata
-// length, payload length, CRC-32 of everything after the header) followed by JSON metadata and
-// the raw payload bytes. Writes are batched in memory and flushed at least every `flushMs`;
-// reading back uses an index of file offsets, so captured bytes live on disk, not in memory.
+// length, payload length, CRC-32 of everything after the header) followed by metadata and the raw
+// payload bytes. Metadata is JSON, except for `data` records (the bulk of a session), whose small
+// fixed metadata is binary. Writes are batched in memory slabs and flushed at least every
+// `flushMs`; reading back uses an index of file offsets, so captured bytes live on disk.
 
 import {
   closeSync,
@@ -30,7 +31,10 @@ const SLAB_BYTES = 256 * 1024;
 /** Refuse absurd lengths from a corrupt header rather than allocating them. */
 const MAX_RECORD_BYTES = 1 << 30;
 
-const RecordType = { Capture: 1, Exchange: 2 } as const;
+/** Capture: JSON event. Exchange: JSON StoredExchange + request + response. Data: see appendData. */
+const RecordType = { Capture: 1, Exchange: 2, Data: 3 } as const;
+/** Data metadata: direction (0 in, 1 out), stream offset (f64), time (f64), connection id (UTF-8). */
+const DATA_META_FIXED = 17;
 type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 /** A replayed or imported exchange: one connection, one request stream, one response stream. */
@@ -143,21 +147,38 @@ export class SessionStore {
   appendCapture(event: CaptureEvent): void {
     if (event.type === 'server' || event.type === 'notice') return;
     if (event.type === 'data') {
-      const { bytes, ...meta } = event;
-      const payloadAt = this.append(RecordType.Capture, meta, [bytes]);
-      this.indexChunk(event.connectionId, event.direction, event.offset, payloadAt, bytes.length);
+      this.appendData(event.connectionId, event.direction, event.offset, event.time, event.bytes);
     } else if (event.type === 'request') {
       // The body is a slice of the inbound stream, already stored as data.
       const { body: _body, ...meta } = event;
-      this.append(RecordType.Capture, meta, []);
+      this.append(RecordType.Capture, JSON.stringify(meta), []);
     } else {
-      this.append(RecordType.Capture, event, []);
+      this.append(RecordType.Capture, JSON.stringify(event), []);
     }
+  }
+
+  private appendData(
+    connectionId: string,
+    direction: Direction,
+    offset: number,
+    time: number,
+    bytes: Uint8Array,
+  ): void {
+    this.beginRecord(DATA_META_FIXED + connectionId.length * 3 + bytes.length);
+    const slab = this.slab!;
+    const start = this.slabUsed;
+    const metaStart = start + HEADER_BYTES;
+    slab[metaStart] = direction === 'in' ? 0 : 1;
+    slab.writeDoubleLE(offset, metaStart + 1);
+    slab.writeDoubleLE(time, metaStart + 9);
+    const idLength = slab.write(connectionId, metaStart + DATA_META_FIXED, 'utf8');
+    const payloadAt = this.endRecord(RecordType.Data, DATA_META_FIXED + idLength, bytes);
+    this.indexChunk(connectionId, direction, offset, payloadAt, bytes.length);
   }
 
   appendExchange(stored: StoredExchange, request: Uint8Array, response: Uint8Array): void {
     const meta: ExchangeMeta = { ...stored, requestLength: request.length };
-    const payloadAt = this.append(RecordType.Exchange, meta, [request, response]);
+    const payloadAt = this.append(RecordType.Exchange, JSON.stringify(meta), [request, response]);
     this.indexExchange(stored.connection.connectionId, payloadAt, request.length, response.length);
   }
 
@@ -194,27 +215,28 @@ export class SessionStore {
       this.timer = null;
     }
     if (this.closed) return;
-    const parts =
-      this.slab && this.slabUsed > 0
-        ? [...this.pending, this.slab.subarray(0, this.slabUsed)]
-        : this.pending;
-    if (parts.length === 0) return;
-    const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    let written = 0;
-    while (written < data.length) {
-      written += writeSync(
-        this.fd,
-        data,
-        written,
-        data.length - written,
-        this.flushedSize + written,
-      );
+    if (this.slab && this.slabUsed > 0) {
+      this.pending.push(this.slab.subarray(0, this.slabUsed));
+      this.slabUsed = 0;
     }
-    // Written synchronously: the slab is free again (an oversized one is dropped).
-    this.pending = [];
-    this.slabUsed = 0;
+    // Part by part, each at its place: after a failure the unwritten parts stay pending.
+    while (this.pending.length > 0) {
+      const part = this.pending[0];
+      let written = 0;
+      while (written < part.length) {
+        written += writeSync(
+          this.fd,
+          part,
+          written,
+          part.length - written,
+          this.flushedSize + written,
+        );
+      }
+      this.flushedSize += part.length;
+      this.pending.shift();
+    }
+    // Written synchronously: the current slab is free again (an oversized one is dropped).
     if (this.slab && this.slab.length > SLAB_BYTES) this.slab = null;
-    this.flushedSize += data.length;
   }
 
   /** Empties the session (the file is truncated). */
@@ -235,21 +257,45 @@ export class SessionStore {
     if (!this.readOnly) releaseWriterLock(this.dir);
   }
 
-  private append(type: RecordType, meta: unknown, payload: Uint8Array[]): number {
-    if (this.readOnly || this.closed) throw new Error('The session is not open for writing.');
-    const json = JSON.stringify(meta);
+  private append(type: RecordType, json: string, payload: Uint8Array[]): number {
     let payloadLength = 0;
     for (const part of payload) payloadLength += part.length;
+    this.beginRecord(json.length * 3 + payloadLength);
+    const metaStart = this.slabUsed + HEADER_BYTES;
+    const metaLength = this.slab!.write(json, metaStart, 'utf8');
+    return this.endRecord(type, metaLength, payload[0], payload[1]);
+  }
+
+  /** Makes room in the slab for a record whose metadata and payload take at most `bytes`. */
+  private beginRecord(bytes: number): void {
+    if (this.readOnly || this.closed) throw new Error('The session is not open for writing.');
     // Records are laid out in a shared slab: no allocation per record.
-    const slab = this.reserve(HEADER_BYTES + json.length * 3 + payloadLength);
+    this.reserve(HEADER_BYTES + bytes);
+  }
+
+  /**
+   * Completes the record at the slab's end, whose metadata is already in place: copies the
+   * payload after it, writes the header and returns the file offset of the payload.
+   */
+  private endRecord(
+    type: RecordType,
+    metaLength: number,
+    first?: Uint8Array,
+    second?: Uint8Array,
+  ): number {
+    const slab = this.slab!;
     const start = this.slabUsed;
     const metaStart = start + HEADER_BYTES;
-    const metaLength = slab.write(json, metaStart, 'utf8');
     let at = metaStart + metaLength;
-    for (const part of payload) {
-      slab.set(part, at);
-      at += part.length;
+    if (first) {
+      slab.set(first, at);
+      at += first.length;
     }
+    if (second) {
+      slab.set(second, at);
+      at += second.length;
+    }
+    const payloadLength = at - metaStart - metaLength;
     slab[start] = MAGIC;
     slab[start + 1] = type;
     slab.writeUInt32LE(metaLength, start + 2);
@@ -369,12 +415,32 @@ export class SessionStore {
     return { records, goodEnd: position, warnings };
   }
 
+  private decodeData(
+    meta: Uint8Array,
+    payload: Uint8Array,
+    payloadAt: number,
+  ): StoredRecord | null {
+    if (meta.length < DATA_META_FIXED || meta[0] > 1) return null;
+    const view = Buffer.from(meta.buffer, meta.byteOffset, meta.length);
+    const direction: Direction = meta[0] === 0 ? 'in' : 'out';
+    const offset = view.readDoubleLE(1);
+    const time = view.readDoubleLE(9);
+    if (!Number.isSafeInteger(offset) || offset < 0) return null;
+    const connectionId = view.toString('utf8', DATA_META_FIXED);
+    this.indexChunk(connectionId, direction, offset, payloadAt, payload.length);
+    return {
+      kind: 'capture',
+      event: { type: 'data', connectionId, direction, offset, bytes: payload, time },
+    };
+  }
+
   private decode(
     type: number,
     metaBytes: Uint8Array,
     payload: Uint8Array,
     payloadAt: number,
   ): StoredRecord | null {
+    if (type === RecordType.Data) return this.decodeData(metaBytes, payload, payloadAt);
     let meta: unknown;
     try {
       meta = JSON.parse(

@@ -36,6 +36,7 @@ import type { SettingsPatch } from '../capture/settings';
 import { CaptureServer, type CaptureServerOptions } from '../capture/server';
 import { loadRules, saveRules, validateRules } from '../capture/rules-file';
 import { ExchangeBook, replayExchange, type Emit } from './exchanges';
+import { EventBatch } from './batch';
 import { defaultHome, rulesFile, sessionsFolder } from './paths';
 
 export interface CoreOptions {
@@ -92,8 +93,7 @@ class SocketscopeCore implements Core {
   private book = new ExchangeBook();
   private readonly listeners = new Set<(events: CoreEvent[]) => void>();
   private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
-  private queue: CoreEvent[] = [];
-  private exchangeSlots = new Map<string, number>();
+  private readonly batch = new EventBatch();
   private captureQueue: CaptureEvent[] = [];
   private batchTimer: NodeJS.Timeout | null = null;
   private readonly batchMs: number;
@@ -205,8 +205,21 @@ class SocketscopeCore implements Core {
     if (event.type === 'server') this.emit({ type: 'server', state: event.state });
     else if (event.type === 'notice')
       this.emit({ type: 'notice', level: event.level, message: event.message });
-    // With no subscriber (the CLI) there is no one to build events for.
-    else this.book.apply(event, this.listeners.size > 0 ? this.emitter : null);
+    else {
+      // With no subscriber (the CLI) there is no one to build events for.
+      const listening = this.listeners.size > 0;
+      this.book.apply(event, listening ? this.emitter : null);
+      if (listening && event.type === 'data') {
+        this.batch.pushData(
+          event.connectionId,
+          event.direction,
+          event.offset,
+          event.bytes,
+          event.time,
+        );
+        this.schedule();
+      }
+    }
     if (this.captureListeners.size > 0) {
       this.captureQueue.push(event);
       this.schedule();
@@ -228,15 +241,7 @@ class SocketscopeCore implements Core {
   private readonly emitter: Emit = (event) => this.emit(event);
 
   private emit(event: CoreEvent): void {
-    if (event.type === 'exchange') {
-      const slot = this.exchangeSlots.get(event.exchange.exchangeId);
-      if (slot !== undefined) {
-        this.queue[slot] = event;
-        return;
-      }
-      this.exchangeSlots.set(event.exchange.exchangeId, this.queue.length);
-    }
-    this.queue.push(event);
+    this.batch.push(event);
     this.schedule();
   }
 
@@ -253,17 +258,15 @@ class SocketscopeCore implements Core {
     try {
       this.store.flush();
     } catch (error) {
-      this.queue.push({
+      this.batch.push({
         type: 'notice',
         level: 'error',
         message: errorMessage('store.writeFailed', error),
       });
     }
-    const events = this.queue;
+    const events = this.batch.take();
     const captures = this.captureQueue;
-    this.queue = [];
     this.captureQueue = [];
-    this.exchangeSlots = new Map();
     if (events.length > 0) for (const listener of this.listeners) safely(() => listener(events));
     if (captures.length > 0)
       for (const listener of this.captureListeners) safely(() => listener(captures));

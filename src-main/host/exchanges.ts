@@ -1,5 +1,7 @@
 // Bookkeeping: turns capture events (live or read back from a session) into the connection and
-// exchange summaries the UI lists, and into the CoreEvents that announce them.
+// exchange summaries the UI lists, and into the CoreEvents that announce them. Captured `data`
+// only updates byte counts here: its CoreEvents are built by the batch (batch.ts), which holds
+// the bytes.
 
 import type { CaptureEvent, RequestHead } from '../capture/events';
 import type { StoredExchange } from '../capture/store';
@@ -12,10 +14,12 @@ import type {
   ReplayTarget,
 } from '../protocol/types';
 import { parseRequestMessage } from '../engine/serialize';
+import { INLINE_DATA_LIMIT } from './batch';
 
-/** Chunks up to this size travel inline in `data` events; larger ones are fetched on demand. */
-export const INLINE_DATA_LIMIT = 16 * 1024;
-
+/**
+ * Receives the CoreEvents announcing a change. Connection events carry copies; exchange events
+ * carry the live summary, which later events keep changing: copy it to keep it (EventBatch does).
+ */
 export type Emit = (event: CoreEvent) => void;
 
 export function exchangeIdOf(connectionId: string, index: number): string {
@@ -31,10 +35,13 @@ export function headerValue(headers: [string, string][], name: string): string |
 export class ExchangeBook {
   readonly connections = new Map<string, ConnectionSummary>();
   readonly exchanges = new Map<string, ExchangeSummary>();
+  /** The captured exchanges of each connection by index, found without building their id. */
+  private readonly byConnection = new Map<string, ExchangeSummary[]>();
 
   clear(): void {
     this.connections.clear();
     this.exchanges.clear();
+    this.byConnection.clear();
   }
 
   /** Updates the summaries; `emit` (when given) receives the CoreEvents announcing the change. */
@@ -65,15 +72,6 @@ export class ExchangeBook {
           if (event.direction === 'in') connection.bytesIn = Math.max(connection.bytesIn, end);
           else connection.bytesOut = Math.max(connection.bytesOut, end);
         }
-        emit?.({
-          type: 'data',
-          connectionId: event.connectionId,
-          direction: event.direction,
-          offset: event.offset,
-          length: event.bytes.length,
-          time: event.time,
-          ...(event.bytes.length <= INLINE_DATA_LIMIT ? { base64: toBase64(event.bytes) } : {}),
-        });
         break;
       }
       case 'request': {
@@ -84,7 +82,7 @@ export class ExchangeBook {
           event.span.offset,
         );
         fillRequest(exchange, event.head, event.span);
-        emit?.({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange });
         break;
       }
       case 'response': {
@@ -98,7 +96,7 @@ export class ExchangeBook {
           exchange.reason = event.head.reason;
           exchange.responseContentType = headerValue(event.head.headers, 'content-type');
         }
-        emit?.({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange });
         break;
       }
       case 'protocolError': {
@@ -119,7 +117,7 @@ export class ExchangeBook {
         }
         if (exchange.status === null && event.error.status > 0)
           exchange.status = event.error.status;
-        emit?.({ type: 'exchange', exchange: { ...exchange } });
+        emit?.({ type: 'exchange', exchange });
         break;
       }
       case 'connectionClose': {
@@ -178,11 +176,19 @@ export class ExchangeBook {
     time: number,
     offset: number,
   ): ExchangeSummary {
+    let list = this.byConnection.get(connectionId);
+    const known = list?.[index];
+    if (known) return known;
     const exchangeId = exchangeIdOf(connectionId, index);
     const existing = this.exchanges.get(exchangeId);
     if (existing) return existing;
     const exchange = emptyExchange(exchangeId, connectionId, index, time, offset);
     this.exchanges.set(exchangeId, exchange);
+    if (!list) {
+      list = [];
+      this.byConnection.set(connectionId, list);
+    }
+    list[index] = exchange;
     const connection = this.connections.get(connectionId);
     if (connection) connection.exchanges++;
     return exchange;
@@ -231,10 +237,23 @@ export function fillRequest(
   exchange.method = head.method;
   exchange.target = head.target;
   exchange.version = head.version;
-  exchange.host = headerValue(head.headers, 'host');
-  exchange.referer = headerValue(head.headers, 'referer');
-  exchange.requestContentType = headerValue(head.headers, 'content-type');
-  exchange.requestSpan = { ...span };
+  // One pass over the headers for the three the summary shows (the first of each wins).
+  let host: string | null = null;
+  let referer: string | null = null;
+  let contentType: string | null = null;
+  for (const [name, value] of head.headers) {
+    if (name.length === 4) {
+      if (host === null && name.toLowerCase() === 'host') host = value;
+    } else if (name.length === 7) {
+      if (referer === null && name.toLowerCase() === 'referer') referer = value;
+    } else if (name.length === 12) {
+      if (contentType === null && name.toLowerCase() === 'content-type') contentType = value;
+    }
+  }
+  exchange.host = host;
+  exchange.referer = referer;
+  exchange.requestContentType = contentType;
+  exchange.requestSpan = { offset: span.offset, length: span.length };
   exchange.requestBytes = span.length;
 }
 

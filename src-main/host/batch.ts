@@ -1,0 +1,152 @@
+// One batch of CoreEvents on its way to subscribers. Two kinds of event arrive far more often than
+// a UI needs them, so the batch folds them as they come:
+// - `exchange`: the summary of one exchange is updated several times per request (request, then
+//   response…); the batch keeps one slot per exchange, and the copy delivered is taken when the
+//   batch is taken, so it is the latest state (last one wins) and costs one copy per batch.
+// - `data`: chunks of one connection's stream in one direction that follow each other are one
+//   event (at the place of the first chunk, with its time), up to the inline limit. Its base64
+//   text is computed only when something reads it (a transport serialising the batch), so
+//   subscribers that never look at bytes never pay for encoding them.
+
+import type { ConnectionId, CoreEvent, Direction, ExchangeSummary } from '../protocol/types';
+
+/** Chunks up to this size travel inline in `data` events; larger ones are fetched on demand. */
+export const INLINE_DATA_LIMIT = 16 * 1024;
+
+type DataEvent = Extract<CoreEvent, { type: 'data' }>;
+
+/** The chunks behind one inline `data` event, encoded once, on first read. */
+class DataRun {
+  readonly event: DataEvent;
+  private chunks: Uint8Array[];
+  private text: string | null = null;
+  end: number;
+
+  constructor(
+    connectionId: ConnectionId,
+    direction: Direction,
+    offset: number,
+    bytes: Uint8Array,
+    time: number,
+  ) {
+    this.chunks = [bytes];
+    this.end = offset + bytes.length;
+    const encode = (): string => this.base64();
+    this.event = {
+      type: 'data',
+      connectionId,
+      direction,
+      offset,
+      length: bytes.length,
+      time,
+      // An own enumerable accessor: JSON.stringify, structured clone and spreads all read it.
+      get base64(): string {
+        return encode();
+      },
+    };
+  }
+
+  append(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.end += bytes.length;
+    this.event.length += bytes.length;
+    this.text = null;
+  }
+
+  private base64(): string {
+    if (this.text === null) {
+      const bytes =
+        this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.event.length);
+      this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+      // Encoded: the chunks are no longer needed.
+      this.chunks = [bytes];
+    }
+    return this.text;
+  }
+}
+
+export class EventBatch {
+  private events: CoreEvent[] = [];
+  /** exchangeId → the live summary, and its slot in `events`. */
+  private exchanges = new Map<string, { slot: number; exchange: ExchangeSummary }>();
+  /** connectionId → the run that the next contiguous chunk of that direction may extend. */
+  private runsIn = new Map<ConnectionId, DataRun>();
+  private runsOut = new Map<ConnectionId, DataRun>();
+
+  get length(): number {
+    return this.events.length;
+  }
+
+  push(event: CoreEvent): void {
+    if (event.type === 'exchange') {
+      this.pushExchange(event.exchange);
+      return;
+    }
+    // What comes after a clear must not be folded into slots before it.
+    if (event.type === 'cleared') this.seal();
+    this.events.push(event);
+  }
+
+  /**
+   * Adds or updates the exchange's one event in this batch. `exchange` may be a live object that
+   * keeps changing: it is copied when the batch is taken.
+   */
+  pushExchange(exchange: ExchangeSummary): void {
+    const entry = this.exchanges.get(exchange.exchangeId);
+    if (entry) {
+      entry.exchange = exchange;
+      return;
+    }
+    this.exchanges.set(exchange.exchangeId, { slot: this.events.length, exchange });
+    // A placeholder, filled in by take().
+    this.events.push({ type: 'exchange', exchange });
+  }
+
+  /** A chunk of a stream; `bytes` must not change afterwards (it may be encoded later). */
+  pushData(
+    connectionId: ConnectionId,
+    direction: Direction,
+    offset: number,
+    bytes: Uint8Array,
+    time: number,
+  ): void {
+    const runs = direction === 'in' ? this.runsIn : this.runsOut;
+    if (bytes.length > INLINE_DATA_LIMIT) {
+      runs.delete(connectionId);
+      this.events.push({
+        type: 'data',
+        connectionId,
+        direction,
+        offset,
+        length: bytes.length,
+        time,
+      });
+      return;
+    }
+    const run = runs.get(connectionId);
+    if (run && run.end === offset && run.event.length + bytes.length <= INLINE_DATA_LIMIT) {
+      run.append(bytes);
+      return;
+    }
+    const fresh = new DataRun(connectionId, direction, offset, bytes, time);
+    runs.set(connectionId, fresh);
+    this.events.push(fresh.event);
+  }
+
+  /** The events in order, with every exchange copied as it is now; the batch starts empty again. */
+  take(): CoreEvent[] {
+    this.seal();
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  /** Copies the exchanges folded so far into their slots; later updates start new slots. */
+  private seal(): void {
+    for (const { slot, exchange } of this.exchanges.values())
+      this.events[slot] = { type: 'exchange', exchange: { ...exchange } };
+    this.exchanges = new Map();
+    this.runsIn = new Map();
+    this.runsOut = new Map();
+  }
+}
