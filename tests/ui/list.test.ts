@@ -141,12 +141,73 @@ test(
 );
 
 test(
+  'a request typed in the replay editor is sent with CRLF line ends',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await page.getByTestId('main-tab-replay').click();
+    await page.getByTestId('replay-port').fill(new URL(base).port);
+    const editor = page.locator('[data-testid="replay-editor"] .cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('GET /typed HTTP/1.1');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Host: 127.0.0.1');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Connection: close');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('replay-send').click();
+    await page.getByTestId('replay-result').waitFor({ timeout: 10_000 });
+    const snapshot = await ui.core.call('snapshot', {});
+    const replay = snapshot.exchanges.find((e) => e.source === 'replay');
+    assert.ok(replay, 'a replay exchange exists');
+    const sent = await ui.core.call('exchange.bytes', { exchangeId: replay.exchangeId });
+    assert.equal(
+      Buffer.from(sent.requestBase64, 'base64').toString('latin1'),
+      'GET /typed HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
+    );
+    assert.ok(
+      snapshot.exchanges.some((e) => e.source === 'capture' && e.target === '/typed'),
+      'the capture server got it',
+    );
+    await page.getByTestId('main-tab-inspector').click();
+  },
+);
+
+test(
+  'the tutorial-exact switch restarts the server in that mode on the same port',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const before = await ui.core.call('snapshot', {});
+    assert.equal(before.server.tutorialExact, false);
+    await page.getByTestId('tutorial-exact').check();
+    const after = await eventually(async () => {
+      const state = (await ui.core.call('snapshot', {})).server;
+      return state.tutorialExact && state.status === 'listening' ? state : undefined;
+    }, 'tutorial-exact server');
+    assert.equal(after.port, before.server.port);
+    await page.getByTestId('tutorial-exact').uncheck();
+    await eventually(async () => {
+      const state = (await ui.core.call('snapshot', {})).server;
+      return !state.tutorialExact && state.status === 'listening' ? state : undefined;
+    }, 'normal server');
+  },
+);
+
+test(
   'a banner shows when the link to the Core drops; a page of the new host gets every row from the snapshot',
   { skip: missing ?? false },
   async () => {
     const { page } = ui;
+    const rowsBefore = await total(page);
     await (await fetch(`${base}/before-drop`)).arrayBuffer();
-    await eventually(async () => ((await total(page)) === 1 ? true : undefined), 'one row');
+    await eventually(
+      async () => ((await total(page)) === rowsBefore + 1 ? true : undefined),
+      'one more row',
+    );
     const port = new URL(ui.host.url).port;
     const token = ui.host.token;
     await ui.host.close();
@@ -165,7 +226,7 @@ test(
     await page.goto(again.url);
     await page.getByTestId('server-status').waitFor();
     await eventually(
-      async () => ((await total(page)) === 2 ? true : undefined),
+      async () => ((await total(page)) === rowsBefore + 2 ? true : undefined),
       'both rows from the snapshot',
     );
     assert.equal(await page.getByTestId('disconnected-banner').count(), 0);
