@@ -198,6 +198,43 @@ test(
 );
 
 test(
+  'a large body renders only the visible rows of the byte view',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const body = 'x'.repeat(200_000);
+    await (
+      await fetch(`${base}/upload`, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'text/plain' },
+      })
+    ).arrayBuffer();
+    const upload = page
+      .locator('[data-testid="connection-row"]')
+      .filter({ hasText: '/upload' })
+      .first();
+    await upload.click();
+    await page.getByTestId('tab-request').click();
+    const lastCell = page.locator('[data-testid="byte-view"] .hex [data-offset]').last();
+    await lastCell.waitFor();
+    const cells = await page.locator('[data-testid="byte-view"] .hex [data-offset]').count();
+    assert.ok(cells > 16 && cells < 2000, `${cells} cells rendered for a 200 kB body`);
+    // Scrolling to the end brings the last bytes in.
+    await page.locator('[data-testid="byte-view"] [role="grid"]').evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+      el.dispatchEvent(new Event('scroll'));
+    });
+    await eventually(async () => {
+      const offsets = await page
+        .locator('[data-testid="byte-view"] .hex [data-offset]')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-offset'))));
+      return Math.max(...offsets) > 200_000 ? true : undefined;
+    }, 'last bytes rendered');
+  },
+);
+
+test(
   'a banner shows when the link to the Core drops; a page of the new host gets every row from the snapshot',
   { skip: missing ?? false },
   async () => {
