@@ -80,6 +80,7 @@ export class Store {
     this.buffered = 0;
     for (const e of snapshot.exchanges) this.upsert(e);
     this.connectionsVersion++;
+    this.publishPending = 'none';
     this.publish(true);
   }
 
@@ -96,7 +97,28 @@ export class Store {
       if (result === 'update' || result === 'reset') onlyAppends = false;
     }
     if (this.paused) this.buffered = this.pausedEvents.length;
-    if (listChanged) this.publish(!onlyAppends);
+    if (listChanged) this.schedulePublish(!onlyAppends);
+  }
+
+  private publishPending: 'none' | 'appends' | 'full' = 'none';
+
+  /** Publishes at most once per animation frame however many batches arrive in it. */
+  private schedulePublish(full: boolean): void {
+    const first = this.publishPending === 'none';
+    if (full) this.publishPending = 'full';
+    else if (first) this.publishPending = 'appends';
+    if (!first) return;
+    let done = false;
+    const run = (): void => {
+      if (done) return;
+      done = true;
+      const pending = this.publishPending;
+      this.publishPending = 'none';
+      if (pending !== 'none') this.publish(pending === 'full');
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    // Animation frames pause in hidden tabs: publish anyway, less often.
+    setTimeout(run, 100);
   }
 
   setPaused(paused: boolean): void {

@@ -134,7 +134,10 @@ test(
       async () => ((await total(page)) === before + 1 ? true : undefined),
       'row after resume',
     );
-    assert.ok((await rowTargets(page)).includes('/while-paused'));
+    await eventually(
+      async () => ((await rowTargets(page)).includes('/while-paused') ? true : undefined),
+      'the buffered row shown',
+    );
     await page.getByTestId('clear').click();
     await eventually(async () => ((await total(page)) === 0 ? true : undefined), 'cleared list');
   },
