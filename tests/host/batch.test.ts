@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventBatch, INLINE_DATA_LIMIT } from '../../src-main/host/batch';
+import { emptyExchange } from '../../src-main/host/exchanges';
+import type { CoreEvent } from '../../src-main/protocol/types';
+
+function decoded(event: CoreEvent | undefined): string {
+  assert.ok(event?.type === 'data');
+  assert.ok(event.base64 !== undefined, 'inline data has base64');
+  return Buffer.from(event.base64, 'base64').toString('latin1');
+}
+
+test('updates of one exchange within a batch are one event holding the latest state', () => {
+  const batch = new EventBatch();
+  const live = emptyExchange('c1#0', 'c1', 0, 10, 0);
+  live.method = 'GET';
+  batch.pushExchange(live);
+  batch.push({ type: 'notice', level: 'info', message: { key: 'k', text: 't' } });
+  live.status = 200;
+  batch.pushExchange(live);
+  const events = batch.take();
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['exchange', 'notice'],
+  );
+  assert.ok(events[0].type === 'exchange');
+  assert.equal(events[0].exchange.status, 200);
+  assert.notEqual(events[0].exchange, live, 'a copy is delivered, not the live summary');
+  live.status = 500;
+  assert.equal(events[0].exchange.status, 200, 'later changes do not reach a delivered batch');
+  assert.equal(batch.take().length, 0);
+});
+
+test('an update after a clear gets its own event after the clear', () => {
+  const batch = new EventBatch();
+  const live = emptyExchange('c1#0', 'c1', 0, 10, 0);
+  batch.pushExchange(live);
+  batch.push({ type: 'cleared' });
+  live.status = 404;
+  batch.pushExchange(live);
+  const events = batch.take();
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['exchange', 'cleared', 'exchange'],
+  );
+  assert.ok(events[0].type === 'exchange' && events[2].type === 'exchange');
+  assert.equal(events[0].exchange.status, null);
+  assert.equal(events[2].exchange.status, 404);
+});
+
+test('contiguous chunks of one stream are one data event; gaps, directions and connections split', () => {
+  const batch = new EventBatch();
+  const chunk = (text: string): Buffer => Buffer.from(text, 'latin1');
+  batch.pushData('c1', 'in', 0, chunk('GET / '), 1);
+  batch.pushData('c2', 'in', 0, chunk('other'), 2);
+  batch.pushData('c1', 'out', 0, chunk('HTTP/1.1'), 3);
+  batch.pushData('c1', 'in', 6, chunk('HTTP/1.1\r\n'), 4);
+  batch.pushData('c1', 'in', 100, chunk('later'), 5);
+  const events = batch.take();
+  assert.equal(events.length, 4);
+  const [first, second, third, fourth] = events;
+  assert.ok(first.type === 'data');
+  assert.equal(first.offset, 0);
+  assert.equal(first.length, 16);
+  assert.equal(first.time, 1, 'a folded event keeps the time of its first chunk');
+  assert.equal(decoded(first), 'GET / HTTP/1.1\r\n');
+  assert.equal(decoded(second), 'other');
+  assert.equal(decoded(third), 'HTTP/1.1');
+  assert.ok(fourth.type === 'data');
+  assert.equal(fourth.offset, 100);
+  assert.equal(decoded(fourth), 'later');
+});
+
+test('folding stops at the inline limit; bigger chunks travel without bytes', () => {
+  const batch = new EventBatch();
+  const half = Buffer.alloc(INLINE_DATA_LIMIT / 2 + 1, 0x61);
+  batch.pushData('c1', 'in', 0, half, 1);
+  batch.pushData('c1', 'in', half.length, half, 2);
+  const big = Buffer.alloc(INLINE_DATA_LIMIT + 1, 0x62);
+  batch.pushData('c1', 'in', 2 * half.length, big, 3);
+  batch.pushData('c1', 'in', 2 * half.length + big.length, Buffer.from('z'), 4);
+  const events = batch.take();
+  assert.deepEqual(
+    events.map((e) => (e.type === 'data' ? [e.offset, e.length, e.base64 !== undefined] : null)),
+    [
+      [0, half.length, true],
+      [half.length, half.length, true],
+      [2 * half.length, big.length, false],
+      [2 * half.length + big.length, 1, true],
+    ],
+  );
+  for (const event of events) {
+    if (event.type === 'data' && event.length <= INLINE_DATA_LIMIT)
+      assert.equal(Buffer.from(event.base64 ?? '', 'base64').length, event.length);
+  }
+});
+
+test('base64 is there for every way a transport reads an event', () => {
+  const batch = new EventBatch();
+  batch.pushData('c1', 'in', 0, Buffer.from('ab'), 1);
+  batch.pushData('c1', 'in', 2, Buffer.from('cd'), 1);
+  const [event] = batch.take();
+  const expected = Buffer.from('abcd').toString('base64');
+  assert.equal((JSON.parse(JSON.stringify(event)) as { base64: string }).base64, expected);
+  assert.equal((structuredClone(event) as { base64?: string }).base64, expected);
+  const spread = { ...event };
+  assert.ok(spread.type === 'data');
+  assert.equal(spread.base64, expected);
+  assert.ok(Object.keys(event).includes('base64'));
+});
