@@ -255,10 +255,10 @@ export async function run(): Promise<BenchResult[]> {
     const scrollLongest = await longestTask(page, scrollFrom);
     results.push({
       name: 'ui.scroll-frames',
-      ours: frames / expected,
+      ours: Math.min(1, frames / expected),
       baseline: 1,
       unit: 'frames/expected',
-      ratio: frames / expected,
+      ratio: Math.min(1, frames / expected),
       extra: {
         frames,
         expected,
@@ -269,9 +269,11 @@ export async function run(): Promise<BenchResult[]> {
       },
     });
 
-    const longest = Math.max(fastLongest, pacedLongest, scrollLongest);
+    // 'longtask' entries exist only for tasks over 50 ms: none seen means at or under the target.
+    const longest = Math.max(fastLongest, pacedLongest, scrollLongest, LONG_TASK_TARGET_MS);
     results.push(
       budget('ui.longest-task', longest, LONG_TASK_TARGET_MS, 'target/ms', {
+        note: 'no task over 50 ms seen counts as 50 ms (ratio 1)',
         fastMs: fastLongest,
         pacedMs: pacedLongest,
         scrollMs: scrollLongest,
