@@ -130,6 +130,39 @@ function headerKind(name: string): number {
   }
 }
 
+const LOWER_CONTENT_LENGTH = asciiBytes('content-length');
+const LOWER_TRANSFER_ENCODING = asciiBytes('transfer-encoding');
+const LOWER_CONNECTION = asciiBytes('connection');
+const LOWER_UPGRADE = asciiBytes('upgrade');
+
+function asciiBytes(s: string): Uint8Array {
+  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+}
+
+/** bytes[start, …) is `lower` in any case (`lower` holds lower-case letters and `-` only). */
+function equalsLower(bytes: Uint8Array, start: number, lower: Uint8Array): boolean {
+  for (let k = 0; k < lower.length; k++) if ((bytes[start + k] | 0x20) !== lower[k]) return false;
+  return true;
+}
+
+/** headerKind for the token in bytes[start, end), without decoding it. */
+function headerKindAt(bytes: Uint8Array, start: number, end: number): number {
+  const first = bytes[start] | 0x20;
+  if (first !== 0x63 && first !== 0x74 && first !== 0x75) return H_OTHER;
+  switch (end - start) {
+    case 14:
+      return equalsLower(bytes, start, LOWER_CONTENT_LENGTH) ? H_CONTENT_LENGTH : H_OTHER;
+    case 17:
+      return equalsLower(bytes, start, LOWER_TRANSFER_ENCODING) ? H_TRANSFER_ENCODING : H_OTHER;
+    case 10:
+      return equalsLower(bytes, start, LOWER_CONNECTION) ? H_CONNECTION : H_OTHER;
+    case 7:
+      return equalsLower(bytes, start, LOWER_UPGRADE) ? H_UPGRADE : H_OTHER;
+    default:
+      return H_OTHER;
+  }
+}
+
 function isOwsCode(c: number): boolean {
   return c === SP || c === HT || c === CR || c === LF;
 }
@@ -400,6 +433,14 @@ export class HttpParser {
           if (c === CR || c === LF) {
             i++;
             break;
+          }
+          if (this.isRequest && TOKEN[c] === 1) {
+            const next = this.requestLine(chunk, i);
+            if (next < 0) return;
+            if (next > i) {
+              i = next;
+              break;
+            }
           }
           this.beginMessage(base + i);
           if (this.isRequest) {
@@ -673,6 +714,11 @@ export class HttpParser {
         case LINE_START: {
           if (c === CR) {
             this.lineEndStart = base + i;
+            if (i + 1 < end && chunk[i + 1] === LF) {
+              i += 2;
+              if (this.headComplete(base + i)) return;
+              break;
+            }
             this.state = HEAD_END_LF;
             i++;
             break;
@@ -1131,6 +1177,60 @@ export class HttpParser {
   }
 
   /**
+   * Fast path for a whole well-formed request line (`method SP target SP HTTP/d.d CRLF`) at
+   * local index `i`, within the head and target limits: the same events and checks as the state
+   * machine, in one pass. Returns the index after its CRLF, `i` when the line is left to the
+   * state machine (cut by the chunk, or anything unusual), or -1 after an error.
+   */
+  private requestLine(chunk: Uint8Array, i: number): number {
+    const limit = Math.min(chunk.length, i + this.limits.maxHeadBytes);
+    let p = i;
+    while (p < limit && TOKEN[chunk[p]] === 1) p++;
+    if (p >= limit || chunk[p] !== SP) return i;
+    const methodEnd = p++;
+    const targetStart = p;
+    const targetLimit = Math.min(limit, targetStart + this.limits.maxTargetLength);
+    while (p < targetLimit && TARGET[chunk[p]] === 1) p++;
+    if (p === targetStart || p >= limit || chunk[p] !== SP) return i;
+    const targetEnd = p++;
+    if (
+      p + 10 > limit ||
+      chunk[p] !== 0x48 ||
+      chunk[p + 1] !== 0x54 ||
+      chunk[p + 2] !== 0x54 ||
+      chunk[p + 3] !== 0x50 ||
+      chunk[p + 4] !== 0x2f ||
+      chunk[p + 6] !== 0x2e ||
+      chunk[p + 8] !== CR ||
+      chunk[p + 9] !== LF
+    ) {
+      return i;
+    }
+    const major = chunk[p + 5] - 0x30;
+    const minor = chunk[p + 7] - 0x30;
+    if (major < 0 || major > 9 || minor < 0 || minor > 9) return i;
+    const base = this.base;
+    this.beginMessage(base + i);
+    const method = this.decodeAscii(chunk, i, methodEnd);
+    this.method = method;
+    this.out.push({ type: 'method', offset: base + i, length: methodEnd - i, value: method });
+    const target = this.decodeAscii(chunk, targetStart, targetEnd);
+    if (this.targetFormInvalid(target, base + targetStart)) return -1;
+    this.out.push({
+      type: 'target',
+      offset: base + targetStart,
+      length: targetEnd - targetStart,
+      value: target,
+    });
+    this.versionStart = base + p;
+    this.major = major;
+    this.minor = minor;
+    if (this.versionDone(base + p + 8)) return -1;
+    this.state = FIRST_FIELD;
+    return p + 10;
+  }
+
+  /**
    * Checks the request-target against the four forms of RFC 9112 §3.2 and the methods that may
    * use them: origin-form (`/…`), absolute-form (`scheme://…`), authority-form (`host:port`, for
    * CONNECT only) and asterisk-form (`*`, for OPTIONS only). The common origin-form is known by
@@ -1280,9 +1380,9 @@ export class HttpParser {
       if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;
       const after = chunk[p + 2];
       if (after === SP || after === HT || this.headerCount >= maxHeaders) return i;
-      const name = this.decodeAscii(chunk, i, nameEnd);
-      const kind = trailer ? H_OTHER : headerKind(name);
+      const kind = trailer ? H_OTHER : headerKindAt(chunk, i, nameEnd);
       if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
+      const name = this.decodeAscii(chunk, i, nameEnd);
       let valueEnd = p;
       while (valueEnd > valueStart && (chunk[valueEnd - 1] === SP || chunk[valueEnd - 1] === HT))
         valueEnd--;
