@@ -84,6 +84,12 @@ export class Store {
     this.publish(true);
   }
 
+  /** Starts over from a snapshot (another session was opened): nothing stays selected. */
+  reset(snapshot: Snapshot): void {
+    this.selectedId = null;
+    this.loadSnapshot(snapshot);
+  }
+
   apply(events: CoreEvent[]): void {
     let listChanged = false;
     let onlyAppends = true;
