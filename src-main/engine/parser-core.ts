@@ -110,6 +110,8 @@ const LF_ONLY = new Uint8Array([LF]);
 const UTF8_DECODER = new TextDecoder('utf-8');
 const BYTE_DECODER = new TextDecoder('latin1');
 const U64_MAX = 18446744073709551615n;
+const MIN_REGION = 1024;
+const MAX_REGION = 16384;
 const HTTP_LITERAL = [0x48, 0x54, 0x54, 0x50, 0x2f]; // "HTTP/"
 
 function headerKind(name: string): number {
@@ -207,6 +209,8 @@ export class HttpParser {
   private text = '';
   private textFrom = 1;
   private textTo = 0;
+  /** Bytes decoded ahead at the next decoder call; doubles with each call within one push. */
+  private regionSize = MIN_REGION;
   private valEnd = 0;
 
   // Per message.
@@ -291,6 +295,7 @@ export class HttpParser {
     this.out = out;
     this.textFrom = 1;
     this.textTo = 0;
+    this.regionSize = MIN_REGION;
     this.words = null;
     if (chunk.length >= 64 && this.valueTable === FIELD_VALUE) {
       const shift = (4 - (chunk.byteOffset & 3)) & 3;
@@ -360,7 +365,9 @@ export class HttpParser {
   /** Decodes chunk[a, b), all ASCII, as a slice of the decoded region around it (a < b). */
   private decodeAscii(chunk: Uint8Array, a: number, b: number): string {
     if (a < this.textFrom || b > this.textTo) {
-      const to = Math.min(chunk.length, Math.max(b, a + 1024));
+      const to = Math.min(chunk.length, Math.max(b, a + this.regionSize));
+      // Many tokens in one push (pipelined heads): fewer, larger regions.
+      if (this.regionSize < MAX_REGION) this.regionSize *= 2;
       const region = chunk.subarray(a, to);
       let text = UTF8_DECODER.decode(region);
       if (text.length !== to - a) text = BYTE_DECODER.decode(region);

@@ -746,3 +746,41 @@ describe('field lines read in one loop', () => {
     assert.equal(only(lenient, 'headerValue')[0]?.value, 'one\r\n two');
   });
 });
+
+describe('request line read in one pass', () => {
+  const lines = [
+    'GET /a?b HTTP/1.1\r\nHost: a\r\n\r\n',
+    'get /a HTTP/1.0\r\n\r\n',
+    'GET /a HTTP/3.0\r\n\r\n',
+    'GET /a HTTP/1.1\nHost: a\r\n\r\n',
+    'GET /a  HTTP/1.1\r\n\r\n',
+    'GET /a HTTP/1.1\r\n Host: a\r\n\r\n',
+    'GET a HTTP/1.1\r\n\r\n',
+    'OPTIONS * HTTP/1.1\r\n\r\n',
+    'CONNECT example.test:443 HTTP/1.1\r\n\r\n',
+  ];
+
+  it('gives the events and errors of the state machine', () => {
+    for (const input of lines) {
+      const whole = plain(new RequestParser().push(bytes(input)));
+      assert.deepEqual(whole, bytewise(new RequestParser(), input), input);
+    }
+  });
+
+  it('keeps the target and head limits at their exact bytes', () => {
+    const input = 'GET /abcdef HTTP/1.1\r\nHost: a\r\n\r\n';
+    for (let max = 5; max <= 8; max++) {
+      const options = { limits: { maxTargetLength: max } };
+      const whole = plain(new RequestParser(options).push(bytes(input)));
+      assert.deepEqual(whole, bytewise(new RequestParser(options), input));
+      const error = only(whole as ParserEvent[], 'error')[0];
+      assert.equal(error?.code, max < 7 ? 'TARGET_TOO_LONG' : undefined);
+    }
+    for (let max = 15; max <= 24; max++) {
+      const options = { limits: { maxHeadBytes: max } };
+      const whole = plain(new RequestParser(options).push(bytes(input)));
+      assert.deepEqual(whole, bytewise(new RequestParser(options), input));
+      assert.equal(only(whole as ParserEvent[], 'error')[0]?.code, 'HEADER_TOO_LARGE');
+    }
+  });
+});
