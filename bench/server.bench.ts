@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureServer } from '../src-main/capture/server';
 import { createCore } from '../src-main/host/core';
-import type { CoreEvent, ExchangeSummary } from '../src-main/protocol/types';
+import type { CoreEvent } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
 
 export const group = 'server';
@@ -111,19 +111,19 @@ async function serve(kind: Kind): Promise<void> {
 
 /**
  * The product path: a Core recording into a session in a temporary folder, with one subscriber
- * that keeps the latest summary of every exchange and counts the rest, as a UI list does.
+ * that serialises every batch as the web host does for its UI (the UI's own state lives in
+ * another process, so it is not kept here).
  */
 async function serveCore(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
   const core = await createCore({ home, rules: [] });
-  const exchanges = new Map<string, ExchangeSummary>();
   let batches = 0;
   let events = 0;
+  let serialised = 0;
   core.subscribe((batch: CoreEvent[]) => {
     batches++;
     events += batch.length;
-    for (const event of batch)
-      if (event.type === 'exchange') exchanges.set(event.exchange.exchangeId, event.exchange);
+    serialised += JSON.stringify({ type: 'events', events: batch }).length;
   });
   const state = await core.call('server.start', {
     host: '127.0.0.1',
@@ -133,7 +133,7 @@ async function serveCore(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: state.port })}\n`);
   process.on('SIGTERM', () => {
     process.stderr.write(
-      `core kept ${exchanges.size} exchanges, ${events} events in ${batches} batches\n`,
+      `core delivered ${events} events in ${batches} batches, ${serialised} characters as JSON\n`,
     );
     core.close().finally(() => {
       rmSync(home, { recursive: true, force: true });

@@ -94,7 +94,9 @@ export class SessionStore {
   private flushedSize: number;
   private logicalSize: number;
   private timer: NodeJS.Timeout | null = null;
-  private readonly index = new Map<string, StreamIndex>();
+  /** connectionId → where each stream's chunks are in the file. */
+  private readonly inbound = new Map<string, StreamIndex>();
+  private readonly outbound = new Map<string, StreamIndex>();
   private closed = false;
   private onError: ((error: unknown) => void) | undefined;
 
@@ -184,7 +186,7 @@ export class SessionStore {
 
   /** Bytes `offset … offset+length` of a connection's stream (shorter if the stream is). */
   read(connectionId: string, direction: Direction, offset: number, length: number): Uint8Array {
-    const stream = this.index.get(streamKey(connectionId, direction));
+    const stream = this.streamOf(connectionId, direction);
     if (!stream || length <= 0 || offset >= stream.end) return new Uint8Array(0);
     const end = Math.min(stream.end, offset + length);
     if (this.flushedSize < this.logicalSize) this.flush();
@@ -205,7 +207,7 @@ export class SessionStore {
   }
 
   streamLength(connectionId: string, direction: Direction): number {
-    return this.index.get(streamKey(connectionId, direction))?.end ?? 0;
+    return this.streamOf(connectionId, direction)?.end ?? 0;
   }
 
   /** Writes every pending record to the file now. */
@@ -246,7 +248,8 @@ export class SessionStore {
     if (!this.readOnly) ftruncateSync(this.fd, 0);
     this.flushedSize = 0;
     this.logicalSize = 0;
-    this.index.clear();
+    this.inbound.clear();
+    this.outbound.clear();
   }
 
   close(): void {
@@ -327,6 +330,10 @@ export class SessionStore {
     return this.slab;
   }
 
+  private streamOf(connectionId: string, direction: Direction): StreamIndex | undefined {
+    return (direction === 'in' ? this.inbound : this.outbound).get(connectionId);
+  }
+
   private indexChunk(
     connectionId: string,
     direction: Direction,
@@ -335,11 +342,11 @@ export class SessionStore {
     length: number,
   ): void {
     if (length === 0) return;
-    const key = streamKey(connectionId, direction);
-    let stream = this.index.get(key);
+    const streams = direction === 'in' ? this.inbound : this.outbound;
+    let stream = streams.get(connectionId);
     if (!stream) {
       stream = { streamOffsets: [], fileOffsets: [], lengths: [], end: 0 };
-      this.index.set(key, stream);
+      streams.set(connectionId, stream);
     }
     stream.streamOffsets.push(offset);
     stream.fileOffsets.push(at);
@@ -528,10 +535,6 @@ function readExactly(
 
 function readU32(bytes: Uint8Array, at: number): number {
   return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
-}
-
-function streamKey(connectionId: string, direction: Direction): string {
-  return `${connectionId}\u0000${direction}`;
 }
 
 /** Index of the last element ≤ value in a sorted array (0 when none). */

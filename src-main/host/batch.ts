@@ -1,8 +1,8 @@
 // One batch of CoreEvents on its way to subscribers. Two kinds of event arrive far more often than
 // a UI needs them, so the batch folds them as they come:
 // - `exchange`: the summary of one exchange is updated several times per request (request, then
-//   response…); the batch keeps one slot per exchange, and the copy delivered is taken when the
-//   batch is taken, so it is the latest state (last one wins) and costs one copy per batch.
+//   response…); the batch keeps one slot per exchange, at its first place, holding the latest
+//   summary (last one wins).
 // - `data`: chunks of one connection's stream in one direction that follow each other are one
 //   event (at the place of the first chunk, with its time), up to the inline limit. Its base64
 //   text is computed only when something reads it (a transport serialising the batch), so
@@ -67,8 +67,8 @@ class DataRun {
 
 export class EventBatch {
   private events: CoreEvent[] = [];
-  /** exchangeId → the live summary, and its slot in `events`. */
-  private exchanges = new Map<string, { slot: number; exchange: ExchangeSummary }>();
+  /** exchangeId → its slot in `events`. */
+  private exchanges = new Map<string, number>();
   /** connectionId → the run that the next contiguous chunk of that direction may extend. */
   private runsIn = new Map<ConnectionId, DataRun>();
   private runsOut = new Map<ConnectionId, DataRun>();
@@ -87,19 +87,16 @@ export class EventBatch {
     this.events.push(event);
   }
 
-  /**
-   * Adds or updates the exchange's one event in this batch. `exchange` may be a live object that
-   * keeps changing: it is copied when the batch is taken.
-   */
+  /** Adds or updates the exchange's one event in this batch; `exchange` is delivered as given. */
   pushExchange(exchange: ExchangeSummary): void {
-    const entry = this.exchanges.get(exchange.exchangeId);
-    if (entry) {
-      entry.exchange = exchange;
+    const event: CoreEvent = { type: 'exchange', exchange };
+    const slot = this.exchanges.get(exchange.exchangeId);
+    if (slot !== undefined) {
+      this.events[slot] = event;
       return;
     }
-    this.exchanges.set(exchange.exchangeId, { slot: this.events.length, exchange });
-    // A placeholder, filled in by take().
-    this.events.push({ type: 'exchange', exchange });
+    this.exchanges.set(exchange.exchangeId, this.events.length);
+    this.events.push(event);
   }
 
   /** A chunk of a stream; `bytes` must not change afterwards (it may be encoded later). */
@@ -133,7 +130,7 @@ export class EventBatch {
     this.events.push(fresh.event);
   }
 
-  /** The events in order, with every exchange copied as it is now; the batch starts empty again. */
+  /** The events in order; the batch starts empty again. */
   take(): CoreEvent[] {
     this.seal();
     const events = this.events;
@@ -141,10 +138,8 @@ export class EventBatch {
     return events;
   }
 
-  /** Copies the exchanges folded so far into their slots; later updates start new slots. */
+  /** Later updates start new slots. */
   private seal(): void {
-    for (const { slot, exchange } of this.exchanges.values())
-      this.events[slot] = { type: 'exchange', exchange: { ...exchange } };
     this.exchanges = new Map();
     this.runsIn = new Map();
     this.runsOut = new Map();

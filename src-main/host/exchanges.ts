@@ -15,11 +15,9 @@ import type {
 } from '../protocol/types';
 import { parseRequestMessage } from '../engine/serialize';
 import { INLINE_DATA_LIMIT } from './batch';
+import { ExchangeTable, type Row } from './exchange-table';
 
-/**
- * Receives the CoreEvents announcing a change. Connection events carry copies; exchange events
- * carry the live summary, which later events keep changing: copy it to keep it (EventBatch does).
- */
+/** Receives the CoreEvents announcing a change; the summaries in them are fresh copies. */
 export type Emit = (event: CoreEvent) => void;
 
 export function exchangeIdOf(connectionId: string, index: number): string {
@@ -34,14 +32,12 @@ export function headerValue(headers: [string, string][], name: string): string |
 
 export class ExchangeBook {
   readonly connections = new Map<string, ConnectionSummary>();
-  readonly exchanges = new Map<string, ExchangeSummary>();
-  /** The captured exchanges of each connection by index, found without building their id. */
-  private readonly byConnection = new Map<string, ExchangeSummary[]>();
+  /** Read like a Map of exchangeId → summary; each summary read is a fresh object. */
+  readonly exchanges = new ExchangeTable();
 
   clear(): void {
     this.connections.clear();
     this.exchanges.clear();
-    this.byConnection.clear();
   }
 
   /** Updates the summaries; `emit` (when given) receives the CoreEvents announcing the change. */
@@ -75,49 +71,55 @@ export class ExchangeBook {
         break;
       }
       case 'request': {
-        const exchange = this.exchangeFor(
+        const row = this.exchangeFor(
           event.connectionId,
           event.index,
           event.time,
           event.span.offset,
         );
-        fillRequest(exchange, event.head, event.span);
-        emit?.({ type: 'exchange', exchange });
+        const table = this.exchanges;
+        table.setRequest(row, requestFields(event.head));
+        table.setRequestSpan(row, event.span.offset, event.span.length);
+        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
         break;
       }
       case 'response': {
-        const exchange = this.exchangeFor(event.connectionId, event.index, event.time, 0);
-        exchange.completedAt = event.time;
-        exchange.responseSpan = { ...event.span };
-        exchange.responseBytes = event.span.length;
-        exchange.ruleId = event.ruleId;
+        const row = this.exchangeFor(event.connectionId, event.index, event.time, 0);
+        const table = this.exchanges;
+        table.setCompleted(row, event.time);
+        table.setResponseSpan(row, event.span.offset, event.span.length);
+        table.setRule(row, event.ruleId);
         if (event.head) {
-          exchange.status = event.head.status;
-          exchange.reason = event.head.reason;
-          exchange.responseContentType = headerValue(event.head.headers, 'content-type');
+          table.setResponse(
+            row,
+            event.head.status,
+            event.head.reason,
+            headerValue(event.head.headers, 'content-type'),
+          );
         }
-        emit?.({ type: 'exchange', exchange });
+        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
         break;
       }
       case 'protocolError': {
-        const exchange = this.exchangeFor(
+        const row = this.exchangeFor(
           event.connectionId,
           event.index,
           event.time,
           event.requestOffset,
         );
-        exchange.error = { ...event.error };
+        const table = this.exchanges;
+        table.setError(row, event.error);
         const received = this.connections.get(event.connectionId)?.bytesIn ?? event.requestOffset;
-        if (exchange.requestBytes === 0) {
-          exchange.requestSpan = {
-            offset: event.requestOffset,
-            length: Math.max(0, received - event.requestOffset),
-          };
-          exchange.requestBytes = exchange.requestSpan.length;
+        if (table.requestBytes(row) === 0) {
+          table.setRequestSpan(
+            row,
+            event.requestOffset,
+            Math.max(0, received - event.requestOffset),
+          );
         }
-        if (exchange.status === null && event.error.status > 0)
-          exchange.status = event.error.status;
-        emit?.({ type: 'exchange', exchange });
+        if (table.status(row) === null && event.error.status > 0)
+          table.setStatus(row, event.error.status);
+        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
         break;
       }
       case 'connectionClose': {
@@ -145,7 +147,7 @@ export class ExchangeBook {
     const connection = { ...stored.connection };
     const exchange = { ...stored.exchange };
     this.connections.set(connection.connectionId, connection);
-    this.exchanges.set(exchange.exchangeId, exchange);
+    this.exchanges.put(exchange);
     emit?.({
       type: 'connectionOpen',
       connection: { ...connection, closedAt: null, closeReason: null },
@@ -170,28 +172,13 @@ export class ExchangeBook {
     emit?.({ type: 'connectionClose', connection: { ...connection } });
   }
 
-  private exchangeFor(
-    connectionId: string,
-    index: number,
-    time: number,
-    offset: number,
-  ): ExchangeSummary {
-    let list = this.byConnection.get(connectionId);
-    const known = list?.[index];
-    if (known) return known;
-    const exchangeId = exchangeIdOf(connectionId, index);
-    const existing = this.exchanges.get(exchangeId);
-    if (existing) return existing;
-    const exchange = emptyExchange(exchangeId, connectionId, index, time, offset);
-    this.exchanges.set(exchangeId, exchange);
-    if (!list) {
-      list = [];
-      this.byConnection.set(connectionId, list);
-    }
-    list[index] = exchange;
+  private exchangeFor(connectionId: string, index: number, time: number, offset: number): Row {
+    const known = this.exchanges.rowOf(connectionId, index);
+    if (known >= 0) return known;
+    const row = this.exchanges.add(connectionId, index, time, offset);
     const connection = this.connections.get(connectionId);
     if (connection) connection.exchanges++;
-    return exchange;
+    return row;
   }
 }
 
@@ -234,9 +221,18 @@ export function fillRequest(
   head: RequestHead,
   span: { offset: number; length: number },
 ): void {
-  exchange.method = head.method;
-  exchange.target = head.target;
-  exchange.version = head.version;
+  Object.assign(exchange, requestFields(head));
+  exchange.requestSpan = { offset: span.offset, length: span.length };
+  exchange.requestBytes = span.length;
+}
+
+/** What a summary shows of a request head. */
+function requestFields(
+  head: RequestHead,
+): Pick<
+  ExchangeSummary,
+  'method' | 'target' | 'version' | 'host' | 'referer' | 'requestContentType'
+> {
   // One pass over the headers for the three the summary shows (the first of each wins).
   let host: string | null = null;
   let referer: string | null = null;
@@ -250,11 +246,14 @@ export function fillRequest(
       if (contentType === null && name.toLowerCase() === 'content-type') contentType = value;
     }
   }
-  exchange.host = host;
-  exchange.referer = referer;
-  exchange.requestContentType = contentType;
-  exchange.requestSpan = { offset: span.offset, length: span.length };
-  exchange.requestBytes = span.length;
+  return {
+    method: head.method,
+    target: head.target,
+    version: head.version,
+    host,
+    referer,
+    requestContentType: contentType,
+  };
 }
 
 export function toBase64(bytes: Uint8Array): string {
