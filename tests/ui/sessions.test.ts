@@ -173,6 +173,24 @@ test(
     );
     await showTab(page, 'inspector');
     await showsTargets(page, [], 'the fresh session is empty');
+
+    // A session deleted elsewhere while listed here: the Core's reason is shown, the list updates.
+    const fresh = (await core.call('session.list', {}))[0];
+    const doomed = await core.call('session.new', { name: 'Doomed' });
+    await core.call('session.open', { id: fresh.id });
+    await showTab(page, 'sessions');
+    await sessionRow(page, 'Doomed').waitFor();
+    await core.call('session.delete', { id: doomed.id });
+    await sessionRow(page, 'Doomed').getByTestId('session-delete').click();
+    await page.getByTestId('session-delete-confirm').click();
+    const alert = page.locator('[data-testid="sessions-message"][role="alert"]');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /No session with id/);
+    await eventually(
+      async () => ((await sessionNames(page)).includes('Doomed') ? undefined : true),
+      'the list no longer shows the deleted session',
+    );
+    assert.equal(await activeName(page), fresh.name);
   },
 );
 
@@ -356,5 +374,24 @@ test(
     assert.ok(shown.includes(`${base}/curl-me?q=1`), shown);
     assert.equal(await box.getAttribute('readonly'), '');
     assert.equal(shown, copied);
+  },
+);
+
+test(
+  'the sessions tab, HAR tools and cURL button are translated to 中文',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+    try {
+      assert.equal((await page.getByTestId('sessions-tab').innerText()).trim(), '会话');
+      await showTab(page, 'sessions');
+      assert.equal((await page.getByTestId('session-new').innerText()).trim(), '新建会话');
+      assert.match(await page.getByTestId('har-export').innerText(), /导出 HAR（\d+ 个请求）/);
+      await showTab(page, 'inspector');
+      assert.equal((await page.getByTestId('copy-curl').innerText()).trim(), '复制为 cURL');
+    } finally {
+      await page.getByTestId('lang-switch').selectOption('en');
+    }
   },
 );

@@ -191,7 +191,7 @@ export const en = {
   'sessions.col.created': 'Created',
   'sessions.col.size': 'Size',
   'sessions.col.actions': 'Actions',
-  'sessions.active': 'Open',
+  'sessions.active': 'Current',
   'sessions.open': 'Open',
   'sessions.rename': 'Rename',
   'sessions.renameLabel': 'New name for {name}',

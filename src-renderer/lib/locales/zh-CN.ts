@@ -192,7 +192,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'sessions.col.created': '创建时间',
   'sessions.col.size': '大小',
   'sessions.col.actions': '操作',
-  'sessions.active': '当前打开',
+  'sessions.active': '当前',
   'sessions.open': '打开',
   'sessions.rename': '重命名',
   'sessions.renameLabel': '{name} 的新名称',
