@@ -1,4 +1,5 @@
 // Byte helpers for the renderer: base64, hex, text decoding, sizes.
+import { decodeLatin1 } from '../../src-main/engine/serialize';
 
 export function base64ToBytes(base64: string): Uint8Array {
   const binary = atob(base64);
@@ -17,13 +18,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
 }
 
 /** One character per byte, so offsets in the string equal offsets in the bytes. */
-export function latin1(bytes: Uint8Array): string {
-  let out = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step)
-    out += String.fromCharCode(...bytes.subarray(i, i + step));
-  return out;
-}
+export const latin1 = (bytes: Uint8Array): string => decodeLatin1(bytes);
 
 export function latin1Bytes(text: string): Uint8Array {
   const out = new Uint8Array(text.length);

@@ -1,6 +1,7 @@
 // Turns raw message bytes into what the message view shows, using the engine's parser events.
 import type { ErrorCode, MessageKind, ParserEvent } from '../../src-main/engine/events';
 import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
+import { concatBytes } from '../../src-main/engine/serialize';
 import { latin1 } from './bytes';
 
 export interface ParsedHeader {
@@ -25,18 +26,6 @@ export interface ParsedMessage {
   body: Uint8Array;
   contentType: string | null;
   error: { code: ErrorCode; offset: number; reason: string; status: number } | null;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function lineEnd(bytes: Uint8Array, from: number): number {
@@ -126,7 +115,7 @@ export function parseMessage(
     result.startLineEnd = lineEnd(bytes, 0);
     result.startLine = latin1(bytes.subarray(0, result.startLineEnd)).replace(/\r?\n$/, '');
   }
-  result.body = concat(bodyParts);
+  result.body = concatBytes(bodyParts);
   return result;
 }
 
