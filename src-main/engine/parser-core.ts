@@ -199,11 +199,13 @@ export class HttpParser {
   private tokPart = '';
   private high = false;
   /**
-   * The pushed chunk as aligned 32-bit words for the field-value scan (null when the strict
-   * value table is not in use): word w holds chunk[wordShift + 4w, wordShift + 4w + 4).
+   * The pushed chunk as aligned 32-bit words for the strict field-value scan (see wordsFor):
+   * word w holds chunk[wordShift + 4w, wordShift + 4w + 4).
    */
   private words: Int32Array | null = null;
   private wordShift = 0;
+  /** The chunk `words` was made for: it is made on first use in a push. */
+  private wordsChunk: Uint8Array | null = null;
   /** Set by scanValue when the bytes it passed include obs-text (>= 0x80). */
   private scannedHigh = false;
   private text = '';
@@ -297,17 +299,10 @@ export class HttpParser {
     this.textTo = 0;
     this.regionSize = MIN_REGION;
     this.words = null;
-    if (chunk.length >= 64 && this.valueTable === FIELD_VALUE) {
-      const shift = (4 - (chunk.byteOffset & 3)) & 3;
-      this.wordShift = shift;
-      this.words = new Int32Array(
-        chunk.buffer,
-        chunk.byteOffset + shift,
-        (chunk.length - shift) >> 2,
-      );
-    }
+    this.wordsChunk = null;
     this.run(chunk);
     this.words = null;
+    this.wordsChunk = null;
     if (this.state !== FAILED && this.tokStart >= 0) {
       const from = Math.max(this.tokFrom - this.base, 0);
       this.tokPart += this.decode(chunk, from, chunk.length);
@@ -1294,16 +1289,52 @@ export class HttpParser {
 
   // ---- field helpers ----
 
+  /** The aligned 32-bit view of the pushed chunk, made once per push; null for short chunks. */
+  private wordsFor(chunk: Uint8Array): Int32Array | null {
+    if (this.wordsChunk !== chunk) {
+      this.wordsChunk = chunk;
+      this.words = null;
+      if (chunk.length >= 64) {
+        const shift = (4 - (chunk.byteOffset & 3)) & 3;
+        this.wordShift = shift;
+        this.words = new Int32Array(
+          chunk.buffer,
+          chunk.byteOffset + shift,
+          (chunk.length - shift) >> 2,
+        );
+      }
+    }
+    return this.words;
+  }
+
   /**
-   * Index of the first byte in chunk[p, end) that is not allowed in a strict field value (CR
-   * included), reading four bytes at a time where they are aligned; sets `scannedHigh` when the
-   * bytes passed include obs-text. Needs `words`.
+   * Index of the first byte in chunk[p, end) that is not allowed in a field value (CR included);
+   * sets `scannedHigh` when the bytes passed include obs-text. A strict value longer than a few
+   * bytes is read four bytes at a time where they are aligned (the 32-bit view of the chunk is
+   * made then, so short values alone do not pay for it).
    */
   private scanValue(chunk: Uint8Array, p: number, end: number): number {
-    const words = this.words as Int32Array;
-    const shift = this.wordShift;
-    const table = FIELD_VALUE;
+    const table = this.valueTable;
     let high = false;
+    const quick = p + 32 < end ? p + 32 : end;
+    for (;;) {
+      while (p < quick && table[chunk[p]] === 1) p++;
+      if (p >= quick || table[chunk[p]] !== 2) break;
+      high = true;
+      p++;
+    }
+    const words = p === quick && p < end && table === FIELD_VALUE ? this.wordsFor(chunk) : null;
+    if (words === null) {
+      for (;;) {
+        while (p < end && table[chunk[p]] === 1) p++;
+        if (p >= end || table[chunk[p]] !== 2) break;
+        high = true;
+        p++;
+      }
+      this.scannedHigh = high;
+      return p;
+    }
+    const shift = this.wordShift;
     for (;;) {
       // Byte by byte up to the next word boundary.
       while (p < end && ((p - shift) & 3) !== 0) {
@@ -1360,7 +1391,6 @@ export class HttpParser {
   private fieldLines(chunk: Uint8Array, i: number, end: number): number {
     const base = this.base;
     const out = this.out;
-    const table = this.valueTable;
     const token = TOKEN;
     const trailer = this.trailer;
     const maxHeaders = this.limits.maxHeaders;
@@ -1369,26 +1399,16 @@ export class HttpParser {
       while (p < end && token[chunk[p]] === 1) p++;
       if (p === i || p >= end || chunk[p] !== COLON) return i;
       const nameEnd = p++;
+      const kind = trailer ? H_OTHER : headerKindAt(chunk, i, nameEnd);
+      if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
       while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
       const valueStart = p;
-      let high = false;
-      if (this.words !== null) {
-        p = this.scanValue(chunk, p, end);
-        high = this.scannedHigh;
-      } else {
-        for (;;) {
-          while (p < end && table[chunk[p]] === 1) p++;
-          if (p >= end || table[chunk[p]] !== 2) break;
-          high = true;
-          p++;
-        }
-      }
+      p = this.scanValue(chunk, p, end);
+      const high = this.scannedHigh;
       // The line must end in CRLF and the byte after it be at hand and not start a fold.
       if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;
       const after = chunk[p + 2];
       if (after === SP || after === HT || this.headerCount >= maxHeaders) return i;
-      const kind = trailer ? H_OTHER : headerKindAt(chunk, i, nameEnd);
-      if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
       const name = this.decodeAscii(chunk, i, nameEnd);
       let valueEnd = p;
       while (valueEnd > valueStart && (chunk[valueEnd - 1] === SP || chunk[valueEnd - 1] === HT))
