@@ -1289,7 +1289,10 @@ export class HttpParser {
 
   // ---- field helpers ----
 
-  /** The aligned 32-bit view of the pushed chunk, made once per push; null for short chunks. */
+  /**
+   * The aligned 32-bit view of the pushed chunk, made on first use in a push (a push with no
+   * field line, such as a body piece, does not pay for it); null for short chunks.
+   */
   private wordsFor(chunk: Uint8Array): Int32Array | null {
     if (this.wordsChunk !== chunk) {
       this.wordsChunk = chunk;
@@ -1309,21 +1312,13 @@ export class HttpParser {
 
   /**
    * Index of the first byte in chunk[p, end) that is not allowed in a field value (CR included);
-   * sets `scannedHigh` when the bytes passed include obs-text. A strict value longer than a few
-   * bytes is read four bytes at a time where they are aligned (the 32-bit view of the chunk is
-   * made then, so short values alone do not pay for it).
+   * sets `scannedHigh` when the bytes passed include obs-text. Strict values in chunks of 64
+   * bytes or more are read four bytes at a time where they are aligned.
    */
   private scanValue(chunk: Uint8Array, p: number, end: number): number {
     const table = this.valueTable;
     let high = false;
-    const quick = p + 32 < end ? p + 32 : end;
-    for (;;) {
-      while (p < quick && table[chunk[p]] === 1) p++;
-      if (p >= quick || table[chunk[p]] !== 2) break;
-      high = true;
-      p++;
-    }
-    const words = p === quick && p < end && table === FIELD_VALUE ? this.wordsFor(chunk) : null;
+    const words = table === FIELD_VALUE ? this.wordsFor(chunk) : null;
     if (words === null) {
       for (;;) {
         while (p < end && table[chunk[p]] === 1) p++;
