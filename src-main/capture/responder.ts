@@ -396,7 +396,11 @@ export class Responder {
       ruleId: rule.id,
       close: !request.keepAlive,
       delayMs: rule.delayMs,
-      notice: notice ?? { key: 'rules.invalidBody', text, params: { rule: rule.name || rule.id } },
+      notice: notice ?? {
+        key: 'rules.invalidBody',
+        text,
+        params: { rule: rule.name || rule.id, detail: text },
+      },
     };
   }
 

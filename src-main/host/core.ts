@@ -12,6 +12,7 @@ import type {
   CoreApi,
   CoreEvent,
   ExchangeSummary,
+  Message,
   ReplayTarget,
   ResponderRule,
   ServerSettings,
@@ -319,7 +320,7 @@ class SocketscopeCore implements Core {
       this.emit({
         type: 'notice',
         level: 'warn',
-        message: { key: 'session.recordSkipped', text: warning },
+        message: { key: 'session.recordSkipped', text: warning, params: { detail: warning } },
       });
     }
     // Subscribers hear of the switch before the caller gets its reply.
@@ -360,7 +361,11 @@ class SocketscopeCore implements Core {
     this.emit({
       type: 'notice',
       level: 'warn',
-      message: { key: 'rules.loadFailed', text: loaded.message },
+      message: {
+        key: 'rules.loadFailed',
+        text: loaded.message,
+        params: { detail: loaded.message },
+      },
     });
     return { rules: [], baseDir: undefined };
   }
@@ -588,6 +593,7 @@ function checkTarget(target: unknown): ReplayTarget {
   };
 }
 
-function errorMessage(key: string, error: unknown): { key: string; text: string } {
-  return { key, text: error instanceof Error ? error.message : String(error) };
+function errorMessage(key: string, error: unknown): Message {
+  const text = error instanceof Error ? error.message : String(error);
+  return { key, text, params: { detail: text } };
 }

@@ -48,3 +48,23 @@ test('every literal catalogue key used by the components exists', () => {
   const missing = [...used].filter((key) => !(key in en));
   assert.deepEqual(missing, []);
 });
+
+test('every message key the Core sends has a translation in both catalogues', () => {
+  const keys = new Set<string>();
+  const walk = (path: string): void => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (full.endsWith('.ts')) {
+        const source = readFileSync(full, 'utf8');
+        for (const m of source.matchAll(/\{\s*key:\s*'([\w.]+)',\s*text\b/g)) keys.add(m[1]);
+        for (const m of source.matchAll(/errorMessage\(\s*'([\w.]+)'/g)) keys.add(m[1]);
+      }
+    }
+  };
+  walk(join(repoRoot, 'src-main', 'capture'));
+  walk(join(repoRoot, 'src-main', 'host'));
+  assert.ok(keys.size >= 5, `found ${keys.size} message keys`);
+  const missing = [...keys].filter((key) => !(`core.${key}` in en) || !(`core.${key}` in zhCN));
+  assert.deepEqual(missing, []);
+});

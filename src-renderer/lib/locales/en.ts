@@ -276,6 +276,12 @@ export const en = {
   'core.rules.fileUnreadable':
     'Rule "{rule}" answers with the file {path}, which could not be read ({code}).',
 
+  'core.rules.invalidBody':
+    'Rule "{rule}" has a body that cannot be sent, so it answered 500: {detail}',
+  'core.rules.loadFailed': 'The saved rules could not be loaded, so none are in force: {detail}',
+  'core.session.recordSkipped':
+    'A damaged record at the end of the session file was skipped: {detail}',
+  'core.store.writeFailed': 'Writing the session file failed: {detail}',
   'notice.level.info': 'Info',
   'notice.level.warn': 'Warning',
   'notice.level.error': 'Error',

@@ -275,6 +275,10 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.rules.fileInvalid': '规则文件未载入（之前的规则保持不变）：{detail}',
   'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',
 
+  'core.rules.invalidBody': '规则“{rule}”的正文无法发送，因此以 500 应答：{detail}',
+  'core.rules.loadFailed': '已保存的规则无法载入，当前没有生效的规则：{detail}',
+  'core.session.recordSkipped': '会话文件末尾一条损坏的记录已被跳过：{detail}',
+  'core.store.writeFailed': '写入会话文件失败：{detail}',
   'notice.level.info': '信息',
   'notice.level.warn': '警告',
   'notice.level.error': '错误',
