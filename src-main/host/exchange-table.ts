@@ -128,18 +128,31 @@ export class ExchangeTable {
     this.strings[row * STRINGS + CONNECTION] = this.intern(connectionId);
     this.targets.push(null);
     this.referers.push(null);
+    this.placeRow(connectionId, index, row);
+    return row;
+  }
+
+  private placeRow(connectionId: string, index: number, row: Row): void {
     let rows = this.byConnection.get(connectionId);
     if (!rows) {
       rows = [];
       this.byConnection.set(connectionId, rows);
     }
     rows[index] = row;
-    return row;
   }
 
   /** Adds or replaces a whole summary (replays, imports, sessions read back). */
   put(summary: ExchangeSummary): Row {
     let row = this.find(summary.exchangeId);
+    if (row >= 0 && this.rowOf(summary.connectionId, summary.indexOnConnection) !== row) {
+      // The same id now names another connection's exchange: the row moves there.
+      const s = row * STRINGS;
+      const before = this.byConnection.get(this.pool[this.strings[s + CONNECTION]]);
+      if (before) delete before[this.numbers[row * NUMBERS + INDEX]];
+      this.strings[s + CONNECTION] = this.intern(summary.connectionId);
+      this.numbers[row * NUMBERS + INDEX] = summary.indexOnConnection;
+      this.placeRow(summary.connectionId, summary.indexOnConnection, row);
+    }
     if (row < 0) {
       row = this.add(
         summary.connectionId,

@@ -153,6 +153,68 @@ test('a flood arrives in few batches, at most one per interval; big chunks trave
   assert.deepEqual(Buffer.from(bytes.requestBase64, 'base64'), post);
 });
 
+test('pipelined requests on one connection: each stream arrives whole, each exchange once per batch', async () => {
+  const start = recorder.batches.length;
+  const requests = Array.from(
+    { length: 30 },
+    (_, i) =>
+      `GET /p${i} HTTP/1.1\r\nHost: 127.0.0.1\r\n${i === 29 ? 'Connection: close\r\n' : ''}\r\n`,
+  );
+  const sent = Buffer.from(requests.join(''));
+  const received = await exchange(port, sent);
+  const connectionOf = (): string | undefined => {
+    const found = recorder.all().find((e) => e.type === 'exchange' && e.exchange.target === '/p29');
+    return found?.type === 'exchange' ? found.exchange.connectionId : undefined;
+  };
+  await until(
+    () =>
+      recorder
+        .all()
+        .some((e) => e.type === 'connectionClose' && e.connection.connectionId === connectionOf()),
+    'the close of the pipelined connection',
+  );
+  const id = connectionOf();
+  const batches = recorder.batches.slice(start);
+  const streams = { in: [] as Buffer[], out: [] as Buffer[] };
+  let next = { in: 0, out: 0 };
+  for (const { events } of batches) {
+    const seen = new Set<string>();
+    for (const event of events) {
+      if (event.type === 'exchange' && event.exchange.connectionId === id) {
+        assert.ok(!seen.has(event.exchange.exchangeId), 'one event per exchange per batch');
+        seen.add(event.exchange.exchangeId);
+      }
+      if (event.type !== 'data' || event.connectionId !== id) continue;
+      assert.equal(event.offset, next[event.direction], 'chunks follow each other');
+      // Over 16 KiB (all responses written at once) the bytes are fetched by reference.
+      assert.equal(event.base64 === undefined, event.length > 16 * 1024);
+      const bytes = Buffer.from(
+        event.base64 ??
+          (
+            await core.call('bytes.get', {
+              connectionId: event.connectionId,
+              direction: event.direction,
+              offset: event.offset,
+              length: event.length,
+            })
+          ).base64,
+        'base64',
+      );
+      assert.equal(bytes.length, event.length);
+      streams[event.direction].push(bytes);
+      next = { ...next, [event.direction]: event.offset + event.length };
+    }
+  }
+  assert.deepEqual(Buffer.concat(streams.in), sent);
+  assert.deepEqual(Buffer.concat(streams.out), received);
+  const last = recorder
+    .all()
+    .findLast((e) => e.type === 'exchange' && e.exchange.exchangeId === `${id}#29`);
+  assert.ok(last?.type === 'exchange');
+  assert.equal(last.exchange.target, '/p29');
+  assert.ok(last.exchange.status !== null && last.exchange.responseSpan !== null);
+});
+
 test('unknown commands and bad parameters are rejected with a clear message', async () => {
   const call = core.call as (name: string, params: unknown) => Promise<unknown>;
   await assert.rejects(call('no.such.command', {}), /Unknown command/);
