@@ -152,7 +152,8 @@ export class SessionStore {
       this.appendData(event.connectionId, event.direction, event.offset, event.time, event.bytes);
     } else if (event.type === 'request') {
       // The body is a slice of the inbound stream, already stored as data.
-      const { body: _body, ...meta } = event;
+      const { type, connectionId, index, time, span, head } = event;
+      const meta = { type, connectionId, index, time, span, head };
       this.append(RecordType.Capture, JSON.stringify(meta), []);
     } else {
       this.append(RecordType.Capture, JSON.stringify(event), []);
