@@ -634,14 +634,22 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       'RFC 9112 §5 and RFC 9110 §5.5: whitespace around a field value is OWS and not part of the value, so ' +
       '"Content-Length: 5<TAB>" is a valid length of 5 and "Transfer-Encoding: chunked<TAB>" is chunked. ' +
       'llhttp does not recognise these fields with a trailing tab: it rejects the length or coding, treats a ' +
-      'chunked response body as close-delimited, or ignores keep-alive and closes the connection.',
+      'chunked response body as close-delimited, or ignores keep-alive and closes the connection. The same ' +
+      'holds for "chunked<TAB>," inside a Transfer-Encoding list (RFC 9110 §5.6.1: OWS around the comma): ' +
+      'llhttp takes "chunked<TAB>" for another coding, so "chunked<TAB>, gzip" followed by a second ' +
+      '"Transfer-Encoding: chunked" is one chunked to llhttp and chunked applied twice to the engine (400).',
     matches(d) {
       // The field is in the message that differs, or (Connection) in the one before it.
       const index = firstDifferingMessage(d);
       const heads = [headOf(d, index), index > 0 ? headOf(d, index - 1) : null];
       const field =
         /\r\n(content-length:[ \t]*\d+|transfer-encoding:[^\r\n]*chunked|connection:[^\r\n]*(keep-alive|close|upgrade))[ \t]*\t[ \t]*\r\n/i;
-      return heads.some((head) => head !== null && field.test(head));
+      if (heads.some((head) => head !== null && field.test(head))) return true;
+      // "chunked" as a whole list element, then OWS with a tab, then the comma.
+      const chunkedThenTabComma =
+        /\r\ntransfer-encoding:([^\r\n]*,)?[ \t]*chunked[ \t]*\t[ \t]*,[^\r\n]*\r\n/i;
+      const head = headOf(d, index);
+      return head !== null && chunkedThenTabComma.test(head) && prefixAgrees(d, index);
     },
   },
   {
@@ -847,15 +855,21 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     name: 'chunk-extension-empty-name-or-value',
     reason:
       'RFC 9112 §7.1.1: chunk-ext-name = token and chunk-ext-val = token / quoted-string, and a token has at ' +
-      'least one character, so ";;name" and ";name=" are malformed. llhttp accepts them.',
+      'least one character, so ";;name", ";=value" and ";name=" are malformed. llhttp accepts them.',
     matches(d) {
       const at = d.ours.errorOffset;
       if (d.ours.error !== 'INVALID_CHUNK_EXTENSION' || at === null || at === 0) return false;
       const bytes = d.input.bytes;
-      const emptyBefore = bytes[at - 1] === 0x3b || bytes[at - 1] === 0x3d;
+      const afterSemicolon = bytes[at - 1] === 0x3b;
+      const afterEquals = bytes[at - 1] === 0x3d;
       const endsHere = bytes[at] === 0x3b || bytes[at] === 0x0d || bytes[at] === 0x0a;
+      // An empty name ends at ";", CR, LF or at the "=" of its value; an empty value at ";", CR or LF.
+      const emptyName = afterSemicolon && (endsHere || bytes[at] === 0x3d);
+      const emptyValue = afterEquals && endsHere;
       return (
-        emptyBefore && endsHere && gotPast(d.theirs, at) && prefixAgrees(d, d.ours.messages.length)
+        (emptyName || emptyValue) &&
+        gotPast(d.theirs, at) &&
+        prefixAgrees(d, d.ours.messages.length)
       );
     },
   },

@@ -786,3 +786,37 @@ describe('request line read in one pass', () => {
     }
   });
 });
+
+describe('lists and chunk extensions where llhttp parts ways (docs/differential.md)', () => {
+  const parseResponse = (input: string): ParserEvent[] => new ResponseParser().push(bytes(input));
+
+  it('reads a tab before a comma in Transfer-Encoding as OWS (RFC 9110 §5.6.1)', () => {
+    const twice =
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\t, gzip\r\n' +
+      'Transfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n';
+    const error = errorOf(parseRequest(twice));
+    assert.equal(error.code, 'INVALID_TRANSFER_ENCODING');
+    assert.equal(error.offset, twice.indexOf(' gzip'));
+    assert.equal(errorOf(parseRequest(twice.replace('\t', ' '))).offset, error.offset);
+
+    const body = '\r\n\r\n1\r\nx\r\n0\r\n\r\n';
+    const notLast = parseResponse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t, gzip' + body);
+    assert.equal(only(notLast, 'headersComplete')[0]?.framing, 'close-delimited');
+    const last = parseResponse('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\t, chunked' + body);
+    assert.equal(only(last, 'headersComplete')[0]?.framing, 'chunked');
+    // RFC 9110 §5.6.1.2: empty list elements are ignored.
+    const trailingComma = parseResponse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\t,' + body);
+    assert.equal(only(trailingComma, 'headersComplete')[0]?.framing, 'chunked');
+  });
+
+  it('rejects a chunk extension with an empty name before "=" (RFC 9112 §7.1.1)', () => {
+    for (const extension of [';=value', ';nam;=value', ';a=b;=c', ';=']) {
+      const input =
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `1${extension}\r\nx\r\n0\r\n\r\n`;
+      const error = errorOf(parseRequest(input));
+      assert.equal(error.code, 'INVALID_CHUNK_EXTENSION', extension);
+      assert.equal(error.offset, input.indexOf(';=') + 1, extension);
+    }
+  });
+});
