@@ -111,8 +111,8 @@ async function serve(kind: Kind): Promise<void> {
 
 /**
  * The product path: a Core recording into a session in a temporary folder, with one subscriber
- * that serialises every batch as the web host does for its UI (the UI's own state lives in
- * another process, so it is not kept here).
+ * that subscribes and serialises every batch as the web host does for its UI (without raw `data`
+ * events; the UI's own state lives in another process, so it is not kept here).
  */
 async function serveCore(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
@@ -120,11 +120,14 @@ async function serveCore(): Promise<void> {
   let batches = 0;
   let events = 0;
   let serialised = 0;
-  core.subscribe((batch: CoreEvent[]) => {
-    batches++;
-    events += batch.length;
-    serialised += JSON.stringify({ type: 'events', events: batch }).length;
-  });
+  core.subscribe(
+    (batch: CoreEvent[]) => {
+      batches++;
+      events += batch.length;
+      serialised += JSON.stringify({ kind: 'events', events: batch }).length;
+    },
+    { data: false },
+  );
   const state = await core.call('server.start', {
     host: '127.0.0.1',
     port: 0,

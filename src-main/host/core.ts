@@ -18,6 +18,7 @@ import type {
   ServerSettings,
   SessionInfo,
   Snapshot,
+  SubscribeOptions,
 } from '../protocol/types';
 import { PROTOCOL_VERSION } from '../protocol/types';
 import { SessionStore, sessionWriter, type StoredExchange } from '../capture/store';
@@ -92,7 +93,10 @@ class SocketscopeCore implements Core {
   private store!: SessionStore;
   private activeDir = '';
   private book = new ExchangeBook();
-  private readonly listeners = new Set<(events: CoreEvent[]) => void>();
+  /** Each subscriber → whether it takes `data` events. */
+  private readonly listeners = new Map<(events: CoreEvent[]) => void, boolean>();
+  /** How many subscribers take `data` events: with none, chunks are not batched at all. */
+  private dataListeners = 0;
   private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
   private readonly batch = new EventBatch();
   private captureQueue: CaptureEvent[] = [];
@@ -160,9 +164,20 @@ class SocketscopeCore implements Core {
     return handler(given as CommandParams<K>);
   }
 
-  subscribe(listener: (events: CoreEvent[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  subscribe(listener: (events: CoreEvent[]) => void, options?: SubscribeOptions): () => void {
+    // The same function subscribed twice is one subscriber, as before: its latest options win.
+    const wantsData = options?.data !== false;
+    this.unsubscribe(listener);
+    this.listeners.set(listener, wantsData);
+    if (wantsData) this.dataListeners++;
+    return () => this.unsubscribe(listener);
+  }
+
+  private unsubscribe(listener: (events: CoreEvent[]) => void): void {
+    const wantsData = this.listeners.get(listener);
+    if (wantsData === undefined) return;
+    this.listeners.delete(listener);
+    if (wantsData) this.dataListeners--;
   }
 
   onCapture(listener: (events: CaptureEvent[]) => void): () => void {
@@ -210,7 +225,7 @@ class SocketscopeCore implements Core {
       // With no subscriber (the CLI) there is no one to build events for.
       const listening = this.listeners.size > 0;
       this.book.apply(event, listening ? this.emitter : null);
-      if (listening && event.type === 'data') {
+      if (this.dataListeners > 0 && event.type === 'data') {
         this.batch.pushData(
           event.connectionId,
           event.direction,
@@ -268,9 +283,22 @@ class SocketscopeCore implements Core {
     const events = this.batch.take();
     const captures = this.captureQueue;
     this.captureQueue = [];
-    if (events.length > 0) for (const listener of this.listeners) safely(() => listener(events));
+    if (events.length > 0) this.hand(events);
     if (captures.length > 0)
       for (const listener of this.captureListeners) safely(() => listener(captures));
+  }
+
+  private hand(events: CoreEvent[]): void {
+    // Subscribers without `data` get one shared copy of the batch without those events.
+    let withoutData: CoreEvent[] | null = null;
+    for (const [listener, wantsData] of this.listeners) {
+      if (wantsData) safely(() => listener(events));
+      else {
+        withoutData ??= events.some(isData) ? events.filter((e) => !isData(e)) : events;
+        const batch = withoutData;
+        if (batch.length > 0) safely(() => listener(batch));
+      }
+    }
   }
 
   // ---- sessions ----
@@ -553,6 +581,10 @@ class SocketscopeCore implements Core {
       },
     };
   }
+}
+
+function isData(event: CoreEvent): boolean {
+  return event.type === 'data';
 }
 
 function safely(run: () => void): void {

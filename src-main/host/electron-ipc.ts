@@ -34,6 +34,8 @@ export interface IpcHostOptions {
   webContents: WebContentsLike;
   /** Called for each refused message (for logging); never required. */
   onRefused?: (reason: string) => void;
+  /** Forward raw `data` events to the window (default false: the UI does not use them). */
+  dataEvents?: boolean;
 }
 
 /** Why a message must be ignored, or null when it comes from our own app page. */
@@ -72,7 +74,7 @@ export function attachIpcHost(options: IpcHostOptions): () => void {
   const onOpen: IpcListener = (event) => {
     if (detached || !trusted(event)) return;
     closeChannel();
-    channel = openFrameChannel(core, send);
+    channel = openFrameChannel(core, send, { data: options.dataEvents === true });
   };
   const onFrame: IpcListener = (event, frame) => {
     if (trusted(event)) channel?.receive(checkClientFrame(frame));

@@ -166,19 +166,31 @@ export interface FrameChannel {
   close(): void;
 }
 
+export interface FrameChannelOptions {
+  /** Forward raw `data` events too (default false: the UI fetches bytes when it shows them). */
+  data?: boolean;
+}
+
 /**
  * One client of the Core over any transport: says hello, forwards event batches, answers
  * commands. `send` must not throw; a closed channel sends nothing more.
  */
-export function openFrameChannel(core: CoreApi, send: (frame: ServerFrame) => void): FrameChannel {
+export function openFrameChannel(
+  core: CoreApi,
+  send: (frame: ServerFrame) => void,
+  options: FrameChannelOptions = {},
+): FrameChannel {
   let open = true;
   const deliver = (frame: ServerFrame): void => {
     if (open) send(frame);
   };
   deliver(helloFrame());
-  const unsubscribe = core.subscribe((events) => {
-    if (events.length > 0) deliver(eventsFrame(events));
-  });
+  const unsubscribe = core.subscribe(
+    (events) => {
+      if (events.length > 0) deliver(eventsFrame(events));
+    },
+    { data: options.data === true },
+  );
   return {
     receive(check) {
       if (!open) return;

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { CoreApi } from '../protocol/types';
+import type { CoreApi, ServerFrame } from '../protocol/types';
 import { rendererCsp } from './csp';
 import { openFrameChannel, parseFrameText, UNKNOWN_FRAME_ID } from './frames';
 import { contentTypeFor } from './content-types';
@@ -167,8 +167,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  wss.on('connection', (ws: WebSocket) => {
-    const channel = openFrameChannel(options.core, (frame) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    // Raw `data` events only for a client that asks for them (`/ws?…&data=1`); the UI does not.
+    const data = new URL(req.url ?? '/', origin).searchParams.get('data') === '1';
+    const send = (frame: ServerFrame): void => {
       if (ws.readyState !== ws.OPEN) return;
       // A client that stops reading would make the queue grow without bound: drop it; the UI
       // reconnects and takes a fresh snapshot.
@@ -177,7 +179,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return;
       }
       ws.send(JSON.stringify(frame));
-    });
+    };
+    const channel = openFrameChannel(options.core, send, { data });
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
         channel.receive({

@@ -241,7 +241,12 @@ export type CommandResult<K extends CommandName> = CommandMap[K]['result'];
 export interface CoreApi {
   call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>>;
   /** Receives batches of events (every ~16–50 ms while there are any). Returns unsubscribe. */
-  subscribe(listener: (events: CoreEvent[]) => void): () => void;
+  subscribe(listener: (events: CoreEvent[]) => void, options?: SubscribeOptions): () => void;
+}
+
+export interface SubscribeOptions {
+  /** Whether the batches carry `data` events (raw stream chunks); default true. */
+  data?: boolean;
 }
 
 /** Wire frames (WebSocket JSON text frames; Electron IPC carries the same objects). */

@@ -121,6 +121,27 @@ test('the store is written before a batch is delivered', async () => {
   assert.ok(sizeBytes >= sizes[0]);
 });
 
+test('a subscriber that declines data events gets exchanges without them; a default one gets both', async () => {
+  const withoutData: CoreEvent[] = [];
+  const withData: CoreEvent[] = [];
+  const stopWithout = core.subscribe((events) => withoutData.push(...events), { data: false });
+  const stopWith = core.subscribe((events) => withData.push(...events));
+  const target = `/no-data-${Date.now()}`;
+  await exchange(port, GET.replace('/index.html', target));
+  const closed = (events: CoreEvent[]): boolean =>
+    events.some((e) => e.type === 'exchange' && e.exchange.target === target) &&
+    events.some((e) => e.type === 'connectionClose');
+  await until(() => closed(withoutData) && closed(withData), 'both subscribers to hear the close');
+  stopWithout();
+  stopWith();
+  assert.equal(withoutData.filter((e) => e.type === 'data').length, 0);
+  assert.ok(withData.some((e) => e.type === 'data' && e.direction === 'in'));
+  assert.ok(withData.some((e) => e.type === 'data' && e.direction === 'out'));
+  const types = (events: CoreEvent[]): string[] =>
+    events.filter((e) => e.type !== 'data').map((e) => e.type);
+  assert.deepEqual(types(withoutData), types(withData));
+});
+
 test('a flood arrives in few batches, at most one per interval; big chunks travel by reference', async () => {
   const start = recorder.batches.length;
   const big = Buffer.alloc(40 * 1024, 0x61);

@@ -21,17 +21,20 @@ import {
   type CoreApi,
   type CoreEvent,
   type ServerFrame,
+  type SubscribeOptions,
 } from '../../src-main/protocol/types';
 
 class FakeCore implements CoreApi {
   calls: CommandName[] = [];
   listeners = new Set<(events: CoreEvent[]) => void>();
+  subscribeOptions: (SubscribeOptions | undefined)[] = [];
   async call<K extends CommandName>(name: K, _params: CommandParams<K>): Promise<CommandResult<K>> {
     this.calls.push(name);
     return null as CommandResult<K>;
   }
-  subscribe(listener: (events: CoreEvent[]) => void): () => void {
+  subscribe(listener: (events: CoreEvent[]) => void, options?: SubscribeOptions): () => void {
     this.listeners.add(listener);
+    this.subscribeOptions.push(options);
     return () => this.listeners.delete(listener);
   }
 }
@@ -126,6 +129,7 @@ test('a reload reopens the channel with a new hello; detaching and destruction u
   ipcMain.emit(OPEN_CHANNEL, ours);
   assert.equal(contents.sent.filter((f) => f.kind === 'hello').length, 2);
   assert.equal(core.listeners.size, 1, 'the old channel was closed');
+  assert.deepEqual(core.subscribeOptions, [{ data: false }, { data: false }], 'no raw data events');
   contents.emit('destroyed');
   assert.equal(core.listeners.size, 0);
   ipcMain.emit(OPEN_CHANNEL, ours);

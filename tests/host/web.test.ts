@@ -45,9 +45,9 @@ before(async () => {
   // The real Core, counted, so the test can see subscriptions end when sockets close.
   const counted: CoreApi = {
     call: (name, params) => core.call(name, params),
-    subscribe(listener) {
+    subscribe(listener, options) {
       activeSubscriptions++;
-      const unsubscribe = core.subscribe(listener);
+      const unsubscribe = core.subscribe(listener, options);
       return () => {
         activeSubscriptions--;
         unsubscribe();
@@ -87,8 +87,8 @@ class Client {
     });
   }
 
-  static async open(token = host.token, originHeader = origin()): Promise<Client> {
-    const socket = new WebSocket(wsUrl(token), { origin: originHeader });
+  static async open(token = host.token, originHeader = origin(), query = ''): Promise<Client> {
+    const socket = new WebSocket(wsUrl(token) + query, { origin: originHeader });
     // Listen before 'open': the hello may arrive in the same read as the handshake.
     const client = new Client(socket);
     await new Promise<void>((resolve, reject) => {
@@ -242,7 +242,8 @@ test('a foreign or missing Origin is refused with 403 at upgrade', async () => {
 });
 
 test('hello, snapshot, then a capture arrives as events frames', async () => {
-  const client = await Client.open();
+  const client = await Client.open(host.token, origin(), '&data=1');
+  const ui = await Client.open();
   try {
     const hello = await client.waitFor((f) => f.kind === 'hello', 'hello');
     assert.deepEqual(hello, { kind: 'hello', version: PROTOCOL_VERSION });
@@ -294,9 +295,31 @@ test('hello, snapshot, then a capture arrives as events frames', async () => {
     ).toString('latin1');
     assert.equal(received, request, 'the raw request bytes travel in data events');
 
+    await ui.waitFor(
+      (f) =>
+        f.kind === 'events' &&
+        f.events.some(
+          (e) =>
+            e.type === 'exchange' &&
+            e.exchange.target === '/from-the-web-test?x=1' &&
+            e.exchange.status !== null,
+        ),
+      'the exchange, on the client that did not ask for data',
+    );
+    assert.ok(
+      ui.events().some((e) => e.type === 'connectionOpen'),
+      'the other events still arrive',
+    );
+    assert.equal(
+      ui.events().filter((e) => e.type === 'data').length,
+      0,
+      'data events only for a client that asks for them',
+    );
+
     await client.command('server.stop', {});
   } finally {
     await client.close();
+    await ui.close();
   }
 });
 
