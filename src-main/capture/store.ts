@@ -1,8 +1,13 @@
 // A session's append-only record file. Each record is a 14-byte header (magic, type, metadata
 // length, payload length, CRC-32 of everything after the header) followed by metadata and the raw
-// payload bytes. Metadata is JSON, except for `data` records (the bulk of a session), whose small
-// fixed metadata is binary. Writes are batched in memory slabs and flushed at least every
-// `flushMs`; reading back uses an index of file offsets, so captured bytes live on disk.
+// payload bytes. The records of the capture path (`data`, requests, responses) have binary
+// metadata; the rarer ones (connections, replayed or imported exchanges) are JSON, as all records
+// of older files are. Writes are batched in memory slabs and flushed at least every `flushMs`;
+// reading back uses an index of file offsets, so captured bytes live on disk.
+//
+// The checksum stays per record, not per flush block: a record is the unit that is skipped, so a
+// damaged one costs only itself and the ones after it still load. zlib's crc32 is native and
+// costs well under a microsecond for the few hundred bytes of a head.
 
 import {
   closeSync,
@@ -21,6 +26,14 @@ import { join } from 'node:path';
 import type { CaptureEvent } from './events';
 import type { ConnectionSummary, Direction, ExchangeSummary } from '../protocol/types';
 import { crc32 } from './crc32';
+import {
+  readRequestMeta,
+  readResponseMeta,
+  requestMetaBound,
+  responseMetaBound,
+  writeRequestMeta,
+  writeResponseMeta,
+} from './head-records';
 
 export const LOG_FILE_NAME = 'capture.sslog';
 /** Holds the pid of the process recording into the session (one writer at a time). */
@@ -31,8 +44,11 @@ const SLAB_BYTES = 256 * 1024;
 /** Refuse absurd lengths from a corrupt header rather than allocating them. */
 const MAX_RECORD_BYTES = 1 << 30;
 
-/** Capture: JSON event. Exchange: JSON StoredExchange + request + response. Data: see appendData. */
-const RecordType = { Capture: 1, Exchange: 2, Data: 3 } as const;
+/**
+ * Capture: JSON event. Exchange: JSON StoredExchange + request + response. Data: see appendData.
+ * Request, Response: binary metadata (head-records.ts), no payload.
+ */
+const RecordType = { Capture: 1, Exchange: 2, Data: 3, Request: 4, Response: 5 } as const;
 /** Data metadata: direction (0 in, 1 out), stream offset (f64), time (f64), connection id (UTF-8). */
 const DATA_META_FIXED = 17;
 type RecordType = (typeof RecordType)[keyof typeof RecordType];
@@ -152,9 +168,13 @@ export class SessionStore {
       this.appendData(event.connectionId, event.direction, event.offset, event.time, event.bytes);
     } else if (event.type === 'request') {
       // The body is a slice of the inbound stream, already stored as data.
-      const { type, connectionId, index, time, span, head } = event;
-      const meta = { type, connectionId, index, time, span, head };
-      this.append(RecordType.Capture, JSON.stringify(meta), []);
+      this.beginRecord(requestMetaBound(event));
+      const length = writeRequestMeta(this.slab!, this.slabUsed + HEADER_BYTES, event);
+      this.endRecord(RecordType.Request, length);
+    } else if (event.type === 'response') {
+      this.beginRecord(responseMetaBound(event));
+      const length = writeResponseMeta(this.slab!, this.slabUsed + HEADER_BYTES, event);
+      this.endRecord(RecordType.Response, length);
     } else {
       this.append(RecordType.Capture, JSON.stringify(event), []);
     }
@@ -449,6 +469,16 @@ export class SessionStore {
     payloadAt: number,
   ): StoredRecord | null {
     if (type === RecordType.Data) return this.decodeData(metaBytes, payload, payloadAt);
+    if (type === RecordType.Request || type === RecordType.Response) {
+      if (payload.length > 0) return null;
+      const view = Buffer.from(metaBytes.buffer, metaBytes.byteOffset, metaBytes.length);
+      const meta = type === RecordType.Request ? readRequestMeta(view) : readResponseMeta(view);
+      if (!meta) return null;
+      return {
+        kind: 'capture',
+        event: meta.type === 'request' ? { ...meta, body: new Uint8Array(0) } : meta,
+      };
+    }
     let meta: unknown;
     try {
       meta = JSON.parse(

@@ -494,3 +494,214 @@ test('a data record whose binary metadata makes no sense is skipped, never trust
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+type RequestEvent = Extract<CaptureEvent, { type: 'request' }>;
+type ResponseEvent = Extract<CaptureEvent, { type: 'response' }>;
+
+function requestEvent(connectionId: string, index: number, target: string): RequestEvent {
+  return {
+    type: 'request',
+    connectionId,
+    index,
+    time: 1.7e12 + index + 0.25,
+    span: { offset: 2 ** 33 + index, length: 40 + index },
+    head: {
+      method: 'POST',
+      target,
+      version: 'HTTP/1.1',
+      headers: [
+        ['Host', 'ü.example'],
+        ['X-Empty', ''],
+        ['Content-Type', 'text/plain; charset=utf-8'],
+      ],
+    },
+    body: new Uint8Array(0),
+  };
+}
+
+function responseEvent(
+  connectionId: string,
+  index: number,
+  head: ResponseEvent['head'],
+  ruleId: string | null,
+): ResponseEvent {
+  return {
+    type: 'response',
+    connectionId,
+    index,
+    time: 1.7e12 + index + 0.5,
+    span: { offset: 100 * index, length: 99 },
+    head,
+    ruleId,
+  };
+}
+
+test('request and response records keep every field in their binary form', () => {
+  const dir = tempDir();
+  try {
+    const events: CaptureEvent[] = [
+      requestEvent('c1', 0, '/a?b=ü&€'),
+      { ...requestEvent('c1.2', 7, '*'), head: { ...requestEvent('c', 0, '/').head, headers: [] } },
+      responseEvent(
+        'c1',
+        0,
+        { version: 'HTTP/1.1', status: 200, reason: 'OK ✓', headers: [['Set-Cookie', 'a=1']] },
+        'rule-ü',
+      ),
+      responseEvent('c1.2', 7, { version: 'HTTP/1.0', status: 999, reason: '', headers: [] }, null),
+      responseEvent('c1', 1, null, null),
+      responseEvent('c1', 2, null, ''),
+    ];
+    const { store } = SessionStore.open(dir);
+    for (const event of events) store.appendCapture(event);
+    store.close();
+    const { list, warnings, store: again } = reopen(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      list.map((r) => (r.kind === 'capture' ? r.event : r)),
+      events,
+    );
+    again.close();
+    const file = readFileSync(join(dir, LOG_FILE_NAME));
+    assert.equal(file.indexOf('"method"'), -1, 'no JSON on the capture path');
+    assert.equal(file[1], 4, 'a request record');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a lone surrogate in a head reads back as U+FFFD and the strings after it stay whole', () => {
+  const dir = tempDir();
+  try {
+    const event = requestEvent('c1', 0, '/x\ud800y');
+    event.head.headers.push(['A\udc00', 'after']);
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(event);
+    store.close();
+    const { list, warnings, store: again } = reopen(dir);
+    assert.deepEqual(warnings, []);
+    const [record] = list;
+    assert.ok(record?.kind === 'capture' && record.event.type === 'request');
+    assert.equal(record.event.head.target, '/x\ufffdy');
+    assert.deepEqual(record.event.head.headers.at(-1), ['A\ufffd', 'after']);
+    assert.equal(record.event.head.version, 'HTTP/1.1');
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sessions written with JSON request and response records still load', () => {
+  const dir = tempDir();
+  try {
+    const request = requestEvent('old', 0, '/old');
+    const { body: _body, ...requestMeta } = request;
+    const response = responseEvent(
+      'old',
+      0,
+      { version: 'HTTP/1.1', status: 404, reason: 'Not Found', headers: [] },
+      null,
+    );
+    writeFileSync(
+      join(dir, LOG_FILE_NAME),
+      Buffer.concat([
+        rawRecord(1, Buffer.from(JSON.stringify(requestMeta)), Buffer.alloc(0)),
+        rawRecord(1, Buffer.from(JSON.stringify(response)), Buffer.alloc(0)),
+      ]),
+    );
+    const { list, warnings, store } = reopen(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(
+      list.map((r) => (r.kind === 'capture' ? r.event : r)),
+      [request, response],
+    );
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn or corrupt request or response record is skipped with a warning', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(requestEvent('c1', 0, '/first'));
+    store.flush();
+    const damagedAt = store.size() - 3;
+    store.appendCapture(requestEvent('c1', 1, '/second'));
+    store.appendCapture(responseEvent('c1', 1, null, 'r'));
+    store.close();
+    const path = join(dir, LOG_FILE_NAME);
+    const bytes = readFileSync(path);
+    bytes[damagedAt] ^= 0x20;
+    writeFileSync(path, bytes);
+
+    const corrupt = reopen(dir);
+    assert.equal(corrupt.warnings.length, 1);
+    assert.match(corrupt.warnings[0]!, /checksum/);
+    assert.deepEqual(
+      corrupt.list.map((r) => (r.kind === 'capture' ? r.event.type : r.kind)),
+      ['request', 'response'],
+    );
+    corrupt.store.close();
+
+    truncateSync(path, bytes.length - 2);
+    const torn = reopen(dir);
+    assert.equal(torn.warnings.length, 2);
+    assert.match(torn.warnings[1]!, /incomplete/);
+    assert.equal(torn.list.length, 1);
+    const [second] = torn.list;
+    assert.ok(second?.kind === 'capture' && second.event.type === 'request');
+    assert.equal(second.event.head.target, '/second');
+    torn.store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('request and response records whose binary metadata does not add up are skipped', () => {
+  const dir = tempDir();
+  try {
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(requestEvent('c1', 0, '/good'));
+    store.appendCapture(responseEvent('c1', 0, null, null));
+    store.close();
+    const path = join(dir, LOG_FILE_NAME);
+    const good = readFileSync(path);
+    const requestMeta = good.subarray(14, 14 + good.readUInt32LE(2));
+    const badCount = Buffer.from(requestMeta);
+    badCount.writeUInt32LE(0xffffffff, 32);
+    const badLength = Buffer.from(requestMeta);
+    badLength.writeUInt32LE(badLength.readUInt32LE(36) + 1, 36);
+    const badIndex = Buffer.from(requestMeta);
+    badIndex.writeDoubleLE(-1, 24);
+    const oddStrings = Buffer.from(requestMeta);
+    oddStrings.writeUInt32LE(oddStrings.readUInt32LE(32) - 1, 32);
+    const badFlags = Buffer.alloc(45);
+    badFlags[40] = 9;
+    writeFileSync(
+      path,
+      Buffer.concat([
+        rawRecord(4, badCount, Buffer.alloc(0)),
+        rawRecord(4, badLength, Buffer.alloc(0)),
+        rawRecord(4, badIndex, Buffer.alloc(0)),
+        rawRecord(4, oddStrings, Buffer.alloc(0)),
+        rawRecord(4, Buffer.alloc(10), Buffer.alloc(0)),
+        rawRecord(4, requestMeta, Buffer.from('payload')),
+        rawRecord(5, badFlags, Buffer.alloc(0)),
+        rawRecord(5, Buffer.alloc(41), Buffer.alloc(0)),
+        good,
+      ]),
+    );
+    const { list, warnings, store: again } = reopen(dir);
+    assert.equal(warnings.length, 8);
+    for (const warning of warnings) assert.match(warning, /could not be read/);
+    assert.deepEqual(
+      list.map((r) => (r.kind === 'capture' ? r.event.type : r.kind)),
+      ['request', 'response'],
+    );
+    again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,195 @@
+// Binary metadata of the session file's request and response records: no JSON on the capture
+// path. Layout, little-endian: fixed numeric fields (f64, so any integer or time survives), then
+// a u32 count of strings, a u32 length per string in UTF-16 code units, then all the strings as
+// one UTF-8 run. One write and one decode per head; lengths in code units let the reader cut the
+// decoded text without knowing where each string's bytes end (a lone surrogate is written as
+// U+FFFD, still one unit, so the cut stays right). Anything that does not add up reads as null.
+
+import type { CaptureEvent } from './events';
+
+export type RequestMeta = Omit<Extract<CaptureEvent, { type: 'request' }>, 'body'>;
+export type ResponseMeta = Extract<CaptureEvent, { type: 'response' }>;
+
+/** time, span offset, span length, index. */
+const REQUEST_FIXED = 32;
+/** time, span offset, span length, index, status, flags (1 byte). */
+const RESPONSE_FIXED = 41;
+const HAS_HEAD = 1;
+const HAS_RULE = 2;
+/** Strings before the header pairs: connection id, method, target, version. */
+const REQUEST_STRINGS = 4;
+
+/** Most bytes `writeRequestMeta` may write for this event. */
+export function requestMetaBound(event: RequestMeta): number {
+  const { head } = event;
+  let units = event.connectionId.length + head.method.length;
+  units += head.target.length + head.version.length;
+  for (const [name, value] of head.headers) units += name.length + value.length;
+  return REQUEST_FIXED + 4 * (1 + REQUEST_STRINGS + 2 * head.headers.length) + 3 * units;
+}
+
+/** Writes the request's metadata at `at` (room for `requestMetaBound`); returns its length. */
+export function writeRequestMeta(out: Buffer, at: number, event: RequestMeta): number {
+  const { head } = event;
+  out.writeDoubleLE(event.time, at);
+  out.writeDoubleLE(event.span.offset, at + 8);
+  out.writeDoubleLE(event.span.length, at + 16);
+  out.writeDoubleLE(event.index, at + 24);
+  let p = at + REQUEST_FIXED;
+  p = out.writeUInt32LE(REQUEST_STRINGS + 2 * head.headers.length, p);
+  p = out.writeUInt32LE(event.connectionId.length, p);
+  p = out.writeUInt32LE(head.method.length, p);
+  p = out.writeUInt32LE(head.target.length, p);
+  p = out.writeUInt32LE(head.version.length, p);
+  let text = event.connectionId + head.method + head.target + head.version;
+  for (const [name, value] of head.headers) {
+    p = out.writeUInt32LE(name.length, p);
+    p = out.writeUInt32LE(value.length, p);
+    text += name + value;
+  }
+  p += out.write(text, p, 'utf8');
+  return p - at;
+}
+
+/** Most bytes `writeResponseMeta` may write for this event. */
+export function responseMetaBound(event: ResponseMeta): number {
+  let strings = 1;
+  let units = event.connectionId.length;
+  if (event.ruleId !== null) {
+    strings++;
+    units += event.ruleId.length;
+  }
+  const { head } = event;
+  if (head) {
+    strings += 2 + 2 * head.headers.length;
+    units += head.version.length + head.reason.length;
+    for (const [name, value] of head.headers) units += name.length + value.length;
+  }
+  return RESPONSE_FIXED + 4 * (1 + strings) + 3 * units;
+}
+
+/** Writes the response's metadata at `at` (room for `responseMetaBound`); returns its length. */
+export function writeResponseMeta(out: Buffer, at: number, event: ResponseMeta): number {
+  const { head, ruleId } = event;
+  out.writeDoubleLE(event.time, at);
+  out.writeDoubleLE(event.span.offset, at + 8);
+  out.writeDoubleLE(event.span.length, at + 16);
+  out.writeDoubleLE(event.index, at + 24);
+  out.writeDoubleLE(head ? head.status : 0, at + 32);
+  out[at + 40] = (head ? HAS_HEAD : 0) | (ruleId !== null ? HAS_RULE : 0);
+  let p = at + RESPONSE_FIXED;
+  const strings = 1 + (ruleId !== null ? 1 : 0) + (head ? 2 + 2 * head.headers.length : 0);
+  p = out.writeUInt32LE(strings, p);
+  p = out.writeUInt32LE(event.connectionId.length, p);
+  let text = event.connectionId;
+  if (ruleId !== null) {
+    p = out.writeUInt32LE(ruleId.length, p);
+    text += ruleId;
+  }
+  if (head) {
+    p = out.writeUInt32LE(head.version.length, p);
+    p = out.writeUInt32LE(head.reason.length, p);
+    text += head.version + head.reason;
+    for (const [name, value] of head.headers) {
+      p = out.writeUInt32LE(name.length, p);
+      p = out.writeUInt32LE(value.length, p);
+      text += name + value;
+    }
+  }
+  p += out.write(text, p, 'utf8');
+  return p - at;
+}
+
+export function readRequestMeta(meta: Buffer): RequestMeta | null {
+  if (meta.length < REQUEST_FIXED) return null;
+  const time = meta.readDoubleLE(0);
+  const offset = meta.readDoubleLE(8);
+  const length = meta.readDoubleLE(16);
+  const index = meta.readDoubleLE(24);
+  if (!Number.isFinite(time) || !isCount(offset) || !isCount(length) || !isCount(index))
+    return null;
+  const strings = readStrings(meta, REQUEST_FIXED);
+  if (!strings || strings.length < REQUEST_STRINGS || strings.length % 2 !== 0) return null;
+  const [connectionId, method, target, version] = strings as [string, string, string, string];
+  return {
+    type: 'request',
+    connectionId,
+    index,
+    time,
+    span: { offset, length },
+    head: { method, target, version, headers: pairs(strings, REQUEST_STRINGS) },
+  };
+}
+
+export function readResponseMeta(meta: Buffer): ResponseMeta | null {
+  if (meta.length < RESPONSE_FIXED) return null;
+  const time = meta.readDoubleLE(0);
+  const offset = meta.readDoubleLE(8);
+  const length = meta.readDoubleLE(16);
+  const index = meta.readDoubleLE(24);
+  const status = meta.readDoubleLE(32);
+  const flags = meta[40]!;
+  if (!Number.isFinite(time) || !isCount(offset) || !isCount(length) || !isCount(index))
+    return null;
+  if (flags > (HAS_HEAD | HAS_RULE) || !isCount(status)) return null;
+  const strings = readStrings(meta, RESPONSE_FIXED);
+  if (!strings) return null;
+  const connectionId = strings[0];
+  let next = 1;
+  let ruleId: string | null = null;
+  if (flags & HAS_RULE) ruleId = strings[next++] ?? null;
+  if (connectionId === undefined || (flags & HAS_RULE && ruleId === null)) return null;
+  const rest = strings.length - next;
+  if (flags & HAS_HEAD ? rest < 2 || rest % 2 !== 0 : rest !== 0) return null;
+  return {
+    type: 'response',
+    connectionId,
+    index,
+    time,
+    span: { offset, length },
+    head:
+      flags & HAS_HEAD
+        ? {
+            version: strings[next]!,
+            status,
+            reason: strings[next + 1]!,
+            headers: pairs(strings, next + 2),
+          }
+        : null,
+    ruleId,
+  };
+}
+
+/** The strings written at `at`, or null when their counts and lengths do not add up. */
+function readStrings(meta: Buffer, at: number): string[] | null {
+  if (meta.length < at + 4) return null;
+  const count = meta.readUInt32LE(at);
+  const textAt = at + 4 + 4 * count;
+  if (count > (meta.length - at - 4) / 4) return null;
+  const lengths: number[] = new Array<number>(count);
+  let units = 0;
+  for (let i = 0; i < count; i++) {
+    const length = meta.readUInt32LE(at + 4 + 4 * i);
+    lengths[i] = length;
+    units += length;
+  }
+  const text = meta.toString('utf8', textAt);
+  if (text.length !== units) return null;
+  const strings: string[] = new Array<string>(count);
+  let from = 0;
+  for (let i = 0; i < count; i++) {
+    strings[i] = text.slice(from, from + lengths[i]!);
+    from += lengths[i]!;
+  }
+  return strings;
+}
+
+function pairs(strings: string[], from: number): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = from; i + 1 < strings.length; i += 2) out.push([strings[i]!, strings[i + 1]!]);
+  return out;
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
