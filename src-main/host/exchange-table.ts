@@ -170,6 +170,7 @@ export class ExchangeTable {
     this.setResponse(row, summary.status, summary.reason, summary.responseContentType);
     if (summary.responseSpan)
       this.setResponseSpan(row, summary.responseSpan.offset, summary.responseSpan.length);
+    else this.numbers[n + RESPONSE_OFFSET] = NaN;
     this.numbers[n + RESPONSE_BYTES] = summary.responseBytes;
     this.setRule(row, summary.ruleId);
     const regular = `${summary.connectionId}#${summary.indexOnConnection}` === summary.exchangeId;

@@ -134,3 +134,14 @@ test('a captured exchange fills in field by field; unknown ids are not found', (
   assert.equal(table.size, 0);
   assert.equal(table.get('c7#3'), undefined);
 });
+
+test('a summary put again without a response span loses the span it had', () => {
+  const table = new ExchangeTable();
+  const answered = emptyExchange('c1#0', 'c1', 0, 10, 0);
+  answered.responseSpan = { offset: 0, length: 30 };
+  answered.responseBytes = 30;
+  table.put(answered);
+  const unanswered = emptyExchange('c1#0', 'c1', 0, 10, 0);
+  table.put(unanswered);
+  assert.deepEqual(table.get('c1#0'), unanswered);
+});
