@@ -2,13 +2,15 @@
 // a UI needs them, so the batch folds them as they come:
 // - `exchange`: the summary of one exchange is updated several times per request (request, then
 //   response…); the batch keeps one slot per exchange, at its first place, holding the latest
-//   summary (last one wins).
+//   summary (last one wins). An update given as a row of the exchange table is built into a
+//   summary only when the batch is taken, once however often the row changed meanwhile.
 // - `data`: chunks of one connection's stream in one direction that follow each other are one
 //   event (at the place of the first chunk, with its time), up to the inline limit. Its base64
 //   text is computed only when something reads it (a transport serialising the batch), so
 //   subscribers that never look at bytes never pay for encoding them.
 
 import type { ConnectionId, CoreEvent, Direction, ExchangeSummary } from '../protocol/types';
+import type { ExchangeTable, Row } from './exchange-table';
 
 /** Chunks up to this size travel inline in `data` events; larger ones are fetched on demand. */
 export const INLINE_DATA_LIMIT = 16 * 1024;
@@ -66,9 +68,13 @@ class DataRun {
 }
 
 export class EventBatch {
-  private events: CoreEvent[] = [];
+  /** null: the slot of a row whose summary is built when the batch is sealed. */
+  private events: (CoreEvent | null)[] = [];
   /** exchangeId → its slot in `events`. */
   private exchanges = new Map<string, number>();
+  /** The table the pending rows belong to, and each pending row → its slot in `events`. */
+  private table: ExchangeTable | null = null;
+  private rows = new Map<Row, number>();
   /** connectionId → the run that the next contiguous chunk of that direction may extend. */
   private runsIn = new Map<ConnectionId, DataRun>();
   private runsOut = new Map<ConnectionId, DataRun>();
@@ -97,6 +103,31 @@ export class EventBatch {
     }
     this.exchanges.set(exchange.exchangeId, this.events.length);
     this.events.push(event);
+  }
+
+  /**
+   * The exchange in `row` of `table` changed: its summary, as it is when the batch is sealed,
+   * takes one slot at this place. The table must not be cleared before then (see `settle`).
+   */
+  pushExchangeRow(table: ExchangeTable, row: Row): void {
+    if (table !== this.table) {
+      this.settle();
+      this.table = table;
+    }
+    if (this.rows.has(row)) return;
+    this.rows.set(row, this.events.length);
+    this.events.push(null);
+  }
+
+  /** Builds the summaries of the pending rows now (before their table changes for good). */
+  settle(): void {
+    const table = this.table;
+    if (table === null) return;
+    for (const [row, slot] of this.rows) {
+      this.events[slot] = { type: 'exchange', exchange: table.summary(row) };
+    }
+    this.rows = new Map();
+    this.table = null;
   }
 
   /** A chunk of a stream; `bytes` must not change afterwards (it may be encoded later). */
@@ -133,13 +164,15 @@ export class EventBatch {
   /** The events in order; the batch starts empty again. */
   take(): CoreEvent[] {
     this.seal();
-    const events = this.events;
+    // Sealed: every pending slot holds its event.
+    const events = this.events as CoreEvent[];
     this.events = [];
     return events;
   }
 
   /** Later updates start new slots. */
   private seal(): void {
+    this.settle();
     this.exchanges = new Map();
     this.runsIn = new Map();
     this.runsOut = new Map();

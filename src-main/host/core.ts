@@ -37,7 +37,7 @@ import { curlCommand } from '../capture/curl';
 import type { SettingsPatch } from '../capture/settings';
 import { CaptureServer, type CaptureServerOptions } from '../capture/server';
 import { loadRules, saveRules, validateRules } from '../capture/rules-file';
-import { ExchangeBook, replayExchange, type Emit } from './exchanges';
+import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
 import { EventBatch } from './batch';
 import { defaultHome, rulesFile, sessionsFolder } from './paths';
 
@@ -224,7 +224,7 @@ class SocketscopeCore implements Core {
     else {
       // With no subscriber (the CLI) there is no one to build events for.
       const listening = this.listeners.size > 0;
-      this.book.apply(event, listening ? this.emitter : null);
+      this.book.apply(event, listening ? this.emitter : null, this.emitRow);
       if (this.dataListeners > 0 && event.type === 'data') {
         this.batch.pushData(
           event.connectionId,
@@ -255,6 +255,11 @@ class SocketscopeCore implements Core {
   }
 
   private readonly emitter: Emit = (event) => this.emit(event);
+
+  private readonly emitRow: EmitRow = (table, row) => {
+    this.batch.pushExchangeRow(table, row);
+    this.schedule();
+  };
 
   private emit(event: CoreEvent): void {
     this.batch.push(event);
@@ -527,6 +532,8 @@ class SocketscopeCore implements Core {
         return listSessions(this.sessionsRoot(), this.activeDir);
       },
       'session.clear': () => {
+        // Pending summaries are built from the table before it is emptied.
+        this.batch.settle();
         this.store.clear();
         this.book.clear();
         this.aliases.clear();

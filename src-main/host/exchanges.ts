@@ -20,6 +20,12 @@ import { ExchangeTable, type Row } from './exchange-table';
 /** Receives the CoreEvents announcing a change; the summaries in them are fresh copies. */
 export type Emit = (event: CoreEvent) => void;
 
+/**
+ * Receives the row of an exchange that changed, in place of an `exchange` event: the receiver
+ * builds the summary when it needs it, so several updates within one batch build it once.
+ */
+export type EmitRow = (table: ExchangeTable, row: Row) => void;
+
 export function exchangeIdOf(connectionId: string, index: number): string {
   return `${connectionId}#${index}`;
 }
@@ -40,8 +46,11 @@ export class ExchangeBook {
     this.exchanges.clear();
   }
 
-  /** Updates the summaries; `emit` (when given) receives the CoreEvents announcing the change. */
-  apply(event: CaptureEvent, emit: Emit | null): void {
+  /**
+   * Updates the summaries; `emit` (when given) receives the CoreEvents announcing the change,
+   * except that changed exchanges go to `emitRow` when that is given too.
+   */
+  apply(event: CaptureEvent, emit: Emit | null, emitRow?: EmitRow): void {
     switch (event.type) {
       case 'connectionOpen': {
         const connection: ConnectionSummary = {
@@ -80,7 +89,7 @@ export class ExchangeBook {
         const table = this.exchanges;
         table.setRequest(row, requestFields(event.head));
         table.setRequestSpan(row, event.span.offset, event.span.length);
-        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
+        if (emit) this.announce(row, emit, emitRow);
         break;
       }
       case 'response': {
@@ -97,7 +106,7 @@ export class ExchangeBook {
             headerValue(event.head.headers, 'content-type'),
           );
         }
-        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
+        if (emit) this.announce(row, emit, emitRow);
         break;
       }
       case 'protocolError': {
@@ -119,7 +128,7 @@ export class ExchangeBook {
         }
         if (table.status(row) === null && event.error.status > 0)
           table.setStatus(row, event.error.status);
-        if (emit) emit({ type: 'exchange', exchange: table.summary(row) });
+        if (emit) this.announce(row, emit, emitRow);
         break;
       }
       case 'connectionClose': {
@@ -170,6 +179,11 @@ export class ExchangeBook {
     }
     emit?.({ type: 'exchange', exchange: { ...exchange } });
     emit?.({ type: 'connectionClose', connection: { ...connection } });
+  }
+
+  private announce(row: Row, emit: Emit, emitRow: EmitRow | undefined): void {
+    if (emitRow) emitRow(this.exchanges, row);
+    else emit({ type: 'exchange', exchange: this.exchanges.summary(row) });
   }
 
   private exchangeFor(connectionId: string, index: number, time: number, offset: number): Row {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventBatch, INLINE_DATA_LIMIT } from '../../src-main/host/batch';
 import { emptyExchange } from '../../src-main/host/exchanges';
+import { ExchangeTable } from '../../src-main/host/exchange-table';
 import type { CoreEvent } from '../../src-main/protocol/types';
 
 function decoded(event: CoreEvent | undefined): string {
@@ -27,6 +28,62 @@ test('updates of one exchange within a batch are one event, at its first place, 
   assert.ok(events[0].type === 'exchange');
   assert.equal(events[0].exchange, last);
   assert.equal(batch.take().length, 0);
+});
+
+test('updates given as table rows build each summary once, when taken, in its first place', () => {
+  const batch = new EventBatch();
+  const table = new ExchangeTable();
+  const built: number[] = [];
+  const summary = table.summary.bind(table);
+  table.summary = (row) => {
+    built.push(row);
+    return summary(row);
+  };
+  const a = table.add('c1', 0, 10, 0);
+  const b = table.add('c1', 1, 11, 0);
+  batch.pushExchangeRow(table, a);
+  batch.push({ type: 'notice', level: 'info', message: { key: 'k', text: 't' } });
+  batch.pushExchangeRow(table, b);
+  table.setStatus(a, 201);
+  batch.pushExchangeRow(table, a);
+  assert.deepEqual(built, [], 'nothing is built before the batch is taken');
+  const events = batch.take();
+  assert.deepEqual(
+    events.map((e) =>
+      e.type === 'exchange' ? `${e.exchange.exchangeId}:${e.exchange.status}` : e.type,
+    ),
+    ['c1#0:201', 'notice', 'c1#1:null'],
+  );
+  assert.deepEqual(built.sort(), [a, b]);
+  table.setStatus(a, 500);
+  batch.pushExchangeRow(table, a);
+  const next = batch.take();
+  assert.ok(next.length === 1 && next[0].type === 'exchange');
+  assert.equal(next[0].exchange.status, 500, 'a new batch builds the row again');
+});
+
+test('rows are settled before their table is cleared or another table takes over', () => {
+  const batch = new EventBatch();
+  const old = new ExchangeTable();
+  const row = old.add('c1', 0, 10, 0);
+  old.setStatus(row, 200);
+  batch.pushExchangeRow(old, row);
+  batch.settle();
+  old.clear();
+  const fresh = new ExchangeTable();
+  fresh.add('c9', 3, 20, 0);
+  batch.pushExchangeRow(fresh, 0);
+  const other = new ExchangeTable();
+  other.add('c7', 1, 30, 0);
+  batch.pushExchangeRow(other, 0);
+  fresh.clear();
+  const events = batch.take();
+  assert.deepEqual(
+    events.map((e) =>
+      e.type === 'exchange' ? `${e.exchange.exchangeId}:${e.exchange.status}` : e.type,
+    ),
+    ['c1#0:200', 'c9#3:null', 'c7#1:null'],
+  );
 });
 
 test('an update after a clear gets its own event after the clear', () => {

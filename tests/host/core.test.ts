@@ -6,6 +6,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../src-main/host/core';
 import { defaultHome } from '../../src-main/host/paths';
+import { CaptureServer } from '../../src-main/capture/server';
+import type { CaptureEvent } from '../../src-main/capture/events';
 import type { CoreEvent, ResponderRule } from '../../src-main/protocol/types';
 
 const homes: string[] = [];
@@ -474,5 +476,58 @@ test('a session recorded by another process cannot be opened; the current one st
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+test('an exchange still waiting in the batch when the session is cleared arrives as it was', async () => {
+  const hook: { emit?: (event: CaptureEvent) => void } = {};
+  const local = await createCore({
+    home: tempHome(),
+    batchMs: 50,
+    serverFactory: (options) => {
+      hook.emit = options.onEvent;
+      return new CaptureServer(options);
+    },
+  });
+  try {
+    const seen = record(local);
+    const inject = (connectionId: string, method: string): void => {
+      hook.emit?.({
+        type: 'connectionOpen',
+        connectionId,
+        remoteAddress: '127.0.0.1',
+        remotePort: 1,
+        localPort: 2,
+        time: 1,
+      });
+      hook.emit?.({
+        type: 'request',
+        connectionId,
+        index: 0,
+        time: 2,
+        span: { offset: 0, length: 10 },
+        head: { method, target: `/${method}`, version: 'HTTP/1.1', headers: [] },
+        body: new Uint8Array(0),
+      });
+    };
+    inject('k1', 'PUT');
+    assert.equal(seen.batches.length, 0, 'the update is still waiting');
+    await local.call('session.clear', {});
+    inject('k2', 'DELETE');
+    await until(
+      () => seen.all().some((e) => e.type === 'exchange' && e.exchange.connectionId === 'k2'),
+      'the exchange after the clear',
+    );
+    const summary = (e: CoreEvent): string =>
+      e.type === 'exchange' ? `${e.exchange.exchangeId} ${e.exchange.method}` : e.type;
+    assert.deepEqual(seen.all().map(summary), [
+      'connectionOpen',
+      'k1#0 PUT',
+      'cleared',
+      'connectionOpen',
+      'k2#0 DELETE',
+    ]);
+  } finally {
+    await local.close();
   }
 });
