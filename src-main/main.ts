@@ -81,9 +81,13 @@ async function start(): Promise<void> {
     assetsDir: join(app.getAppPath(), 'assets'),
   });
   let server: ServerState | null = null;
-  core.subscribe((events) => {
-    for (const event of events) if (event.type === 'server') server = event.state;
-  });
+  // Only the server state matters here; raw data events are left out so they are not batched.
+  core.subscribe(
+    (events) => {
+      for (const event of events) if (event.type === 'server') server = event.state;
+    },
+    { data: false },
+  );
   const captureServerPort = (): number | null =>
     server?.status === 'listening' ? server.port : null;
 
