@@ -225,6 +225,47 @@ describe('pipelined and keep-alive requests', () => {
     assert.deepEqual(completes, [first.length, first.length + second.length]);
   });
 
+  /** Message k of a long pipeline (`shape` varies sizes): a few values hold obs-text. */
+  function pipelineMessage(k: number, shape = 0): string {
+    const value = k % 7 === 3 ? 'caf\xe9 \xff' : 'v'.repeat((k + shape) % 23);
+    return (
+      `GET /item/${k}?pad=${'p'.repeat((k * 37 + shape * 11) % 300)} HTTP/1.1\r\n` +
+      `Host: example.test\r\nX-Index: ${k}\r\nX-Value: ${value}\r\n` +
+      `X-Long: ${'L'.repeat((k * 53 + shape * 7) % 700)}\r\n\r\n`
+    );
+  }
+
+  it('give each message of a long pipeline in one push the events it gives alone', () => {
+    // Each shape puts the ends of the stretches decoded at once at other bytes of the tokens.
+    for (let shape = 0; shape < 40; shape++) {
+      const messages = Array.from({ length: 90 }, (_, k) => pipelineMessage(k, shape));
+      const whole = messages.join('');
+      assert.ok(whole.length > 40000);
+      const together = plain(new RequestParser().push(bytes(whole)));
+      const expected: object[] = [];
+      let start = 0;
+      for (const message of messages) {
+        for (const e of new RequestParser().push(bytes(message)))
+          expected.push({ ...e, offset: e.offset + start });
+        start += message.length;
+      }
+      assert.equal(only(together as ParserEvent[], 'messageComplete').length, messages.length);
+      assert.deepEqual(together, expected, `shape ${shape}`);
+    }
+  });
+
+  it('count the head limit from the start of each message, not of the push', () => {
+    const messages = Array.from({ length: 40 }, (_, k) => pipelineMessage(k));
+    const whole = messages.join('');
+    const maxHeadBytes = Math.max(...messages.map((m) => m.length));
+    assert.ok(whole.length > 10 * maxHeadBytes);
+    const events = parseRequest(whole, { limits: { maxHeadBytes } });
+    assert.equal(only(events, 'error').length, 0);
+    assert.equal(only(events, 'messageComplete').length, messages.length);
+    const tooSmall = parseRequest(whole, { limits: { maxHeadBytes: maxHeadBytes - 1 } });
+    assert.equal(errorOf(tooSmall).code, 'HEADER_TOO_LARGE');
+  });
+
   it('restart at zero after reset()', () => {
     const parser = new RequestParser();
     parser.push(bytes(first));
