@@ -966,13 +966,21 @@ export class HttpParser {
           break;
         }
         case BODY_EOF: {
-          this.out.push({
-            type: 'body',
-            offset: base + i,
-            length: len - i,
-            data: chunk.subarray(i, len),
-          });
-          i = len;
+          const n = Math.min(len - i, this.limits.maxBodyBytes - this.bodyTotal);
+          if (n > 0) {
+            this.out.push({
+              type: 'body',
+              offset: base + i,
+              length: n,
+              data: chunk.subarray(i, i + n),
+            });
+            this.bodyTotal += n;
+            i += n;
+          }
+          if (i < len) {
+            this.fail('BODY_TOO_LARGE', base + i);
+            return;
+          }
           break;
         }
         case CHUNK_SIZE_START: {

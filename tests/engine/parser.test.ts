@@ -316,6 +316,25 @@ describe('limits', () => {
     );
   });
 
+  it('stops a close-delimited response body at maxBodyBytes, however the bytes arrive', () => {
+    const head = 'HTTP/1.1 200 OK\r\n\r\n';
+    const input = head + 'a'.repeat(25);
+    const options = { limits: { maxBodyBytes: 10 } };
+    const whole = new ResponseParser(options).push(bytes(input));
+    const error = errorOf(whole);
+    assert.deepEqual(
+      [error.code, error.status, error.offset],
+      ['BODY_TOO_LARGE', 413, head.length + 10],
+    );
+    const bodyBytes = only(whole, 'body').reduce((sum, e) => sum + e.length, 0);
+    assert.equal(bodyBytes, 10);
+    assert.deepEqual(bytewise(new ResponseParser(options), input), plain(whole));
+    const atLimit = new ResponseParser(options);
+    const events = [...atLimit.push(bytes(head + 'a'.repeat(10))), ...atLimit.finish()];
+    assert.equal(only(events, 'error').length, 0);
+    assert.equal(only(events, 'messageComplete').length, 1);
+  });
+
   it('accepts a message exactly at each limit', () => {
     const input = 'GET /abc HTTP/1.1\r\nA: 1\r\n\r\n';
     const events = parseRequest(input, {
