@@ -332,6 +332,11 @@ export class HttpParser {
     return out;
   }
 
+  /** A body event: a view of `n` bytes of the pushed chunk from index `i`, never a copy. */
+  private pushBody(chunk: Uint8Array, i: number, n: number, base: number): void {
+    this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+  }
+
   private fail(code: ErrorCode, offset: number, reason?: string): void {
     this.state = FAILED;
     this.tokStart = -1;
@@ -954,12 +959,7 @@ export class HttpParser {
         // ---- bodies ----
         case BODY_CL: {
           const n = Math.min(this.remaining, len - i);
-          this.out.push({
-            type: 'body',
-            offset: base + i,
-            length: n,
-            data: chunk.subarray(i, i + n),
-          });
+          this.pushBody(chunk, i, n, base);
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) this.messageDone(base + i);
@@ -968,12 +968,7 @@ export class HttpParser {
         case BODY_EOF: {
           const n = Math.min(len - i, this.limits.maxBodyBytes - this.bodyTotal);
           if (n > 0) {
-            this.out.push({
-              type: 'body',
-              offset: base + i,
-              length: n,
-              data: chunk.subarray(i, i + n),
-            });
+            this.pushBody(chunk, i, n, base);
             this.bodyTotal += n;
             i += n;
           }
@@ -1137,12 +1132,7 @@ export class HttpParser {
         }
         case CHUNK_DATA: {
           const n = Math.min(this.remaining, len - i);
-          this.out.push({
-            type: 'body',
-            offset: base + i,
-            length: n,
-            data: chunk.subarray(i, i + n),
-          });
+          this.pushBody(chunk, i, n, base);
           i += n;
           this.remaining -= n;
           if (this.remaining === 0) this.state = CHUNK_DATA_CR;
