@@ -282,6 +282,34 @@ export const en = {
   'core.session.recordSkipped':
     'A damaged record at the end of the session file was skipped: {detail}',
   'core.store.writeFailed': 'Writing the session file failed: {detail}',
+  'core.fs.readOnly':
+    'Socketscope cannot write to {path} because it is read-only or you lack permission: make it writable, or set SOCKETSCOPE_HOME to a folder you can write to.',
+  'core.fs.noReadAccess':
+    'Socketscope is not allowed to read {path}: give your user permission to read it, or set SOCKETSCOPE_HOME to a folder you own.',
+  'core.fs.notFolder':
+    '{path} is a file, but Socketscope needs a folder there: move or rename that file, or set SOCKETSCOPE_HOME to another folder.',
+  'core.fs.isFolder':
+    '{path} is a folder, but Socketscope needs a file there: move or rename that folder, then try again.',
+  'core.fs.diskFull':
+    'The disk holding {path} is full (or your quota is used up): free some space on it, then try again.',
+  'core.fs.notFound':
+    '{path} does not exist (it may have been moved or deleted): check the path, then try again.',
+  'core.fs.tooManyFiles':
+    'Socketscope could not open {path} because too many files are open: close some programs or connections, then try again.',
+  'core.fs.locked':
+    'The session in {path} is being recorded by another Socketscope (process {pid}): stop that one first, or open or start a different session.',
+  'core.fs.failed.read':
+    'Socketscope could not read {path} ({code}): check that the path exists and that you may change it, then try again.',
+  'core.fs.failed.write':
+    'Socketscope could not write to {path} ({code}): check that the path exists and that you may change it, then try again.',
+  'core.fs.failed.create':
+    'Socketscope could not create {path} ({code}): check that the path exists and that you may change it, then try again.',
+  'core.fs.failed.delete':
+    'Socketscope could not delete {path} ({code}): check that the path exists and that you may change it, then try again.',
+  'core.fs.failed.rename':
+    'Socketscope could not rename {path} ({code}): check that the path exists and that you may change it, then try again.',
+  'core.fs.failed.open':
+    'Socketscope could not open {path} ({code}): check that the path exists and that you may change it, then try again.',
   'notice.level.info': 'Info',
   'notice.level.warn': 'Warning',
   'notice.level.error': 'Error',

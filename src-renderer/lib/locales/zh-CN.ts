@@ -279,6 +279,33 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.rules.loadFailed': '已保存的规则无法载入，当前没有生效的规则：{detail}',
   'core.session.recordSkipped': '会话文件末尾一条损坏的记录已被跳过：{detail}',
   'core.store.writeFailed': '写入会话文件失败：{detail}',
+  'core.fs.readOnly':
+    'Socketscope 无法写入 {path}，因为它是只读的或你没有权限：请让它可写，或把 SOCKETSCOPE_HOME 设为一个你能写入的文件夹。',
+  'core.fs.noReadAccess':
+    'Socketscope 没有读取 {path} 的权限：请给你的用户读取它的权限，或把 SOCKETSCOPE_HOME 设为一个属于你的文件夹。',
+  'core.fs.notFolder':
+    '{path} 是一个文件，但 Socketscope 在那里需要一个文件夹：请移走或重命名该文件，或把 SOCKETSCOPE_HOME 设为另一个文件夹。',
+  'core.fs.isFolder':
+    '{path} 是一个文件夹，但 Socketscope 在那里需要一个文件：请移走或重命名该文件夹，然后重试。',
+  'core.fs.diskFull':
+    '{path} 所在的磁盘已满（或你的配额已用完）：请在该磁盘上腾出一些空间，然后重试。',
+  'core.fs.notFound': '{path} 不存在（可能已被移动或删除）：请检查路径，然后重试。',
+  'core.fs.tooManyFiles':
+    'Socketscope 无法打开 {path}，因为打开的文件太多：请关闭一些程序或连接，然后重试。',
+  'core.fs.locked':
+    '{path} 中的会话正由另一个 Socketscope（进程 {pid}）录制：请先停止那个进程，或打开或新建另一个会话。',
+  'core.fs.failed.read':
+    'Socketscope 无法读取 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  'core.fs.failed.write':
+    'Socketscope 无法写入 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  'core.fs.failed.create':
+    'Socketscope 无法创建 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  'core.fs.failed.delete':
+    'Socketscope 无法删除 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  'core.fs.failed.rename':
+    'Socketscope 无法重命名 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  'core.fs.failed.open':
+    'Socketscope 无法打开 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
   'notice.level.info': '信息',
   'notice.level.warn': '警告',
   'notice.level.error': '错误',
