@@ -7,7 +7,13 @@ import { connect as tlsConnect } from 'node:tls';
 import type { ResponseHead } from './events';
 import type { ParseErrorInfo, ReplayTarget, ReplayTimings } from '../protocol/types';
 import type { ParserEvent } from '../engine/events';
-import { RequestParser, ResponseParser } from '../engine/parser';
+import { ResponseParser } from '../engine/parser';
+import {
+  MessageAssembler,
+  fieldPairs,
+  readMessages,
+  type AssembledMessage,
+} from '../engine/message';
 
 export interface ReplayOptions {
   target: ReplayTarget;
@@ -70,22 +76,10 @@ const QUIET_AFTER_PARSE_ERROR_MS = 300;
 /** The methods of the complete requests in `bytes`, in order (HEAD and CONNECT change framing). */
 export function requestMethods(bytes: Uint8Array): string[] {
   const methods: string[] = [];
-  try {
-    const parser = new RequestParser();
-    let pending: string | null = null;
-    for (const event of [...parser.push(bytes), ...parser.finish()]) {
-      if (event.type === 'headersComplete') pending = event.method;
-      else if (event.type === 'messageComplete') {
-        methods.push(pending ?? 'GET');
-        pending = null;
-      } else if (event.type === 'error') break;
-      if (event.type === 'headersComplete' && event.upgrade) {
-        methods.push(pending ?? 'GET');
-        break;
-      }
-    }
-  } catch {
-    return methods;
+  for (const message of readMessages('request', bytes, { final: true }).messages) {
+    methods.push(message.head.method ?? 'GET');
+    // The bytes after an accepted Upgrade or CONNECT are not requests.
+    if (message.head.upgrade) break;
   }
   return methods;
 }
@@ -103,8 +97,7 @@ class ReplayRun {
   private readonly received: Buffer[] = [];
   private receivedLength = 0;
   private readonly parser: ResponseParser;
-  private draft: Draft | null = null;
-  private lastEventType = '';
+  private readonly assembler = new MessageAssembler('response');
   private finalResponses = 0;
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -246,81 +239,27 @@ class ReplayRun {
   }
 
   private consume(events: ParserEvent[]): void {
-    for (const event of events) this.onParserEvent(event);
-  }
-
-  private onParserEvent(event: ParserEvent): void {
-    const draft = this.draft;
-    const continues = this.lastEventType === event.type;
-    this.lastEventType = event.type;
-    switch (event.type) {
-      case 'messageBegin':
-        this.draft = {
-          start: event.offset,
-          version: '',
-          status: 0,
-          reason: '',
-          headers: [],
-          body: [],
-        };
-        break;
-      case 'version':
-        if (draft) draft.version = `HTTP/${event.major}.${event.minor}`;
-        break;
-      case 'status':
-        if (draft) draft.status = event.code;
-        break;
-      case 'reason':
-        if (draft) draft.reason = continues ? draft.reason + event.value : event.value;
-        break;
-      case 'headerName':
-        if (draft && !event.trailer) {
-          const last = draft.headers[draft.headers.length - 1];
-          if (continues && last) last[0] += event.value;
-          else draft.headers.push([event.value, '']);
-        }
-        break;
-      case 'headerValue':
-        if (draft && !event.trailer) {
-          const last = draft.headers[draft.headers.length - 1];
-          if (last) last[1] = continues ? last[1] + event.value : event.value;
-        }
-        break;
-      case 'body':
-        if (draft) draft.body.push(Buffer.from(event.data));
-        break;
-      case 'headersComplete':
-        if (draft && event.upgrade)
-          this.complete(draft, event.offset + event.length, event.statusCode ?? draft.status);
-        break;
-      case 'messageComplete':
-        if (draft) this.complete(draft, event.offset + event.length, draft.status);
-        break;
-      case 'error':
-        this.result.parseError = {
-          code: event.code,
-          offset: event.offset,
-          reason: event.reason,
-          status: event.status,
-        };
-        break;
-      default:
-        break;
+    for (const event of this.assembler.push(events)) {
+      if (event.type === 'message') this.complete(event.message);
+      else if (event.type === 'error') {
+        const { code, offset, reason, status } = event.error;
+        this.result.parseError = { code, offset, reason, status };
+      }
     }
   }
 
-  private complete(draft: Draft, end: number, status: number): void {
-    if (this.draft !== draft) return;
-    this.draft = null;
+  private complete(message: AssembledMessage): void {
+    const { head } = message;
+    const status = head.status ?? 0;
     this.result.responses.push({
       head: {
-        version: draft.version,
-        status: draft.status,
-        reason: draft.reason,
-        headers: draft.headers,
+        version: head.version,
+        status,
+        reason: head.reason ?? '',
+        headers: fieldPairs(head.fields),
       },
-      body: Buffer.concat(draft.body),
-      span: { offset: draft.start, length: end - draft.start },
+      body: message.body,
+      span: message.span,
     });
     if (status >= 200 || status === 101) this.finalResponses++;
   }
@@ -358,15 +297,6 @@ class ReplayRun {
     this.socket?.destroy();
     this.settle?.();
   }
-}
-
-interface Draft {
-  start: number;
-  version: string;
-  status: number;
-  reason: string;
-  headers: [string, string][];
-  body: Buffer[];
 }
 
 function safePush(parser: ResponseParser, chunk: Uint8Array): ParserEvent[] {

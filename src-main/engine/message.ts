@@ -84,8 +84,11 @@ export type AssemblyEvent =
   | { type: 'message'; message: AssembledMessage }
   /** Bytes after an accepted Upgrade/CONNECT (a view, valid until the next parser push). */
   | { type: 'tunnel'; offset: number; data: Uint8Array }
-  /** `head` is null when the error falls between messages (data after close). */
-  | { type: 'error'; error: ErrorEvent; head: PartialHead | MessageHead | null };
+  /**
+   * `head` is null when the error falls between messages (data after close); `body` holds the
+   * body bytes read before it ('collect' mode).
+   */
+  | { type: 'error'; error: ErrorEvent; head: PartialHead | MessageHead | null; body: Uint8Array };
 
 export interface AssemblerOptions {
   /** 'collect' (default) keeps the body for the message; 'stream' passes it on as it arrives. */
@@ -97,6 +100,8 @@ interface Draft {
   complete: MessageHead | null;
   /** Field lines whose line end is not yet known wait here. */
   open: Field | null;
+  /** The open field's value has been read (a field cut before its value is left out). */
+  openValue: boolean;
   trailers: Field[];
   parts: Uint8Array[];
   /** How many of `parts` are views into the current push (still to be copied if it ends). */
@@ -151,8 +156,15 @@ export class MessageAssembler {
         return;
       case 'error':
         this.failed = true;
-        if (draft?.open && draft.complete === null) draft.head.fields.push(draft.open);
-        out.push({ type: 'error', error: event, head: draft?.complete ?? draft?.head ?? null });
+        if (draft?.open && draft.openValue && draft.complete === null) {
+          draft.head.fields.push(draft.open);
+        }
+        out.push({
+          type: 'error',
+          error: event,
+          head: draft?.complete ?? draft?.head ?? null,
+          body: draft === null ? new Uint8Array(0) : ownBody(draft),
+        });
         this.draft = null;
         return;
       default:
@@ -189,11 +201,13 @@ export class MessageAssembler {
           valueSpan: { offset: event.offset + event.length, length: 0 },
           line: { offset: event.offset, length: event.length },
         };
+        draft.openValue = false;
         break;
       case 'headerValue': {
         const field = draft.open;
         if (field === null) break;
         field.value = event.value;
+        draft.openValue = true;
         field.valueSpan = { offset: event.offset, length: event.length };
         field.line.length = event.offset + event.length - field.line.offset;
         break;
@@ -281,6 +295,7 @@ function newDraft(kind: MessageKind, offset: number): Draft {
     },
     complete: null,
     open: null,
+    openValue: false,
     trailers: [],
     parts: [],
     viewsFrom: 0,
@@ -294,7 +309,7 @@ export interface AssembledStream {
   /** Every complete message, in order. */
   messages: AssembledMessage[];
   /** The parser's error, with the head it interrupted. */
-  error: { error: ErrorEvent; head: PartialHead | MessageHead | null } | null;
+  error: { error: ErrorEvent; head: PartialHead | MessageHead | null; body: Uint8Array } | null;
   /** A message begun but not complete when the bytes ran out (only without `final`). */
   incomplete: PartialHead | MessageHead | null;
 }
@@ -323,7 +338,7 @@ export function readMessages(
         result.messages.push(event.message);
         if (result.messages.length >= limit) return false;
       } else if (event.type === 'error') {
-        result.error = { error: event.error, head: event.head };
+        result.error = { error: event.error, head: event.head, body: event.body };
         return false;
       }
     }

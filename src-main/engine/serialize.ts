@@ -2,9 +2,19 @@
 // (a teaching tool must be able to produce broken messages); only Content-Length is computed,
 // and only when asked. Parsing goes through the engine's parser, never a second one.
 
-import type { ErrorEvent, ParserEvent, ParserOptions } from './events';
-import { RequestParser, ResponseParser } from './parser';
-import { statusForError } from './errors';
+import type { ErrorEvent, MessageKind, ParserEvent, ParserOptions } from './events';
+import { reasonForError, statusForError } from './errors';
+import { concatBytes, encodeText } from './bytes';
+import { fieldPairs, readMessages, type AssembledMessage } from './message';
+import {
+  formatHead,
+  hasHeader,
+  methodExpectsContent,
+  requestLine,
+  responseMayDeclareLength,
+  sameFieldName,
+  statusLine,
+} from './semantics';
 
 export type HeaderList = [name: string, value: string][];
 
@@ -32,42 +42,6 @@ export interface SerializeOptions {
 
 const CRLF = '\r\n';
 
-/** Latin-1 when every character fits in a byte (the parser decodes as latin1), UTF-8 otherwise. */
-export function encodeText(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0xff) return new TextEncoder().encode(text);
-    bytes[i] = code;
-  }
-  return bytes;
-}
-
-export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let text = '';
-  for (let i = start; i < end; i += 4096) {
-    text += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
-  }
-  return text;
-}
-
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function hasHeader(headers: HeaderList, name: string): boolean {
-  const lower = name.toLowerCase();
-  return headers.some(([n]) => n.toLowerCase() === lower);
-}
-
 /**
  * Replaces every Content-Length with one holding `length`, at the first one's position
  * (or at the end when there was none). Transfer-Encoding wins: then nothing changes
@@ -82,7 +56,7 @@ function withContentLength(
   const out: HeaderList = [];
   let placed = false;
   for (const [name, value] of headers) {
-    if (name.toLowerCase() !== 'content-length') {
+    if (!sameFieldName(name, 'content-length')) {
       out.push([name, value]);
     } else if (!placed) {
       out.push([name, String(length)]);
@@ -93,18 +67,12 @@ function withContentLength(
   return out;
 }
 
-/** Methods whose requests carry content by definition, so an empty body still gets `Content-Length: 0`. */
-const CONTENT_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
 function serializeHead(
   startLine: string,
   headers: HeaderList,
   body: Uint8Array | undefined,
 ): Uint8Array {
-  let head = startLine + CRLF;
-  for (const [name, value] of headers) head += `${name}: ${value}${CRLF}`;
-  head += CRLF;
-  const headBytes = encodeText(head);
+  const headBytes = encodeText(formatHead(startLine, headers));
   return body && body.length > 0 ? concatBytes([headBytes, body]) : headBytes;
 }
 
@@ -118,19 +86,14 @@ export function serializeRequest(
       ? withContentLength(
           message.headers,
           bodyLength,
-          bodyLength > 0 || CONTENT_METHODS.has(message.method),
+          bodyLength > 0 || methodExpectsContent(message.method),
         )
       : message.headers;
   return serializeHead(
-    `${message.method} ${message.target} ${message.version}`,
+    requestLine(message.method, message.target, message.version),
     headers,
     message.body,
   );
-}
-
-/** 1xx and 204 responses MUST NOT carry Content-Length; 304 keeps whatever the user wrote (RFC 9110 §8.6). */
-function responseMayDeclareLength(status: number): boolean {
-  return status >= 200 && status !== 204 && status !== 304;
 }
 
 export function serializeResponse(
@@ -141,8 +104,11 @@ export function serializeResponse(
     options.contentLength === 'auto' && responseMayDeclareLength(message.status)
       ? withContentLength(message.headers, message.body?.length ?? 0, true)
       : message.headers;
-  const status = String(message.status).padStart(3, '0');
-  return serializeHead(`${message.version} ${status} ${message.reason}`, headers, message.body);
+  return serializeHead(
+    statusLine(message.version, message.status, message.reason),
+    headers,
+    message.body,
+  );
 }
 
 /** The chunked transfer coding of `body` (RFC 9112 §7.1), in pieces of `chunkSize` bytes. */
@@ -227,75 +193,6 @@ function mergeAdjacent(a: ParserEvent, b: ParserEvent): ParserEvent | null {
   }
 }
 
-interface MessageDraft {
-  method: string;
-  target: string;
-  version: string;
-  status: number;
-  reason: string;
-  headers: HeaderList;
-  trailers: HeaderList;
-  body: Uint8Array[];
-  start: number;
-  end: number;
-}
-
-/** Folds the events of one message (up to and including messageComplete) into a draft. */
-function foldFirstMessage(events: readonly ParserEvent[]): MessageDraft | ErrorEvent | null {
-  const draft: MessageDraft = {
-    method: '',
-    target: '',
-    version: '',
-    status: 0,
-    reason: '',
-    headers: [],
-    trailers: [],
-    body: [],
-    start: -1,
-    end: 0,
-  };
-  for (const event of coalesceEvents(events)) {
-    if (draft.start < 0 && event.type !== 'error') draft.start = event.offset;
-    switch (event.type) {
-      case 'method':
-        draft.method = event.value;
-        break;
-      case 'target':
-        draft.target = event.value;
-        break;
-      case 'version':
-        draft.version = `HTTP/${event.major}.${event.minor}`;
-        break;
-      case 'status':
-        draft.status = event.code;
-        break;
-      case 'reason':
-        draft.reason = event.value;
-        break;
-      case 'headerName':
-        (event.trailer ? draft.trailers : draft.headers).push([event.value, '']);
-        break;
-      case 'headerValue': {
-        const list = event.trailer ? draft.trailers : draft.headers;
-        const last = list[list.length - 1];
-        if (last) last[1] = event.value;
-        break;
-      }
-      case 'body':
-        draft.body.push(event.data.slice());
-        break;
-      case 'error':
-        return event;
-      case 'messageComplete':
-        draft.end = event.offset + event.length;
-        return draft;
-      default:
-        break;
-    }
-  }
-  return null;
-}
-
 function truncatedError(offset: number): ErrorEvent {
   const code = 'INVALID_EOF_STATE';
   return {
@@ -303,22 +200,30 @@ function truncatedError(offset: number): ErrorEvent {
     code,
     offset,
     length: 0,
-    reason: 'Message ended early',
+    reason: reasonForError(code),
     status: statusForError(code),
   };
 }
 
-function runParser(parser: RequestParser | ResponseParser, bytes: Uint8Array): ParserEvent[] {
-  return [...parser.push(bytes), ...parser.finish()];
+/** The first message of `bytes`, or the error that stopped it. */
+function firstMessage(
+  kind: MessageKind,
+  bytes: Uint8Array,
+  options: ParserOptions,
+): { ok: true; message: AssembledMessage } | { ok: false; error: ErrorEvent } {
+  const stream = readMessages(kind, bytes, { ...options, final: true, limit: 1 });
+  const message = stream.messages[0];
+  if (message !== undefined) return { ok: true, message };
+  return { ok: false, error: stream.error?.error ?? truncatedError(bytes.length) };
 }
 
-function toParts(draft: MessageDraft): ParsedMessageParts {
+function toParts(message: AssembledMessage): ParsedMessageParts {
   return {
-    version: draft.version,
-    headers: draft.headers,
-    trailers: draft.trailers,
-    body: concatBytes(draft.body),
-    length: draft.end - Math.max(0, draft.start),
+    version: message.head.version,
+    headers: fieldPairs(message.head.fields),
+    trailers: fieldPairs(message.trailers),
+    body: message.body,
+    length: message.span.length,
   };
 }
 
@@ -327,12 +232,12 @@ export function parseRequestMessage(
   bytes: Uint8Array,
   options: ParserOptions = {},
 ): ParseOutcome<ParsedRequest> {
-  const folded = foldFirstMessage(runParser(new RequestParser(options), bytes));
-  if (folded === null) return { ok: false, error: truncatedError(bytes.length) };
-  if ('type' in folded) return { ok: false, error: folded };
+  const first = firstMessage('request', bytes, options);
+  if (!first.ok) return first;
+  const { head } = first.message;
   return {
     ok: true,
-    message: { method: folded.method, target: folded.target, ...toParts(folded) },
+    message: { method: head.method ?? '', target: head.target ?? '', ...toParts(first.message) },
   };
 }
 
@@ -342,15 +247,14 @@ export function parseResponseMessage(
   requestMethod?: string,
   options: ParserOptions = {},
 ): ParseOutcome<ParsedResponse> {
-  const parser = new ResponseParser({
+  const first = firstMessage('response', bytes, {
     ...options,
     requestMethods: requestMethod ? [requestMethod] : options.requestMethods,
   });
-  const folded = foldFirstMessage(runParser(parser, bytes));
-  if (folded === null) return { ok: false, error: truncatedError(bytes.length) };
-  if ('type' in folded) return { ok: false, error: folded };
+  if (!first.ok) return first;
+  const { head } = first.message;
   return {
     ok: true,
-    message: { status: folded.status, reason: folded.reason, ...toParts(folded) },
+    message: { status: head.status ?? 0, reason: head.reason ?? '', ...toParts(first.message) },
   };
 }

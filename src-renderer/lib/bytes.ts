@@ -1,30 +1,19 @@
 // Byte helpers for the renderer: base64, hex, text decoding, sizes.
-import { decodeLatin1 } from '../../src-main/engine/serialize';
+import { base64ToBytes as decodeBase64, decodeLatin1 } from '../../src-main/engine/bytes';
 
+export { bytesToBase64 } from '../../src-main/engine/bytes';
+
+/** Decodes base64 the Core sent; throws on anything else, as atob does. */
 export function base64ToBytes(base64: string): Uint8Array {
-  const binary = atob(base64);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  const step = 0x8000;
-  for (let i = 0; i < bytes.length; i += step) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + step));
-  }
-  return btoa(binary);
+  const bytes = decodeBase64(base64);
+  if (bytes === null) throw new Error('not base64');
+  return bytes;
 }
 
 /** One character per byte, so offsets in the string equal offsets in the bytes. */
 export const latin1 = (bytes: Uint8Array): string => decodeLatin1(bytes);
 
-export function latin1Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
-}
+export { encodeLatin1 as latin1Bytes } from '../../src-main/engine/bytes';
 
 export function utf8(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(bytes);

@@ -1,7 +1,7 @@
-// Turns raw message bytes into what the message view shows, using the engine's parser events.
-import type { ErrorCode, MessageKind, ParserEvent } from '../../src-main/engine/events';
-import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
-import { concatBytes } from '../../src-main/engine/serialize';
+// Turns raw message bytes into what the message view shows, through the engine's assembler.
+import type { ErrorCode, MessageKind } from '../../src-main/engine/events';
+import { fieldPairs, readMessages, type Field } from '../../src-main/engine/message';
+import { headerValue } from '../../src-main/engine/semantics';
 import { latin1 } from './bytes';
 
 export interface ParsedHeader {
@@ -34,89 +34,53 @@ function lineEnd(bytes: Uint8Array, from: number): number {
   return Math.min(i + 1, bytes.length);
 }
 
+function toHeader(field: Field, index: number, trailer: boolean): ParsedHeader {
+  return {
+    index,
+    name: field.name,
+    value: field.value,
+    offset: field.line.offset,
+    end: field.line.offset + field.line.length,
+    trailer,
+  };
+}
+
 /** Parses the first message in `bytes`; never throws (errors come back in `error`). */
 export function parseMessage(
   bytes: Uint8Array,
   kind: MessageKind,
   requestMethod?: string,
 ): ParsedMessage {
-  const result: ParsedMessage = {
+  const stream = readMessages(kind, bytes, {
+    final: true,
+    limit: 1,
+    requestMethods: requestMethod ? [requestMethod] : undefined,
+  });
+  const message = stream.messages[0];
+  const head = message?.head ?? stream.error?.head ?? stream.incomplete;
+  const fields = head?.fields ?? [];
+  const trailers = message?.trailers ?? [];
+  const error = message === undefined ? (stream.error?.error ?? null) : null;
+  const start = head?.offset ?? 0;
+  const startLineEnd = head?.startLineEnd ?? lineEnd(bytes, start);
+  return {
     kind,
-    startLine: '',
-    startLineEnd: 0,
-    headers: [],
-    bodyOffset: null,
-    body: new Uint8Array(0),
-    contentType: null,
-    error: null,
+    startLine: latin1(bytes.subarray(start, startLineEnd)).replace(/\r?\n$/, ''),
+    startLineEnd,
+    headers: [
+      ...fields.map((field, i) => toHeader(field, i, false)),
+      ...trailers.map((field, i) => toHeader(field, fields.length + i, true)),
+    ],
+    bodyOffset: head && 'headEnd' in head ? head.headEnd : null,
+    body: message?.body ?? stream.error?.body ?? new Uint8Array(0),
+    contentType: headerValue(fieldPairs(fields), 'content-type'),
+    error: error && {
+      code: error.code,
+      offset: error.offset,
+      reason: error.reason,
+      status: error.status,
+    },
   };
-  let events: ParserEvent[] = [];
-  try {
-    const parser =
-      kind === 'request'
-        ? new RequestParser()
-        : new ResponseParser(requestMethod ? { requestMethods: [requestMethod] } : {});
-    events = [...parser.push(bytes)];
-    if (!events.some((e) => e.type === 'messageComplete' || e.type === 'error'))
-      events.push(...parser.finish());
-  } catch {
-    // The engine never throws by contract; if it does, show what was collected.
-  }
-  const bodyParts: Uint8Array[] = [];
-  let pendingName: { name: string; offset: number; trailer: boolean } | null = null;
-  for (const event of events) {
-    if (event.type === 'messageComplete') break;
-    switch (event.type) {
-      case 'method':
-      case 'status':
-        result.startLineEnd = lineEnd(bytes, event.offset);
-        result.startLine = latin1(bytes.subarray(0, result.startLineEnd)).replace(/\r?\n$/, '');
-        break;
-      case 'headerName':
-        pendingName = { name: event.value, offset: event.offset, trailer: event.trailer };
-        break;
-      case 'headerValue':
-        if (pendingName) {
-          const end = lineEnd(bytes, event.offset + event.length);
-          result.headers.push({
-            index: result.headers.length,
-            name: pendingName.name,
-            value: event.value,
-            offset: pendingName.offset,
-            end,
-            trailer: pendingName.trailer,
-          });
-          if (pendingName.name.toLowerCase() === 'content-type' && !pendingName.trailer) {
-            result.contentType = event.value;
-          }
-          pendingName = null;
-        }
-        break;
-      case 'headersComplete':
-        result.bodyOffset = event.offset + event.length;
-        break;
-      case 'body':
-        bodyParts.push(event.data.slice());
-        break;
-      case 'error':
-        result.error = {
-          code: event.code,
-          offset: event.offset,
-          reason: event.reason,
-          status: event.status,
-        };
-        break;
-      default:
-        break;
-    }
-    if (result.error) break;
-  }
-  if (!result.startLine) {
-    result.startLineEnd = lineEnd(bytes, 0);
-    result.startLine = latin1(bytes.subarray(0, result.startLineEnd)).replace(/\r?\n$/, '');
-  }
-  result.body = concatBytes(bodyParts);
-  return result;
 }
 
 /** The header whose field line contains `offset`, or null. */

@@ -215,6 +215,22 @@ describe('message assembler: heads, messages and errors', () => {
     assert.equal(stream.error.head && 'framing' in stream.error.head, true);
   });
 
+  it('an error keeps the body read before it, and leaves out a field cut before its value', () => {
+    const chunked = bytesOf(
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n',
+    );
+    const run = assemble('request', chunked, [50, 53]);
+    const error = run.events.find((e) => e.type === 'error');
+    assert.ok(error && error.type === 'error');
+    assert.equal(decodeLatin1(error.body), 'abc');
+    const cut = readMessages('request', bytesOf('GET / HTTP/1.1\r\nHost: x\r\nX-A: \x01\r\n'));
+    assert.equal(cut.error?.error.code, 'INVALID_HEADER_VALUE');
+    assert.deepEqual(
+      cut.error?.head?.fields.map((f) => f.name),
+      ['Host'],
+    );
+  });
+
   it('an error between messages has no head', () => {
     const wire = bytesOf(
       'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n',

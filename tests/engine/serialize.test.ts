@@ -2,12 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   encodeChunked,
-  encodeText,
   parseRequestMessage,
   parseResponseMessage,
   serializeRequest,
   serializeResponse,
 } from '../../src-main/engine/serialize';
+import { encodeText } from '../../src-main/engine/bytes';
 
 const text = (bytes: Uint8Array): string => new TextDecoder('latin1').decode(bytes);
 const bytesOf = (value: string): Uint8Array => encodeText(value);
