@@ -6,7 +6,8 @@
 import type { ErrorCode, ParserEvent, ParserOptions } from './events';
 import { RequestParser, ResponseParser } from './parser';
 import { coalesceEvents } from './serialize';
-import { ERROR_CODES, explanations } from './explanations';
+import { EXPLAINED_FIELDS, explanations } from './explanations';
+import { PARSER_ERROR_CODES, errorExplanationKey } from './errors';
 
 export type SpanKind =
   | 'method'
@@ -57,40 +58,9 @@ export interface AnnotateOptions extends ParserOptions {
   final?: boolean;
 }
 
-/** Fields with their own explanation; every other field uses `header.other`. */
-export const EXPLAINED_FIELDS: readonly string[] = [
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'content-type',
-  'content-encoding',
-  'user-agent',
-  'accept',
-  'accept-encoding',
-  'accept-language',
-  'cookie',
-  'set-cookie',
-  'referer',
-  'origin',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'cache-control',
-  'authorization',
-  'location',
-  'server',
-  'date',
-  'etag',
-  'last-modified',
-  'if-none-match',
-  'if-modified-since',
-  'range',
-];
 const EXPLAINED_FIELD_SET = new Set(EXPLAINED_FIELDS);
 
+/** A field's explanation key: its own when the catalogue has one, else its family's or `header.other`. */
 export function fieldKey(lowerName: string): string {
   if (EXPLAINED_FIELD_SET.has(lowerName)) return `header.${lowerName}`;
   if (lowerName.startsWith('sec-fetch-')) return 'header.sec-fetch';
@@ -262,7 +232,7 @@ function leavesOf(events: readonly ParserEvent[]): {
           offset: event.offset,
           length: 0,
           kind: 'invalid',
-          key: `error.${event.code}`,
+          key: errorExplanationKey(event.code),
           error: event.code,
         };
         break;
@@ -549,6 +519,6 @@ export function annotationKeys(): string[] {
     'header.other',
     'header.sec-fetch',
     ...EXPLAINED_FIELDS.map((name) => `header.${name}`),
-    ...ERROR_CODES.map((code) => `error.${code}`),
+    ...PARSER_ERROR_CODES.map(errorExplanationKey),
   ];
 }

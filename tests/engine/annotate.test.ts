@@ -1,8 +1,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotate, annotationKeys, type Annotation } from '../../src-main/engine/annotate';
-import { ERROR_CODES, explain, explanations } from '../../src-main/engine/explanations';
+import {
+  annotate,
+  annotationKeys,
+  fieldKey,
+  type Annotation,
+} from '../../src-main/engine/annotate';
+import {
+  ERROR_CODES,
+  EXPLAINED_FIELDS,
+  explain,
+  explanations,
+} from '../../src-main/engine/explanations';
 import type { ErrorCode } from '../../src-main/engine/events';
+import {
+  ERROR_TABLE,
+  PARSER_ERROR_CODES,
+  errorExplanationKey,
+  reasonForError,
+  statusForError,
+} from '../../src-main/engine/errors';
+import { en } from '../../src-renderer/lib/locales/en';
+import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
@@ -276,8 +295,8 @@ describe('explanation catalogue', () => {
       METHOD_NOT_IMPLEMENTED: true,
       CLOSED_CONNECTION: true,
     };
-    assert.deepEqual([...ERROR_CODES].sort(), Object.keys(every).sort());
-    for (const code of ERROR_CODES) {
+    assert.deepEqual([...PARSER_ERROR_CODES].sort(), Object.keys(every).sort());
+    for (const code of PARSER_ERROR_CODES) {
       assert.ok(explain(`error.${code}`, 'zh-CN')?.title, code);
       assert.ok(explain(`error.${code}`, 'en')?.title, code);
     }
@@ -309,5 +328,55 @@ describe('explanation catalogue', () => {
       for (const span of spans)
         assert.ok(known.has(span.key), `${span.key} unknown (from ${JSON.stringify(text)})`);
     }
+  });
+});
+
+describe('one error table', () => {
+  it("gives every code, the capture layer's included, a status, a reason and an explanation", () => {
+    for (const code of ['MISSING_HOST', 'TLS_ON_PLAIN_PORT', 'TIMEOUT', 'NOT_HTTP'] as const) {
+      assert.equal(ERROR_TABLE[code].layer, 'capture', code);
+    }
+    assert.equal(statusForError('MISSING_HOST'), 400);
+    assert.equal(statusForError('TIMEOUT'), 408);
+    assert.equal(statusForError('UNSUPPORTED_VERSION'), 505);
+    assert.equal(statusForError('TLS_ON_PLAIN_PORT'), 0);
+    for (const code of ERROR_CODES) {
+      assert.ok(reasonForError(code).length > 0, code);
+      const key = errorExplanationKey(code);
+      const entry = explanations[key];
+      assert.ok(entry, `${code}: explanation ${key}`);
+      assert.ok(entry.rfc.startsWith('RFC '), `${code}: rfc`);
+      assert.match(entry['zh-CN'].text, /[\u4e00-\u9fff]/, `${code}: zh-CN text is Chinese`);
+      assert.ok(entry.en.text.length > 20, `${code}: en text`);
+      // The short sentence the UI shows next to the explanation, in both catalogues.
+      assert.ok(Object.hasOwn(en, key), `${key} in en.ts`);
+      assert.ok(Object.hasOwn(zhCN, key), `${key} in zh-CN.ts`);
+    }
+  });
+
+  it('explains a missing Host in the byte view (the key the Inspector asks for)', () => {
+    assert.equal(explain('error.MISSING_HOST', 'en')?.rfc, 'RFC 9112 §3.2');
+    assert.ok(explain('error.MISSING_HOST', 'zh-CN')?.title);
+  });
+});
+
+describe('explained fields come from the catalogue', () => {
+  it('every field with an explanation of its own is annotated with it, and no other', () => {
+    assert.ok(EXPLAINED_FIELDS.length > 20);
+    for (const name of EXPLAINED_FIELDS) {
+      assert.equal(name, name.toLowerCase(), `${name} is lower-case`);
+      assert.equal(fieldKey(name), `header.${name}`);
+      const bytes = bytesOf(`GET / HTTP/1.1\r\n${name}: v\r\n\r\n`);
+      const spans = annotate(bytes, 'request', { lenient: { headers: true } });
+      const nameSpan = spans.find((span) => span.kind === 'field-name');
+      assert.equal(nameSpan?.key, `header.${name}`, name);
+    }
+    assert.equal(fieldKey('x-unknown'), 'header.other');
+    assert.equal(fieldKey('sec-fetch-mode'), 'header.sec-fetch');
+    const headerKeys = Object.keys(explanations).filter((key) => key.startsWith('header.'));
+    assert.deepEqual(
+      headerKeys.sort(),
+      ['header.other', 'header.sec-fetch', ...EXPLAINED_FIELDS.map((n) => `header.${n}`)].sort(),
+    );
   });
 });
