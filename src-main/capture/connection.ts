@@ -5,11 +5,13 @@ import type { Socket } from 'node:net';
 import { RequestParser } from '../engine/parser';
 import type { ErrorEvent, ParserEvent } from '../engine/events';
 import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
-import type { CaptureListener, ResponseHead } from './events';
+import type { CaptureListener, ResponseHead, WriteAhead } from './events';
 import { errorResponse, type PreparedResponse, type Responder } from './responder';
 
 export const TLS_REASON = 'this client speaks HTTPS to an http:// port';
 
+/** What a 503 for an unrecordable request asks the client to wait. */
+const RETRY_AFTER_SECONDS = 5;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** After the server ends its side, how long it waits for the client to close. */
 const LINGER_MS = 2000;
@@ -32,6 +34,7 @@ export interface ConnectionContext {
   limits: ServerLimits;
   responder: Responder;
   emit: CaptureListener;
+  writeAhead: WriteAhead;
   closed: (connection: CaptureConnection) => void;
 }
 
@@ -76,6 +79,10 @@ export class CaptureConnection {
   private timerAt = 0;
   private readonly delays = new Set<NodeJS.Timeout>();
   private lingerTimer: NodeJS.Timeout | null = null;
+  /** Response bytes waiting for the write-ahead rule (everything received before is recorded). */
+  private outbox: Uint8Array[] = [];
+  /** The server's side ends once the outbox is written. */
+  private endAfterSend = false;
 
   constructor(socket: Socket, ctx: ConnectionContext) {
     this.id = ctx.id;
@@ -301,6 +308,10 @@ export class CaptureConnection {
       body,
     });
     this.requestStart = -1;
+    if (!this.ctx.writeAhead.canKeep()) {
+      this.refuseUnrecorded(index);
+      return;
+    }
     // Bytes after an accepted Upgrade or CONNECT are not HTTP any more: answer, then close.
     const keepAlive = this.keepAlive && !this.upgrade;
     if (!keepAlive) this.closing = true;
@@ -331,6 +342,18 @@ export class CaptureConnection {
       if (result.close) this.closing = true;
       this.fill(slot, result, true);
     }
+  }
+
+  /** The session cannot keep more: 503 with Retry-After rather than an answer nobody recorded. */
+  private refuseUnrecorded(index: number): void {
+    const { bytes, head } = errorResponse(
+      503,
+      'The capture could not be saved (the session file cannot be written and the memory queue is full), so this request was not served. Try again shortly.',
+      [['Retry-After', String(RETRY_AFTER_SECONDS)]],
+    );
+    this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
+    this.closeReason = 'error';
+    this.closing = true;
   }
 
   private internalError(error: unknown): PreparedResponse {
@@ -451,7 +474,7 @@ export class CaptureConnection {
       const bytes =
         slots.length === 1 ? slots[0]!.bytes : Buffer.concat(slots.map((slot) => slot.bytes));
       this.bytesOut = offset;
-      this.socket.write(bytes);
+      this.send(bytes);
       this.ctx.emit({
         type: 'data',
         connectionId: this.id,
@@ -474,11 +497,34 @@ export class CaptureConnection {
     }
   }
 
+  /** Hands `bytes` to the socket once the write-ahead rule allows (one write per commit). */
+  private send(bytes: Uint8Array): void {
+    this.outbox.push(bytes);
+    if (this.outbox.length === 1) this.ctx.writeAhead.afterWrite(this.drain);
+  }
+
+  private readonly drain = (): void => {
+    const parts = this.outbox;
+    this.outbox = [];
+    if (parts.length > 0 && !this.socket.destroyed) {
+      this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    }
+    if (this.endAfterSend) {
+      this.endAfterSend = false;
+      this.halfClose();
+    }
+  };
+
   /** Half-closes after the last write and keeps reading, so late client bytes are still recorded. */
   private endSocket(): void {
     if (this.ended) return;
     this.ended = true;
     this.clearTimers();
+    if (this.outbox.length > 0) this.endAfterSend = true;
+    else this.halfClose();
+  }
+
+  private halfClose(): void {
     this.socket.end();
     this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
   }
@@ -502,7 +548,8 @@ export class CaptureConnection {
     }
     this.closing = true;
     if (this.ended) {
-      this.socket.destroy();
+      // A response still waiting for the write-ahead rule ends the socket itself once written.
+      if (!this.endAfterSend) this.socket.destroy();
       return;
     }
     this.flush();

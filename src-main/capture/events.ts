@@ -89,6 +89,20 @@ export type CaptureEvent =
 
 export type CaptureListener = (event: CaptureEvent) => void;
 
+/**
+ * The write-ahead rule between the capture server and whoever records its events: a response is
+ * handed to its socket only after every event emitted before it has reached the session file.
+ */
+export interface WriteAhead {
+  /** Runs `send` once every event emitted so far has been written (or kept, while it cannot be). */
+  afterWrite(send: () => void): void;
+  /** False while the recorder can keep no more: the server answers 503 instead of serving. */
+  canKeep(): boolean;
+}
+
+/** For a server whose events nobody records (tests, the bare-server bench). */
+export const NO_WRITE_AHEAD: WriteAhead = { afterWrite: (send) => send(), canKeep: () => true };
+
 /** The capture server as the Core drives it (implemented in server.ts). */
 export interface CaptureServerApi {
   /** Starts listening; when the port is taken, listens on a free one and says so in the state. */

@@ -82,6 +82,7 @@ export function encodeHead(head: ResponseHead): Buffer {
 export function errorResponse(
   status: number,
   explanation: string,
+  extraHeaders: [string, string][] = [],
 ): { bytes: Buffer; head: ResponseHead } {
   const reason = reasonPhrase(status);
   const body = Buffer.from(`${status} ${reason}\n\n${explanation}\n`, 'utf8');
@@ -94,6 +95,7 @@ export function errorResponse(
       ['Content-Type', 'text/plain; charset=utf-8'],
       ['Content-Length', String(body.length)],
       ['Connection', 'close'],
+      ...extraHeaders,
     ],
   };
   return { bytes: Buffer.concat([encodeHead(head), body]), head };

@@ -4,7 +4,12 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Message, ResponderRule, ServerSettings, ServerState } from '../protocol/types';
-import type { CaptureListener, CaptureServerApi } from './events';
+import {
+  NO_WRITE_AHEAD,
+  type CaptureListener,
+  type CaptureServerApi,
+  type WriteAhead,
+} from './events';
 import { CaptureConnection } from './connection';
 import { defaultAssetsDir } from './default-site';
 import { errorResponse, Responder } from './responder';
@@ -19,6 +24,8 @@ export interface CaptureServerOptions {
   /** Folder against which relative file paths in rules are resolved (default: the working directory). */
   rulesDir?: string;
   onEvent: CaptureListener;
+  /** The recorder's write-ahead rule (default: none, responses go out at once). */
+  writeAhead?: WriteAhead;
 }
 
 /** Connections over the limit are accepted, answered 503 and closed; this long at most. */
@@ -50,6 +57,7 @@ export class CaptureServer implements CaptureServerApi {
   private currentRules: ResponderRule[] = [];
   private readonly responder: Responder;
   private readonly emit: CaptureListener;
+  private readonly writeAhead: WriteAhead;
   private server: Server | null = null;
   private readonly connections = new Set<CaptureConnection>();
   private readonly refused = new Set<Socket>();
@@ -68,6 +76,7 @@ export class CaptureServer implements CaptureServerApi {
 
   constructor(options: CaptureServerOptions) {
     this.emit = options.onEvent;
+    this.writeAhead = options.writeAhead ?? NO_WRITE_AHEAD;
     this.current = mergeSettings(DEFAULT_SETTINGS, options.settings);
     this.responder = new Responder({
       assetsDir: options.assetsDir ?? defaultAssetsDir(),
@@ -249,6 +258,7 @@ export class CaptureServer implements CaptureServerApi {
       limits: this.current.limits,
       responder: this.responder,
       emit: this.emit,
+      writeAhead: this.writeAhead,
       closed: (done) => this.connections.delete(done),
     });
     this.connections.add(connection);
