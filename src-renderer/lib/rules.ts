@@ -1,6 +1,7 @@
-// Responder rule helpers for the editor: defaults, validation, content type lookup.
+// Responder rule helpers for the editor: defaults, validation (the shared schema), content type.
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
-import { parseHex } from './bytes';
+import { ruleProblems, type RuleField } from '../../src-main/protocol/rules-schema';
+import { headerValue, sameFieldName } from '../../src-main/engine/semantics';
 import type { CatalogueKey } from './locales/en';
 
 export type StructuredResponse = Extract<RuleResponse, { kind: 'structured' }>;
@@ -35,35 +36,38 @@ export function newRule(name: string): ResponderRule {
 }
 
 export function contentTypeOf(headers: [string, string][]): string | null {
-  const found = headers.find(([name]) => name.trim().toLowerCase() === 'content-type');
-  return found ? found[1] : null;
+  return headerValue(
+    headers.map(([name, value]) => [name.trim(), value]),
+    'content-type',
+  );
 }
 
 export function setContentType(headers: [string, string][], value: string): [string, string][] {
-  const rest = headers.filter(([name]) => name.trim().toLowerCase() !== 'content-type');
+  const rest = headers.filter(([name]) => !sameFieldName(name.trim(), 'content-type'));
   return [['Content-Type', value], ...rest];
 }
 
-const token = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export type RuleField = 'path' | 'status' | 'hex' | 'header' | 'delay';
+export type { RuleField };
 export type RuleErrors = Partial<Record<RuleField, CatalogueKey>>;
 
+const ERROR_KEYS: Record<RuleField, CatalogueKey> = {
+  id: 'rules.error.id',
+  method: 'rules.error.method',
+  path: 'rules.error.path',
+  delay: 'rules.error.delay',
+  status: 'rules.error.status',
+  reason: 'rules.error.reason',
+  header: 'rules.error.header',
+  headerValue: 'rules.error.headerValue',
+  hex: 'rules.error.hex',
+  base64: 'rules.error.base64',
+  file: 'rules.error.file',
+};
+
+/** The schema's problems with a draft (the Core checks rules against the same schema). */
 export function validateRule(rule: ResponderRule): RuleErrors {
   const errors: RuleErrors = {};
-  const path = rule.match.path;
-  if (!(path.startsWith('/') || (rule.match.mode === 'glob' && path.startsWith('*'))))
-    errors.path = 'rules.error.path';
-  if (!Number.isInteger(rule.delayMs) || rule.delayMs < 0) errors.delay = 'rules.error.delay';
-  const response = rule.response;
-  if (response.kind === 'structured') {
-    if (!Number.isInteger(response.status) || response.status < 100 || response.status > 999) {
-      errors.status = 'rules.error.status';
-    }
-    if (response.headers.some(([name]) => !token.test(name))) errors.header = 'rules.error.header';
-    if (response.body.type === 'hex' && parseHex(response.body.hex) === null)
-      errors.hex = 'rules.error.hex';
-  }
+  for (const { field } of ruleProblems(rule)) errors[field] ??= ERROR_KEYS[field];
   return errors;
 }
 

@@ -154,11 +154,20 @@ export const en = {
   'rules.chunked': 'Chunked',
   'rules.delay': 'Delay (ms)',
   'rules.newName': 'Rule {n}',
-  'rules.error.path': 'The path must start with / (or be * for glob).',
+  'rules.error.path':
+    'The path must start with / (or be * for OPTIONS *, or a glob starting with *), without spaces.',
   'rules.error.status': 'The status must be a number from 100 to 999.',
   'rules.error.hex': 'Hex must be pairs of 0-9 a-f.',
   'rules.error.header': "Header names must be tokens (letters, digits, !#$%&'*+-.^_`|~).",
-  'rules.error.delay': 'The delay must be 0 or more.',
+  'rules.error.delay':
+    'The delay must be a whole number of milliseconds from 0 to 600000 (10 minutes).',
+  'rules.error.id': 'The rule needs an id.',
+  'rules.error.method': "The method must be * or a token (letters, digits, !#$%&'*+-.^_`|~).",
+  'rules.error.reason': 'The reason phrase must not contain line breaks or NUL.',
+  'rules.error.headerValue':
+    'Header values must not contain line breaks or NUL (use a raw response).',
+  'rules.error.base64': 'This is not valid base64.',
+  'rules.error.file': 'Give the path of the file to send.',
   'rules.error.save': 'Could not save: {reason}',
   'rules.invalid': 'Fix the marked fields before saving.',
 
