@@ -3,6 +3,8 @@
 // string can hold) are piped in from printf with octal escapes.
 
 import { parseRequestMessage } from '../engine/serialize';
+import { encodeLatin1 as latin1Bytes } from '../engine/bytes';
+import { headerValue } from '../engine/semantics';
 
 export interface CurlOptions {
   /** host[:port] to use when the request has no Host header. */
@@ -22,7 +24,7 @@ export function curlCommand(request: Uint8Array, options: CurlOptions = {}): str
     );
   }
   const { method, target, version, headers, body } = parsed.message;
-  const hostHeader = headers.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? null;
+  const hostHeader = headerValue(headers, 'host');
   const absolute = /^https?:\/\//i.test(target);
   const host = hostHeader ?? options.fallbackHost ?? null;
   if (!absolute && !host) throw new Error('The request has no Host header, so its URL is unknown.');
@@ -110,8 +112,4 @@ function isPlainText(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
-}
-
-function latin1Bytes(text: string): Uint8Array {
-  return Buffer.from(text, 'latin1');
 }

@@ -6,6 +6,16 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Message, ResponderRule, RuleBody, RuleMatchMode } from '../protocol/types';
 import type { ResponseHead } from './events';
 import { encodeChunked } from '../engine/serialize';
+import { base64ToBytes } from '../engine/bytes';
+import {
+  formatHead,
+  hasHeader,
+  headerValue,
+  reasonPhrase,
+  sameFieldName,
+  statusHasNoContent,
+  statusLine,
+} from '../engine/semantics';
 import { DefaultSite } from './default-site';
 
 const CHUNK_SIZE = 16 * 1024;
@@ -37,26 +47,7 @@ export interface ResponderOptions {
   tutorialExact: boolean;
 }
 
-const REASONS: Record<number, string> = {
-  100: 'Continue',
-  200: 'OK',
-  204: 'No Content',
-  400: 'Bad Request',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  501: 'Not Implemented',
-  503: 'Service Unavailable',
-  505: 'HTTP Version Not Supported',
-};
-
-export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? '';
-}
+export { reasonPhrase };
 
 let cachedDateSecond = -1;
 let cachedDate = '';
@@ -73,9 +64,10 @@ export function httpDate(now = Date.now()): string {
 
 /** The head's bytes: status line, fields, empty line; CRLF line ends. */
 export function encodeHead(head: ResponseHead): Buffer {
-  let text = `${head.version} ${head.status} ${head.reason}\r\n`;
-  for (const [name, value] of head.headers) text += `${name}: ${value}\r\n`;
-  return Buffer.from(text + '\r\n', 'latin1');
+  return Buffer.from(
+    formatHead(statusLine(head.version, head.status, head.reason), head.headers),
+    'latin1',
+  );
 }
 
 /** A small text response that explains itself, always closing the connection. */
@@ -156,18 +148,8 @@ export function decodeHex(hex: string): Buffer | null {
 }
 
 export function decodeBase64(text: string): Buffer | null {
-  const compact = text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return null;
-  return Buffer.from(compact, 'base64');
-}
-
-function hasHeader(headers: [string, string][], lowerName: string): boolean {
-  return headers.some(([name]) => name.toLowerCase() === lowerName);
-}
-
-/** Statuses whose responses never carry content (RFC 9110 §6.4.1). */
-function statusHasNoContent(status: number): boolean {
-  return (status >= 100 && status < 200) || status === 204 || status === 304;
+  const bytes = base64ToBytes(text);
+  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 type BodyResult =
@@ -281,8 +263,9 @@ export class Responder {
       reason,
       headers: [['Content-Type', 'text/html']],
     };
+    // The naive exercise's answer: bare LF line ends.
     const headBytes = Buffer.from(
-      `${version} ${status} ${reason}\nContent-Type: text/html\n\n`,
+      formatHead(statusLine(version, status, reason), head.headers, '\n'),
       'latin1',
     );
     return {
@@ -417,8 +400,8 @@ export class Responder {
     const chunked = response.chunked && !noContent;
     const headers: [string, string][] = [];
     for (const header of response.headers) {
-      const lower = header[0].toLowerCase();
-      if (lower === 'content-length' && (response.autoContentLength || chunked)) continue;
+      const isLength = sameFieldName(header[0], 'content-length');
+      if (isLength && (response.autoContentLength || chunked)) continue;
       headers.push([header[0], header[1]]);
     }
     if (response.autoDate && !hasHeader(headers, 'date')) headers.push(['Date', httpDate()]);
@@ -427,12 +410,12 @@ export class Responder {
     } else if (response.autoContentLength && !noContent) {
       headers.push(['Content-Length', String(body.length)]);
     }
-    const connection = headers.find(([name]) => name.toLowerCase() === 'connection');
-    const asksClose = connection !== undefined && /(^|,)\s*close\s*(,|$)/i.test(connection[1]);
+    const connection = headerValue(headers, 'connection');
+    const asksClose = connection !== null && /(^|,)\s*close\s*(,|$)/i.test(connection);
     // Without a length or chunking the body can only end with the connection.
     const closeDelimited = !chunked && !noContent && !hasHeader(headers, 'content-length');
     const close = !request.keepAlive || asksClose || closeDelimited;
-    if (connection === undefined) this.connectionHeader(headers, request, close);
+    if (connection === null) this.connectionHeader(headers, request, close);
     const head: ResponseHead = {
       version: 'HTTP/1.1',
       status: response.status,
