@@ -10,6 +10,15 @@ import type {
 } from '../protocol/types';
 import type { StoredExchange } from './store';
 import { parseRequestMessage, parseResponseMessage } from '../engine/serialize';
+import {
+  formatHead,
+  hasHeader,
+  headerValue,
+  methodExpectsContent,
+  requestLine,
+  responseMayDeclareLength,
+  statusLine,
+} from '../engine/semantics';
 
 export interface HarSource {
   exchange: ExchangeSummary;
@@ -97,7 +106,7 @@ function harEntry({ exchange, connection, request, response }: HarSource): HarEn
   const res =
     response.length > 0 ? parseResponseMessage(response, exchange.method ?? undefined) : null;
   const requestHeaders = req.ok ? req.message.headers : [];
-  const host = headerOf(requestHeaders, 'host') ?? exchange.host;
+  const host = headerValue(requestHeaders, 'host') ?? exchange.host;
   const tls = exchange.replayTarget?.tls ?? false;
   const fallbackAuthority = exchange.replayTarget
     ? `${exchange.replayTarget.host}:${exchange.replayTarget.port}`
@@ -111,7 +120,7 @@ function harEntry({ exchange, connection, request, response }: HarSource): HarEn
   const requestHead = headLength(request);
   const responseHead = headLength(response);
   const requestBody = req.ok ? req.message.body : new Uint8Array(0);
-  const requestType = headerOf(requestHeaders, 'content-type') ?? '';
+  const requestType = headerValue(requestHeaders, 'content-type') ?? '';
   const responseHeaders = res?.ok ? res.message.headers : [];
   const responseBody = res?.ok ? res.message.body : new Uint8Array(0);
   const time =
@@ -139,10 +148,10 @@ function harEntry({ exchange, connection, request, response }: HarSource): HarEn
       headers: responseHeaders.map(([name, value]) => ({ name, value })),
       content: {
         size: responseBody.length,
-        mimeType: headerOf(responseHeaders, 'content-type') ?? '',
+        mimeType: headerValue(responseHeaders, 'content-type') ?? '',
         ...textOrBase64(responseBody),
       },
-      redirectURL: headerOf(responseHeaders, 'location') ?? '',
+      redirectURL: headerValue(responseHeaders, 'location') ?? '',
       headersSize: responseHead,
       bodySize: responseHead < 0 ? -1 : response.length - responseHead,
     },
@@ -313,12 +322,12 @@ function importEntry(entry: unknown, index: number, connectionId: string): Impor
     method: parsedRequest.ok ? parsedRequest.message.method : request.method,
     target: parsedRequest.ok ? parsedRequest.message.target : `${url.pathname}${url.search}`,
     version: parsedRequest.ok ? parsedRequest.message.version : null,
-    host: headerOf(headersForSummary, 'host') ?? url.host,
-    referer: headerOf(headersForSummary, 'referer'),
+    host: headerValue(headersForSummary, 'host') ?? url.host,
+    referer: headerValue(headersForSummary, 'referer'),
     status: parsedResponse?.ok ? parsedResponse.message.status : status,
     reason: parsedResponse?.ok ? parsedResponse.message.reason : reason,
-    requestContentType: headerOf(headersForSummary, 'content-type'),
-    responseContentType: headerOf(responseSummaryHeaders, 'content-type'),
+    requestContentType: headerValue(headersForSummary, 'content-type'),
+    responseContentType: headerValue(responseSummaryHeaders, 'content-type'),
     requestBytes: requestBytes.length,
     responseBytes: responseBytes.length,
     requestSpan: { offset: 0, length: requestBytes.length },
@@ -355,10 +364,10 @@ function buildRequest(
   const kept = headers.filter(
     ([name]) => !name.startsWith(':') && !/^(content-length|transfer-encoding)$/i.test(name),
   );
-  if (!kept.some(([name]) => name.toLowerCase() === 'host')) kept.unshift(['Host', url.host]);
-  if (body.length > 0 || /^(POST|PUT|PATCH)$/.test(method))
+  if (!hasHeader(kept, 'host')) kept.unshift(['Host', url.host]);
+  if (body.length > 0 || methodExpectsContent(method))
     kept.push(['Content-Length', String(body.length)]);
-  return message(`${method} ${url.pathname}${url.search} ${version}`, kept, body);
+  return message(requestLine(method, `${url.pathname}${url.search}`, version), kept, body);
 }
 
 function buildResponse(
@@ -373,19 +382,16 @@ function buildResponse(
     ([name]) =>
       !name.startsWith(':') && !/^(content-length|transfer-encoding|content-encoding)$/i.test(name),
   );
-  if (status >= 200 && status !== 204 && status !== 304)
-    kept.push(['Content-Length', String(body.length)]);
-  return message(
-    `${version} ${String(status).padStart(3, '0')} ${reason.replace(/[\r\n]/g, ' ')}`,
-    kept,
-    body,
-  );
+  if (responseMayDeclareLength(status)) kept.push(['Content-Length', String(body.length)]);
+  return message(statusLine(version, status, reason.replace(/[\r\n]/g, ' ')), kept, body);
 }
 
 function message(startLine: string, headers: [string, string][], body: Uint8Array): Uint8Array {
-  let head = `${startLine}\r\n`;
-  for (const [name, value] of headers) head += `${name}: ${value.replace(/[\r\n]/g, ' ')}\r\n`;
-  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body]);
+  const safe = headers.map(([name, value]): [string, string] => [
+    name,
+    value.replace(/[\r\n]/g, ' '),
+  ]);
+  return Buffer.concat([Buffer.from(formatHead(startLine, safe), 'latin1'), body]);
 }
 
 function httpVersion(value: unknown): string {
@@ -438,13 +444,8 @@ function headLength(bytes: Uint8Array): number {
   return end < 0 ? -1 : end + 4;
 }
 
-function headerOf(headers: [string, string][], name: string): string | null {
-  const lower = name.toLowerCase();
-  return headers.find(([key]) => key.toLowerCase() === lower)?.[1] ?? null;
-}
-
 function cookiesOf(headers: [string, string][]): HarNameValue[] {
-  const cookie = headerOf(headers, 'cookie');
+  const cookie = headerValue(headers, 'cookie');
   if (!cookie) return [];
   return cookie
     .split(';')

@@ -16,6 +16,7 @@ import type {
 import { parseRequestMessage } from '../engine/serialize';
 import { INLINE_DATA_LIMIT } from './batch';
 import { ExchangeTable, type Row } from './exchange-table';
+import { headerValue } from '../engine/semantics';
 
 /** Receives the CoreEvents announcing a change; the summaries in them are fresh copies. */
 export type Emit = (event: CoreEvent) => void;
@@ -30,11 +31,7 @@ export function exchangeIdOf(connectionId: string, index: number): string {
   return `${connectionId}#${index}`;
 }
 
-export function headerValue(headers: [string, string][], name: string): string | null {
-  const lower = name.toLowerCase();
-  for (const [key, value] of headers) if (key.toLowerCase() === lower) return value;
-  return null;
-}
+export { headerValue };
 
 export class ExchangeBook {
   readonly connections = new Map<string, ConnectionSummary>();
