@@ -21,6 +21,7 @@ import {
   latin1,
 } from './parser-tables';
 import { parseTarget } from './target';
+import { statusHasNoContent } from './semantics';
 
 export const DEFAULT_LIMITS: ParserLimits = {
   maxHeadBytes: 64 * 1024,
@@ -1640,7 +1641,7 @@ export class HttpParser {
       } else if (method === 'CONNECT' && status >= 200 && status < 300) {
         framing = 'tunnel';
         upgrade = true;
-      } else if (method === 'HEAD' || informational || status === 204 || status === 304) {
+      } else if (method === 'HEAD' || statusHasNoContent(status)) {
         framing = 'none';
       } else if (this.teSeen) {
         framing = this.teChunked ? 'chunked' : 'close-delimited';
