@@ -12,6 +12,7 @@
 import {
   closeSync,
   existsSync,
+  fdatasyncSync,
   fstatSync,
   ftruncateSync,
   mkdirSync,
@@ -24,7 +25,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { CaptureEvent } from './events';
-import type { ConnectionSummary, Direction, ExchangeSummary } from '../protocol/types';
+import type { ConnectionSummary, Direction, ExchangeSummary, Message } from '../protocol/types';
 import { crc32 } from './crc32';
 import {
   readRequestMeta,
@@ -34,24 +35,27 @@ import {
   writeRequestMeta,
   writeResponseMeta,
 } from './head-records';
+import {
+  DATA_META_FIXED,
+  HEADER_BYTES,
+  MAGIC,
+  RecordReader,
+  RecordType,
+  SESSION_FORMAT_NAME,
+  SESSION_FORMAT_VERSION,
+  damageNotice,
+  fileKind,
+  foreignFileNotice,
+  formatVersion,
+  newerFormatNotice,
+  readExactly,
+  type DamagedRegion,
+} from './record-scan';
 
 export const LOG_FILE_NAME = 'capture.sslog';
 /** Holds the pid of the process recording into the session (one writer at a time). */
 export const LOCK_FILE_NAME = 'writer.lock';
-const MAGIC = 0x53; // 'S'
-const HEADER_BYTES = 14;
 const SLAB_BYTES = 256 * 1024;
-/** Refuse absurd lengths from a corrupt header rather than allocating them. */
-const MAX_RECORD_BYTES = 1 << 30;
-
-/**
- * Capture: JSON event. Exchange: JSON StoredExchange + request + response. Data: see appendData.
- * Request, Response: binary metadata (head-records.ts), no payload.
- */
-const RecordType = { Capture: 1, Exchange: 2, Data: 3, Request: 4, Response: 5 } as const;
-/** Data metadata: direction (0 in, 1 out), stream offset (f64), time (f64), connection id (UTF-8). */
-const DATA_META_FIXED = 17;
-type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 /** A replayed or imported exchange: one connection, one request stream, one response stream. */
 export interface StoredExchange {
@@ -63,8 +67,16 @@ export type StoredRecord =
   | { kind: 'capture'; event: CaptureEvent }
   | { kind: 'exchange'; stored: StoredExchange; request: Uint8Array; response: Uint8Array };
 
+export type FileWriter = (
+  fd: number,
+  buffer: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+) => number;
+
 export interface OpenStoreOptions {
-  /** Never writes: a torn tail is reported but left in place. */
+  /** Never writes. (No open rewrites a byte already in the file: damage is skipped and reported.) */
   readOnly?: boolean;
   flushMs?: number;
   /**
@@ -72,15 +84,44 @@ export interface OpenStoreOptions {
    * read buffer: valid only during the call.
    */
   onRecord?: (record: StoredRecord) => void;
+  /** Sync every flush to the disk (survives power loss, not only a crash of the process). */
+  fsync?: boolean;
+  /** Positional write used for records (default fs.writeSync; tests inject failures here). */
+  write?: FileWriter;
   /** A background flush failed (disk full, …); the records stay pending for the next flush. */
   onError?: (error: unknown) => void;
+  /**
+   * Do not read the records now: `loadSome` reads them in slices later (a big session opens at
+   * once and fills in). New records may be appended meanwhile; they go after the file's end.
+   */
+  deferLoad?: boolean;
+}
+
+/** Where a deferred load stands. */
+export interface LoadProgress {
+  done: boolean;
+  loadedBytes: number;
+  totalBytes: number;
+  /** The warnings of this slice (one English sentence each: the texts of `notices`). */
+  warnings: string[];
+  /** The same warnings as messages with a key and parameters, for a translated notice. */
+  notices: Message[];
+  /** The damaged regions found in this slice, in file order. */
+  damaged: DamagedRegion[];
 }
 
 export interface OpenedStore {
   store: SessionStore;
   records: number;
-  /** One English sentence per skipped record or torn tail. */
+  /**
+   * One English sentence per damaged region, and one when the file is opened read-only because
+   * it is not safe to write (a newer format, or not a session file).
+   */
   warnings: string[];
+  /** The same warnings as messages with a key and parameters, for a translated notice. */
+  notices: Message[];
+  /** The damaged regions (skipped, left in the file), in file order. */
+  damaged: DamagedRegion[];
 }
 
 interface StreamIndex {
@@ -114,7 +155,16 @@ export class SessionStore {
   private readonly inbound = new Map<string, StreamIndex>();
   private readonly outbound = new Map<string, StreamIndex>();
   private closed = false;
+  private unflushedRecords = 0;
+  private fsync = false;
+  private write: FileWriter = writeSync;
   private onError: ((error: unknown) => void) | undefined;
+  /** A deferred load still to finish: the file's size at open and where reading stands. */
+  private deferred: {
+    size: number;
+    position: number;
+    onRecord: OpenStoreOptions['onRecord'];
+  } | null = null;
 
   private constructor(dir: string, fd: number, size: number, readOnly: boolean, flushMs: number) {
     this.dir = dir;
@@ -126,11 +176,22 @@ export class SessionStore {
     this.flushMs = flushMs;
   }
 
-  /** Opens (creating when writable) the session in `dir` and replays its records. */
+  /**
+   * Opens (creating when writable) the session in `dir` and replays its records. Nothing in the
+   * file is ever rewritten: damaged regions are skipped and reported, and new records go after
+   * the file's end. A file of a newer format, or one that is not a session file, is opened
+   * read-only (`writable` is false) with a warning saying why.
+   */
   static open(dir: string, options: OpenStoreOptions = {}): OpenedStore {
-    const readOnly = options.readOnly ?? false;
+    let readOnly = options.readOnly ?? false;
     const path = join(dir, LOG_FILE_NAME);
     if (readOnly && !existsSync(path)) throw new Error(`There is no session file in ${dir}.`);
+    const notices: Message[] = [];
+    const refusal = existsSync(path) ? writeRefusal(path, readOnly) : null;
+    if (refusal) {
+      notices.push(refusal);
+      readOnly = true;
+    }
     if (!readOnly) {
       mkdirSync(dir, { recursive: true });
       acquireWriterLock(dir);
@@ -147,14 +208,58 @@ export class SessionStore {
     const size = fstatSync(fd).size;
     const store = new SessionStore(dir, fd, size, readOnly, options.flushMs ?? 50);
     store.onError = options.onError;
-    const { records, goodEnd, warnings } = store.load(size, options.onRecord);
-    if (goodEnd < size && !readOnly) {
-      // Drop the torn tail so new records follow the last good one.
-      ftruncateSync(fd, goodEnd);
-      store.flushedSize = goodEnd;
-      store.logicalSize = goodEnd;
+    store.fsync = options.fsync ?? false;
+    if (options.write) store.write = options.write;
+    if (size === 0 && !readOnly) {
+      const format = { format: SESSION_FORMAT_NAME, version: SESSION_FORMAT_VERSION };
+      store.append(RecordType.Format, JSON.stringify(format), []);
     }
-    return { store, records, warnings };
+    if (options.deferLoad) {
+      store.deferred = { size, position: 0, onRecord: options.onRecord };
+      return { store, records: 0, warnings: notices.map((n) => n.text), notices, damaged: [] };
+    }
+    const { records, damaged } = store.load(size, options.onRecord);
+    notices.push(...damaged.map(damageNotice));
+    return { store, records, warnings: notices.map((n) => n.text), notices, damaged };
+  }
+
+  /** False when the session was opened read-only, asked for or because writing is not safe. */
+  get writable(): boolean {
+    return !this.readOnly;
+  }
+
+  /** Reads the next records of a deferred load for about `budgetMs` (at least one record). */
+  loadSome(budgetMs: number): LoadProgress {
+    const deferred = this.deferred;
+    if (deferred === null)
+      return {
+        done: true,
+        loadedBytes: 0,
+        totalBytes: 0,
+        warnings: [],
+        notices: [],
+        damaged: [],
+      };
+    const until = Date.now() + budgetMs;
+    let n = 0;
+    const result = this.load(
+      deferred.size,
+      deferred.onRecord,
+      deferred.position,
+      () => ++n % 256 === 0 && Date.now() >= until,
+    );
+    deferred.position = result.position;
+    const done = !result.paused;
+    if (done) this.deferred = null;
+    const notices = result.damaged.map(damageNotice);
+    return {
+      done,
+      loadedBytes: result.position,
+      totalBytes: deferred.size,
+      warnings: notices.map((n) => n.text),
+      notices,
+      damaged: result.damaged,
+    };
   }
 
   /** Bytes in the file, counting records not yet flushed. */
@@ -231,33 +336,56 @@ export class SessionStore {
     return this.streamOf(connectionId, direction)?.end ?? 0;
   }
 
-  /** Writes every pending record to the file now. */
+  /** Bytes of records not yet handed to the OS (kept in memory while writes fail). */
+  pendingBytes(): number {
+    return this.logicalSize - this.flushedSize;
+  }
+
+  /** Records not yet handed to the OS. */
+  pendingRecords(): number {
+    return this.unflushedRecords;
+  }
+
+  /**
+   * Writes every pending record to the file now (and syncs it with `fsync`). Throws when the
+   * file cannot be written; the records then stay pending, in order, for the next call.
+   */
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.closed) return;
+    if (this.closed || this.logicalSize === this.flushedSize) return;
     if (this.slab && this.slabUsed > 0) {
       this.pending.push(this.slab.subarray(0, this.slabUsed));
       this.slabUsed = 0;
     }
-    // Part by part, each at its place: after a failure the unwritten parts stay pending.
-    while (this.pending.length > 0) {
-      const part = this.pending[0];
-      let written = 0;
-      while (written < part.length) {
-        written += writeSync(
-          this.fd,
-          part,
-          written,
-          part.length - written,
-          this.flushedSize + written,
-        );
+    try {
+      // Part by part, each at its place (positional writes): a retry after a failure rewrites
+      // the same bytes at the same offset, so nothing is duplicated.
+      while (this.pending.length > 0) {
+        const part = this.pending[0];
+        let written = 0;
+        while (written < part.length) {
+          written += this.write(
+            this.fd,
+            part,
+            written,
+            part.length - written,
+            this.flushedSize + written,
+          );
+        }
+        this.flushedSize += part.length;
+        this.pending.shift();
       }
-      this.flushedSize += part.length;
-      this.pending.shift();
+      if (this.fsync) fdatasyncSync(this.fd);
+    } catch (error) {
+      // The pending parts may be views of the current slab: new records go to a fresh one.
+      this.slab = null;
+      this.slabUsed = 0;
+      throw error;
     }
+    this.unflushedRecords = 0;
     // Written synchronously: the current slab is free again (an oversized one is dropped).
     if (this.slab && this.slab.length > SLAB_BYTES) this.slab = null;
   }
@@ -266,6 +394,7 @@ export class SessionStore {
   clear(): void {
     this.pending = [];
     this.slabUsed = 0;
+    this.unflushedRecords = 0;
     if (!this.readOnly) ftruncateSync(this.fd, 0);
     this.flushedSize = 0;
     this.logicalSize = 0;
@@ -273,12 +402,27 @@ export class SessionStore {
     this.outbound.clear();
   }
 
-  close(): void {
-    if (this.closed) return;
-    if (!this.readOnly) this.flush();
+  /**
+   * Writes what is pending (one more try after a failure), closes the file and releases the lock,
+   * whatever happens. Returns what could not be saved, or null when everything was.
+   */
+  close(): { records: number; bytes: number; error: unknown } | null {
+    if (this.closed) return null;
+    let lost: { records: number; bytes: number; error: unknown } | null = null;
+    if (!this.readOnly) {
+      try {
+        this.flush();
+      } catch (error) {
+        lost = { records: this.unflushedRecords, bytes: this.pendingBytes(), error };
+      }
+    }
     this.closed = true;
-    closeSync(this.fd);
-    if (!this.readOnly) releaseWriterLock(this.dir);
+    try {
+      closeSync(this.fd);
+    } finally {
+      if (!this.readOnly) releaseWriterLock(this.dir);
+    }
+    return lost;
   }
 
   private append(type: RecordType, json: string, payload: Uint8Array[]): number {
@@ -326,6 +470,7 @@ export class SessionStore {
     slab.writeUInt32LE(payloadLength, start + 6);
     slab.writeUInt32LE(crc32(slab.subarray(metaStart, at)), start + 10);
     this.slabUsed = at;
+    this.unflushedRecords++;
     const payloadAt = this.logicalSize + HEADER_BYTES + metaLength;
     this.logicalSize = payloadAt + payloadLength;
     if (!this.timer) {
@@ -385,62 +530,35 @@ export class SessionStore {
     this.indexChunk(connectionId, 'out', 0, at + requestLength, responseLength);
   }
 
+  /** Replays the intact records from `from` up to `size`; damaged regions are only reported. */
   private load(
     size: number,
     onRecord: OpenStoreOptions['onRecord'],
-  ): { records: number; goodEnd: number; warnings: string[] } {
-    const warnings: string[] = [];
-    const reader = new BlockReader(this.fd, size);
-    let position = 0;
+    from = 0,
+    pause?: () => boolean,
+  ): { records: number; position: number; damaged: DamagedRegion[]; paused?: boolean } {
+    const damaged: DamagedRegion[] = [];
+    const reader = new RecordReader(this.fd, size, from);
     let records = 0;
-    while (position < size) {
-      const header = reader.view(position, HEADER_BYTES);
-      if (!header) {
-        warnings.push(
-          `The last record at byte ${position} is incomplete (torn write); it was skipped.`,
-        );
-        return { records, goodEnd: position, warnings };
+    while (reader.position < size) {
+      if (pause?.()) return { records, position: reader.position, damaged, paused: true };
+      const found = reader.next(damaged);
+      if (!found) break;
+      if (found.type === RecordType.Format) {
+        // Its version was read at open; one that makes no sense is only reported.
+        if (formatVersion(found.meta) === null)
+          damaged.push({ start: found.start, end: found.end, reason: 'unreadable' });
+        continue;
       }
-      // Copied out now: the next view may refill the buffer `header` points into.
-      const magic = header[0];
-      const type = header[1];
-      const metaLength = readU32(header, 2);
-      const payloadLength = readU32(header, 6);
-      const checksum = readU32(header, 10);
-      const total = HEADER_BYTES + metaLength + payloadLength;
-      if (magic !== MAGIC || metaLength > MAX_RECORD_BYTES || payloadLength > MAX_RECORD_BYTES) {
-        warnings.push(
-          `The record at byte ${position} has a damaged header; the rest of the file was skipped.`,
-        );
-        return { records, goodEnd: position, warnings };
-      }
-      const body = reader.view(position + HEADER_BYTES, metaLength + payloadLength);
-      if (!body) {
-        warnings.push(
-          `The last record at byte ${position} is incomplete (torn write); it was skipped.`,
-        );
-        return { records, goodEnd: position, warnings };
-      }
-      const payloadAt = position + HEADER_BYTES + metaLength;
-      if (crc32(body) !== checksum) {
-        warnings.push(`The record at byte ${position} fails its checksum; it was skipped.`);
+      const record = this.decode(found.type, found.meta, found.payload, found.payloadAt);
+      if (record) {
+        records++;
+        onRecord?.(record);
       } else {
-        const record = this.decode(
-          type,
-          body.subarray(0, metaLength),
-          body.subarray(metaLength),
-          payloadAt,
-        );
-        if (record) {
-          records++;
-          onRecord?.(record);
-        } else {
-          warnings.push(`The record at byte ${position} could not be read; it was skipped.`);
-        }
+        damaged.push({ start: found.start, end: found.end, reason: 'unreadable' });
       }
-      position += total;
     }
-    return { records, goodEnd: position, warnings };
+    return { records, position: size, damaged };
   }
 
   private decodeData(
@@ -524,48 +642,21 @@ export class SessionStore {
   }
 }
 
-/** Sequential reads in large blocks; views stay valid until the next call. */
-class BlockReader {
-  private buffer = Buffer.alloc(1 << 20);
-  private start = 0;
-  private length = 0;
-
-  constructor(
-    private readonly fd: number,
-    private readonly size: number,
-  ) {}
-
-  view(position: number, length: number): Uint8Array | null {
-    if (position + length > this.size) return null;
-    if (position < this.start || position + length > this.start + this.length) {
-      if (length > this.buffer.length) this.buffer = Buffer.alloc(length);
-      const want = Math.min(this.buffer.length, this.size - position);
-      readExactly(this.fd, this.buffer, 0, want, position);
-      this.start = position;
-      this.length = want;
-    }
-    const from = position - this.start;
-    return this.buffer.subarray(from, from + length);
+/**
+ * Why an existing session file must not be written to (a newer format, or not a session file at
+ * all), as a notice, or null. Read-only opens hear only of a newer format.
+ */
+function writeRefusal(path: string, readOnly: boolean): Message | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return null;
+    const kind = fileKind(fd, size);
+    if (kind.version > SESSION_FORMAT_VERSION) return newerFormatNotice(path, kind.version);
+    return kind.foreign && !readOnly ? foreignFileNotice(path) : null;
+  } finally {
+    closeSync(fd);
   }
-}
-
-function readExactly(
-  fd: number,
-  target: Buffer,
-  at: number,
-  length: number,
-  position: number,
-): void {
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, target, at + done, length - done, position + done);
-    if (n === 0) throw new Error(`Unexpected end of the session file at byte ${position + done}.`);
-    done += n;
-  }
-}
-
-function readU32(bytes: Uint8Array, at: number): number {
-  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
 }
 
 /** Index of the last element ≤ value in a sorted array (0 when none). */

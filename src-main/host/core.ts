@@ -15,13 +15,23 @@ import type {
   Message,
   ReplayTarget,
   ResponderRule,
+  RulesFileProblem,
   ServerSettings,
   SessionInfo,
   Snapshot,
   SubscribeOptions,
 } from '../protocol/types';
-import { PROTOCOL_VERSION } from '../protocol/types';
-import { SessionStore, sessionWriter, type StoredExchange } from '../capture/store';
+import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
+import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
+import { checkFilter, type ListFilter } from '../protocol/filter';
+import {
+  SessionStore,
+  sessionWriter,
+  type FileWriter,
+  type LoadProgress,
+  type StoredExchange,
+} from '../capture/store';
+import { HarTasks, type HarSink, type HarTaskHost } from './har-tasks';
 import {
   createSession,
   deleteSession,
@@ -36,9 +46,18 @@ import { exportHar, importHar } from '../capture/har';
 import { curlCommand } from '../capture/curl';
 import type { SettingsPatch } from '../capture/settings';
 import { CaptureServer, type CaptureServerOptions } from '../capture/server';
-import { loadRules, saveRules, validateRules } from '../capture/rules-file';
+import {
+  loadRules,
+  moveRulesAside,
+  rulesBackupPath,
+  saveRules,
+  validateRules,
+} from '../capture/rules-file';
+import { fsError, UserFacingError } from '../capture/fs-errors';
 import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
 import { EventBatch } from './batch';
+import { WriteAheadGate } from './write-ahead';
+import { fsErrorMessage } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder } from './paths';
 
 export interface CoreOptions {
@@ -57,6 +76,12 @@ export interface CoreOptions {
   batchMs?: number;
   /** The store flushes at least this often (default 50 ms). */
   flushMs?: number;
+  /** Sync the session file to the disk at every commit (power-loss safety; off by default). */
+  fsync?: boolean;
+  /** Bytes kept in memory while the session file cannot be written (default 64 MiB). */
+  maxPendingBytes?: number;
+  /** The session file's positional write (tests inject write failures through it). */
+  storeWrite?: FileWriter;
   assetsDir?: string;
   /** Builds the capture server (tests substitute their own). */
   serverFactory?: (options: CaptureServerOptions) => CaptureServerApi | Promise<CaptureServerApi>;
@@ -70,14 +95,27 @@ export interface Core extends CoreApi {
   flush(): void;
   /** The folder of the active session. */
   sessionDir(): string;
+  /** Writes a HAR document of the chosen exchanges (all by default) to `sink`, entry by entry. */
+  exportHar(
+    params: { exchangeIds?: string[]; taskId?: string },
+    sink: HarSink,
+  ): Promise<{ exported: number; cancelled: boolean }>;
   close(): Promise<void>;
 }
 
 const MAX_BYTES_GET = 64 * 1024 * 1024;
+/** How long one slice of reading a session's file may hold the event loop. */
+const LOAD_SLICE_MS = 40;
+/** Larger exports go through the streamed download (`exportHar`), not one reply. */
+const MAX_EXPORT_IN_REPLY = 10_000;
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
   const home = resolve(options.home ?? defaultHome());
-  mkdirSync(sessionsFolder(home), { recursive: true });
+  try {
+    mkdirSync(sessionsFolder(home), { recursive: true });
+  } catch (error) {
+    throw fsError(error, sessionsFolder(home), 'create');
+  }
   const core = new SocketscopeCore(home, options);
   await core.init(options);
   return core;
@@ -103,9 +141,24 @@ class SocketscopeCore implements Core {
   private batchTimer: NodeJS.Timeout | null = null;
   private readonly batchMs: number;
   private readonly flushMs: number;
+  private readonly fsync: boolean;
+  private readonly storeWrite: FileWriter | undefined;
+  private readonly gate: WriteAheadGate;
   /** Capture-server connection id → id in this session (renamed when a session already has it). */
   private readonly aliases = new Map<string, string>();
   private replayCounter = 0;
+  /** Set while the open session's file is still being read. */
+  private loading: SessionLoad | null = null;
+  private readonly harTasks = new HarTasks({
+    exportRows: (ids) => this.exportRows(ids),
+    sessionToken: () => this.store,
+    sameSession: (token) => token === this.store && !this.closed,
+    addImported: (entry) => this.addStored(entry.stored, entry.request, entry.response),
+    newConnectionId: () => `har-${++this.replayCounter}-${randomBytes(3).toString('hex')}`,
+    emit: (event) => this.emit(event),
+  });
+  /** The saved rules file failed to load at start; nothing is written over it until resolved. */
+  private rulesProblem: RulesFileProblem | null = null;
   private closed = false;
   private readonly handlers: Handlers;
 
@@ -113,6 +166,36 @@ class SocketscopeCore implements Core {
     this.home = home;
     this.batchMs = clamp(options.batchMs ?? 25, 16, 50);
     this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
+    this.fsync = options.fsync === true;
+    this.storeWrite = options.storeWrite;
+    this.gate = new WriteAheadGate(
+      () => this.store,
+      {
+        failing: (error) =>
+          this.emit({ type: 'notice', level: 'error', message: this.writeError(error) }),
+        full: (pendingBytes) =>
+          this.emit({
+            type: 'notice',
+            level: 'error',
+            message: {
+              key: 'store.queueFull',
+              text: `${pendingBytes} bytes wait in memory for ${this.store.path}, the most Socketscope keeps: new requests are answered 503 until it can write again.`,
+              params: { bytes: pendingBytes, path: this.store.path },
+            },
+          }),
+        resumed: () =>
+          this.emit({
+            type: 'notice',
+            level: 'info',
+            message: {
+              key: 'store.resumed',
+              text: `Recording to ${this.store.path} has resumed: everything kept in memory is written.`,
+              params: { path: this.store.path },
+            },
+          }),
+      },
+      { maxPendingBytes: options.maxPendingBytes },
+    );
     this.handlers = this.buildHandlers();
     // Transports may pass these around detached from the object.
     this.call = this.call.bind(this);
@@ -127,7 +210,11 @@ class SocketscopeCore implements Core {
         : join(this.sessionsRoot(), createSession(this.sessionsRoot()).id);
     if (options.sessionId && !existsSync(dir))
       throw new Error(`No session with id ${JSON.stringify(options.sessionId)}.`);
-    this.openSession(dir, false);
+    try {
+      this.openSession(dir, false);
+    } catch (error) {
+      throw fsError(error, dir, 'open');
+    }
     let rules = options.rules;
     let rulesDir = options.rulesDir;
     if (!rules) {
@@ -141,6 +228,7 @@ class SocketscopeCore implements Core {
       assetsDir: options.assetsDir,
       rulesDir,
       onEvent: (event) => this.onCaptureEvent(event),
+      writeAhead: this.gate,
     };
     this.server = options.serverFactory
       ? await options.serverFactory(serverOptions)
@@ -198,10 +286,38 @@ class SocketscopeCore implements Core {
     try {
       await this.server.stop();
     } finally {
+      this.gate.commitNow();
+      this.gate.stop();
+      this.deliver();
+      // One more try during an outage; what still cannot be written is said exactly.
+      const lost = this.store.close();
+      if (lost) {
+        const where = fsErrorMessage(lost.error, this.store.path, 'write');
+        this.emit({
+          type: 'notice',
+          level: 'error',
+          message: {
+            key: 'store.lostAtClose',
+            text: `${lost.records} records (${lost.bytes} bytes) could not be saved to ${this.store.path}: ${where.text}`,
+            params: {
+              records: lost.records,
+              bytes: lost.bytes,
+              path: this.store.path,
+              detail: where.text,
+            },
+          },
+        });
+      }
       this.deliver();
       this.closed = true;
-      this.store.close();
+      if (this.batchTimer) clearTimeout(this.batchTimer);
+      this.batchTimer = null;
     }
+  }
+
+  /** The one sentence for a failed write to the session file. */
+  private writeError(error: unknown): Message {
+    return fsErrorMessage(error, this.store.path, 'write');
   }
 
   // ---- capture pipeline ----
@@ -212,11 +328,7 @@ class SocketscopeCore implements Core {
     try {
       this.store.appendCapture(event);
     } catch (error) {
-      this.emit({
-        type: 'notice',
-        level: 'error',
-        message: errorMessage('store.writeFailed', error),
-      });
+      this.emit({ type: 'notice', level: 'error', message: this.writeError(error) });
     }
     if (event.type === 'server') this.emit({ type: 'server', state: event.state });
     else if (event.type === 'notice')
@@ -276,15 +388,8 @@ class SocketscopeCore implements Core {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = null;
     if (this.closed) return;
-    try {
-      this.store.flush();
-    } catch (error) {
-      this.batch.push({
-        type: 'notice',
-        level: 'error',
-        message: errorMessage('store.writeFailed', error),
-      });
-    }
+    // Failures are reported once per outage by the gate, not once per batch.
+    this.gate.tryWrite();
     const events = this.batch.take();
     const captures = this.captureQueue;
     this.captureQueue = [];
@@ -315,22 +420,26 @@ class SocketscopeCore implements Core {
   /** Switches to the session in `dir`; on failure (locked, unreadable) the current one stays. */
   private openSession(dir: string, announce: boolean): void {
     const previous = this.store as SessionStore | undefined;
-    if (previous) this.deliver();
+    if (previous) {
+      this.gate.commitNow();
+      this.deliver();
+    }
     const reopening = previous !== undefined && resolve(dir) === resolve(this.activeDir);
     if (reopening) previous.close();
     ensureSessionMeta(dir);
     const book = new ExchangeBook();
-    const { store, warnings } = SessionStore.open(dir, {
+    // Opened from a UI, the file is read in slices: the first rows show at once, the count grows
+    // while the rest is read, and no per-exchange events are sent (the UI pages through rows).
+    if (announce) book.beginLoading();
+    const { store, notices } = SessionStore.open(dir, {
+      deferLoad: announce,
       flushMs: this.flushMs,
-      onError: (error) =>
-        this.emit({
-          type: 'notice',
-          level: 'error',
-          message: errorMessage('store.writeFailed', error),
-        }),
+      fsync: this.fsync,
+      write: this.storeWrite,
+      onError: (error) => this.gate.writeFailed(error),
       onRecord: (record) => {
-        if (record.kind === 'capture') book.apply(record.event, null);
-        else book.addStored(record.stored, record.request, record.response, null);
+        if (record.kind === 'capture') book.applyLoaded(record.event);
+        else book.addLoaded(record.stored);
       },
     });
     if (previous && !reopening) previous.close();
@@ -338,26 +447,65 @@ class SocketscopeCore implements Core {
     this.aliases.clear();
     this.store = store;
     this.activeDir = dir;
+    this.loading = null;
     if (announce) {
       this.emit({ type: 'cleared' });
       this.emit({ type: 'session', session: this.sessionInfo() });
-      for (const connection of this.book.connections.values()) {
-        this.emit({ type: 'connectionOpen', connection: { ...connection } });
-        if (connection.closedAt !== null)
-          this.emit({ type: 'connectionClose', connection: { ...connection } });
-      }
-      for (const exchange of this.book.exchanges.values())
-        this.emit({ type: 'exchange', exchange: { ...exchange } });
     }
-    for (const warning of warnings) {
-      this.emit({
-        type: 'notice',
-        level: 'warn',
-        message: { key: 'session.recordSkipped', text: warning, params: { detail: warning } },
-      });
-    }
+    this.warnSkipped(notices);
+    if (announce) this.loadSlice(store, book);
     // Subscribers hear of the switch before the caller gets its reply.
     if (announce) this.deliver();
+  }
+
+  /** Damaged regions of the session file (each with its byte range), or why it is read-only. */
+  private warnSkipped(notices: Message[]): void {
+    for (const message of notices) this.emit({ type: 'notice', level: 'warn', message });
+  }
+
+  /** Reads the next slice of a session opened from a UI, then yields to capture and commands. */
+  private loadSlice(store: SessionStore, book: ExchangeBook): void {
+    if (this.closed || this.store !== store) return;
+    let progress: LoadProgress;
+    try {
+      progress = store.loadSome(LOAD_SLICE_MS);
+    } catch (error) {
+      // An unreadable file ends the load where it stands; what was read stays listed.
+      progress = {
+        done: true,
+        loadedBytes: 0,
+        totalBytes: 0,
+        warnings: [],
+        notices: [],
+        damaged: [],
+      };
+      this.emit({
+        type: 'notice',
+        level: 'error',
+        message: errorMessage('session.loadFailed', error),
+      });
+    }
+    this.warnSkipped(progress.notices);
+    if (progress.done) {
+      book.finishLoading(this.listeners.size > 0 ? this.emitter : null, this.emitRow);
+      this.loading = null;
+    } else {
+      this.loading = {
+        loadedBytes: progress.loadedBytes,
+        totalBytes: progress.totalBytes,
+        done: false,
+      };
+      setImmediate(() => this.loadSlice(store, book));
+    }
+    this.emit({ type: 'exchangeCount', total: book.exchanges.size });
+    this.emit({
+      type: 'sessionLoad',
+      load: this.loading ?? {
+        loadedBytes: progress.totalBytes,
+        totalBytes: progress.totalBytes,
+        done: true,
+      },
+    });
   }
 
   private sessionInfo(): SessionInfo {
@@ -365,14 +513,27 @@ class SocketscopeCore implements Core {
   }
 
   private snapshot(): Snapshot {
+    const connections: ConnectionSummary[] = [];
+    for (const connection of this.book.connections.values()) {
+      if (connections.length >= SNAPSHOT_ROWS) break;
+      connections.push({ ...connection });
+    }
+    const table = this.book.exchanges;
+    const exchanges: ExchangeSummary[] = [];
+    for (let row = 0; row < Math.min(SNAPSHOT_ROWS, table.size); row++)
+      exchanges.push(table.summary(row));
     return {
       version: PROTOCOL_VERSION,
       server: this.server.state(),
       settings: this.server.settings(),
       rules: this.server.rules(),
-      connections: [...this.book.connections.values()].map((c) => ({ ...c })),
-      exchanges: [...this.book.exchanges.values()].map((e) => ({ ...e })),
+      rulesProblem: this.rulesProblem,
+      connections,
+      connectionCount: this.book.connections.size,
+      exchanges,
+      exchangeCount: table.size,
       session: this.sessionInfo(),
+      loading: this.loading,
     };
   }
 
@@ -391,16 +552,44 @@ class SocketscopeCore implements Core {
     if (!existsSync(file)) return { rules: [], baseDir: undefined };
     const loaded = await loadRules(file);
     if (loaded.ok) return { rules: loaded.rules, baseDir: loaded.baseDir };
-    this.emit({
-      type: 'notice',
-      level: 'warn',
-      message: {
-        key: 'rules.loadFailed',
-        text: loaded.message,
-        params: { detail: loaded.message },
-      },
-    });
-    return { rules: [], baseDir: undefined };
+    this.rulesProblem = {
+      file,
+      line: loaded.problem.line,
+      column: loaded.problem.column,
+      message: loaded.problem.message,
+      backupAvailable: (await loadRules(rulesBackupPath(file))).ok,
+    };
+    this.emit({ type: 'notice', level: 'error', message: loaded.problem.message });
+    // The backup, when chosen, lives in the same folder.
+    return { rules: [], baseDir: dirname(file) };
+  }
+
+  /** Resolves a broken rules file; the broken file is moved aside, never written over. */
+  private async recoverRules(choice: unknown): Promise<CommandResult<'rules.recover'>> {
+    if (choice !== 'backup' && choice !== 'fresh')
+      throw new Error('choice must be "backup" or "fresh".');
+    const problem = this.rulesProblem;
+    if (!problem) throw new Error('The rules file has no problem to resolve.');
+    let rules: ResponderRule[] = [];
+    if (choice === 'backup') {
+      const backup = rulesBackupPath(problem.file);
+      const loaded = await loadRules(backup);
+      if (!loaded.ok) {
+        throw new UserFacingError({
+          key: 'rules.backupUnusable',
+          text: `The backup ${backup} cannot be used either (${loaded.message}): start afresh instead.`,
+          params: { file: backup, detail: loaded.message },
+        });
+      }
+      rules = loaded.rules;
+    }
+    const movedTo = existsSync(problem.file) ? await moveRulesAside(problem.file) : null;
+    if (choice === 'backup') await saveRules(problem.file, rules);
+    this.rulesProblem = null;
+    this.server.setRules(rules);
+    const applied = this.server.rules();
+    this.emit({ type: 'rules', rules: applied });
+    return { rules: applied, movedTo };
   }
 
   // ---- bytes ----
@@ -426,6 +615,75 @@ class SocketscopeCore implements Core {
   private addStored(stored: StoredExchange, request: Uint8Array, response: Uint8Array): void {
     this.store.appendExchange(stored, request, response);
     this.book.addStored(stored, request, response, this.emitter);
+    this.emit({ type: 'exchangeCount', total: this.book.exchanges.size });
+  }
+
+  // ---- the list, page by page ----
+
+  private filterOf(value: unknown): ListFilter {
+    const filter = checkFilter(value);
+    if (typeof filter === 'string') throw new Error(filter);
+    return filter;
+  }
+
+  private rows(params: { from?: unknown; count?: unknown; filter?: unknown }): ExchangeRows {
+    const { from, count } = params;
+    if (!isCount(from) || !isCount(count) || count > MAX_PAGE_ROWS)
+      throw new Error(`from and count must be whole numbers ≥ 0 (count at most ${MAX_PAGE_ROWS}).`);
+    const table = this.book.exchanges;
+    const filtered = table.filtered(this.filterOf(params.filter));
+    const total = filtered ? filtered.count : table.size;
+    const rows: ExchangeSummary[] = [];
+    for (let i = from; i < Math.min(total, from + count); i++)
+      rows.push(table.summary(filtered ? filtered.rows[i] : i));
+    return { total, all: table.size, from, rows, methods: table.methods() };
+  }
+
+  private indexOf(params: { exchangeId?: unknown; filter?: unknown }): { index: number } {
+    const table = this.book.exchanges;
+    const row = typeof params.exchangeId === 'string' ? table.find(params.exchangeId) : -1;
+    if (row < 0) return { index: -1 };
+    const filtered = table.filtered(this.filterOf(params.filter));
+    if (!filtered) return { index: row };
+    let lo = 0;
+    let hi = filtered.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (filtered.rows[mid] < row) lo = mid + 1;
+      else hi = mid;
+    }
+    return { index: lo < filtered.count && filtered.rows[lo] === row ? lo : -1 };
+  }
+
+  private exportRows(ids: string[] | undefined): ReturnType<HarTaskHost['exportRows']> {
+    const table = this.book.exchanges;
+    const rows = ids
+      ? ids.map((id) => {
+          const row = table.find(id);
+          if (row < 0) throw new Error(`No exchange with id ${JSON.stringify(id)}.`);
+          return row;
+        })
+      : null;
+    return {
+      count: rows ? rows.length : table.size,
+      source: (index) => {
+        const exchange = table.summary(rows ? rows[index] : index);
+        return {
+          exchange,
+          connection: this.book.connections.get(exchange.connectionId) ?? null,
+          request: this.requestBytes(exchange),
+          response: this.responseBytes(exchange),
+        };
+      },
+    };
+  }
+
+  exportHar(
+    params: { exchangeIds?: string[]; taskId?: string },
+    sink: HarSink,
+  ): Promise<{ exported: number; cancelled: boolean }> {
+    if (this.closed) return Promise.reject(new Error('The core is closed.'));
+    return this.harTasks.export(params, sink);
   }
 
   // ---- commands ----
@@ -440,12 +698,25 @@ class SocketscopeCore implements Core {
       },
       'server.stop': async () => {
         const state = await this.server.stop();
-        this.store.flush();
+        this.gate.commitNow();
         this.emit({ type: 'server', state });
         return state;
       },
       'rules.get': () => this.server.rules(),
       'rules.set': async ({ rules }) => {
+        if (this.rulesProblem) {
+          const file = this.rulesProblem.file;
+          throw new UserFacingError(
+            {
+              key: 'rules.unresolved',
+              text:
+                `The rules file ${file} is broken and was left untouched, so nothing is saved ` +
+                'over it: first load the backup or start afresh in the Responses tab.',
+              params: { file },
+            },
+            'RULES_FILE_BROKEN',
+          );
+        }
         const checked = validateRules(rules);
         if (!checked.ok) throw new Error(`Invalid rules: ${checked.message}`);
         this.server.setRules(checked.rules);
@@ -454,6 +725,7 @@ class SocketscopeCore implements Core {
         this.emit({ type: 'rules', rules: applied });
         return applied;
       },
+      'rules.recover': ({ choice }) => this.recoverRules(choice),
       'exchange.bytes': ({ exchangeId }) => {
         const exchange = this.exchangeOrThrow(exchangeId);
         return {
@@ -508,7 +780,12 @@ class SocketscopeCore implements Core {
         return this.sessionInfo();
       },
       'session.open': ({ id }) => {
-        this.openSession(this.knownSessionDir(id), true);
+        const dir = this.knownSessionDir(id);
+        try {
+          this.openSession(dir, true);
+        } catch (error) {
+          throw fsError(error, dir, 'open');
+        }
         return this.snapshot();
       },
       'session.rename': ({ id, name }) => {
@@ -523,7 +800,7 @@ class SocketscopeCore implements Core {
         const dir = this.knownSessionDir(id);
         const active = dir === this.activeDir;
         const writer = active ? null : sessionWriter(dir);
-        if (writer !== null) throw new Error(`The session is being recorded by process ${writer}.`);
+        if (writer !== null) throw fsError({ code: 'ESESSIONLOCKED', pid: writer }, dir, 'delete');
         if (active) {
           const meta = createSession(this.sessionsRoot());
           this.openSession(join(this.sessionsRoot(), meta.id), true);
@@ -532,14 +809,13 @@ class SocketscopeCore implements Core {
         return listSessions(this.sessionsRoot(), this.activeDir);
       },
       'session.clear': () => {
-        // Pending summaries are built from the table before it is emptied.
-        this.batch.settle();
-        this.store.clear();
-        this.book.clear();
-        this.aliases.clear();
-        this.emit({ type: 'cleared' });
-        this.deliver();
-        return null;
+        // Clearing never destroys: a new, empty session takes over and the old one stays listed.
+        if (this.book.exchanges.size === 0 && this.book.connections.size === 0)
+          return { previous: null, session: this.sessionInfo() };
+        const previousDir = this.activeDir;
+        const meta = createSession(this.sessionsRoot());
+        this.openSession(join(this.sessionsRoot(), meta.id), true);
+        return { previous: sessionInfo(previousDir, this.activeDir), session: this.sessionInfo() };
       },
       'export.har': ({ exchangeIds }) => {
         if (
@@ -548,6 +824,11 @@ class SocketscopeCore implements Core {
         ) {
           throw new Error('exchangeIds must be a list of exchange ids.');
         }
+        const count = exchangeIds ? exchangeIds.length : this.book.exchanges.size;
+        if (count > MAX_EXPORT_IN_REPLY)
+          throw new Error(
+            `${count} exchanges are too many for one reply: export them as a download instead.`,
+          );
         const chosen = exchangeIds
           ? exchangeIds.map((id) => this.exchangeOrThrow(id))
           : [...this.book.exchanges.values()];
@@ -571,6 +852,12 @@ class SocketscopeCore implements Core {
         for (const entry of entries) this.addStored(entry.stored, entry.request, entry.response);
         return { imported: entries.length };
       },
+      'import.har.begin': (params) => this.harTasks.begin(params),
+      'import.har.chunk': (params) => this.harTasks.chunk(params),
+      'import.har.end': (params) => this.harTasks.end(params),
+      'import.har.cancel': (params) => this.harTasks.cancel(params),
+      'exchanges.rows': (params) => this.rows(params),
+      'exchanges.indexOf': (params) => this.indexOf(params),
       'exchange.curl': ({ exchangeId }) => {
         const exchange = this.exchangeOrThrow(exchangeId);
         const connection = this.book.connections.get(exchange.connectionId);
