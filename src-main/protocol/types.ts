@@ -1,7 +1,7 @@
 // The typed protocol between the Core (Node) and any UI (Electron IPC or the web host's
 // WebSocket). Small summaries travel live; raw bytes travel on demand, base64-encoded.
 
-import type { ErrorCode } from '../engine/events';
+import type { AnyErrorCode } from '../engine/errors';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -47,7 +47,8 @@ export interface Message {
 }
 
 export interface ParseErrorInfo {
-  code: ErrorCode | 'TLS_ON_PLAIN_PORT' | 'NOT_HTTP' | 'MISSING_HOST' | 'TIMEOUT';
+  /** A code of the engine's error table (engine/errors.ts): the parser's or the capture layer's. */
+  code: AnyErrorCode;
   /** Offset within the connection's inbound stream (capture) or the response stream (replay). */
   offset: number;
   reason: string;
