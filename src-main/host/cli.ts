@@ -27,7 +27,7 @@ Commands:
 
 Run "socketscope <command> --help" for a command's options.
 Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
-  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR]
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync]
 
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
@@ -36,6 +36,9 @@ Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketsco
   --tutorial-exact  answer like the naive socket exercise (HTTP/1.x 200 OK, LF line ends)
   --rules FILE      responder rules (JSON) to answer with
   --session DIR     record into this session folder (default: a new session in the data folder)
+  --fsync           sync the session file to the disk before each response (survives power loss;
+                    without it a response waits until its request is handed to the OS, which
+                    survives a crash or kill -9 of Socketscope)
 
 Every received byte is written to the session before it is shown. Ctrl-C or SIGTERM flushes
 and exits.`,
@@ -120,6 +123,7 @@ async function serve(args: string[]): Promise<number> {
     'tutorial-exact': { type: 'boolean' },
     rules: { type: 'string' },
     session: { type: 'string' },
+    fsync: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.serve}\n`);
@@ -138,6 +142,7 @@ async function serve(args: string[]): Promise<number> {
     ...(values.session !== undefined ? { sessionDir: resolve(values.session) } : {}),
     ...(rules ? { rules, rulesDir } : {}),
     assetsDir: assetsDir(),
+    fsync: values.fsync === true,
   });
   const json = values.json === true;
   const log = json ? new JsonLog() : new TextLog(process.stdout.isTTY === true);

@@ -171,27 +171,18 @@ class SocketscopeCore implements Core {
     this.gate = new WriteAheadGate(
       () => this.store,
       {
-        failing: (error) =>
-          this.emit({ type: 'notice', level: 'error', message: this.writeError(error) }),
+        failing: (error) => this.notify('error', this.pausedMessage(error)),
         full: (pendingBytes) =>
-          this.emit({
-            type: 'notice',
-            level: 'error',
-            message: {
-              key: 'store.queueFull',
-              text: `${pendingBytes} bytes wait in memory for ${this.store.path}, the most Socketscope keeps: new requests are answered 503 until it can write again.`,
-              params: { bytes: pendingBytes, path: this.store.path },
-            },
+          this.notify('error', {
+            key: 'store.queueFull',
+            text: `${pendingBytes} bytes wait in memory for ${this.store.path}, the most Socketscope keeps: new requests are answered 503 until it can write again.`,
+            params: { bytes: pendingBytes, path: this.store.path },
           }),
         resumed: () =>
-          this.emit({
-            type: 'notice',
-            level: 'info',
-            message: {
-              key: 'store.resumed',
-              text: `Recording to ${this.store.path} has resumed: everything kept in memory is written.`,
-              params: { path: this.store.path },
-            },
+          this.notify('info', {
+            key: 'store.resumed',
+            text: `Recording to ${this.store.path} has resumed: everything kept in memory is written.`,
+            params: { path: this.store.path },
           }),
       },
       { maxPendingBytes: options.maxPendingBytes },
@@ -293,18 +284,14 @@ class SocketscopeCore implements Core {
       const lost = this.store.close();
       if (lost) {
         const where = fsErrorMessage(lost.error, this.store.path, 'write');
-        this.emit({
-          type: 'notice',
-          level: 'error',
-          message: {
-            key: 'store.lostAtClose',
-            text: `${lost.records} records (${lost.bytes} bytes) could not be saved to ${this.store.path}: ${where.text}`,
-            params: {
-              records: lost.records,
-              bytes: lost.bytes,
-              path: this.store.path,
-              detail: where.text,
-            },
+        this.notify('error', {
+          key: 'store.lostAtClose',
+          text: `${lost.records} records (${lost.bytes} bytes) could not be saved to ${this.store.path}: ${where.text}`,
+          params: {
+            records: lost.records,
+            bytes: lost.bytes,
+            path: this.store.path,
+            detail: where.text,
           },
         });
       }
@@ -313,6 +300,35 @@ class SocketscopeCore implements Core {
       if (this.batchTimer) clearTimeout(this.batchTimer);
       this.batchTimer = null;
     }
+  }
+
+  /** A notice for every UI and for the capture listeners (the CLI prints those). */
+  private notify(level: 'info' | 'warn' | 'error', message: Message): void {
+    this.emit({ type: 'notice', level, message });
+    if (this.captureListeners.size > 0) {
+      this.captureQueue.push({ type: 'notice', level, message });
+      this.schedule();
+    }
+  }
+
+  /** Recording is paused: what happened, where, and that nothing is lost while memory holds. */
+  private pausedMessage(error: unknown): Message {
+    const path = this.store.path;
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    const limit = `${Math.round(this.gate.maxPendingBytes / (1024 * 1024))} MiB`;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      return {
+        key: 'store.diskFull',
+        text: `The disk holding ${path} is full, so recording is paused and captured data waits in memory (up to ${limit}): free some space and it is written by itself.`,
+        params: { path, limit },
+      };
+    }
+    const detail = fsErrorMessage(error, path, 'write').text;
+    return {
+      key: 'store.writePaused',
+      text: `Recording to ${path} is paused and captured data waits in memory (up to ${limit}) until it can be written: ${detail}`,
+      params: { path, limit, detail },
+    };
   }
 
   /** The one sentence for a failed write to the session file. */

@@ -37,7 +37,7 @@ export class WriteAheadGate implements WriteAhead {
   private outage = false;
   private full = false;
   private retryTimer: NodeJS.Timeout | null = null;
-  private readonly maxPendingBytes: number;
+  readonly maxPendingBytes: number;
   private readonly retryMs: number;
 
   constructor(

@@ -37,7 +37,13 @@ export const en = {
   'list.pause': 'Pause',
   'list.resume': 'Resume',
   'list.buffered': '{count} buffered',
-  'list.clear': 'Clear',
+  'list.clear': 'Clear (new session)',
+  'list.clearTitle':
+    'Start a new, empty session. The current one is kept, untouched, in the Sessions tab.',
+  'list.cleared':
+    'Started a new, empty session; the previous one, “{name}”, is kept in the Sessions tab.',
+  'list.clearNothing': 'Nothing to clear: this session is already empty.',
+  'list.clearFailed': 'Could not start a new session: {reason}',
   'list.count': '{shown} of {total} requests',
   'list.empty': 'No requests yet. Open the server URL in a browser.',
   'list.col.method': 'Method',
@@ -170,6 +176,18 @@ export const en = {
   'rules.error.file': 'Give the path of the file to send.',
   'rules.error.save': 'Could not save: {reason}',
   'rules.invalid': 'Fix the marked fields before saving.',
+  'rules.problem.title': 'The saved rules file cannot be used',
+  'rules.problem.where': '{file}, line {line}, column {column}',
+  'rules.problem.unreadable': '{file} (could not be read)',
+  'rules.problem.untouched':
+    'The file was left untouched and no rules are in force. Choose how to go on:',
+  'rules.problem.backup': 'Load the backup (rules.json.bak)',
+  'rules.problem.noBackup': 'There is no usable backup.',
+  'rules.problem.fresh': 'Start with no rules (move the broken file aside)',
+  'rules.problem.restored': 'The backup was loaded; the broken file was kept as {path}.',
+  'rules.problem.movedAside': 'Started with no rules; the broken file was kept as {path}.',
+  'rules.problem.failed': 'Could not recover: {reason}',
+  'rules.problem.saveBlocked': 'Saving is off until the rules file problem above is resolved.',
 
   'replay.title': 'Replay',
   'replay.hint': 'Send any request byte for byte. Line ends are shown as ␍␊ and kept as CRLF.',
@@ -288,9 +306,32 @@ export const en = {
   'core.rules.invalidBody':
     'Rule "{rule}" has a body that cannot be sent, so it answered 500: {detail}',
   'core.rules.loadFailed': 'The saved rules could not be loaded, so none are in force: {detail}',
-  'core.session.recordSkipped':
-    'A damaged record at the end of the session file was skipped: {detail}',
+  'core.session.damagedRegion':
+    'Bytes {start} to {end} of the session file are damaged; they were skipped and left in the file.',
+  'core.session.tornTail':
+    'The session file ends with an incomplete record at bytes {start} to {end} (an interrupted write); it was skipped and left in the file, and new records go after it.',
+  'core.session.recordUnreadable':
+    'The record at bytes {start} to {end} of the session file could not be read; it was skipped and left in the file.',
+  'core.session.newerFormat':
+    '{path} was written by a newer version of Socketscope (session format {version}; this version knows up to {supported}), so it was opened read-only and will not be changed.',
+  'core.session.notSessionFile':
+    '{path} is not a Socketscope session file (no record in it could be read), so it was opened read-only and will not be changed.',
+  'core.store.diskFull':
+    'The disk holding {path} is full, so recording is paused and captured data waits in memory (up to {limit}): free some space and it is written by itself.',
+  'core.store.writePaused':
+    'Recording to {path} is paused and captured data waits in memory (up to {limit}) until it can be written: {detail}',
+  'core.store.queueFull':
+    '{bytes} bytes wait in memory for {path}, the most Socketscope keeps: new requests are answered 503 until it can write again.',
+  'core.store.resumed': 'Recording to {path} has resumed: everything kept in memory is written.',
+  'core.store.lostAtClose':
+    '{records} records ({bytes} bytes) could not be saved to {path}: {detail}',
   'core.store.writeFailed': 'Writing the session file failed: {detail}',
+  'core.rules.fileBroken':
+    'The rules file {file} cannot be used (line {line}, column {column}: {detail}), so it is left untouched and no rules are in force: load the backup or start afresh.',
+  'core.rules.unresolved':
+    'The rules file {file} is broken and was left untouched, so nothing is saved over it: first load the backup or start afresh in the Responses tab.',
+  'core.rules.backupUnusable':
+    'The backup {file} cannot be used either ({detail}): start afresh instead.',
   'core.fs.readOnly':
     'Socketscope cannot write to {path} because it is read-only or you lack permission: make it writable, or set SOCKETSCOPE_HOME to a folder you can write to.',
   'core.fs.noReadAccess':
@@ -306,7 +347,7 @@ export const en = {
   'core.fs.tooManyFiles':
     'Socketscope could not open {path} because too many files are open: close some programs or connections, then try again.',
   'core.fs.locked':
-    'The session in {path} is being recorded by another Socketscope (process {pid}): stop that one first, or open or start a different session.',
+    'The session in {path} is being recorded by process {pid} (another Socketscope): stop that one first, or open or start a different session.',
   'core.fs.failed.read':
     'Socketscope could not read {path} ({code}): check that the path exists and that you may change it, then try again.',
   'core.fs.failed.write':
@@ -319,6 +360,16 @@ export const en = {
     'Socketscope could not rename {path} ({code}): check that the path exists and that you may change it, then try again.',
   'core.fs.failed.open':
     'Socketscope could not open {path} ({code}): check that the path exists and that you may change it, then try again.',
+  // Sessions at scale: the list read in pages, streamed HAR export, HAR import in parts.
+  'list.loadingSession': 'Reading the session… {percent}%',
+  'har.exportProgress': 'Exporting… {done} of {total} requests',
+  'har.importProgress': 'Importing… {done} of {total} requests',
+  'har.uploadProgress': 'Reading the file… {sent} of {size}',
+  'har.cancel': 'Cancel',
+  'har.importCancelled':
+    'The import of {file} was cancelled; {count} requests had already been imported and stay in the session.',
+  'core.session.loadFailed': 'The session file could not be read to the end: {detail}',
+  'core.har.taskFailed': 'The HAR task failed: {detail}',
   'notice.level.info': 'Info',
   'notice.level.warn': 'Warning',
   'notice.level.error': 'Error',

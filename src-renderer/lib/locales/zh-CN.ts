@@ -39,7 +39,11 @@ export const zhCN: Record<CatalogueKey, string> = {
   'list.pause': '暂停',
   'list.resume': '继续',
   'list.buffered': '已缓存 {count} 条',
-  'list.clear': '清空',
+  'list.clear': '清空（新会话）',
+  'list.clearTitle': '开始一个新的空会话。当前会话原样保留在“会话”标签页中。',
+  'list.cleared': '已开始一个新的空会话；之前的会话“{name}”保留在“会话”标签页中。',
+  'list.clearNothing': '无需清空：当前会话已经是空的。',
+  'list.clearFailed': '无法开始新会话：{reason}',
   'list.count': '显示 {shown} / 共 {total} 个请求',
   'list.empty': '还没有请求。请在浏览器中打开服务器地址。',
   'list.col.method': '方法',
@@ -170,6 +174,17 @@ export const zhCN: Record<CatalogueKey, string> = {
   'rules.error.file': '请填写要发送的文件路径。',
   'rules.error.save': '无法保存：{reason}',
   'rules.invalid': '请先修正标出的字段再保存。',
+  'rules.problem.title': '已保存的规则文件无法使用',
+  'rules.problem.where': '{file}，第 {line} 行，第 {column} 列',
+  'rules.problem.unreadable': '{file}（无法读取）',
+  'rules.problem.untouched': '该文件保持原样，当前没有生效的规则。请选择如何继续：',
+  'rules.problem.backup': '载入备份（rules.json.bak）',
+  'rules.problem.noBackup': '没有可用的备份。',
+  'rules.problem.fresh': '从无规则开始（把损坏的文件移到一旁）',
+  'rules.problem.restored': '已载入备份；损坏的文件保留为 {path}。',
+  'rules.problem.movedAside': '已从无规则开始；损坏的文件保留为 {path}。',
+  'rules.problem.failed': '无法恢复：{reason}',
+  'rules.problem.saveBlocked': '在解决上面的规则文件问题之前，无法保存。',
 
   'replay.title': '重放',
   'replay.hint': '逐字节发送任意请求。行结束符显示为 ␍␊，并按 CRLF 保留。',
@@ -284,8 +299,30 @@ export const zhCN: Record<CatalogueKey, string> = {
 
   'core.rules.invalidBody': '规则“{rule}”的正文无法发送，因此以 500 应答：{detail}',
   'core.rules.loadFailed': '已保存的规则无法载入，当前没有生效的规则：{detail}',
-  'core.session.recordSkipped': '会话文件末尾一条损坏的记录已被跳过：{detail}',
+  'core.session.damagedRegion':
+    '会话文件的第 {start} 至 {end} 字节已损坏：已跳过，并原样保留在文件中。',
+  'core.session.tornTail':
+    '会话文件末尾第 {start} 至 {end} 字节是一条不完整的记录（写入被中断）：已跳过并保留在文件中，新记录写在它之后。',
+  'core.session.recordUnreadable':
+    '会话文件第 {start} 至 {end} 字节处的记录无法读取：已跳过，并原样保留在文件中。',
+  'core.session.newerFormat':
+    '{path} 由更新版本的 Socketscope 写入（会话格式 {version}；本版本最高支持 {supported}），因此以只读方式打开，不会被修改。',
+  'core.session.notSessionFile':
+    '{path} 不是 Socketscope 会话文件（其中没有可读取的记录），因此以只读方式打开，不会被修改。',
+  'core.store.diskFull':
+    '{path} 所在的磁盘已满，录制已暂停，捕获的数据暂存在内存中（最多 {limit}）：腾出空间后会自动写入。',
+  'core.store.writePaused':
+    '向 {path} 的录制已暂停，捕获的数据暂存在内存中（最多 {limit}），直到可以写入：{detail}',
+  'core.store.queueFull':
+    '内存中已有 {bytes} 字节等待写入 {path}，已达 Socketscope 的上限：在能够再次写入之前，新请求将以 503 应答。',
+  'core.store.resumed': '向 {path} 的录制已恢复：内存中保存的数据已全部写入。',
+  'core.store.lostAtClose': '有 {records} 条记录（{bytes} 字节）未能保存到 {path}：{detail}',
   'core.store.writeFailed': '写入会话文件失败：{detail}',
+  'core.rules.fileBroken':
+    '规则文件 {file} 无法使用（第 {line} 行，第 {column} 列：{detail}），因此它保持原样，当前没有生效的规则：请载入备份或重新开始。',
+  'core.rules.unresolved':
+    '规则文件 {file} 已损坏并保持原样，因此不会有内容写在它上面：请先在“响应”标签页中载入备份或重新开始。',
+  'core.rules.backupUnusable': '备份 {file} 也无法使用（{detail}）：请改为重新开始。',
   'core.fs.readOnly':
     'Socketscope 无法写入 {path}，因为它是只读的或你没有权限：请让它可写，或把 SOCKETSCOPE_HOME 设为一个你能写入的文件夹。',
   'core.fs.noReadAccess':
@@ -313,6 +350,15 @@ export const zhCN: Record<CatalogueKey, string> = {
     'Socketscope 无法重命名 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
   'core.fs.failed.open':
     'Socketscope 无法打开 {path}（{code}）：请确认该路径存在且你有权修改它，然后重试。',
+  // Sessions at scale: the list read in pages, streamed HAR export, HAR import in parts.
+  'list.loadingSession': '正在读取会话… {percent}%',
+  'har.exportProgress': '正在导出… {done} / {total} 个请求',
+  'har.importProgress': '正在导入… {done} / {total} 个请求',
+  'har.uploadProgress': '正在读取文件… {sent} / {size}',
+  'har.cancel': '取消',
+  'har.importCancelled': '已取消导入 {file}；此前已导入的 {count} 个请求保留在会话中。',
+  'core.session.loadFailed': '会话文件未能读到末尾：{detail}',
+  'core.har.taskFailed': 'HAR 任务失败：{detail}',
   'notice.level.info': '信息',
   'notice.level.warn': '警告',
   'notice.level.error': '错误',
