@@ -8,6 +8,7 @@ import type { ResponseHead } from './events';
 import type { ParseErrorInfo, ReplayTarget, ReplayTimings } from '../protocol/types';
 import type { ParserEvent } from '../engine/events';
 import { ResponseParser } from '../engine/parser';
+import { statusForError } from '../engine/errors';
 import {
   MessageAssembler,
   fieldPairs,
@@ -315,14 +316,16 @@ function safeFinish(parser: ResponseParser): ParserEvent[] {
   }
 }
 
+/** The parser never throws by contract; should it, the reply is reported as unparsable. */
 function internalError(error: unknown): ParserEvent {
+  const code = 'INVALID_EOF_STATE';
   return {
     type: 'error',
-    code: 'INVALID_EOF_STATE',
+    code,
     offset: 0,
     length: 0,
     reason: errorText(error),
-    status: 400,
+    status: statusForError(code),
   };
 }
 
