@@ -2,7 +2,7 @@
 // The UI translates the key (`core.fs.*`); `text` is the English form, for the CLI and logs. A
 // bare errno (`ENOTDIR`, `EACCES …`) is never the whole message.
 
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Message } from '../protocol/types';
 
@@ -53,22 +53,54 @@ function fileInTheWay(path: string): string | null {
   }
 }
 
+/** Why `path` cannot be made inside its nearest existing ancestor, as an errno code, or null. */
+function whyNotCreatable(path: string): string | null {
+  const existing = nearestExisting(path);
+  try {
+    if (!statSync(existing).isDirectory()) return 'ENOTDIR';
+    accessSync(existing, constants.W_OK);
+    return null;
+  } catch (error) {
+    return errnoCode(error);
+  }
+}
+
+/** `path` itself when it exists, else its nearest existing ancestor. */
+function nearestExisting(path: string): string {
+  let current = resolve(path);
+  for (;;) {
+    try {
+      statSync(current);
+      return current;
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      current = parent;
+    }
+  }
+}
+
 /**
  * The user-facing message for a filesystem error met while doing `action` (default `write`) to
  * `path`. Any thrown value is accepted; unknown ones get the generic sentence for the action.
  */
 export function fsErrorMessage(error: unknown, path: string, action: FsAction = 'write'): Message {
+  if (error instanceof UserFacingError) return error.userMessage;
   const pid = lockOwner(error);
   if (pid !== null) {
     return {
       key: 'fs.locked',
       text:
-        `The session in ${path} is being recorded by another Socketscope (process ${pid}): ` +
+        `The session in ${path} is being recorded by process ${pid} (another Socketscope): ` +
         'stop that one first, or open or start a different session.',
       params: { path, pid },
     };
   }
-  const code = errnoCode(error);
+  let code = errnoCode(error);
+  if (code === 'ENOENT' && action === 'create') {
+    // A recursive mkdir reports ENOENT when the folder above refused it (read-only, or a file).
+    code = whyNotCreatable(path) ?? code;
+  }
   switch (code) {
     case 'EACCES':
     case 'EPERM':
@@ -82,13 +114,17 @@ export function fsErrorMessage(error: unknown, path: string, action: FsAction = 
           params: { path, code },
         };
       }
-      return {
-        key: 'fs.readOnly',
-        text:
-          `Socketscope cannot write to ${path} because it is read-only or you lack permission: ` +
-          'make it writable, or set SOCKETSCOPE_HOME to a folder you can write to.',
-        params: { path, code },
-      };
+      {
+        // A folder that could not be made: name the existing one that refused it.
+        const where = action === 'create' ? nearestExisting(path) : path;
+        return {
+          key: 'fs.readOnly',
+          text:
+            `Socketscope cannot write to ${where} because it is read-only or you lack permission: ` +
+            'make it writable, or set SOCKETSCOPE_HOME to a folder you can write to.',
+          params: { path: where, code },
+        };
+      }
     case 'ENOTDIR':
     case 'EEXIST': {
       const file = fileInTheWay(path) ?? path;

@@ -15,6 +15,7 @@ import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SessionInfo } from '../protocol/types';
 import { LOG_FILE_NAME } from './store';
+import { fsError, type FsAction } from './fs-errors';
 
 const META_FILE = 'session.json';
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -43,8 +44,11 @@ export function newSessionId(now = Date.now()): string {
 export function createSession(root: string, name?: string, now = Date.now()): SessionMeta {
   const id = newSessionId(now);
   const meta: SessionMeta = { id, name: cleanName(name) ?? defaultName(now), createdAt: now };
-  mkdirSync(join(root, id), { recursive: true });
-  writeMeta(join(root, id), meta);
+  const dir = join(root, id);
+  withFsMessage(dir, 'create', () => {
+    mkdirSync(dir, { recursive: true });
+    writeMeta(dir, meta);
+  });
   return meta;
 }
 
@@ -67,7 +71,7 @@ export function readSessionMeta(dir: string): SessionMeta {
 }
 
 export function ensureSessionMeta(dir: string, name?: string): SessionMeta {
-  mkdirSync(dir, { recursive: true });
+  withFsMessage(dir, 'create', () => mkdirSync(dir, { recursive: true }));
   if (existsSync(join(dir, META_FILE))) return readSessionMeta(dir);
   const now = Date.now();
   const meta: SessionMeta = {
@@ -75,7 +79,7 @@ export function ensureSessionMeta(dir: string, name?: string): SessionMeta {
     name: cleanName(name) ?? basename(dir),
     createdAt: now,
   };
-  writeMeta(dir, meta);
+  withFsMessage(dir, 'write', () => writeMeta(dir, meta));
   return meta;
 }
 
@@ -106,14 +110,23 @@ export function renameSession(root: string, id: string, name: string): SessionMe
   const clean = cleanName(name);
   if (!clean) throw new Error('A session name must not be empty.');
   const meta = { ...readSessionMeta(dir), name: clean };
-  writeMeta(dir, meta);
+  withFsMessage(dir, 'rename', () => writeMeta(dir, meta));
   return meta;
 }
 
 export function deleteSession(root: string, id: string): void {
   const dir = sessionDir(root, id);
   if (!existsSync(dir)) throw new Error(`No session with id ${JSON.stringify(id)}.`);
-  rmSync(dir, { recursive: true, force: true });
+  withFsMessage(dir, 'delete', () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Runs a filesystem step, turning its failure into one sentence a user can act on. */
+function withFsMessage(path: string, action: FsAction, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    throw fsError(error, path, action);
+  }
 }
 
 function writeMeta(dir: string, meta: SessionMeta): void {

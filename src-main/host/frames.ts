@@ -19,6 +19,7 @@ const COMMANDS: Record<CommandName, true> = {
   'server.stop': true,
   'rules.get': true,
   'rules.set': true,
+  'rules.recover': true,
   'exchange.bytes': true,
   'bytes.get': true,
   'replay.send': true,

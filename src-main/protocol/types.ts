@@ -186,11 +186,28 @@ export type CoreEvent =
   | { type: 'session'; session: SessionInfo }
   | { type: 'cleared' };
 
+/**
+ * The saved rules file could not be used at start. It is left as it is; until it is resolved
+ * (`rules.recover`), `rules.set` is refused so nothing is written over it.
+ */
+export interface RulesFileProblem {
+  file: string;
+  /** 1-based place of the problem in the file; null when the file could not be read at all. */
+  line: number | null;
+  column: number | null;
+  /** What is wrong and where (translatable). */
+  message: Message;
+  /** Whether `rules.json.bak` holds valid rules that `rules.recover` 'backup' would load. */
+  backupAvailable: boolean;
+}
+
 export interface Snapshot {
   version: number;
   server: ServerState;
   settings: ServerSettings;
   rules: ResponderRule[];
+  /** Set while the saved rules file is broken and not yet recovered. */
+  rulesProblem?: RulesFileProblem | null;
   connections: ConnectionSummary[];
   exchanges: ExchangeSummary[];
   session: SessionInfo | null;
@@ -214,6 +231,11 @@ export interface CommandMap {
   'server.stop': { params: Record<string, never>; result: ServerState };
   'rules.get': { params: Record<string, never>; result: ResponderRule[] };
   'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
+  /** Resolves a broken rules file: load `rules.json.bak`, or move the file aside and start empty. */
+  'rules.recover': {
+    params: { choice: 'backup' | 'fresh' };
+    result: { rules: ResponderRule[]; movedTo: string | null };
+  };
   'exchange.bytes': { params: { exchangeId: ExchangeId }; result: ExchangeBytes };
   'bytes.get': {
     params: { connectionId: ConnectionId; direction: Direction; offset: number; length: number };
@@ -228,7 +250,11 @@ export interface CommandMap {
   'session.open': { params: { id: string }; result: Snapshot };
   'session.rename': { params: { id: string; name: string }; result: SessionInfo };
   'session.delete': { params: { id: string }; result: SessionInfo[] };
-  'session.clear': { params: Record<string, never>; result: null };
+  /** Starts a new, empty session; the previous one (null when it was empty) stays in the list. */
+  'session.clear': {
+    params: Record<string, never>;
+    result: { previous: SessionInfo | null; session: SessionInfo };
+  };
   'export.har': { params: { exchangeIds?: ExchangeId[] }; result: { har: string } };
   'import.har': { params: { har: string }; result: { imported: number } };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };

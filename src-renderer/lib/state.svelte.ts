@@ -8,6 +8,7 @@ import type {
   ExchangeSummary,
   Message,
   ResponderRule,
+  RulesFileProblem,
   ServerSettings,
   ServerState,
   SessionInfo,
@@ -36,6 +37,8 @@ export class Store {
   server = $state.raw<ServerState | null>(null);
   settings = $state.raw<ServerSettings | null>(null);
   rules = $state.raw<ResponderRule[]>([]);
+  /** The saved rules file is broken and not yet recovered (from the snapshot). */
+  rulesProblem = $state.raw<RulesFileProblem | null>(null);
   session = $state.raw<SessionInfo | null>(null);
   notices = $state.raw<Notice[]>([]);
   /** Every exchange in arrival order (new reference per batch). */
@@ -70,6 +73,7 @@ export class Store {
     this.server = snapshot.server;
     this.settings = snapshot.settings;
     this.rules = snapshot.rules;
+    this.rulesProblem = snapshot.rulesProblem ?? null;
     this.session = snapshot.session;
     this.connections.clear();
     for (const c of snapshot.connections) this.connections.set(c.connectionId, c);
@@ -173,6 +177,8 @@ export class Store {
         return 'none';
       case 'rules':
         this.rules = event.rules;
+        // Rules are announced only once they could be applied and saved: any problem is over.
+        this.rulesProblem = null;
         return 'none';
       case 'session':
         this.session = event.session;

@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,7 @@ describe('fsErrorMessage', () => {
 
   it('names a read-only folder for EACCES, EPERM and EROFS', () => {
     for (const code of ['EACCES', 'EPERM', 'EROFS']) {
-      const message = fsErrorMessage(errno(code), path, 'create');
+      const message = fsErrorMessage(errno(code), path, 'write');
       assert.equal(message.key, 'fs.readOnly', code);
       assert.match(message.text, /read-only or you lack permission/);
       assertActionable(message, path);
@@ -144,6 +145,48 @@ describe('fsErrorMessage', () => {
     assert.equal(error.code, 'EROFS');
     assert.equal(error.message, error.userMessage.text);
     assert.equal(error.cause, cause);
+  });
+
+  it('a recursive mkdir refused by a read-only folder (reported as ENOENT) names that folder', () => {
+    if (process.getuid?.() !== 0) {
+      console.log('# skipped: mounting a read-only tmpfs needs root (chmod does not stop root)');
+      return;
+    }
+    const root = mkdtempSync(join(tmpdir(), 'socketscope-fserr-'));
+    try {
+      try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', root]);
+      } catch {
+        console.log('# skipped: mount -t tmpfs is not allowed here');
+        return;
+      }
+      try {
+        const target = join(root, 'Socketscope', 'sessions');
+        let caught: unknown;
+        try {
+          mkdirSync(target, { recursive: true });
+        } catch (error) {
+          caught = error;
+        }
+        assert.ok(caught, 'mkdir on a read-only mount fails');
+        const message = fsErrorMessage(caught, target, 'create');
+        assert.equal(message.key, 'fs.readOnly', message.text);
+        assert.equal(message.params?.path, root, 'the folder that refused it');
+        assertActionable(message, root);
+        // Writing a file there is refused the same way.
+        let writeError: unknown;
+        try {
+          writeFileSync(join(root, 'rules.json'), '{}');
+        } catch (error) {
+          writeError = error;
+        }
+        assert.equal(fsErrorMessage(writeError, join(root, 'rules.json')).key, 'fs.readOnly');
+      } finally {
+        execFileSync('umount', [root]);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('describes a real mkdir failure under a file', () => {

@@ -1,14 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   loadRules,
+  moveRulesAside,
   parseRulesJson,
+  rulesBackupPath,
   saveRules,
   validateRules,
 } from '../../src-main/capture/rules-file';
+import { UserFacingError } from '../../src-main/capture/fs-errors';
 import type { ResponderRule } from '../../src-main/protocol/types';
 
 const sample: ResponderRule[] = [
@@ -123,9 +126,133 @@ describe('rules file', () => {
     );
   });
 
-  it('reports an unreadable file without throwing', async () => {
-    const result = await loadRules(join(tempDir(), 'absent.json'));
+  it('reports an unreadable file without throwing, in a sentence that names it', async () => {
+    const path = join(tempDir(), 'absent.json');
+    const result = await loadRules(path);
     assert.equal(result.ok, false);
-    if (!result.ok) assert.match(result.message, /ENOENT/);
+    if (result.ok) return;
+    assert.equal(result.problem.kind, 'unreadable');
+    assert.equal(result.problem.line, null);
+    assert.equal(result.problem.message.key, 'fs.notFound');
+    assert.ok(result.message.includes(path));
+    assert.doesNotMatch(result.message, /^E[A-Z]+/);
+  });
+});
+
+describe('rules file problems have a line and column', () => {
+  it('a JSON syntax error', async () => {
+    const path = join(tempDir(), 'rules.json');
+    writeFileSync(path, '{\n  "rules": [\n    { "id": "a", }\n  ]\n}\n');
+    const result = await loadRules(path);
+    assert.ok(!result.ok);
+    assert.equal(result.problem.kind, 'syntax');
+    assert.deepEqual([result.problem.line, result.problem.column], [3, 18]);
+    assert.equal(result.problem.message.key, 'rules.fileBroken');
+    assert.deepEqual(result.problem.message.params?.line, 3);
+    assert.match(result.problem.message.text, /line 3, column 18/);
+    assert.ok(result.problem.message.text.includes(path));
+  });
+
+  it('a schema error points at the offending member', async () => {
+    const path = join(tempDir(), 'rules.json');
+    const rules = [sample[0], { ...sample[1], match: { method: '*', path: '/', mode: 'regex' } }];
+    const text = JSON.stringify({ version: 1, rules }, null, 2);
+    writeFileSync(path, text);
+    const result = await loadRules(path);
+    assert.ok(!result.ok);
+    assert.equal(result.problem.kind, 'schema');
+    assert.match(result.problem.reason, /^rules\[1\]\.match\.mode: /);
+    // The second "mode" key in the file is rule 1's.
+    const offset = text.indexOf('"mode"', text.indexOf('"mode"') + 1);
+    const before = text.slice(0, offset).split('\n');
+    assert.deepEqual(
+      [result.problem.line, result.problem.column],
+      [before.length, (before.at(-1) ?? '').length + 1],
+    );
+  });
+
+  it('a schema error in a bare array, a bad version, a top-level problem', async () => {
+    const dir = tempDir();
+    const cases: [string, number, number][] = [
+      ['[\n  {"id": "x", "match": {"path": "/"}, "response": {"kind": "nope"}}\n]', 2, 52],
+      ['{\n  "version": 7,\n  "rules": []\n}', 2, 3],
+      ['"text"', 1, 1],
+      ['{ "version": 1, "extra": {"a": [1, "}"]}, "more": 1 }', 1, 17],
+      [
+        '[ {"id": "a", "name": "x}]\\"", "match": {"path": "/", "mode": "exact"}, "response": {"kind": "raw", "base64": "%"}} ]',
+        1,
+        101,
+      ],
+    ];
+    for (const [text, line, column] of cases) {
+      const path = join(dir, 'rules.json');
+      writeFileSync(path, text);
+      const result = await loadRules(path);
+      assert.ok(!result.ok, text);
+      assert.deepEqual([result.problem.line, result.problem.column], [line, column], text);
+    }
+  });
+});
+
+describe('saving rules keeps the way back', () => {
+  const other: ResponderRule[] = [{ ...sample[0]!, id: 'other' }];
+
+  it('keeps the previous version as rules.json.bak, atomically, with no temporary file left', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'rules.json');
+    await saveRules(path, sample);
+    const first = readFileSync(path, 'utf8');
+    assert.ok(!existsSync(rulesBackupPath(path)), 'no backup of nothing');
+    await saveRules(path, other);
+    assert.equal(readFileSync(rulesBackupPath(path), 'utf8'), first);
+    assert.deepEqual(readdirSync(dir).sort(), ['rules.json', 'rules.json.bak']);
+    const loaded = await loadRules(path);
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.rules, other);
+    const backup = await loadRules(rulesBackupPath(path));
+    assert.ok(backup.ok);
+    assert.deepEqual(backup.rules, sample);
+  });
+
+  it('never writes over a broken file: it is moved aside and the good backup stays', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'rules.json');
+    await saveRules(path, sample);
+    await saveRules(path, other);
+    const goodBackup = readFileSync(rulesBackupPath(path), 'utf8');
+    const broken = '{ "rules": [ oops';
+    writeFileSync(path, broken);
+    await saveRules(path, sample);
+    assert.equal(readFileSync(rulesBackupPath(path), 'utf8'), goodBackup);
+    const aside = readdirSync(dir).filter((name) => name.startsWith('rules.json.broken-'));
+    assert.equal(aside.length, 1);
+    assert.equal(readFileSync(join(dir, aside[0]!), 'utf8'), broken);
+  });
+
+  it('moving aside never overwrites an earlier broken file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'rules.json');
+    const now = Date.UTC(2026, 0, 2, 3, 4, 5);
+    writeFileSync(path, 'one');
+    const first = await moveRulesAside(path, now);
+    writeFileSync(path, 'two');
+    const second = await moveRulesAside(path, now);
+    assert.notEqual(first, second);
+    assert.equal(readFileSync(first, 'utf8'), 'one');
+    assert.equal(readFileSync(second, 'utf8'), 'two');
+    assert.ok(!existsSync(path));
+  });
+
+  it('a failed save says in one sentence what happened and where; the old file stays', async () => {
+    const dir = tempDir();
+    const blocker = join(dir, 'home');
+    writeFileSync(blocker, 'a file where the data folder should be');
+    await assert.rejects(saveRules(join(blocker, 'rules.json'), sample), (error: unknown) => {
+      assert.ok(error instanceof UserFacingError);
+      assert.equal(error.userMessage.key, 'fs.notFolder');
+      assert.equal(error.userMessage.params?.path, blocker);
+      return true;
+    });
+    assert.equal(readFileSync(blocker, 'utf8'), 'a file where the data folder should be');
   });
 });

@@ -1,12 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../src-main/host/core';
 import { defaultHome } from '../../src-main/host/paths';
 import { CaptureServer } from '../../src-main/capture/server';
+import { LOG_FILE_NAME } from '../../src-main/capture/store';
 import type { CaptureEvent } from '../../src-main/capture/events';
 import type { CoreEvent, ResponderRule } from '../../src-main/protocol/types';
 
@@ -398,8 +400,12 @@ test('sessions: new, rename, list, reopen with every byte, clear and delete', as
     someBytes,
   );
 
-  assert.equal(await core.call('session.clear', {}), null);
+  const cleared = await core.call('session.clear', {});
+  assert.equal(cleared.previous?.id, first.id, 'the session that was cleared is named');
+  assert.notEqual(cleared.session.id, first.id);
   assert.equal((await core.call('snapshot', {})).exchanges.length, 0);
+  const kept = await core.call('session.open', { id: first.id });
+  assert.equal(kept.exchanges.length, before.exchanges.length, 'clear kept the old session');
 
   const afterDelete = await core.call('session.delete', { id: fresh.id });
   assert.ok(!afterDelete.some((s) => s.id === fresh.id));
@@ -520,14 +526,217 @@ test('an exchange still waiting in the batch when the session is cleared arrives
     );
     const summary = (e: CoreEvent): string =>
       e.type === 'exchange' ? `${e.exchange.exchangeId} ${e.exchange.method}` : e.type;
-    assert.deepEqual(seen.all().map(summary), [
+    const counting = new Set(['exchangeCount', 'sessionLoad']);
+    assert.deepEqual(seen.all().filter((e) => !counting.has(e.type)).map(summary), [
       'connectionOpen',
       'k1#0 PUT',
       'cleared',
+      'session',
       'connectionOpen',
       'k2#0 DELETE',
     ]);
   } finally {
     await local.close();
+  }
+});
+
+// ---- Clear keeps the old session; a broken rules file is never written over ----
+
+async function untilAsync(check: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+test('clear starts a new, empty session and leaves the old one, byte for byte, in the list', async () => {
+  const local = await createCore({ home: tempHome(), batchMs: 16 });
+  try {
+    const state = await local.call('server.start', { host: '127.0.0.1', port: 0 });
+    const nothing = await local.call('session.clear', {});
+    assert.equal(nothing.previous, null, 'an empty session is not replaced by another');
+    assert.equal((await local.call('session.list', {})).length, 1);
+
+    await exchange(state.port, GET);
+    await untilAsync(
+      async () => (await local.call('snapshot', {})).exchanges.some((e) => e.status === 200),
+      'the answered exchange',
+    );
+    const old = await local.call('snapshot', {});
+    local.flush();
+    const oldFile = join(local.sessionDir(), LOG_FILE_NAME);
+    const oldBytes = readFileSync(oldFile);
+    assert.ok(oldBytes.length > GET.length);
+
+    const cleared = await local.call('session.clear', {});
+    assert.equal(cleared.previous?.id, old.session?.id);
+    assert.equal(cleared.previous?.active, false);
+    assert.equal(cleared.session.active, true);
+    const now = await local.call('snapshot', {});
+    assert.equal(now.exchanges.length, 0);
+    assert.equal(now.session?.id, cleared.session.id);
+    const ids = (await local.call('session.list', {})).map((s) => s.id);
+    assert.ok(ids.includes(old.session?.id ?? '?') && ids.includes(cleared.session.id));
+    assert.deepEqual(readFileSync(oldFile), oldBytes, 'the old session file is untouched');
+
+    const reopened = await local.call('session.open', { id: old.session?.id ?? '' });
+    assert.deepEqual(
+      reopened.exchanges.map((e) => e.exchangeId),
+      old.exchanges.map((e) => e.exchangeId),
+    );
+  } finally {
+    await local.close();
+  }
+});
+
+const teapot: ResponderRule = {
+  id: 'tea',
+  enabled: true,
+  name: 'teapot',
+  match: { method: '*', path: '/tea', mode: 'exact' },
+  response: {
+    kind: 'structured',
+    status: 418,
+    reason: "I'm a teapot",
+    headers: [],
+    body: { type: 'text', text: 'short and stout' },
+    autoContentLength: true,
+    autoDate: false,
+    chunked: false,
+  },
+  delayMs: 0,
+};
+const BROKEN_RULES = '{\n  "version": 1,\n  "rules": [\n    { "id": "a", }\n  ]\n}\n';
+
+test('a broken rules file at start is reported with its line, never overwritten, and recovered from the backup', async () => {
+  const ownHome = tempHome();
+  const file = join(ownHome, 'rules.json');
+  writeFileSync(file, BROKEN_RULES);
+  writeFileSync(`${file}.bak`, JSON.stringify({ version: 1, rules: [teapot] }));
+  const local = await createCore({ home: ownHome });
+  try {
+    const snapshot = await local.call('snapshot', {});
+    assert.deepEqual(snapshot.rules, []);
+    const problem = snapshot.rulesProblem;
+    assert.ok(problem, 'the snapshot carries the problem');
+    assert.equal(problem.file, file);
+    assert.deepEqual([problem.line, problem.column], [4, 18]);
+    assert.equal(problem.backupAvailable, true);
+    assert.equal(problem.message.key, 'rules.fileBroken');
+    assert.match(problem.message.text, /line 4, column 18/);
+
+    await assert.rejects(local.call('rules.set', { rules: [] }), /left untouched/);
+    assert.equal(readFileSync(file, 'utf8'), BROKEN_RULES, 'rules.set wrote nothing over it');
+    await assert.rejects(local.call('rules.recover', { choice: 'maybe' as 'fresh' }), /choice/);
+
+    const recovered = await local.call('rules.recover', { choice: 'backup' });
+    assert.deepEqual(
+      recovered.rules.map((r) => r.id),
+      ['tea'],
+    );
+    assert.ok(recovered.movedTo && recovered.movedTo.startsWith(`${file}.broken-`));
+    assert.equal(readFileSync(recovered.movedTo, 'utf8'), BROKEN_RULES, 'the broken file is kept');
+    assert.equal((await local.call('snapshot', {})).rulesProblem ?? null, null);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { rules: ResponderRule[] };
+    assert.deepEqual(
+      saved.rules.map((r) => r.id),
+      ['tea'],
+    );
+    await assert.rejects(local.call('rules.recover', { choice: 'fresh' }), /no problem/);
+
+    const state = await local.call('server.start', { host: '127.0.0.1', port: 0 });
+    const answer = await exchange(
+      state.port,
+      'GET /tea HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n',
+    );
+    assert.match(answer.toString(), /^HTTP\/1\.1 418/);
+    // Saving works again, and keeps the previous version as the backup.
+    await local.call('rules.set', { rules: [] });
+    const backup = JSON.parse(readFileSync(`${file}.bak`, 'utf8')) as { rules: ResponderRule[] };
+    assert.deepEqual(
+      backup.rules.map((r) => r.id),
+      ['tea'],
+    );
+  } finally {
+    await local.close();
+  }
+});
+
+test('a broken rules file without a backup: "backup" is refused, "fresh" moves it aside', async () => {
+  const ownHome = tempHome();
+  const file = join(ownHome, 'rules.json');
+  writeFileSync(file, BROKEN_RULES);
+  const local = await createCore({ home: ownHome });
+  try {
+    const problem = (await local.call('snapshot', {})).rulesProblem;
+    assert.equal(problem?.backupAvailable, false);
+    await assert.rejects(local.call('rules.recover', { choice: 'backup' }), /backup/);
+    assert.equal(readFileSync(file, 'utf8'), BROKEN_RULES);
+
+    const fresh = await local.call('rules.recover', { choice: 'fresh' });
+    assert.deepEqual(fresh.rules, []);
+    assert.ok(fresh.movedTo);
+    assert.equal(readFileSync(fresh.movedTo, 'utf8'), BROKEN_RULES);
+    assert.ok(!existsSync(file));
+    await local.call('rules.set', { rules: [teapot] });
+    assert.ok(existsSync(file));
+    assert.ok(existsSync(fresh.movedTo), 'the broken file is still there after a save');
+  } finally {
+    await local.close();
+  }
+  // The next start has working rules and no problem.
+  const again = await createCore({ home: ownHome });
+  try {
+    const snapshot = await again.call('snapshot', {});
+    assert.equal(snapshot.rulesProblem ?? null, null);
+    assert.deepEqual(
+      snapshot.rules.map((r) => r.id),
+      ['tea'],
+    );
+  } finally {
+    await again.close();
+  }
+});
+
+test('a file where the data folder should be, and a read-only data folder, get one sentence each', async () => {
+  const root = tempHome();
+  const blocker = join(root, 'home');
+  writeFileSync(blocker, 'not a folder');
+  await assert.rejects(createCore({ home: blocker }), (error: unknown) => {
+    assert.ok(error instanceof Error);
+    assert.equal(
+      error.message,
+      `${blocker} is a file, but Socketscope needs a folder there: move or rename that file, ` +
+        'or set SOCKETSCOPE_HOME to another folder.',
+    );
+    return true;
+  });
+
+  if (process.getuid?.() !== 0) {
+    console.log('# read-only data folder: skipped (mounting a read-only tmpfs needs root)');
+    return;
+  }
+  const mountPoint = join(root, 'ro');
+  mkdirSync(mountPoint);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', mountPoint]);
+  } catch {
+    console.log('# read-only data folder: skipped (mount -t tmpfs is not allowed here)');
+    return;
+  }
+  try {
+    await assert.rejects(
+      createCore({ home: join(mountPoint, 'Socketscope') }),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /read-only or you lack permission/);
+        assert.ok(error.message.includes(mountPoint), error.message);
+        assert.doesNotMatch(error.message, /ENOENT|EROFS,|mkdir/);
+        return true;
+      },
+    );
+  } finally {
+    execFileSync('umount', [mountPoint]);
   }
 });

@@ -30,7 +30,7 @@ class FakeCore implements CoreApi {
   subscribeOptions: (SubscribeOptions | undefined)[] = [];
   async call<K extends CommandName>(name: K, _params: CommandParams<K>): Promise<CommandResult<K>> {
     this.calls.push(name);
-    return null as CommandResult<K>;
+    return null as unknown as CommandResult<K>;
   }
   subscribe(listener: (events: CoreEvent[]) => void, options?: SubscribeOptions): () => void {
     this.listeners.add(listener);
