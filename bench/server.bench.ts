@@ -48,7 +48,7 @@ type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-type Kind = 'capture' | 'core' | 'http';
+type Kind = 'capture' | 'core' | 'core-fsync' | 'http';
 
 /** In a child process: serve, print the port, and run until killed. */
 async function serve(kind: Kind): Promise<void> {
@@ -71,8 +71,8 @@ async function serve(kind: Kind): Promise<void> {
     });
     return;
   }
-  if (kind === 'core') {
-    await serveCore();
+  if (kind === 'core' || kind === 'core-fsync') {
+    await serveCore(kind === 'core-fsync');
     return;
   }
   // Every byte is kept, as the session store does: copied into large slabs, so that millions of
@@ -114,9 +114,9 @@ async function serve(kind: Kind): Promise<void> {
  * that subscribes and serialises every batch as the web host does for its UI (without raw `data`
  * events; the UI's own state lives in another process, so it is not kept here).
  */
-async function serveCore(): Promise<void> {
+async function serveCore(fsync: boolean): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
-  const core = await createCore({ home, rules: [] });
+  const core = await createCore({ home, rules: [], fsync });
   let batches = 0;
   let events = 0;
   let serialised = 0;
@@ -289,12 +289,14 @@ export async function run(): Promise<BenchResult[]> {
       }
     }
     // A fresh Core per load shape, so the second does not start with the first's session.
-    for (const [name, pipelining] of [
-      ['server.core-keepalive-50', 1],
-      ['server.core-pipelined-10', 10],
+    // The last: every commit also synced to the disk (--fsync), the price of power-loss safety.
+    for (const [name, pipelining, kind] of [
+      ['server.core-keepalive-50', 1, 'core'],
+      ['server.core-pipelined-10', 10, 'core'],
+      ['server.core-fsync-keepalive-50', 1, 'core-fsync'],
     ] as const) {
       if (!name.includes(ONLY)) continue;
-      const core = await startChild('core');
+      const core = await startChild(kind);
       try {
         results.push(await compare(name, pipelining, core, baseline));
       } finally {
@@ -308,4 +310,10 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 const childKind = process.env[CHILD_ENV];
-if (childKind === 'capture' || childKind === 'core' || childKind === 'http') await serve(childKind);
+if (
+  childKind === 'capture' ||
+  childKind === 'core' ||
+  childKind === 'core-fsync' ||
+  childKind === 'http'
+)
+  await serve(childKind);
