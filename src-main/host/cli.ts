@@ -144,6 +144,9 @@ async function serve(args: string[]): Promise<number> {
     assetsDir: assetsDir(),
     fsync: values.fsync === true,
   });
+  // A broken saved rules file is left as it is; say so, since no UI is there to show it.
+  const rulesProblem = rules ? null : (await core.call('snapshot', {})).rulesProblem;
+  if (rulesProblem) process.stderr.write(`socketscope: ${rulesProblem.message.text}\n`);
   const json = values.json === true;
   const log = json ? new JsonLog() : new TextLog(process.stdout.isTTY === true);
   core.onCapture((events) => {

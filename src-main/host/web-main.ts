@@ -9,6 +9,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from './core';
+import { UserFacingError } from '../capture/fs-errors';
 import { startWebHost } from './web';
 
 function portFromEnv(name: string): number | undefined {
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
   const rendererDir = join(here, '..', 'renderer');
 
   const core = await createCore({ assetsDir: join(here, '..', '..', 'assets') });
+  const problem = (await core.call('snapshot', {})).rulesProblem;
+  if (problem) console.error(problem.message.text);
   const server = await core.call(
     'server.start',
     capturePort === undefined ? {} : { port: capturePort },
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error('Shutdown failed:', error);
+          console.error(`Socketscope did not stop cleanly: ${sentence(error)}`);
           process.exit(1);
         },
       );
@@ -104,9 +107,17 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
+/** An error as the one sentence a person reads (never a stack trace). */
+function sentence(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 main().catch((error: unknown) => {
+  // A user-facing error already says what happened, where and what to do.
   console.error(
-    `Socketscope could not start: ${error instanceof Error ? error.message : String(error)}`,
+    error instanceof UserFacingError
+      ? error.message
+      : `Socketscope could not start: ${sentence(error)}`,
   );
   process.exit(1);
 });
