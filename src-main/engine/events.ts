@@ -198,4 +198,11 @@ export interface ParserOptions {
    * HEAD or CONNECT is framed correctly. The parser takes one per message (queue semantics).
    */
   requestMethods?: string[];
+  /**
+   * Accept obs-fold in a field value and replace each fold (OWS CRLF RWS) with as many SP, as a
+   * user agent MUST (RFC 9112 §5.2); the value keeps the length of its span. The replay client
+   * reads responses so. Without it a fold is an error (OBS_FOLD), unless `lenient.headers` keeps
+   * it as sent.
+   */
+  replaceObsFold?: boolean;
 }

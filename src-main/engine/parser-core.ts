@@ -97,6 +97,8 @@ const CHUNK_DATA_LF = 38;
 const TUNNEL = 39;
 const CLOSED = 40;
 const FAILED = 41;
+const CHUNK_EXT_NAME_BWS = 42;
+const CHUNK_EXT_VALUE_BWS = 43;
 
 // Header fields the framing depends on.
 const H_OTHER = 0;
@@ -188,6 +190,7 @@ export class HttpParser {
   private readonly limits: ParserLimits;
   private readonly valueTable: Uint8Array;
   private readonly methodQueue: string[];
+  private readonly replaceObsFold: boolean;
 
   private out: ParserEvent[] = [];
   private state = IDLE;
@@ -237,6 +240,8 @@ export class HttpParser {
   private pendingStart = -1;
   private pendingEnd = 0;
   private pendingRaw = '';
+  /** The value being read continues a folded line. */
+  private folded = false;
   private lineEndStart = 0;
   /** The bytes that ended the last field line (kept for a lenient obs-fold). */
   private lineEnding = CRLF;
@@ -270,6 +275,7 @@ export class HttpParser {
     this.valueTable =
       this.lenient.headerValueRelaxed || this.lenient.headers ? FIELD_VALUE_RELAXED : FIELD_VALUE;
     this.methodQueue = (options.requestMethods ?? []).map((m) => m.toUpperCase());
+    this.replaceObsFold = options.replaceObsFold === true;
   }
 
   get failed(): boolean {
@@ -932,7 +938,7 @@ export class HttpParser {
         }
         case VALUE_EOL: {
           if (c === SP || c === HT) {
-            if (!this.lenient.headers) {
+            if (!this.lenient.headers && !this.replaceObsFold) {
               this.fail('OBS_FOLD', base + i, 'Unexpected whitespace after header value');
               return;
             }
@@ -1012,6 +1018,16 @@ export class HttpParser {
             i++;
             break;
           }
+          // BWS is allowed before a chunk extension (RFC 9112 §7.1.1), before the line end only
+          // when lenient; the offending whitespace is reported as llhttp does, a byte after it.
+          if (c !== SEMI && !this.lenient.spacesAfterChunkSize) {
+            this.fail(
+              'INVALID_CHUNK_SIZE',
+              this.chunkSizeEnd + 1,
+              'Invalid character in chunk size',
+            );
+            return;
+          }
           if (this.afterChunkSize(chunk, i)) return;
           i++;
           break;
@@ -1045,6 +1061,9 @@ export class HttpParser {
           if (e === EQ) {
             this.state = CHUNK_EXT_VALUE_START;
             i++;
+          } else if (e === SP || e === HT) {
+            this.state = CHUNK_EXT_NAME_BWS;
+            i++;
           } else if (this.extensionEnd(chunk, i)) {
             return;
           } else {
@@ -1052,7 +1071,42 @@ export class HttpParser {
           }
           break;
         }
+        case CHUNK_EXT_NAME_BWS: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (c === EQ) {
+            this.state = CHUNK_EXT_VALUE_START;
+            i++;
+            break;
+          }
+          if (c === SEMI) {
+            this.state = CHUNK_EXT_NAME_START;
+            i++;
+            break;
+          }
+          this.fail('INVALID_CHUNK_EXTENSION', base + i, 'Invalid character in chunk extensions');
+          return;
+        }
+        case CHUNK_EXT_VALUE_BWS: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
+          if (c === SEMI) {
+            this.state = CHUNK_EXT_NAME_START;
+            i++;
+            break;
+          }
+          this.fail('INVALID_CHUNK_EXTENSION', base + i, 'Invalid character in chunk extensions');
+          return;
+        }
         case CHUNK_EXT_VALUE_START: {
+          if (c === SP || c === HT) {
+            i++;
+            break;
+          }
           if (c === DQUOTE) {
             this.startToken(base + i);
             this.state = CHUNK_EXT_QUOTED;
@@ -1071,7 +1125,8 @@ export class HttpParser {
           while (i < len && TOKEN[chunk[i]] === 1) i++;
           if (i === len) break;
           this.extensionValueDone(chunk, i);
-          if (this.extensionEnd(chunk, i)) return;
+          if (chunk[i] === SP || chunk[i] === HT) this.state = CHUNK_EXT_VALUE_BWS;
+          else if (this.extensionEnd(chunk, i)) return;
           i++;
           break;
         }
@@ -1114,7 +1169,8 @@ export class HttpParser {
           return;
         }
         case CHUNK_EXT_AFTER_QUOTED: {
-          if (this.extensionEnd(chunk, i)) return;
+          if (c === SP || c === HT) this.state = CHUNK_EXT_VALUE_BWS;
+          else if (this.extensionEnd(chunk, i)) return;
           i++;
           break;
         }
@@ -1258,10 +1314,13 @@ export class HttpParser {
     return false;
   }
 
-  /** The version token ends at absolute `end`: HTTP/0.9, 1.0, 1.1 and 2.0 are supported. */
+  /**
+   * The version token ends at absolute `end`. Any HTTP/1.x is read, a minor version above 1 as
+   * HTTP/1.1 (RFC 9110 §2.5); HTTP/0.9 and 2.0 are reported for the server to refuse (505).
+   */
   private versionDone(end: number): boolean {
     const v = this.major * 10 + this.minor;
-    if (v !== 11 && v !== 10 && v !== 9 && v !== 20 && !this.lenient.version) {
+    if (this.major !== 1 && v !== 9 && v !== 20 && !this.lenient.version) {
       this.fail('UNSUPPORTED_VERSION', end, 'Invalid HTTP version');
       return true;
     }
@@ -1446,6 +1505,7 @@ export class HttpParser {
     });
     this.kind = this.trailer ? H_OTHER : headerKind(name);
     this.pendingStart = -1;
+    this.folded = false;
     this.state = VALUE_OWS;
     if (this.isRequest && !this.lenient.chunkedLength) {
       if (this.kind === H_TRANSFER_ENCODING && this.contentLength >= 0) {
@@ -1482,13 +1542,19 @@ export class HttpParser {
     this.pendingStart = start;
     this.pendingEnd = this.valEnd;
     this.pendingRaw = raw;
-    this.pendingValue = raw.slice(0, this.valEnd - start);
+    const value = raw.slice(0, this.valEnd - start);
+    // In a value, CR and LF can only be those of a fold.
+    this.pendingValue =
+      this.folded && this.replaceObsFold
+        ? value.replace(/[ \t]*[\r\n]+[ \t]*/g, (fold) => ' '.repeat(fold.length))
+        : value;
   }
 
   /** Lenient obs-fold: the value continues on this line (whose first byte is at `i`). */
   private continueFolded(i: number): boolean {
     const abs = this.base + i;
     if (this.pendingStart < 0) return false;
+    this.folded = true;
     this.tokStart = this.pendingStart;
     this.tokPart = this.pendingRaw + latin1(this.lineEnding, 0, this.lineEnding.length);
     this.tokFrom = abs;
@@ -1720,12 +1786,8 @@ export class HttpParser {
       return this.chunkHeaderDone(abs + 1);
     }
     if ((c === SP || c === HT) && this.state === CHUNK_SIZE) {
-      if (this.lenient.spacesAfterChunkSize) {
-        this.state = CHUNK_SIZE_WS;
-        return false;
-      }
-      this.fail('INVALID_CHUNK_SIZE', abs + 1, 'Invalid character in chunk size');
-      return true;
+      this.state = CHUNK_SIZE_WS;
+      return false;
     }
     this.fail('INVALID_CHUNK_SIZE', abs, 'Invalid character in chunk size');
     return true;

@@ -214,3 +214,91 @@ export function parseTarget(target: string, options: TargetOptions = {}): Parsed
   pathQueryFragment(target, authEnd, out);
   return out;
 }
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** RFC 3986 unreserved / sub-delims. */
+function isRegNameChar(c: number): boolean {
+  return isAlpha(c) || isDigit(c) || "-._~!$&'()*+,;=".includes(String.fromCharCode(c));
+}
+
+/** RFC 3986 reg-name (which an IPv4address also matches): unreserved, pct-encoded, sub-delims. */
+function isRegName(s: string): boolean {
+  for (let p = 0; p < s.length; p++) {
+    const c = s.charCodeAt(p);
+    if (c === 0x25) {
+      if (!isHexDigit(s.charCodeAt(p + 1)) || !isHexDigit(s.charCodeAt(p + 2))) return false;
+      p += 2;
+    } else if (!isRegNameChar(c)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return (
+    parts.length === 4 && parts.every((n) => /^(0|[1-9][0-9]{0,2})$/.test(n) && Number(n) <= 255)
+  );
+}
+
+/** RFC 3986 IPv6address: eight h16 groups, or fewer around one `::`, the last two maybe IPv4. */
+function isIPv6(s: string): boolean {
+  const halves = s.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+  const all = groups.flat();
+  let count = all.length;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes('.')) {
+    if (!isIPv4(last)) return false;
+    all.pop();
+    count++;
+  }
+  if (!all.every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
+/** RFC 3986 IP-literal: `[` IPv6address or IPvFuture `]`. */
+function isIpLiteral(s: string): boolean {
+  if (s.length < 2 || s.charCodeAt(0) !== 0x5b || s.charCodeAt(s.length - 1) !== 0x5d) {
+    return false;
+  }
+  const inner = s.slice(1, -1);
+  const future = /^[vV][0-9A-Fa-f]+\.(.+)$/.exec(inner);
+  if (future) {
+    for (let p = 0; p < future[1].length; p++) {
+      const c = future[1].charCodeAt(p);
+      if (!isRegNameChar(c) && c !== 0x3a) return false;
+    }
+    return true;
+  }
+  return isIPv6(inner);
+}
+
+/**
+ * Whether a Host field value is `uri-host [ ":" port ]` (RFC 9110 §7.2, RFC 3986 §3.2.2–3.2.3).
+ * The empty value is valid: a client sends it when the target has no authority. A server
+ * answers 400 to any other value (RFC 9112 §3.2).
+ */
+export function isValidHostValue(value: string): boolean {
+  if (value === '') return true;
+  let hostEnd = value.length;
+  if (value.charCodeAt(0) === 0x5b) {
+    const close = value.indexOf(']');
+    if (close < 0) return false;
+    hostEnd = close + 1;
+    if (!isIpLiteral(value.slice(0, hostEnd))) return false;
+  } else {
+    const colon = value.indexOf(':');
+    if (colon >= 0) hostEnd = colon;
+    if (hostEnd === 0 || !isRegName(value.slice(0, hostEnd))) return false;
+  }
+  if (hostEnd === value.length) return true;
+  if (value.charCodeAt(hostEnd) !== 0x3a) return false;
+  for (let p = hostEnd + 1; p < value.length; p++) if (!isDigit(value.charCodeAt(p))) return false;
+  return true;
+}

@@ -5,6 +5,7 @@ import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
 import type { ParserEvent } from '../../src-main/engine/events';
 import {
   KNOWN_DIFFERENCES,
+  classify,
   compare,
   createRng,
   describe as describeDifference,
@@ -65,6 +66,29 @@ describe('differential: engine against Node llhttp', () => {
       compare(input, { ...theirs, error: 'INVALID_METHOD', errorOffset: 0 }, theirs)?.aspect,
       'accept',
     );
+  });
+
+  it('names the differences the RFC fixes of issue 9 made: HTTP/1.2 and BWS before ";"', () => {
+    const cases: [string, 'request' | 'response', string][] = [
+      ['higher-minor-version', 'request', 'GET / HTTP/1.2\r\nHost: a\r\n\r\n'],
+      ['higher-minor-version', 'response', 'HTTP/1.7 204 No Content\r\n\r\n'],
+      [
+        'chunk-extension-whitespace',
+        'request',
+        'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1 \t;a=b\r\nx\r\n0\r\n\r\n',
+      ],
+    ];
+    for (const [name, kind, text] of cases) {
+      const input = {
+        kind,
+        bytes: Uint8Array.from(text, (c) => c.charCodeAt(0)),
+        requestMethods: ['GET'],
+        mutations: [],
+      };
+      const difference = compare(input, runEngine(input), runLlhttp(input));
+      assert.ok(difference, `${name}: the parsers agree on ${JSON.stringify(text)}`);
+      assert.equal(classify(difference)?.name, name, describeDifference(difference));
+    }
   });
 
   it('every known difference is documented in docs/differential.md', () => {

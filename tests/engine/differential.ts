@@ -570,6 +570,8 @@ function gotPast(other: Outcome, offset: number): boolean {
   return other.errorOffset === null || other.errorOffset > offset;
 }
 
+const HEX_DIGIT = /^[0-9A-Fa-f]$/;
+
 function isCtl(byte: number): boolean {
   return (byte < 0x20 && byte !== HTAB) || byte === 0x7f;
 }
@@ -785,9 +787,35 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       'around ";" and "=" is allowed (BWS). llhttp rejects it (HPE_STRICT).',
     matches(d) {
       const at = d.theirs.errorOffset;
-      if (d.theirs.error !== 'HPE_STRICT' || at === null || !gotPast(d.ours, at)) return false;
-      const before = latin1Decode(d.input.bytes.subarray(Math.max(0, at - 8), at + 1));
+      if (at === null || !gotPast(d.ours, at)) return false;
+      const bytes = d.input.bytes;
+      if (d.theirs.error === 'HPE_INVALID_CHUNK_SIZE') {
+        // BWS between the chunk size and ";": llhttp stops a byte after the first SP or HTAB.
+        let p = at - 1;
+        if (!HEX_DIGIT.test(String.fromCharCode(bytes[p - 1] ?? 0))) return false;
+        while (bytes[p] === SP || bytes[p] === 0x09) p++;
+        return p > at - 1 && bytes[p] === 0x3b && prefixAgrees(d, d.theirs.messages.length);
+      }
+      if (d.theirs.error !== 'HPE_STRICT') return false;
+      const before = latin1Decode(bytes.subarray(Math.max(0, at - 8), at + 1));
       return /[;=][ \t]*[ \t]/.test(before) && prefixAgrees(d, d.theirs.messages.length);
+    },
+  },
+  {
+    name: 'higher-minor-version',
+    reason:
+      'RFC 9110 §2.5: a recipient that receives a higher minor version than it implements processes the ' +
+      'message as the highest one it implements (HTTP/1.2–1.9 as HTTP/1.1). llhttp rejects them ' +
+      '(HPE_INVALID_VERSION).',
+    matches(d) {
+      const at = d.theirs.errorOffset;
+      if (d.theirs.error !== 'HPE_INVALID_VERSION' || at === null || at < 8) return false;
+      const version = latin1Decode(d.input.bytes.subarray(at - 8, at));
+      return (
+        /^HTTP\/1\.[2-9]$/.test(version) &&
+        gotPast(d.ours, at) &&
+        prefixAgrees(d, d.theirs.messages.length)
+      );
     },
   },
   {

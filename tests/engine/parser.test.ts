@@ -447,6 +447,19 @@ describe('keep-alive (RFC 9112 §9.3)', () => {
     assert.equal(keepAlive('GET / HTTP/1.0\r\nConnection: keep-alive\r\n'), true);
   });
 
+  it('reads a higher minor version as HTTP/1.1 (RFC 9110 §2.5), reporting the version sent', () => {
+    assert.equal(keepAlive('GET / HTTP/1.2\r\n'), true);
+    assert.equal(keepAlive('GET / HTTP/1.9\r\nConnection: close\r\n'), false);
+    const events = parseRequest('GET / HTTP/1.2\r\nHost: a\r\n\r\n');
+    assert.equal(only(events, 'error').length, 0);
+    const [version] = only(events, 'version');
+    assert.deepEqual([version.major, version.minor], [1, 2]);
+    const response = new ResponseParser().push(
+      bytes('HTTP/1.3 200 OK\r\nContent-Length: 0\r\n\r\n'),
+    );
+    assert.equal(only(response, 'headersComplete')[0]?.keepAlive, true);
+  });
+
   it('treats data after a closing message as an error', () => {
     const parser = new RequestParser();
     const events = parser.push(bytes('GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n'));
@@ -770,5 +783,35 @@ describe('lists and chunk extensions where llhttp parts ways (docs/differential.
       assert.equal(error.code, 'INVALID_CHUNK_EXTENSION', extension);
       assert.equal(error.offset, input.indexOf(';=') + 1, extension);
     }
+  });
+});
+
+describe('obs-fold replaced with SP (RFC 9112 §5.2, the replay client)', () => {
+  const options = { replaceObsFold: true };
+
+  it('replaces each fold, its whitespace included, with as many SP as bytes', () => {
+    const input =
+      'HTTP/1.1 200 OK\r\nX-A: one \t\r\n\t two\r\n  three\r\nX-B: a\tb\r\nContent-Length: 2\r\n\r\nok';
+    const events = new ResponseParser(options).push(bytes(input));
+    assert.equal(only(events, 'error').length, 0);
+    const values = only(events, 'headerValue');
+    assert.equal(values[0]?.value, 'one' + ' '.repeat(6) + 'two' + ' '.repeat(4) + 'three');
+    assert.equal(values[0]?.length, values[0]?.value.length);
+    assert.equal(values[0]?.offset, input.indexOf('one'));
+    assert.equal(values[1]?.value, 'a\tb', 'a tab inside a value stays');
+    assert.equal(only(events, 'body')[0]?.length, 2);
+    assert.deepEqual(bytewise(new ResponseParser(options), input), plain(events));
+  });
+
+  it('reads a value that starts on the folded line', () => {
+    const events = new ResponseParser(options).push(
+      bytes('HTTP/1.1 204 No Content\r\nX-A:\r\n value\r\n\r\n'),
+    );
+    assert.equal(only(events, 'headerValue')[0]?.value, 'value');
+  });
+
+  it('is off by default: a fold is an error', () => {
+    const input = 'HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\n\r\n';
+    assert.equal(errorOf(new ResponseParser().push(bytes(input))).code, 'OBS_FOLD');
   });
 });
