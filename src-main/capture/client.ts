@@ -124,7 +124,7 @@ class ReplayRun {
       parseError: null,
       expectedResponses: methods.length > 0 ? methods.length : null,
     };
-    this.parser = new ResponseParser({ requestMethods: methods });
+    this.parser = new ResponseParser({ requestMethods: methods, replaceObsFold: true });
   }
 
   async run(): Promise<ReplayResult> {

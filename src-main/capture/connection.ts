@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { RequestParser } from '../engine/parser';
 import type { ErrorEvent, ParserEvent } from '../engine/events';
+import { isValidHostValue } from '../engine/target';
 import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
 import type { CaptureListener, ResponseHead, WriteAhead } from './events';
 import { errorResponse, type PreparedResponse, type Responder } from './responder';
@@ -271,6 +272,16 @@ export class CaptureConnection {
         this.hostCount === 0
           ? 'An HTTP/1.1 request must have a Host field (RFC 9112 §3.2)'
           : 'An HTTP/1.1 request must have exactly one Host field (RFC 9112 §3.2)';
+      this.failRequest(
+        { code: 'MISSING_HOST', offset: this.requestStart, reason, status: 400 },
+        now,
+      );
+      return;
+    }
+    const host =
+      this.hostCount === 1 ? this.headers.find(([n]) => n.toLowerCase() === 'host')![1] : '';
+    if (!isValidHostValue(host)) {
+      const reason = `The Host field's value ${JSON.stringify(host)} is not a valid host (RFC 9112 §3.2)`;
       this.failRequest(
         { code: 'MISSING_HOST', offset: this.requestStart, reason, status: 400 },
         now,
