@@ -19,6 +19,7 @@ import {
   responseMayDeclareLength,
   statusLine,
 } from '../engine/semantics';
+import { fromBase64, toBase64 } from './base64';
 
 export interface HarSource {
   exchange: ExchangeSummary;
@@ -472,15 +473,6 @@ function textOrBase64(bytes: Uint8Array): { text: string; encoding?: 'base64' } 
   } catch {
     return { text: toBase64(bytes), encoding: 'base64' };
   }
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
-
-function fromBase64(value: unknown): Uint8Array | null {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return null;
-  return Buffer.from(value, 'base64');
 }
 
 function round(ms: number): number {

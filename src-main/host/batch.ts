@@ -11,6 +11,7 @@
 
 import type { ConnectionId, CoreEvent, Direction, ExchangeSummary } from '../protocol/types';
 import type { ExchangeTable, Row } from './exchange-table';
+import { toBase64 } from '../capture/base64';
 
 /** Chunks up to this size travel inline in `data` events; larger ones are fetched on demand. */
 export const INLINE_DATA_LIMIT = 16 * 1024;
@@ -59,7 +60,7 @@ class DataRun {
     if (this.text === null) {
       const bytes =
         this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.event.length);
-      this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+      this.text = toBase64(bytes);
       // Encoded: the chunks are no longer needed.
       this.chunks = [bytes];
     }

@@ -15,6 +15,7 @@ import { SessionStore, sessionWriter } from '../capture/store';
 import { createCore } from './core';
 import { ExchangeBook } from './exchanges';
 import { defaultHome, sessionsFolder } from './paths';
+import { toBase64 } from '../capture/base64';
 
 const HELP: Record<string, string> = {
   main: `Usage: socketscope <command> [options]
@@ -226,7 +227,7 @@ function jsonRecord(event: CaptureEvent): Record<string, unknown> | null {
         connectionId: event.connectionId,
         direction: event.direction,
         offset: event.offset,
-        base64: base64(event.bytes),
+        base64: toBase64(event.bytes),
         time: event.time,
       };
     case 'request':
@@ -238,7 +239,7 @@ function jsonRecord(event: CaptureEvent): Record<string, unknown> | null {
         target: event.head.target,
         version: event.head.version,
         headers: event.head.headers,
-        bodyBase64: base64(event.body),
+        bodyBase64: toBase64(event.body),
         span: event.span,
         time: event.time,
       };
@@ -393,10 +394,10 @@ function replayJson(result: ReplayResult): Record<string, unknown> {
       status: r.head.status,
       reason: r.head.reason,
       headers: r.head.headers,
-      bodyBase64: base64(r.body),
+      bodyBase64: toBase64(r.body),
       span: r.span,
     })),
-    responseBase64: base64(result.response),
+    responseBase64: toBase64(result.response),
     parseError: result.parseError,
   };
 }
@@ -517,10 +518,6 @@ function sessionsCommand(args: string[]): number {
 }
 
 // ---- helpers ----
-
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
 
 /** Control characters shown escaped so a hostile request cannot drive the terminal. */
 function printable(text: string): string {

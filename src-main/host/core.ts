@@ -59,6 +59,7 @@ import { EventBatch } from './batch';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder } from './paths';
+import { fromBase64, toBase64 } from '../capture/base64';
 
 export interface CoreOptions {
   /** The user-data folder (default: SOCKETSCOPE_HOME, else the platform's app-data folder). */
@@ -746,8 +747,8 @@ class SocketscopeCore implements Core {
         const exchange = this.exchangeOrThrow(exchangeId);
         return {
           exchangeId: exchange.exchangeId,
-          requestBase64: Buffer.from(this.requestBytes(exchange)).toString('base64'),
-          responseBase64: Buffer.from(this.responseBytes(exchange)).toString('base64'),
+          requestBase64: toBase64(this.requestBytes(exchange)),
+          responseBase64: toBase64(this.responseBytes(exchange)),
         };
       },
       'bytes.get': ({ connectionId, direction, offset, length }) => {
@@ -762,11 +763,12 @@ class SocketscopeCore implements Core {
           );
         }
         const bytes = this.store.read(connectionId, direction, offset, length);
-        return { base64: Buffer.from(bytes).toString('base64') };
+        return { base64: toBase64(bytes) };
       },
       'replay.send': async ({ target, requestBase64, timeoutMs }) => {
         const checked = checkTarget(target);
-        if (typeof requestBase64 !== 'string' || !isBase64(requestBase64)) {
+        const bytes = fromBase64(requestBase64);
+        if (bytes === null) {
           throw new Error('replay.send needs requestBase64: the request bytes in base64.');
         }
         if (
@@ -775,7 +777,6 @@ class SocketscopeCore implements Core {
         ) {
           throw new Error('timeoutMs must be a positive number of milliseconds.');
         }
-        const bytes = Buffer.from(requestBase64, 'base64');
         const result = await replay({
           target: checked,
           bytes,
@@ -911,10 +912,6 @@ function clamp(value: number, min: number, max: number): number {
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-function isBase64(text: string): boolean {
-  return /^[A-Za-z0-9+/]*={0,2}$/.test(text.replace(/\s+/g, ''));
 }
 
 function checkTarget(target: unknown): ReplayTarget {

@@ -17,6 +17,7 @@ import { parseRequestMessage } from '../engine/serialize';
 import { INLINE_DATA_LIMIT } from './batch';
 import { ExchangeTable, type Row } from './exchange-table';
 import { headerValue } from '../engine/semantics';
+import { toBase64 } from '../capture/base64';
 
 /** Receives the CoreEvents announcing a change; the summaries in them are fresh copies. */
 export type Emit = (event: CoreEvent) => void;
@@ -267,9 +268,7 @@ function requestFields(
   };
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
+export { toBase64 };
 
 /**
  * The summaries of one replay: its own connection (source 'replay'), whose inbound stream is the
