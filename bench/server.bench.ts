@@ -48,7 +48,7 @@ type Autocannon = (options: AutocannonOptions) => Promise<AutocannonResult>;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-type Kind = 'capture' | 'core' | 'core-fsync' | 'http';
+type Kind = 'capture' | 'core' | 'core-fsync' | 'http' | 'mockttp';
 
 /** In a child process: serve, print the port, and run until killed. */
 async function serve(kind: Kind): Promise<void> {
@@ -69,6 +69,10 @@ async function serve(kind: Kind): Promise<void> {
         `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
       );
     });
+    return;
+  }
+  if (kind === 'mockttp') {
+    await serveMockttp();
     return;
   }
   if (kind === 'core' || kind === 'core-fsync') {
@@ -142,6 +146,33 @@ async function serveCore(fsync: boolean): Promise<void> {
       rmSync(home, { recursive: true, force: true });
       process.exit(0);
     });
+  });
+}
+
+/**
+ * HTTP Toolkit's engine as a second baseline: every request and response, with its body,
+ * delivered to a listener (as its UI receives them), answering the same page.
+ */
+async function serveMockttp(): Promise<void> {
+  const { getLocal } = await import('mockttp');
+  const body = await defaultPage();
+  const server = getLocal();
+  await server.start({ startPort: 20000, endPort: 40000 });
+  await server.forGet('/').thenReply(200, body, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': String(body.length),
+  });
+  let bodies = 0;
+  await server.on('request', (request) => {
+    bodies += request.body.buffer.length;
+  });
+  await server.on('response', (response) => {
+    bodies += response.body.buffer.length;
+  });
+  process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
+  process.on('SIGTERM', () => {
+    process.stderr.write(`mockttp delivered ${bodies} body bytes to its listeners\n`);
+    void server.stop().finally(() => process.exit(0));
   });
 }
 
@@ -303,6 +334,17 @@ export async function run(): Promise<BenchResult[]> {
         await stopChild(core);
       }
     }
+    // The product path against HTTP Toolkit's engine, side by side in the same way.
+    if ('server.core-vs-mockttp-keepalive-50'.includes(ONLY)) {
+      const mockttp = await startChild('mockttp');
+      const core = await startChild('core');
+      try {
+        results.push(await compare('server.core-vs-mockttp-keepalive-50', 1, core, mockttp));
+      } finally {
+        await stopChild(core);
+        await stopChild(mockttp);
+      }
+    }
     return results;
   } finally {
     await stopChild(baseline);
@@ -314,6 +356,7 @@ if (
   childKind === 'capture' ||
   childKind === 'core' ||
   childKind === 'core-fsync' ||
+  childKind === 'mockttp' ||
   childKind === 'http'
 )
   await serve(childKind);
