@@ -37,7 +37,7 @@ export const en = {
   'list.pause': 'Pause',
   'list.resume': 'Resume',
   'list.buffered': '{count} buffered',
-  'list.clear': 'Clear (new session)',
+  'list.clear': 'Clear',
   'list.clearTitle':
     'Start a new, empty session. The current one is kept, untouched, in the Sessions tab.',
   'list.cleared':
@@ -179,8 +179,7 @@ export const en = {
   'rules.problem.title': 'The saved rules file cannot be used',
   'rules.problem.where': '{file}, line {line}, column {column}',
   'rules.problem.unreadable': '{file} (could not be read)',
-  'rules.problem.untouched':
-    'The file was left untouched and no rules are in force. Choose how to go on:',
+  'rules.problem.choose': 'Choose how to go on:',
   'rules.problem.backup': 'Load the backup (rules.json.bak)',
   'rules.problem.noBackup': 'There is no usable backup.',
   'rules.problem.fresh': 'Start with no rules (move the broken file aside)',
