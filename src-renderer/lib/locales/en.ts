@@ -304,7 +304,6 @@ export const en = {
 
   'core.rules.invalidBody':
     'Rule "{rule}" has a body that cannot be sent, so it answered 500: {detail}',
-  'core.rules.loadFailed': 'The saved rules could not be loaded, so none are in force: {detail}',
   'core.session.damagedRegion':
     'Bytes {start} to {end} of the session file are damaged; they were skipped and left in the file.',
   'core.session.tornTail':
@@ -315,6 +314,11 @@ export const en = {
     '{path} was written by a newer version of Socketscope (session format {version}; this version knows up to {supported}), so it was opened read-only and will not be changed.',
   'core.session.notSessionFile':
     '{path} is not a Socketscope session file (no record in it could be read), so it was opened read-only and will not be changed.',
+  'core.settings.broken':
+    'The settings file {path} cannot be read ({detail}), so the defaults apply and the file is left untouched: fix it or move it away.',
+  'server.fsync': 'Sync to disk',
+  'server.fsyncHint':
+    'Sync the session file to the disk before each response (fsync): what was captured survives a power loss, at a cost in speed. Off, a response still waits until its request is handed to the operating system, which survives a crash or kill of Socketscope.',
   'core.store.diskFull':
     'The disk holding {path} is full, so recording is paused and captured data waits in memory (up to {limit}): free some space and it is written by itself.',
   'core.store.writePaused':

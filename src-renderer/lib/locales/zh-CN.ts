@@ -298,7 +298,6 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',
 
   'core.rules.invalidBody': '规则“{rule}”的正文无法发送，因此以 500 应答：{detail}',
-  'core.rules.loadFailed': '已保存的规则无法载入，当前没有生效的规则：{detail}',
   'core.session.damagedRegion':
     '会话文件的第 {start} 至 {end} 字节已损坏：已跳过，并原样保留在文件中。',
   'core.session.tornTail':
@@ -309,6 +308,11 @@ export const zhCN: Record<CatalogueKey, string> = {
     '{path} 由更新版本的 Socketscope 写入（会话格式 {version}；本版本最高支持 {supported}），因此以只读方式打开，不会被修改。',
   'core.session.notSessionFile':
     '{path} 不是 Socketscope 会话文件（其中没有可读取的记录），因此以只读方式打开，不会被修改。',
+  'core.settings.broken':
+    '无法读取设置文件 {path}（{detail}），因此使用默认设置，该文件保持原样：请修正它或将其移走。',
+  'server.fsync': '同步到磁盘',
+  'server.fsyncHint':
+    '每次应答前把会话文件同步到磁盘（fsync）：断电后捕获的数据仍在，但速度会变慢。关闭时，应答仍会等到其请求已交给操作系统，这足以在 Socketscope 崩溃或被强制结束后保住数据。',
   'core.store.diskFull':
     '{path} 所在的磁盘已满，录制已暂停，捕获的数据暂存在内存中（最多 {limit}）：腾出空间后会自动写入。',
   'core.store.writePaused':
