@@ -827,8 +827,11 @@ class SocketscopeCore implements Core {
       },
       'session.clear': () => {
         // Clearing never destroys: a new, empty session takes over and the old one stays listed.
-        if (this.book.exchanges.size === 0 && this.book.connections.size === 0)
-          return { previous: null, session: this.sessionInfo() };
+        const empty =
+          this.loading === null &&
+          this.book.exchanges.size === 0 &&
+          this.book.connections.size === 0;
+        if (empty) return { previous: null, session: this.sessionInfo() };
         const previousDir = this.activeDir;
         const meta = createSession(this.sessionsRoot());
         this.openSession(join(this.sessionsRoot(), meta.id), true);
