@@ -183,7 +183,7 @@ test('writes are batched and reach the file within the flush interval', async ()
   }
 });
 
-test('a torn last record is skipped with a warning and later appends follow the good records', () => {
+test('a torn last record is skipped with a warning, kept, and later appends follow it', () => {
   const dir = tempDir();
   try {
     const { store } = SessionStore.open(dir);
@@ -193,11 +193,13 @@ test('a torn last record is skipped with a warning and later appends follow the 
     const path = join(dir, LOG_FILE_NAME);
     const size = statSync(path).size;
     truncateSync(path, size - 3);
+    const tornAt = reopen(dir).damaged[0]!.start;
 
     const readOnly = reopen(dir);
     assert.equal(readOnly.list.length, 1);
     assert.equal(readOnly.warnings.length, 1);
     assert.match(readOnly.warnings[0], /incomplete/);
+    assert.deepEqual(readOnly.damaged, [{ start: tornAt, end: size - 3, reason: 'torn' }]);
     readOnly.store.close();
     assert.equal(statSync(path).size, size - 3, 'read-only opening leaves the file alone');
 
@@ -205,8 +207,12 @@ test('a torn last record is skipped with a warning and later appends follow the 
     assert.equal(writable.list.length, 1);
     writable.store.appendCapture(data(5, 'again'));
     writable.store.close();
+    assert.ok(statSync(path).size > size - 3, 'the torn record is kept; new records follow it');
     const final = reopen(dir);
-    assert.deepEqual(final.warnings, []);
+    assert.deepEqual(
+      final.damaged.map((r) => [r.start, r.end]),
+      [[tornAt, size - 3]],
+    );
     assert.equal(final.store.read('c1', 'in', 0, 100).toString(), 'firstagain');
     final.store.close();
   } finally {
@@ -232,7 +238,7 @@ test('a record failing its checksum is skipped; the records after it still load'
     assert.ok(list[0].kind === 'capture' && list[0].event.type === 'data');
     assert.equal(Buffer.from(list[0].event.bytes).toString(), 'bbbb');
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /checksum/);
+    assert.match(warnings[0], /damaged/);
     again.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -564,7 +570,8 @@ test('request and response records keep every field in their binary form', () =>
     again.close();
     const file = readFileSync(join(dir, LOG_FILE_NAME));
     assert.equal(file.indexOf('"method"'), -1, 'no JSON on the capture path');
-    assert.equal(file[1], 4, 'a request record');
+    assert.equal(file[1], 6, 'the format record first');
+    assert.equal(file[14 + file.readUInt32LE(2) + 1], 4, 'then a request record');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -638,7 +645,7 @@ test('a torn or corrupt request or response record is skipped with a warning', (
 
     const corrupt = reopen(dir);
     assert.equal(corrupt.warnings.length, 1);
-    assert.match(corrupt.warnings[0]!, /checksum/);
+    assert.match(corrupt.warnings[0]!, /damaged/);
     assert.deepEqual(
       corrupt.list.map((r) => (r.kind === 'capture' ? r.event.type : r.kind)),
       ['request', 'response'],
