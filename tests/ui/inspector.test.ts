@@ -266,6 +266,31 @@ test(
 );
 
 test(
+  'a request without Host is explained in the byte view, as any parse error is',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const port = Number(new URL(captureUrl).port);
+    const answer = await rawExchange(port, 'GET /no-host HTTP/1.1\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    const bad = await eventually(
+      async () => (await exchanges()).find((e) => e.error?.code === 'MISSING_HOST'),
+      'missing-host exchange',
+    );
+    await page
+      .locator(`[data-testid="connection-row"][data-exchange-id="${bad.exchangeId}"]`)
+      .click();
+    await page.getByTestId('tab-request').click();
+    await page.getByTestId('error-byte').waitFor();
+    const explained = (await page.getByTestId('error-explanation').textContent()) ?? '';
+    assert.ok(
+      explained.includes(explanations['error.MISSING_HOST']!.en.title),
+      `missing Host explained: ${explained}`,
+    );
+  },
+);
+
+test(
   'a rule edited in the UI answers / with the new HTML',
   { skip: missing ?? false },
   async () => {
