@@ -1,10 +1,11 @@
 // A data folder Socketscope cannot use stops `socketscope serve` and the web host at start with
-// one sentence that says what happened, where and what to do: no stack trace, exit status 1.
+// one sentence that says what happened, where and what to do: no stack trace, exit status 1. A
+// broken saved rules file does not stop serve, which says so and leaves the file as it is.
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +96,37 @@ test('a read-only data folder (read-only tmpfs)', async (t) => {
   } finally {
     execFileSync('umount', [mountPoint]);
   }
+});
+
+test('socketscope serve says at start that the saved rules file is broken, and leaves it as it is', async () => {
+  const home = join(work, 'broken-rules');
+  mkdirSync(home);
+  const broken = '{\n  "rules": [\n    { "id": "a", }\n  ]\n}\n';
+  writeFileSync(join(home, 'rules.json'), broken);
+  const child = spawn(process.execPath, ENTRIES['socketscope serve'] ?? [], {
+    env: { ...process.env, SOCKETSCOPE_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    const end = Date.now() + 20_000;
+    while (!stdout.includes('Listening on')) {
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error(`serve did not start:\n${stdout}\n${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match(
+      stderr,
+      /^socketscope: The rules file .*rules\.json cannot be used \(line 3, column 18:/m,
+    );
+    assert.match(stderr, /left untouched/);
+  } finally {
+    child.kill('SIGTERM');
+    await closed;
+  }
+  assert.equal(readFileSync(join(home, 'rules.json'), 'utf8'), broken);
 });
