@@ -2,18 +2,25 @@
 // base64 and concatenation. Plain JavaScript, so the engine, the Core and the renderer use the
 // same code; no `node:` import.
 
-const CHUNK = 0x8000;
-
-/** Decodes bytes as latin1: one character per byte, so string offsets equal byte offsets. */
+/**
+ * Decodes bytes as latin1: one character per byte, so string offsets equal byte offsets. The
+ * parser decodes every token with it: short runs go byte by byte, longer ones in slices.
+ */
 export function decodeLatin1(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let text = '';
-  for (let i = start; i < end; i += CHUNK) {
-    text += String.fromCharCode.apply(
+  const n = end - start;
+  if (n <= 0) return '';
+  let s = '';
+  if (n <= 32) {
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
+  for (let i = start; i < end; i += 8192) {
+    s += String.fromCharCode.apply(
       null,
-      bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[],
+      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
     );
   }
-  return text;
+  return s;
 }
 
 /** Encodes each character as one byte (its code, truncated to 8 bits). */

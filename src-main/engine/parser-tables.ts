@@ -47,21 +47,5 @@ export const HEX = (() => {
   return t;
 })();
 
-/** Decodes bytes as latin1 (one char per byte) without TextDecoder. */
-export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (n <= 0) return '';
-  if (n <= 32) {
-    let s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
-  let s = '';
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode.apply(
-      null,
-      bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[],
-    );
-  }
-  return s;
-}
+/** Decodes bytes as latin1 (one char per byte) without TextDecoder: the engine's one copy. */
+export { decodeLatin1 as latin1 } from './bytes';
