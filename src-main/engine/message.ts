@@ -3,10 +3,11 @@
 // with whatever head was read. Every consumer that needs messages rather than tokens uses this.
 //
 // Feed it the events of one parser push at a time (`push`). Body events are views into the
-// pushed chunk; in 'collect' mode a message's body is always memory of its own, each byte copied
-// once (when the push ends with the body incomplete, or when the message completes). In 'stream'
-// mode it keeps no body at all and passes each piece on (a view, valid until the next parser
-// push), so memory stays bounded however long the body is.
+// pushed chunk; in 'collect' mode a message's body is always memory of its own: the views of a
+// push that ends with the body incomplete are copied, and the pieces are joined once when the
+// message completes (a body that arrives in one push is copied once). In 'stream' mode it keeps
+// no body at all and passes each piece on (a view, valid until the next parser push), so memory
+// stays bounded however long the body is.
 
 import type {
   BodyFraming,
