@@ -18,7 +18,6 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
-  readSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -334,6 +333,11 @@ export class SessionStore {
 
   streamLength(connectionId: string, direction: Direction): number {
     return this.streamOf(connectionId, direction)?.end ?? 0;
+  }
+
+  /** Whether every flush is also synced to the disk. */
+  setFsync(on: boolean): void {
+    this.fsync = on;
   }
 
   /** Bytes of records not yet handed to the OS (kept in memory while writes fail). */

@@ -58,7 +58,8 @@ import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchang
 import { EventBatch } from './batch';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage } from '../capture/fs-errors';
-import { defaultHome, rulesFile, sessionsFolder } from './paths';
+import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
+import { readCoreSettings, writeCoreSettings } from './settings-file';
 import { fromBase64, toBase64 } from '../capture/base64';
 
 export interface CoreOptions {
@@ -142,7 +143,9 @@ class SocketscopeCore implements Core {
   private batchTimer: NodeJS.Timeout | null = null;
   private readonly batchMs: number;
   private readonly flushMs: number;
-  private readonly fsync: boolean;
+  private fsync: boolean;
+  /** Set while settings.json cannot be read: it is then never written over. */
+  private settingsProblem: Message | null = null;
   private readonly storeWrite: FileWriter | undefined;
   private readonly gate: WriteAheadGate;
   /** Capture-server connection id → id in this session (renamed when a session already has it). */
@@ -167,7 +170,9 @@ class SocketscopeCore implements Core {
     this.home = home;
     this.batchMs = clamp(options.batchMs ?? 25, 16, 50);
     this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
-    this.fsync = options.fsync === true;
+    const saved = readCoreSettings(settingsFile(home));
+    if (!saved.ok) this.settingsProblem = saved.problem;
+    this.fsync = options.fsync ?? (saved.ok ? saved.settings.fsync : false);
     this.storeWrite = options.storeWrite;
     this.gate = new WriteAheadGate(
       () => this.store,
@@ -207,6 +212,7 @@ class SocketscopeCore implements Core {
     } catch (error) {
       throw fsError(error, dir, 'open');
     }
+    if (this.settingsProblem) this.notify('warn', this.settingsProblem);
     let rules = options.rules;
     let rulesDir = options.rulesDir;
     if (!rules) {
@@ -718,6 +724,16 @@ class SocketscopeCore implements Core {
         this.gate.commitNow();
         this.emit({ type: 'server', state });
         return state;
+      },
+      'store.fsync': ({ on }) => {
+        if (on !== undefined) {
+          if (typeof on !== 'boolean') throw new Error('on must be true or false.');
+          if (this.settingsProblem) throw new Error(this.settingsProblem.text);
+          writeCoreSettings(settingsFile(this.home), { fsync: on });
+          this.fsync = on;
+          this.store.setFsync(on);
+        }
+        return { on: this.fsync };
       },
       'rules.get': () => this.server.rules(),
       'rules.set': async ({ rules }) => {

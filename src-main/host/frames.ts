@@ -3,20 +3,24 @@
 // becomes an `ok: false` reply instead of an exception.
 
 import {
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
-  type ClientFrame,
+  type CommandFrame,
   type CommandName,
   type CommandParams,
   type CoreApi,
   type CoreEvent,
   type ServerFrame,
 } from '../protocol/types';
+import { isPartFrame, PartJoiner, splitIntoParts } from '../protocol/parts';
 
 /** Every command a client may call; a `Record` so a new command cannot be forgotten here. */
 const COMMANDS: Record<CommandName, true> = {
   snapshot: true,
   'server.start': true,
   'server.stop': true,
+  'store.fsync': true,
   'rules.get': true,
   'rules.set': true,
   'rules.recover': true,
@@ -31,6 +35,12 @@ const COMMANDS: Record<CommandName, true> = {
   'session.clear': true,
   'export.har': true,
   'import.har': true,
+  'import.har.begin': true,
+  'import.har.chunk': true,
+  'import.har.end': true,
+  'import.har.cancel': true,
+  'exchanges.rows': true,
+  'exchanges.indexOf': true,
   'exchange.curl': true,
 };
 
@@ -38,7 +48,7 @@ const COMMANDS: Record<CommandName, true> = {
 export const UNKNOWN_FRAME_ID = -1;
 
 export type FrameCheck =
-  | { ok: true; frame: ClientFrame }
+  | { ok: true; frame: CommandFrame }
   | { ok: false; id: number; code: 'BAD_FRAME' | 'UNKNOWN_COMMAND'; message: string };
 
 export function isCommandName(name: unknown): name is CommandName {
@@ -123,7 +133,7 @@ function errorMessage(error: unknown): string {
 }
 
 /** Runs one checked command on the Core; never rejects. */
-export async function runCommand(core: CoreApi, frame: ClientFrame): Promise<ServerFrame> {
+export async function runCommand(core: CoreApi, frame: CommandFrame): Promise<ServerFrame> {
   try {
     // checkClientFrame guarantees a known name and an object; the Core checks the fields.
     const params = frame.params as CommandParams<typeof frame.name>;
@@ -160,9 +170,107 @@ export function eventsFrame(events: CoreEvent[]): ServerFrame {
   return { kind: 'events', events };
 }
 
+/** One frame as it goes out: its JSON text (at most MAX_FRAME_BYTES) and the same as an object. */
+export interface OutFrame {
+  text: string;
+  frame: ServerFrame;
+}
+
+/** Envelope of an events frame around the comma-joined JSON of its events. */
+const EVENTS_HEAD = '{"kind":"events","events":[';
+const EVENTS_TAIL = ']}';
+
+function utf8Length(text: string): number {
+  // Most text is ASCII: only a long one can be over the bound, and only then is it measured.
+  return text.length * 3 <= MAX_FRAME_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
+}
+
+/** A frame's JSON text as frames that each fit the bound: itself, or its parts. */
+export function encodeFrame(frame: ServerFrame): OutFrame[] {
+  const text = JSON.stringify(frame);
+  if (utf8Length(text) <= MAX_FRAME_BYTES) return [{ text, frame }];
+  return splitIntoParts(text).map((part) => ({ text: JSON.stringify(part), frame: part }));
+}
+
+/**
+ * A batch of events as frames under the bound: split between events, and an event too big for
+ * a frame of its own travels in parts.
+ */
+export function encodeEvents(events: CoreEvent[]): OutFrame[] {
+  const out: OutFrame[] = [];
+  const room = MAX_FRAME_BYTES - EVENTS_HEAD.length - EVENTS_TAIL.length;
+  let texts: string[] = [];
+  let objects: CoreEvent[] = [];
+  let bytes = 0;
+  const seal = (): void => {
+    if (objects.length === 0) return;
+    out.push({
+      text: EVENTS_HEAD + texts.join(',') + EVENTS_TAIL,
+      frame: { kind: 'events', events: objects },
+    });
+    texts = [];
+    objects = [];
+    bytes = 0;
+  };
+  for (const event of events) {
+    const text = JSON.stringify(event);
+    const size = utf8Length(text);
+    if (size > room) {
+      seal();
+      out.push(...encodeFrame({ kind: 'events', events: [event] }));
+      continue;
+    }
+    if (bytes + size + 1 > room) seal();
+    texts.push(text);
+    objects.push(event);
+    bytes += size + 1;
+  }
+  seal();
+  return out;
+}
+
+/** Joins incoming part frames; hands every whole frame, decoded, to `receive`. */
+export class IncomingFrames {
+  private readonly joiner = new PartJoiner(MAX_MESSAGE_BYTES);
+
+  constructor(private readonly receive: (check: FrameCheck) => void) {}
+
+  /** A decoded frame (IPC) or a part of one. */
+  value(value: unknown): void {
+    if (!isPartFrame(value)) {
+      this.receive(checkClientFrame(value));
+      return;
+    }
+    const joined = this.joiner.push(value);
+    if (joined.kind === 'text') this.receive(parseFrameText(joined.text));
+    else if (joined.kind === 'tooLarge') {
+      this.receive({
+        ok: false,
+        id: UNKNOWN_FRAME_ID,
+        code: 'BAD_FRAME',
+        message: `A message may be at most ${joined.limit} characters.`,
+      });
+    }
+  }
+
+  /** A WebSocket text frame. */
+  text(text: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.receive(parseFrameText(text));
+      return;
+    }
+    this.value(value);
+  }
+}
+
 export interface FrameChannel {
   /** Hands one decoded incoming frame (or its check failure) to the Core. */
   receive(check: FrameCheck): void;
+  /** Incoming frames, parts joined. */
+  readonly incoming: IncomingFrames;
   /** Stops event delivery; replies still in flight are dropped. */
   close(): void;
 }
@@ -174,29 +282,32 @@ export interface FrameChannelOptions {
 
 /**
  * One client of the Core over any transport: says hello, forwards event batches, answers
- * commands. `send` must not throw; a closed channel sends nothing more.
+ * commands. Every frame it sends fits MAX_FRAME_BYTES (`text` is its JSON). `send` must not
+ * throw; a closed channel sends nothing more.
  */
 export function openFrameChannel(
   core: CoreApi,
-  send: (frame: ServerFrame) => void,
+  send: (frame: ServerFrame, text: string) => void,
   options: FrameChannelOptions = {},
 ): FrameChannel {
   let open = true;
-  const deliver = (frame: ServerFrame): void => {
-    if (open) send(frame);
+  const deliver = (frames: OutFrame[]): void => {
+    for (const out of frames) if (open) send(out.frame, out.text);
   };
-  deliver(helloFrame());
+  deliver(encodeFrame(helloFrame()));
   const unsubscribe = core.subscribe(
     (events) => {
-      if (events.length > 0) deliver(eventsFrame(events));
+      if (events.length > 0) deliver(encodeEvents(events));
     },
     { data: options.data === true },
   );
+  const receive = (check: FrameCheck): void => {
+    if (!open) return;
+    void replyTo(core, check).then((reply) => deliver(encodeFrame(reply)));
+  };
   return {
-    receive(check) {
-      if (!open) return;
-      void replyTo(core, check).then(deliver);
-    },
+    receive,
+    incoming: new IncomingFrames(receive),
     close() {
       if (!open) return;
       open = false;

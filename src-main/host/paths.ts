@@ -27,3 +27,7 @@ export function sessionsFolder(home: string): string {
 export function rulesFile(home: string): string {
   return join(home, 'rules.json');
 }
+
+export function settingsFile(home: string): string {
+  return join(home, 'settings.json');
+}

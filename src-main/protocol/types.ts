@@ -2,6 +2,7 @@
 // WebSocket). Small summaries travel live; raw bytes travel on demand, base64-encoded.
 
 import type { AnyErrorCode } from '../engine/errors';
+import type { ListFilter } from './filter';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -15,7 +16,12 @@ export interface ServerLimits {
   maxBodyBytes: number;
   headerTimeoutMs: number;
   idleTimeoutMs: number;
+  /** At the limit, the oldest idle connection is closed for a new one; 503 only when none is idle. */
   maxConnections: number;
+  /** After a start of `headerTimeoutMs`, a request body slower than this is cut off with 408. */
+  minBytesPerSecond: number;
+  /** Larger bodies are not held in memory: they stay in the session's inbound data. */
+  maxBodyInMemoryBytes: number;
 }
 
 export interface ServerSettings {
@@ -102,7 +108,16 @@ export interface ConnectionSummary {
 }
 
 export type CloseReason =
-  'client' | 'server' | 'header-timeout' | 'idle-timeout' | 'error' | 'limit' | 'stopped';
+  | 'client'
+  | 'server'
+  | 'header-timeout'
+  | 'body-timeout'
+  | 'idle-timeout'
+  | 'error'
+  | 'limit'
+  /** An idle connection closed to make room for a new one at the connection limit. */
+  | 'evicted'
+  | 'stopped';
 
 export interface ReplayTarget {
   host: string;
@@ -184,7 +199,43 @@ export type CoreEvent =
   | { type: 'rules'; rules: ResponderRule[] }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: Message }
   | { type: 'session'; session: SessionInfo }
-  | { type: 'cleared' };
+  | { type: 'cleared' }
+  /** How many exchanges the session holds now (after a batch that added some, an open, a clear). */
+  | { type: 'exchangeCount'; total: number }
+  /** Progress of reading the opened session's file; the list grows while it lasts. */
+  | { type: 'sessionLoad'; load: SessionLoad }
+  /** Progress of a HAR export or import started by a UI. */
+  | { type: 'progress'; progress: TaskProgress };
+
+export interface SessionLoad {
+  loadedBytes: number;
+  totalBytes: number;
+  done: boolean;
+}
+
+export interface TaskProgress {
+  /** The id the UI gave the task. */
+  taskId: string;
+  task: 'export' | 'import';
+  /** Entries (exchanges) handled so far, and in all; bytes for the upload phase of an import. */
+  done: number;
+  total: number;
+  unit: 'entries' | 'bytes';
+  state: 'running' | 'finished' | 'failed' | 'cancelled';
+  message?: Message;
+}
+
+/** A page of the connection list, in session order, after the filter. */
+export interface ExchangeRows {
+  /** Exchanges that pass the filter (all of them without one). */
+  total: number;
+  /** Exchanges in the session. */
+  all: number;
+  from: number;
+  rows: ExchangeSummary[];
+  /** Every request method seen in the session, sorted (for the method filter). */
+  methods: string[];
+}
 
 /**
  * The saved rules file could not be used at start. It is left as it is; until it is resolved
@@ -208,10 +259,21 @@ export interface Snapshot {
   rules: ResponderRule[];
   /** Set while the saved rules file is broken and not yet recovered. */
   rulesProblem?: RulesFileProblem | null;
+  /** The first connections (at most SNAPSHOT_ROWS); `connectionCount` says how many exist. */
   connections: ConnectionSummary[];
+  connectionCount: number;
+  /** The first exchanges (at most SNAPSHOT_ROWS); `exchanges.rows` pages through all of them. */
   exchanges: ExchangeSummary[];
+  exchangeCount: number;
   session: SessionInfo | null;
+  /** Set while the session's file is still being read. */
+  loading: SessionLoad | null;
 }
+
+/** How many exchanges and connections a snapshot carries at most. */
+export const SNAPSHOT_ROWS = 200;
+/** How many rows one `exchanges.rows` call returns at most. */
+export const MAX_PAGE_ROWS = 1000;
 
 export interface ExchangeBytes {
   exchangeId: ExchangeId;
@@ -229,6 +291,8 @@ export interface CommandMap {
     result: ServerState;
   };
   'server.stop': { params: Record<string, never>; result: ServerState };
+  /** Reads (no `on`) or sets whether the session file is synced to the disk at every commit. */
+  'store.fsync': { params: { on?: boolean }; result: { on: boolean } };
   'rules.get': { params: Record<string, never>; result: ResponderRule[] };
   'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
   /** Resolves a broken rules file: load `rules.json.bak`, or move the file aside and start empty. */
@@ -257,6 +321,30 @@ export interface CommandMap {
   };
   'export.har': { params: { exchangeIds?: ExchangeId[] }; result: { har: string } };
   'import.har': { params: { har: string }; result: { imported: number } };
+  /**
+   * A HAR import in parts, so no frame is large and it can be cancelled: begin, then chunks of
+   * the file's text in order, then end (which imports, with `progress` events), or cancel.
+   */
+  'import.har.begin': {
+    params: { taskId: string; name: string; size: number };
+    result: { taskId: string };
+  };
+  'import.har.chunk': { params: { taskId: string; text: string }; result: { received: number } };
+  'import.har.end': {
+    params: { taskId: string };
+    result: { imported: number; cancelled: boolean };
+  };
+  'import.har.cancel': { params: { taskId: string }; result: { cancelled: boolean } };
+  /** A page of the list: rows `from … from+count` (count ≤ MAX_PAGE_ROWS) of the filtered list. */
+  'exchanges.rows': {
+    params: { from: number; count: number; filter?: Partial<ListFilter> };
+    result: ExchangeRows;
+  };
+  /** The position of an exchange in the filtered list, or -1. */
+  'exchanges.indexOf': {
+    params: { exchangeId: ExchangeId; filter?: Partial<ListFilter> };
+    result: { index: number };
+  };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };
 }
 
@@ -276,19 +364,38 @@ export interface SubscribeOptions {
   data?: boolean;
 }
 
-/** Wire frames (WebSocket JSON text frames; Electron IPC carries the same objects). */
-export type ClientFrame = {
+/**
+ * Wire frames (WebSocket JSON text frames; Electron IPC carries the same objects). No frame is
+ * larger than MAX_FRAME_BYTES of JSON: a bigger one travels as consecutive `part` frames whose
+ * `data`, joined, is the JSON text of the frame.
+ */
+export interface CommandFrame {
   kind: 'command';
   id: number;
   name: CommandName;
   params: unknown;
-};
+}
+
+export type ClientFrame = CommandFrame | PartFrame;
 
 export type ServerFrame =
   | { kind: 'hello'; version: number }
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: { code: string; message: string } }
-  | { kind: 'events'; events: CoreEvent[] };
+  | { kind: 'events'; events: CoreEvent[] }
+  | PartFrame;
+
+export interface PartFrame {
+  kind: 'part';
+  data: string;
+  /** True on the frame's last part. */
+  last: boolean;
+}
+
+/** The largest frame, in bytes of UTF-8 JSON, either way. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** The largest message (a frame joined from its parts) the Core accepts from a UI. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /**
  * What the Electron preload exposes on `window.socketscope` (contextBridge). The renderer uses it

@@ -296,7 +296,9 @@ export const en = {
   'core.server.listenFailed': 'The server could not listen on {host}:{port} ({code}).',
   'core.server.error': 'The server reported an error: {detail}',
   'core.server.tooManyConnections':
-    'A connection was refused with 503: {limit} connections are already open (the limit).',
+    'A connection was refused with 503: {limit} connections are open (the limit) and none of them is idle.',
+  'core.server.idleEvicted':
+    '{limit} connections are open (the limit): idle ones are closed, oldest first, to make room for new ones.',
   'core.rules.invalid': 'The rules were not applied: {detail}',
   'core.rules.fileInvalid': 'The rules file was not loaded (the previous rules stay): {detail}',
   'core.rules.fileUnreadable':

@@ -292,7 +292,9 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.server.listenFailed': '服务器无法在 {host}:{port} 上监听（{code}）。',
   'core.server.error': '服务器报告了一个错误：{detail}',
   'core.server.tooManyConnections':
-    '一个连接被以 503 拒绝：已经打开了 {limit} 个连接（达到上限）。',
+    '一个连接被以 503 拒绝：已经打开了 {limit} 个连接（达到上限），且没有一个是空闲的。',
+  'core.server.idleEvicted':
+    '已经打开了 {limit} 个连接（达到上限）：空闲连接会按从旧到新的顺序被关闭，为新连接腾出位置。',
   'core.rules.invalid': '规则未被应用：{detail}',
   'core.rules.fileInvalid': '规则文件未载入（之前的规则保持不变）：{detail}',
   'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',
