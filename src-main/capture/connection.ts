@@ -1,21 +1,30 @@
-// One accepted socket: every received chunk is reported first, then parsed; each parsed request
-// gets its response in order, and the responses produced by one read go out in one write.
+// One accepted socket: every received chunk is reported first, then handed to the server
+// conversation (engine/server-conversation.ts), which decides what the bytes mean; this class keeps
+// the socket, the response slots (answers go out in request order, those produced by one read in
+// one write) and the deadlines.
 
 import type { Socket } from 'node:net';
-import { RequestParser } from '../engine/parser';
-import type { ErrorEvent, ParserEvent } from '../engine/events';
+import type { MessageHead } from '../engine/message';
+import { fieldPairs } from '../engine/message';
+import { concatBytes } from '../engine/bytes';
 import { isValidHostValue } from '../engine/target';
+import {
+  ServerConversation,
+  type ConversationError,
+  type ServerAction,
+} from '../engine/server-conversation';
 import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
 import type { CaptureListener, ResponseHead, WriteAhead } from './events';
 import { errorResponse, type PreparedResponse, type Responder } from './responder';
 
-export const TLS_REASON = 'this client speaks HTTPS to an http:// port';
+export { TLS_REASON } from '../engine/server-conversation';
 
 /** What a 503 for an unrecordable request asks the client to wait. */
 const RETRY_AFTER_SECONDS = 5;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** After the server ends its side, how long it waits for the client to close. */
 const LINGER_MS = 2000;
+const EMPTY = new Uint8Array(0);
 
 interface Slot {
   index: number;
@@ -30,6 +39,9 @@ interface Slot {
 
 type Deadline = 'none' | 'idle' | 'head' | 'body';
 
+/** What the server's connection limit sees of a connection: only idle ones may be closed for room. */
+export type Activity = 'silent' | 'idle' | 'busy';
+
 export interface ConnectionContext {
   id: string;
   limits: ServerLimits;
@@ -37,33 +49,31 @@ export interface ConnectionContext {
   emit: CaptureListener;
   writeAhead: WriteAhead;
   closed: (connection: CaptureConnection) => void;
+  /** The connection became idle between requests, or busy (the server keeps them in order). */
+  activity?: (connection: CaptureConnection, activity: Activity) => void;
 }
 
 export class CaptureConnection {
   readonly id: string;
   private readonly socket: Socket;
   private readonly ctx: ConnectionContext;
-  private readonly parser: RequestParser;
+  private readonly conversation: ServerConversation;
   private bytesIn = 0;
   private bytesOut = 0;
-  /** Index of the request being parsed (or the next one). */
-  private index = 0;
+  private activityNow: Activity = 'silent';
 
-  // The request being parsed.
-  private requestStart = -1;
-  private method = '';
-  private target = '';
-  private versionMajor = 1;
-  private versionMinor = 1;
-  private headers: [string, string][] = [];
-  private fieldName = '';
-  private hostCount = 0;
-  private expectContinue = false;
-  private continueWanted = false;
+  // The body of the request being read, each byte copied once: into `bodyBuffer` when its length
+  // is declared, else as parts (views until the read ends, then copies).
+  private bodyBuffer: Uint8Array | null = null;
   private bodyParts: Uint8Array[] = [];
-  private bodyLength = 0;
-  private keepAlive = true;
-  private upgrade = false;
+  private bodyViewsFrom = 0;
+  private bodyHeld = 0;
+  /** False once the body is over the in-memory bound: it stays in the session's inbound data. */
+  private bodyKept = true;
+  private headEnd = 0;
+  private bodyStartedAt = 0;
+  private headStartedAt = 0;
+  private headOffset = 0;
 
   private readonly queue: Slot[] = [];
   /** No more requests are parsed; the connection ends once the queue is written. */
@@ -71,8 +81,6 @@ export class CaptureConnection {
   private ended = false;
   private clientEnded = false;
   private closeReason: CloseReason | null = null;
-  private sniff: Buffer | null = null;
-  private sniffing = true;
 
   private deadlineKind: Deadline = 'idle';
   private deadline = 0;
@@ -89,12 +97,13 @@ export class CaptureConnection {
     this.id = ctx.id;
     this.socket = socket;
     this.ctx = ctx;
-    this.parser = new RequestParser({
+    this.conversation = new ServerConversation({
       limits: {
         maxHeadBytes: ctx.limits.maxHeadBytes,
         maxTargetLength: ctx.limits.maxTargetLength,
         maxBodyBytes: ctx.limits.maxBodyBytes,
       },
+      isValidHost: isValidHostValue,
     });
     socket.setNoDelay(true);
     ctx.emit({
@@ -110,6 +119,29 @@ export class CaptureConnection {
     socket.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
     socket.on('close', () => this.onClose());
     this.setDeadline('idle', Date.now() + ctx.limits.idleTimeoutMs);
+  }
+
+  /** Whether the connection has sent nothing yet, waits between requests, or is in an exchange. */
+  get activity(): Activity {
+    return this.activityNow;
+  }
+
+  /**
+   * Closes an idle connection to make room under the connection limit (RFC 9112 §9.6 lets a
+   * server close an idle connection at any time). One that never sent a byte is reset.
+   */
+  evict(): void {
+    if (this.activityNow === 'busy' || this.ended) return;
+    this.closeReason ??= 'evicted';
+    this.closing = true;
+    if (this.activityNow === 'silent') this.socket.destroy();
+    else this.endSocket();
+  }
+
+  private setActivity(activity: Activity): void {
+    if (this.activityNow === activity) return;
+    this.activityNow = activity;
+    this.ctx.activity?.(this, activity);
   }
 
   /** Closes at once (server stopping); the close event carries `reason`. */
@@ -131,206 +163,151 @@ export class CaptureConnection {
     });
     this.bytesIn += chunk.length;
     if (this.closing) return;
-    let input = chunk;
-    if (this.sniffing) {
-      const sniffed = this.sniffTls(chunk);
-      if (sniffed === null) return;
-      input = sniffed;
-    }
-    this.deliver(this.parser.push(input), now);
-    this.afterPush(now);
+    this.setActivity('busy');
+    this.act(this.conversation.receive(chunk), now);
+    this.afterReceive();
   }
 
-  /**
-   * A TLS record starts 0x16 0x03 0x0?: a ClientHello sent to the plain port. Returns the bytes to
-   * parse, or null while undecided or when it was TLS.
-   */
-  private sniffTls(chunk: Buffer): Buffer | null {
-    const bytes = this.sniff === null ? chunk : Buffer.concat([this.sniff, chunk]);
-    if (bytes[0] !== 0x16) {
-      this.sniffing = false;
-      this.sniff = null;
-      return bytes;
-    }
-    if (bytes.length < 3) {
-      this.sniff = bytes;
-      return null;
-    }
-    this.sniffing = false;
-    this.sniff = null;
-    if (bytes[1] === 0x03 && bytes[2]! <= 0x0f) {
-      this.protocolError(
-        { code: 'TLS_ON_PLAIN_PORT', offset: 0, reason: TLS_REASON, status: 0 },
-        0,
-        Date.now(),
-      );
-      this.closeReason = 'error';
-      this.closing = true;
-      this.endSocket();
-      return null;
-    }
-    return bytes;
-  }
-
-  private deliver(events: ParserEvent[], now: number): void {
-    for (let i = 0; i < events.length && !this.closing; i++) {
-      const event = events[i]!;
-      switch (event.type) {
-        case 'messageBegin':
-          this.beginRequest(event.offset, now);
+  private act(actions: ServerAction[], now: number): void {
+    for (let i = 0; i < actions.length && !this.closing; i++) {
+      const action = actions[i]!;
+      switch (action.type) {
+        case 'begin':
+          this.headStartedAt = now;
+          this.headOffset = action.offset;
+          // The whole head must arrive within the limit: a byte-by-byte client does not extend it.
+          this.setDeadline('head', now + this.ctx.limits.headerTimeoutMs);
           break;
-        case 'method':
-          this.method = event.value;
-          break;
-        case 'target':
-          this.target = event.value;
-          break;
-        case 'version':
-          this.versionMajor = event.major;
-          this.versionMinor = event.minor;
-          if (event.major !== 1) this.unsupportedVersion(event.offset, now);
-          break;
-        case 'headerName':
-          if (!event.trailer) this.fieldName = event.value;
-          break;
-        case 'headerValue':
-          if (!event.trailer) this.addField(this.fieldName, event.value);
-          break;
-        case 'headersComplete':
-          this.headersComplete(
-            event.keepAlive,
-            event.upgrade,
-            event.framing,
-            event.contentLength,
-            now,
-          );
+        case 'head':
+          this.beginBody(action.head, now);
           break;
         case 'body':
-          this.bodyParts.push(event.data);
-          this.bodyLength += event.data.length;
+          this.keepBody(action.data);
           break;
-        case 'messageComplete':
-          this.completeRequest(event.offset + event.length, now);
+        case 'continue':
+          this.queue.push({
+            index: action.index,
+            ready: true,
+            bytes: CONTINUE,
+            head: null,
+            ruleId: null,
+            close: false,
+            interim: true,
+          });
           break;
-        case 'error':
-          this.parseError(event, now);
+        case 'request':
+          this.completeRequest(action, now);
+          break;
+        case 'reject':
+          if (action.error.status === 0) this.refuseSilently(action.error, action.requestOffset);
+          else this.failRequest(action.index, action.error, action.requestOffset, now);
+          break;
+        case 'truncated':
+          // A request cut short cannot be answered; report it without a response.
+          this.protocolError(action.index, action.error, action.requestOffset, now);
+          break;
+        case 'close':
+          this.closing = true;
+          if (action.error) this.closeReason = 'error';
           break;
         default:
+          // Tunnel bytes: this server does not tunnel; they are recorded as data all the same.
           break;
       }
     }
   }
 
-  private beginRequest(offset: number, now: number): void {
-    this.requestStart = offset;
-    this.method = '';
-    this.target = '';
-    this.versionMajor = 1;
-    this.versionMinor = 1;
-    this.headers = [];
-    this.hostCount = 0;
-    this.expectContinue = false;
-    this.continueWanted = false;
+  private beginBody(head: MessageHead, now: number): void {
+    this.headEnd = head.headEnd;
+    this.bodyStartedAt = now;
     this.bodyParts = [];
-    this.bodyLength = 0;
-    this.upgrade = false;
-    // The whole head must arrive within the limit: a byte-by-byte client does not extend it.
-    this.setDeadline('head', now + this.ctx.limits.headerTimeoutMs);
-  }
-
-  /** This server speaks HTTP/1.x only (RFC 9110 §15.6.6). */
-  private unsupportedVersion(offset: number, now: number): void {
-    const version = `HTTP/${this.versionMajor}.${this.versionMinor}`;
-    const reason = `${version} is not spoken here: this server speaks HTTP/1.0 and HTTP/1.1`;
-    this.failRequest({ code: 'UNSUPPORTED_VERSION', offset, reason, status: 505 }, now);
-  }
-
-  private addField(name: string, value: string): void {
-    this.headers.push([name, value]);
-    if (name.length === 4 && name.toLowerCase() === 'host') this.hostCount++;
-    else if (
-      name.length === 6 &&
-      name.toLowerCase() === 'expect' &&
-      value.toLowerCase() === '100-continue'
-    ) {
-      this.expectContinue = true;
+    this.bodyViewsFrom = 0;
+    this.bodyHeld = 0;
+    this.bodyBuffer = null;
+    this.bodyKept = true;
+    if (head.framing === 'content-length') {
+      const length = head.contentLength ?? 0;
+      // A body declared larger than the in-memory bound is not collected at all.
+      if (length > this.ctx.limits.maxBodyInMemoryBytes) this.bodyKept = false;
+      else if (length > 0) this.bodyBuffer = new Uint8Array(length);
     }
+    this.setDeadline('body', this.bodyDeadline());
   }
 
-  private headersComplete(
-    keepAlive: boolean,
-    upgrade: boolean,
-    framing: string,
-    contentLength: number | null,
-    now: number,
-  ): void {
-    this.keepAlive = keepAlive;
-    this.upgrade = upgrade;
-    this.setDeadline('body', now + this.ctx.limits.idleTimeoutMs);
-    if (this.versionMajor === 1 && this.versionMinor >= 1 && this.hostCount !== 1) {
-      const reason =
-        this.hostCount === 0
-          ? 'An HTTP/1.1 request must have a Host field (RFC 9112 §3.2)'
-          : 'An HTTP/1.1 request must have exactly one Host field (RFC 9112 §3.2)';
-      this.failRequest(
-        { code: 'MISSING_HOST', offset: this.requestStart, reason, status: 400 },
-        now,
-      );
+  private keepBody(data: Uint8Array): void {
+    if (!this.bodyKept) return;
+    const buffer = this.bodyBuffer;
+    if (buffer !== null) {
+      buffer.set(data, this.bodyHeld);
+      this.bodyHeld += data.length;
       return;
     }
-    const host =
-      this.hostCount === 1 ? this.headers.find(([n]) => n.toLowerCase() === 'host')![1] : '';
-    if (!isValidHostValue(host)) {
-      const reason = `The Host field's value ${JSON.stringify(host)} is not a valid host (RFC 9112 §3.2)`;
-      this.failRequest(
-        { code: 'MISSING_HOST', offset: this.requestStart, reason, status: 400 },
-        now,
-      );
+    if (this.bodyHeld + data.length > this.ctx.limits.maxBodyInMemoryBytes) {
+      this.bodyKept = false;
+      this.bodyParts = [];
+      this.bodyViewsFrom = 0;
+      this.bodyHeld = 0;
       return;
     }
-    const hasBody =
-      framing === 'chunked' || (framing === 'content-length' && (contentLength ?? 0) > 0);
-    this.continueWanted = this.expectContinue && hasBody && this.versionMinor >= 1;
+    this.bodyParts.push(data);
+    this.bodyHeld += data.length;
   }
 
-  private completeRequest(end: number, now: number): void {
-    const index = this.index++;
-    const body =
-      this.bodyParts.length === 0
-        ? new Uint8Array(0)
-        : this.bodyParts.length === 1
-          ? this.bodyParts[0]!
-          : Buffer.concat(this.bodyParts, this.bodyLength);
+  /**
+   * A body gets the head timeout as a start, then must keep up the minimum rate: each byte
+   * received moves the deadline by 1/rate seconds (a trickle cannot hold the connection).
+   */
+  private bodyDeadline(): number {
+    const { headerTimeoutMs, minBytesPerSecond } = this.ctx.limits;
+    const received = Math.max(0, this.bytesIn - this.headEnd);
+    return this.bodyStartedAt + headerTimeoutMs + (received * 1000) / minBytesPerSecond;
+  }
+
+  private completeRequest(request: Extract<ServerAction, { type: 'request' }>, now: number): void {
+    const { index, head } = request;
+    const parts = this.bodyParts;
+    const kept = this.bodyKept;
+    const buffer = this.bodyBuffer;
     this.bodyParts = [];
-    this.continueWanted = false;
-    const head = {
-      method: this.method,
-      target: this.target,
-      version: `HTTP/${this.versionMajor}.${this.versionMinor}`,
-      headers: this.headers,
-    };
+    this.bodyViewsFrom = 0;
+    this.bodyHeld = 0;
+    this.bodyKept = true;
+    this.bodyBuffer = null;
+    let body: Uint8Array = EMPTY;
+    if (kept && buffer !== null) body = buffer;
+    else if (kept && parts.length > 0) body = parts.length === 1 ? parts[0]! : concatBytes(parts);
+    const end = request.span.offset + request.span.length;
+    const method = head.method ?? '';
+    const target = head.target ?? '';
     this.ctx.emit({
       type: 'request',
       connectionId: this.id,
       index,
       time: now,
-      span: { offset: this.requestStart, length: end - this.requestStart },
-      head,
+      span: request.span,
+      head: { method, target, version: head.version, headers: fieldPairs(head.fields) },
       body,
+      ...(kept
+        ? {}
+        : {
+            bodyInStream: {
+              span: { offset: head.headEnd, length: end - head.headEnd },
+              length: request.bodyLength,
+            },
+          }),
     });
-    this.requestStart = -1;
     if (!this.ctx.writeAhead.canKeep()) {
       this.refuseUnrecorded(index);
       return;
     }
     // Bytes after an accepted Upgrade or CONNECT are not HTTP any more: answer, then close.
-    const keepAlive = this.keepAlive && !this.upgrade;
+    const keepAlive = request.keepAlive;
     if (!keepAlive) this.closing = true;
     const result = this.ctx.responder.respond({
-      method: this.method,
-      target: this.target,
-      versionMajor: this.versionMajor,
-      versionMinor: this.versionMinor,
+      method,
+      target,
+      versionMajor: head.versionMajor,
+      versionMinor: head.versionMinor,
       keepAlive,
     });
     const slot: Slot = {
@@ -343,8 +320,8 @@ export class CaptureConnection {
       interim: false,
     };
     this.queue.push(slot);
+    this.setDeadline('none', 0);
     if (result instanceof Promise) {
-      this.setDeadline('none', 0);
       result.then(
         (prepared) => this.fill(slot, prepared),
         (error: unknown) => this.fill(slot, this.internalError(error)),
@@ -397,56 +374,61 @@ export class CaptureConnection {
     if (!batched) this.flush();
   }
 
-  private parseError(event: ErrorEvent, now: number): void {
-    this.failRequest(
-      { code: event.code, offset: event.offset, reason: event.reason, status: event.status },
-      now,
-    );
+  /** The client does not speak HTTP here (a TLS ClientHello): nothing to answer, close. */
+  private refuseSilently(error: ConversationError, requestOffset: number): void {
+    this.protocolError(this.conversation.requestIndex, error, requestOffset, Date.now());
+    this.closeReason = 'error';
+    this.closing = true;
+    this.endSocket();
   }
 
   /** Answers a request that cannot be served with its error status, then closes. */
-  private failRequest(error: ParseErrorInfo, now: number): void {
-    const index = this.index;
-    this.protocolError(error, this.requestStart >= 0 ? this.requestStart : error.offset, now);
+  private failRequest(
+    index: number,
+    error: ParseErrorInfo,
+    requestOffset: number,
+    now: number,
+  ): void {
+    this.protocolError(index, error, requestOffset, now);
     const where =
       error.code === 'MISSING_HOST'
         ? ''
         : ` (${error.code} at byte ${error.offset} of this connection)`;
-    const { bytes, head } = errorResponse(error.status, `${error.reason}${where}.`);
+    const limit =
+      error.code === 'BODY_TOO_LARGE'
+        ? ` The limit is ${this.ctx.limits.maxBodyBytes} bytes (the server's maximum body size setting, --max-body).`
+        : '';
+    const { bytes, head } = errorResponse(error.status, `${error.reason}${where}.${limit}`);
     this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
     this.closeReason = 'error';
     this.closing = true;
   }
 
-  private protocolError(error: ParseErrorInfo, requestOffset: number, now: number): void {
+  private protocolError(
+    index: number,
+    error: ParseErrorInfo,
+    requestOffset: number,
+    now: number,
+  ): void {
     this.ctx.emit({
       type: 'protocolError',
       connectionId: this.id,
-      index: this.index,
+      index,
       time: now,
       requestOffset,
       error,
     });
   }
 
-  private afterPush(now: number): void {
-    // Body views are only valid until the next push: keep copies of a body still arriving.
-    if (this.bodyParts.length > 0) {
-      this.bodyParts = this.bodyParts.map((part) => Uint8Array.prototype.slice.call(part));
+  private afterReceive(): void {
+    // Body views are only valid until the next read: keep copies of a body still arriving.
+    const parts = this.bodyParts;
+    // (Uint8Array's slice copies; a Buffer's would be another view.)
+    for (let i = this.bodyViewsFrom; i < parts.length; i++) {
+      parts[i] = Uint8Array.prototype.slice.call(parts[i]!);
     }
-    if (this.continueWanted && !this.closing) {
-      this.continueWanted = false;
-      this.queue.push({
-        index: this.index,
-        ready: true,
-        bytes: CONTINUE,
-        head: null,
-        ruleId: null,
-        close: false,
-        interim: true,
-      });
-    }
-    if (this.deadlineKind === 'body') this.setDeadline('body', now + this.ctx.limits.idleTimeoutMs);
+    this.bodyViewsFrom = parts.length;
+    if (this.deadlineKind === 'body') this.setDeadline('body', this.bodyDeadline());
     this.flush();
   }
 
@@ -503,8 +485,9 @@ export class CaptureConnection {
     if (this.closing || this.clientEnded) {
       this.closeReason ??= this.clientEnded ? 'client' : 'server';
       this.endSocket();
-    } else if (this.requestStart < 0) {
+    } else if (this.conversation.requestOffset < 0) {
       this.setDeadline('idle', Date.now() + this.ctx.limits.idleTimeoutMs);
+      this.setActivity('idle');
     }
   }
 
@@ -542,21 +525,7 @@ export class CaptureConnection {
 
   private onEnd(): void {
     this.clientEnded = true;
-    if (!this.closing && !this.sniffing) {
-      const now = Date.now();
-      const events = this.parser.finish();
-      const error = events.find((event): event is ErrorEvent => event.type === 'error');
-      // A request cut short cannot be answered; report it without a response.
-      if (error !== undefined && this.requestStart >= 0) {
-        this.protocolError(
-          { code: error.code, offset: error.offset, reason: error.reason, status: 0 },
-          this.requestStart,
-          now,
-        );
-      } else {
-        this.deliver(events, now);
-      }
-    }
+    if (!this.closing) this.act(this.conversation.end(), Date.now());
     this.closing = true;
     if (this.ended) {
       // A response still waiting for the write-ahead rule ends the socket itself once written.
@@ -612,7 +581,9 @@ export class CaptureConnection {
       return;
     }
     if (this.deadlineKind === 'head') {
-      this.headerTimeout(now);
+      this.tooSlow('head', now);
+    } else if (this.deadlineKind === 'body') {
+      this.tooSlow('body', now);
     } else {
       this.closeReason ??= 'idle-timeout';
       this.closing = true;
@@ -620,23 +591,24 @@ export class CaptureConnection {
     }
   }
 
-  /** The head did not arrive in time (slowloris): 408, then close. */
-  private headerTimeout(now: number): void {
-    const limit = this.ctx.limits.headerTimeoutMs;
-    const reason = `The request head did not arrive within ${limit} ms`;
+  /** A head that did not arrive in time (slowloris), or a body under the minimum rate: 408, close. */
+  private tooSlow(part: 'head' | 'body', now: number): void {
+    const { headerTimeoutMs, minBytesPerSecond } = this.ctx.limits;
+    const since = part === 'head' ? this.headStartedAt : this.bodyStartedAt;
+    const received = this.bytesIn - (part === 'head' ? this.headOffset : this.headEnd);
+    const elapsed = Math.max(1, now - since);
+    const rate = Math.round((received * 1000) / elapsed);
+    const reason =
+      part === 'head'
+        ? `The request head did not arrive within ${headerTimeoutMs} ms (${received} bytes of it came, ${rate} bytes/s)`
+        : `The request body arrived too slowly: ${received} bytes in ${elapsed} ms (${rate} bytes/s), under the minimum rate of ${minBytesPerSecond} bytes/s after a start of ${headerTimeoutMs} ms`;
+    const index = this.conversation.requestIndex;
     const error: ParseErrorInfo = { code: 'TIMEOUT', offset: this.bytesIn, reason, status: 408 };
-    this.protocolError(error, this.requestStart >= 0 ? this.requestStart : this.bytesIn, now);
+    const requestOffset = this.conversation.requestOffset;
+    this.protocolError(index, error, requestOffset >= 0 ? requestOffset : this.bytesIn, now);
     const { bytes, head } = errorResponse(408, `${reason}.`);
-    this.queue.push({
-      index: this.index,
-      ready: true,
-      bytes,
-      head,
-      ruleId: null,
-      close: true,
-      interim: false,
-    });
-    this.closeReason = 'header-timeout';
+    this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
+    this.closeReason = part === 'head' ? 'header-timeout' : 'body-timeout';
     this.closing = true;
     this.flush();
   }

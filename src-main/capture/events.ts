@@ -55,7 +55,14 @@ export type CaptureEvent =
       /** Span of the whole request (head and body) in the inbound stream. */
       span: { offset: number; length: number };
       head: RequestHead;
+      /** The decoded body; empty when it was too large to hold (see `bodyInStream`). */
       body: Uint8Array;
+      /**
+       * Set when the body was not held in memory: its bytes are in this connection's inbound
+       * stream (already recorded as `data`) at `span`, chunk framing included; `length` is the
+       * decoded body's length. Re-read the request's span to get it.
+       */
+      bodyInStream?: { span: { offset: number; length: number }; length: number };
     }
   | {
       type: 'response';

@@ -10,7 +10,7 @@ import {
   type CaptureServerApi,
   type WriteAhead,
 } from './events';
-import { CaptureConnection } from './connection';
+import { CaptureConnection, type Activity } from './connection';
 import { defaultAssetsDir } from './default-site';
 import { errorResponse, Responder } from './responder';
 import { loadRules, validateRules, type LoadRulesResult } from './rules-file';
@@ -30,6 +30,8 @@ export interface CaptureServerOptions {
 
 /** Connections over the limit are accepted, answered 503 and closed; this long at most. */
 const REFUSED_LINGER_MS = 2000;
+/** Closing idle connections for room is said at most this often. */
+const EVICTION_NOTICE_MS = 10_000;
 
 function urlFor(host: string, port: number): string {
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -61,6 +63,13 @@ export class CaptureServer implements CaptureServerApi {
   private server: Server | null = null;
   private readonly connections = new Set<CaptureConnection>();
   private readonly refused = new Set<Socket>();
+  // Connections that may be closed for room at the limit, oldest first (a Map keeps insertion
+  // order): those that never sent a byte go before those waiting between requests.
+  private readonly silent = new Map<CaptureConnection, true>();
+  private readonly idle = new Map<CaptureConnection, true>();
+  /** Evicted connections still closing: they no longer count against the limit. */
+  private readonly evicted = new Set<CaptureConnection>();
+  private evictionNoticeAt = -Infinity;
   private status: ServerState = {
     status: 'stopped',
     host: DEFAULT_SETTINGS.host,
@@ -242,6 +251,8 @@ export class CaptureServer implements CaptureServerApi {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const connection of [...this.connections]) connection.destroy('stopped');
     for (const socket of [...this.refused]) socket.destroy();
+    this.silent.clear();
+    this.idle.clear();
     await closed;
     const { host, port, tutorialExact } = this.current;
     this.setState({ status: 'stopped', host, port, url: null, message: null, tutorialExact });
@@ -249,9 +260,11 @@ export class CaptureServer implements CaptureServerApi {
 
   private accept(socket: Socket): void {
     const id = `${this.runPrefix}c${++this.connectionCount}`;
-    if (this.connections.size >= this.current.limits.maxConnections) {
-      this.refuse(socket, id);
-      return;
+    if (this.connections.size - this.evicted.size >= this.current.limits.maxConnections) {
+      if (!this.evictIdle()) {
+        this.refuse(socket, id);
+        return;
+      }
     }
     const connection = new CaptureConnection(socket, {
       id,
@@ -259,13 +272,49 @@ export class CaptureServer implements CaptureServerApi {
       responder: this.responder,
       emit: this.emit,
       writeAhead: this.writeAhead,
-      closed: (done) => this.connections.delete(done),
+      closed: (done) => this.forget(done),
+      activity: (changed, activity) => this.track(changed, activity),
     });
     this.connections.add(connection);
+    this.silent.set(connection, true);
+  }
+
+  private track(connection: CaptureConnection, activity: Activity): void {
+    this.silent.delete(connection);
+    this.idle.delete(connection);
+    if (activity === 'idle') this.idle.set(connection, true);
+  }
+
+  private forget(connection: CaptureConnection): void {
+    this.connections.delete(connection);
+    this.silent.delete(connection);
+    this.idle.delete(connection);
+    this.evicted.delete(connection);
+  }
+
+  /** Closes the oldest idle connection to make room; false when every connection is busy. */
+  private evictIdle(): boolean {
+    const victim = first(this.silent) ?? first(this.idle);
+    if (victim === undefined) return false;
+    this.silent.delete(victim);
+    this.idle.delete(victim);
+    this.evicted.add(victim);
+    victim.evict();
+    const now = Date.now();
+    if (now - this.evictionNoticeAt >= EVICTION_NOTICE_MS) {
+      this.evictionNoticeAt = now;
+      const limit = this.current.limits.maxConnections;
+      this.notice('info', {
+        key: 'server.idleEvicted',
+        text: `${limit} connections are open (the limit): idle ones are closed, oldest first, to make room for new ones.`,
+        params: { limit },
+      });
+    }
+    return true;
   }
 
   /**
-   * Over the connection limit: the socket is accepted, recorded, answered `503` with
+   * Over the connection limit with no idle connection to close: the socket is accepted, recorded, answered `503` with
    * `Connection: close` at once and half-closed; what the client still sends is recorded too.
    */
   private refuse(socket: Socket, id: string): void {
@@ -283,12 +332,12 @@ export class CaptureServer implements CaptureServerApi {
     });
     this.notice('warn', {
       key: 'server.tooManyConnections',
-      text: `A connection was refused with 503: ${limit} connections are already open (the limit).`,
+      text: `A connection was refused with 503: ${limit} connections are open (the limit) and none of them is idle.`,
       params: { limit },
     });
     const { bytes, head } = errorResponse(
       503,
-      `This server already has ${limit} open connections, its limit. Try again when one has closed.`,
+      `This server already has ${limit} open connections, its limit, and none of them is idle. Try again when one has closed.`,
     );
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
@@ -330,4 +379,9 @@ export class CaptureServer implements CaptureServerApi {
     this.emit({ type: 'data', connectionId: id, direction: 'out', offset: 0, bytes, time: opened });
     socket.end();
   }
+}
+
+function first<K>(map: Map<K, true>): K | undefined {
+  for (const key of map.keys()) return key;
+  return undefined;
 }

@@ -8,7 +8,10 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxBodyBytes: 10 * 1024 * 1024,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 60_000,
-  maxConnections: 256,
+  // Sized for a desktop machine; idle connections make room for new ones at the limit.
+  maxConnections: 4096,
+  minBytesPerSecond: 500,
+  maxBodyInMemoryBytes: 1024 * 1024,
 };
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -50,6 +53,11 @@ export function mergeSettings(base: ServerSettings, patch: SettingsPatch = {}): 
       headerTimeoutMs: positiveInteger(limits.headerTimeoutMs, base.limits.headerTimeoutMs),
       idleTimeoutMs: positiveInteger(limits.idleTimeoutMs, base.limits.idleTimeoutMs),
       maxConnections: positiveInteger(limits.maxConnections, base.limits.maxConnections),
+      minBytesPerSecond: positiveInteger(limits.minBytesPerSecond, base.limits.minBytesPerSecond),
+      maxBodyInMemoryBytes: positiveInteger(
+        limits.maxBodyInMemoryBytes,
+        base.limits.maxBodyInMemoryBytes,
+      ),
     },
   };
 }

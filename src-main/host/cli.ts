@@ -9,6 +9,7 @@ import type { CaptureEvent } from '../capture/events';
 import type { ReplayTarget, ResponderRule } from '../protocol/types';
 import { replay, type ReplayResult } from '../capture/client';
 import { exportHar } from '../capture/har';
+import { readMessages } from '../engine/message';
 import { loadRules } from '../capture/rules-file';
 import { isValidSessionId, listSessions, sessionDir } from '../capture/sessions';
 import { SessionStore, sessionWriter } from '../capture/store';
@@ -28,7 +29,7 @@ Commands:
 
 Run "socketscope <command> --help" for a command's options.
 Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
-  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync]
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES]
 
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
@@ -37,6 +38,8 @@ Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketsco
   --tutorial-exact  answer like the naive socket exercise (HTTP/1.x 200 OK, LF line ends)
   --rules FILE      responder rules (JSON) to answer with
   --session DIR     record into this session folder (default: a new session in the data folder)
+  --max-body BYTES  largest request body accepted, e.g. 1048576, 64K, 100M or 2G (default 10M);
+                    a larger one is answered 413 naming the limit
   --fsync           sync the session file to the disk before each response (survives power loss;
                     without it a response waits until its request is handed to the OS, which
                     survives a crash or kill -9 of Socketscope)
@@ -125,12 +128,15 @@ async function serve(args: string[]): Promise<number> {
     rules: { type: 'string' },
     session: { type: 'string' },
     fsync: { type: 'boolean' },
+    'max-body': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.serve}\n`);
     return 0;
   }
   const port = values.port === undefined ? undefined : portNumber(values.port, true);
+  const maxBody =
+    values['max-body'] === undefined ? undefined : byteCount(values['max-body'], '--max-body');
   let rules: ResponderRule[] | undefined;
   let rulesDir: string | undefined;
   if (values.rules !== undefined) {
@@ -149,16 +155,47 @@ async function serve(args: string[]): Promise<number> {
   const rulesProblem = rules ? null : (await core.call('snapshot', {})).rulesProblem;
   if (rulesProblem) process.stderr.write(`socketscope: ${rulesProblem.message.text}\n`);
   const json = values.json === true;
-  const log = json ? new JsonLog() : new TextLog(process.stdout.isTTY === true);
+  // A body too large to be held comes back from the session file (the JSON log prints it).
+  const readBody = async (event: RequestEvent): Promise<Uint8Array> => {
+    const parts: Buffer[] = [];
+    for (let at = 0; at < event.span.length; at += MAX_READ) {
+      const { base64: text } = await core.call('bytes.get', {
+        connectionId: event.connectionId,
+        direction: 'in',
+        offset: event.span.offset + at,
+        length: Math.min(MAX_READ, event.span.length - at),
+      });
+      parts.push(Buffer.from(text, 'base64'));
+    }
+    const limits = { maxHeadBytes: Infinity, maxTargetLength: Infinity, maxBodyBytes: Infinity };
+    const read = readMessages('request', Buffer.concat(parts), { limits, limit: 1 });
+    return read.messages[0]?.body ?? new Uint8Array(0);
+  };
+  const log = json ? new JsonLog(readBody) : new TextLog(process.stdout.isTTY === true);
+  // Lines that wait for a body read keep their place: later batches print after them.
+  let printing: Promise<void> | null = null;
   core.onCapture((events) => {
-    let out = '';
-    for (const event of events) out += log.line(event);
-    if (out !== '') process.stdout.write(out);
+    const lines = events.map((event) => log.line(event));
+    if (printing === null && lines.every((line) => typeof line === 'string')) {
+      const out = lines.join('');
+      if (out !== '') process.stdout.write(out);
+      return;
+    }
+    const next: Promise<void> = (printing ?? Promise.resolve()).then(async () => {
+      let out = '';
+      for (const line of lines) out += await line;
+      if (out !== '') process.stdout.write(out);
+    });
+    printing = next;
+    void next.finally(() => {
+      if (printing === next) printing = null;
+    });
   });
   const state = await core.call('server.start', {
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values['tutorial-exact'] ? { tutorialExact: true } : {}),
+    ...(maxBody !== undefined ? { limits: { maxBodyBytes: maxBody } } : {}),
   });
   if (state.status !== 'listening' || !state.url) {
     await core.close();
@@ -180,7 +217,7 @@ async function serve(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       core.close().then(
-        () => resolveExit(0),
+        () => (printing ?? Promise.resolve()).then(() => resolveExit(0)),
         (error: unknown) => {
           process.stderr.write(
             `socketscope: ${error instanceof Error ? error.message : String(error)}\n`,
@@ -200,11 +237,24 @@ function assetsDir(): string | undefined {
 }
 
 interface CaptureLog {
-  line(event: CaptureEvent): string;
+  line(event: CaptureEvent): string | Promise<string>;
 }
 
+type RequestEvent = Extract<CaptureEvent, { type: 'request' }>;
+
+/** Bytes one `bytes.get` reads at most. */
+const MAX_READ = 16 * 1024 * 1024;
+
 class JsonLog implements CaptureLog {
-  line(event: CaptureEvent): string {
+  constructor(private readonly readBody: (event: RequestEvent) => Promise<Uint8Array>) {}
+
+  line(event: CaptureEvent): string | Promise<string> {
+    if (event.type === 'request' && event.bodyInStream !== undefined) {
+      return this.readBody(event).then(
+        (body) => `${JSON.stringify(jsonRecord({ ...event, body }))}\n`,
+        () => `${JSON.stringify(jsonRecord(event))}\n`,
+      );
+    }
     const record = jsonRecord(event);
     return record ? `${JSON.stringify(record)}\n` : '';
   }
@@ -414,6 +464,20 @@ function portNumber(text: string, allowZero: boolean): number {
     throw new UsageError(`"${text}" is not a port number (${allowZero ? 0 : 1}–65535).`);
   }
   return port;
+}
+
+/** A byte count: digits with an optional binary suffix (K, M, G). */
+function byteCount(text: string, option: string): number {
+  const match = /^(\d+)\s*([kmg]?)i?b?$/i.exec(text.trim());
+  const scales: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+  const scale = scales[match?.[2]?.toLowerCase() ?? ''];
+  const value = match && scale !== undefined ? Number(match[1]) * scale : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new UsageError(
+      `${option} needs a size in bytes such as 1048576, 64K or 100M, not "${text}".`,
+    );
+  }
+  return value;
 }
 
 function positiveNumber(text: string, option: string): number {

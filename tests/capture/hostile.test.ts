@@ -241,34 +241,6 @@ describe('capture server: hostile input', () => {
     assert.deepEqual(t.stream(id, 'in'), client.sent());
   });
 
-  it('over the connection limit: accepted, answered 503, closed, with a notice', async () => {
-    const open: RawClient[] = [];
-    for (let i = 0; i < LIMITS.maxConnections; i++) open.push(await rawClient(t.port));
-    for (const client of open) await t.idOf(client);
-    const extra = await rawClient(t.port);
-    const request = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
-    await extra.send(request).catch(() => undefined);
-    const answer = await extra.ended();
-    assert.deepEqual(statusLines(answer), ['HTTP/1.1 503 Service Unavailable']);
-    const id = await t.idOf(extra);
-    const close = await t.closed(id);
-    assert.equal(close.reason, 'limit');
-    assert.deepEqual(t.stream(id, 'in'), extra.sent());
-    assert.ok(t.of('notice').some((n) => n.message.key === 'server.tooManyConnections'));
-    // The open connections are still served, and a slot frees when one closes.
-    await open[0]!.send(request);
-    await open[0]!.until((bytes) => statusLines(bytes).length === 1);
-    const freed = await t.idOf(open[1]!);
-    open[1]!.close();
-    await t.closed(freed);
-    const next = await rawClient(t.port);
-    await next.send(request);
-    assert.deepEqual(statusLines(await next.until((bytes) => statusLines(bytes).length === 1)), [
-      'HTTP/1.1 200 OK',
-    ]);
-    for (const client of [...open, next]) client.close();
-  });
-
   it('random bytes never crash the server', async () => {
     let seed = 7;
     const random = (): number => {
