@@ -457,3 +457,71 @@ describe(
     );
   },
 );
+
+// ---- The CLI: --max-body, and --json prints a body that was not held ----
+
+describe('socketscope serve: --max-body and large bodies in --json', () => {
+  const home = mkdtempSync(join(tmpdir(), 'socketscope-maxbody-'));
+  after(() => rmSync(home, { recursive: true, force: true }));
+
+  it(
+    'prints a 2 MiB body read back from the session, and answers 413 over the limit',
+    { timeout: 60_000 },
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src-main/host/cli.ts',
+          'serve',
+          '--json',
+          '--port',
+          '0',
+          '--max-body',
+          '3M',
+        ],
+        { env: { ...process.env, SOCKETSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      try {
+        let out = '';
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (text: string) => (out += text));
+        const records = (): Record<string, unknown>[] =>
+          out
+            .split('\n')
+            .slice(0, -1)
+            .filter((line) => line.startsWith('{'))
+            .map((line) => JSON.parse(line) as Record<string, unknown>);
+        await waitFor(() => records().some((r) => r.type === 'listening'), 30_000, 'listening');
+        const port = records().find((r) => r.type === 'listening')!.port as number;
+        const body = Buffer.alloc(2 * 1024 * 1024);
+        for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff;
+        const client = await rawClient(port);
+        await client.send(`PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n`);
+        await client.send(body);
+        await client.until((bytes) => statusLines(bytes).length === 1, 20_000);
+        client.close();
+        await waitFor(
+          () => records().some((r) => r.type === 'request'),
+          20_000,
+          'the request line',
+        );
+        const request = records().find((r) => r.type === 'request')!;
+        assert.ok(
+          Buffer.from(request.bodyBase64 as string, 'base64').equals(body),
+          'the whole body',
+        );
+        const over = await rawClient(port);
+        await over.send(`PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: ${4 * 1024 * 1024}\r\n\r\n`);
+        const answer = await over.ended(20_000);
+        assert.deepEqual(statusLines(answer), ['HTTP/1.1 413 Content Too Large']);
+        assert.match(answer.toString('utf8'), /The limit is 3145728 bytes/);
+        over.close();
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    },
+  );
+});
