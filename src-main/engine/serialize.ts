@@ -147,50 +147,30 @@ export type ParsedResponse = Required<ResponseMessage> & ParsedMessageParts;
 export type ParseOutcome<T> = { ok: true; message: T } | { ok: false; error: ErrorEvent };
 
 /**
- * Merges events that continue one another (same token type, adjacent spans): the parser may
- * report one token in several events when it arrives across chunk boundaries.
+ * Merges adjacent body pieces (and tunnel pieces) into one event. A chunk boundary splits only
+ * these: the parser reports every token once, whole, however the bytes arrive.
  */
 export function coalesceEvents(events: readonly ParserEvent[]): ParserEvent[] {
   const out: ParserEvent[] = [];
   for (const event of events) {
     const last = out[out.length - 1];
     if (
-      last &&
+      last !== undefined &&
+      (event.type === 'body' || event.type === 'tunnel') &&
       last.type === event.type &&
       last.offset + last.length === event.offset &&
       event.length > 0
     ) {
-      const merged = mergeAdjacent(last, event);
-      if (merged) {
-        out[out.length - 1] = merged;
-        continue;
-      }
+      out[out.length - 1] = {
+        ...last,
+        length: last.length + event.length,
+        data: concatBytes([last.data, event.data]),
+      };
+      continue;
     }
     out.push(event);
   }
   return out;
-}
-
-function mergeAdjacent(a: ParserEvent, b: ParserEvent): ParserEvent | null {
-  const length = a.length + b.length;
-  switch (a.type) {
-    case 'method':
-    case 'target':
-    case 'reason':
-    case 'chunkExtensionName':
-    case 'chunkExtensionValue':
-      return b.type === a.type ? { ...a, length, value: a.value + b.value } : null;
-    case 'headerName':
-    case 'headerValue':
-      return b.type === a.type && b.trailer === a.trailer
-        ? { ...a, length, value: a.value + b.value }
-        : null;
-    case 'body':
-    case 'tunnel':
-      return b.type === a.type ? { ...a, length, data: concatBytes([a.data, b.data]) } : null;
-    default:
-      return null;
-  }
 }
 
 function truncatedError(offset: number): ErrorEvent {
