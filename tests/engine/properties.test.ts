@@ -50,9 +50,10 @@ function parseSplit(
 }
 
 /**
- * The documented coalescing: a token split across pushes may arrive as several adjacent events;
- * merged, they must equal the single-push events. Events after the first error are dropped
- * (a parser in the error state may report nothing more, or repeat the error).
+ * The documented coalescing: a body split across pushes arrives as several adjacent pieces
+ * (tokens never are: each comes whole); merged, they must equal the single-push events. Events
+ * after the first error are dropped (a parser in the error state may report nothing more, or
+ * repeat the error).
  */
 function normalise(events: ParserEvent[]): ParserEvent[] {
   const merged = coalesceEvents(events);
