@@ -11,6 +11,7 @@ import {
   UserFacingError,
   type FsAction,
 } from '../../src-main/capture/fs-errors';
+import { createSession, deleteSession, renameSession } from '../../src-main/capture/sessions';
 import { en } from '../../src-renderer/lib/locales/en';
 import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
 import { interpolate } from '../../src-renderer/lib/translate';
@@ -204,6 +205,55 @@ describe('fsErrorMessage', () => {
       const message = fsErrorMessage(caught, join(file, 'sessions'), 'create');
       assert.equal(message.key, 'fs.notFolder');
       assert.equal(message.params?.path, file);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('session folders', () => {
+  it('create, rename and delete fail with one sentence naming the place', () => {
+    const root = mkdtempSync(join(tmpdir(), 'socketscope-fserr-'));
+    try {
+      const blocker = join(root, 'sessions');
+      writeFileSync(blocker, 'a file where the sessions folder should be');
+      assert.throws(
+        () => createSession(blocker),
+        (error: unknown) =>
+          error instanceof UserFacingError &&
+          error.userMessage.key === 'fs.notFolder' &&
+          error.userMessage.params?.path === blocker,
+      );
+      if (process.getuid?.() !== 0) {
+        console.log('# rename/delete in a read-only folder: skipped, not root');
+        return;
+      }
+      const mounted = join(root, 'ro');
+      mkdirSync(mounted);
+      const meta = createSession(mounted);
+      try {
+        execFileSync('mount', ['--bind', mounted, mounted]);
+        execFileSync('mount', ['-o', 'remount,bind,ro', mounted]);
+      } catch {
+        console.log('# rename/delete in a read-only folder: skipped, bind mounts not allowed');
+        return;
+      }
+      try {
+        const dir = join(mounted, meta.id);
+        for (const [run, action] of [
+          [() => renameSession(mounted, meta.id, 'New name'), 'rename'],
+          [() => deleteSession(mounted, meta.id), 'delete'],
+        ] as const) {
+          assert.throws(run, (error: unknown) => {
+            assert.ok(error instanceof UserFacingError, `${action}: ${String(error)}`);
+            assert.equal(error.userMessage.key, 'fs.readOnly', action);
+            assert.ok(error.message.includes(dir), error.message);
+            return true;
+          });
+        }
+      } finally {
+        execFileSync('umount', [mounted]);
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
