@@ -17,9 +17,6 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
-  readFileSync,
-  unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -51,9 +48,10 @@ import {
   type DamagedRegion,
 } from './record-scan';
 
+import { acquireWriterLock, releaseWriterLock } from './writer-lock';
+
 export const LOG_FILE_NAME = 'capture.sslog';
-/** Holds the pid of the process recording into the session (one writer at a time). */
-export const LOCK_FILE_NAME = 'writer.lock';
+export { LOCK_FILE_NAME, sessionWriter } from './writer-lock';
 const SLAB_BYTES = 256 * 1024;
 
 /** A replayed or imported exchange: one connection, one request stream, one response stream. */
@@ -678,60 +676,4 @@ function lastAtOrBefore(sorted: number[], value: number): number {
     }
   }
   return found;
-}
-
-/** Takes the session's writer lock; a lock left by a process that is gone is taken over. */
-function acquireWriterLock(dir: string): void {
-  const path = join(dir, LOCK_FILE_NAME);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let owner = NaN;
-    try {
-      owner = Number(readFileSync(path, 'utf8').trim());
-    } catch {
-      // Removed meanwhile: try again.
-    }
-    if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-      throw new Error(`The session in ${dir} is being recorded by process ${owner}.`);
-    }
-    try {
-      unlinkSync(path);
-    } catch {
-      // Another process took it over first: the next attempt will see its lock.
-    }
-  }
-  throw new Error(`Could not lock the session in ${dir}.`);
-}
-
-/** The pid of the running process recording into `dir`, or null. */
-export function sessionWriter(dir: string): number | null {
-  try {
-    const owner = Number(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8').trim());
-    return Number.isInteger(owner) && owner > 0 && isRunning(owner) ? owner : null;
-  } catch {
-    return null;
-  }
-}
-
-function releaseWriterLock(dir: string): void {
-  const path = join(dir, LOCK_FILE_NAME);
-  try {
-    if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
