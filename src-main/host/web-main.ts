@@ -61,6 +61,14 @@ async function main(): Promise<void> {
   const rendererDir = join(here, '..', 'renderer');
 
   const core = await createCore({ assetsDir: join(here, '..', '..', 'assets') });
+  // Warnings and errors (a full disk, what a stop could not save) also reach the terminal.
+  core.subscribe(
+    (events) => {
+      for (const event of events)
+        if (event.type === 'notice' && event.level !== 'info') console.error(event.message.text);
+    },
+    { data: false },
+  );
   const problem = (await core.call('snapshot', {})).rulesProblem;
   if (problem) console.error(problem.message.text);
   const server = await core.call(
