@@ -125,14 +125,20 @@ export class RecordReader {
       // The lengths are not trusted even when the header looks right: a flipped length can point
       // at a later record boundary, and a torn record's length at records appended after it.
       const next = this.resync(at + 1);
-      damaged.push({
-        start: at,
-        end: next,
-        reason: next === this.size && !fits ? 'torn' : 'damaged',
-      });
+      const torn = next === this.size && !fits && this.startsLikeRecord(at);
+      damaged.push({ start: at, end: next, reason: torn ? 'torn' : 'damaged' });
       this.position = next;
     }
     return null;
+  }
+
+  /** Whether the bytes at `at` begin like a record header (magic, then a known type). */
+  private startsLikeRecord(at: number): boolean {
+    const bytes = this.bytesAt(at, Math.min(2, this.size - at), this.header);
+    return (
+      bytes[0] === MAGIC &&
+      (bytes.length < 2 || (bytes[1] >= RecordType.Capture && bytes[1] <= RecordType.Format))
+    );
   }
 
   /** The first offset at or after `from` where an intact record starts, or the size. */
@@ -268,7 +274,7 @@ export function damageNotice(region: DamagedRegion): Message {
   if (region.reason === 'torn')
     return {
       key: 'session.tornTail',
-      text: `The session file ends with an incomplete record at bytes ${start} to ${end} (an interrupted write); it was skipped and left in the file, and new records go after it.`,
+      text: `The session file ends with an incomplete record at bytes ${start} to ${end} (an interrupted write); it was skipped and left in the file.`,
       params: { start, end },
     };
   if (region.reason === 'unreadable')

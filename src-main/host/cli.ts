@@ -154,6 +154,8 @@ async function serve(args: string[]): Promise<number> {
   // A broken saved rules file is left as it is; say so, since no UI is there to show it.
   const rulesProblem = rules ? null : (await core.call('snapshot', {})).rulesProblem;
   if (rulesProblem) process.stderr.write(`socketscope: ${rulesProblem.message.text}\n`);
+  for (const warning of core.sessionWarnings())
+    process.stderr.write(`socketscope: ${warning.text}\n`);
   const json = values.json === true;
   // A body too large to be held comes back from the session file (the JSON log prints it).
   const readBody = async (event: RequestEvent): Promise<Uint8Array> => {

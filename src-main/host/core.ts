@@ -97,6 +97,8 @@ export interface Core extends CoreApi {
   flush(): void;
   /** The folder of the active session. */
   sessionDir(): string;
+  /** What opening the active session found: damaged regions, or why it is read-only. */
+  sessionWarnings(): Message[];
   /** Writes a HAR document of the chosen exchanges (all by default) to `sink`, entry by entry. */
   exportHar(
     params: { exchangeIds?: string[]; taskId?: string },
@@ -277,6 +279,10 @@ class SocketscopeCore implements Core {
 
   sessionDir(): string {
     return this.activeDir;
+  }
+
+  sessionWarnings(): Message[] {
+    return [...this.openWarnings];
   }
 
   async close(): Promise<void> {
@@ -475,14 +481,18 @@ class SocketscopeCore implements Core {
       this.emit({ type: 'cleared' });
       this.emit({ type: 'session', session: this.sessionInfo() });
     }
-    this.warnSkipped(notices);
+    this.warnSkipped(notices, true);
     if (announce) this.loadSlice(store, book);
     // Subscribers hear of the switch before the caller gets its reply.
     if (announce) this.deliver();
   }
 
+  /** The warnings of the last session opened, kept for the CLI (it subscribes only later). */
+  private openWarnings: Message[] = [];
+
   /** Damaged regions of the session file (each with its byte range), or why it is read-only. */
-  private warnSkipped(notices: Message[]): void {
+  private warnSkipped(notices: Message[], first = false): void {
+    this.openWarnings = first ? [...notices] : [...this.openWarnings, ...notices];
     for (const message of notices) this.emit({ type: 'notice', level: 'warn', message });
   }
 

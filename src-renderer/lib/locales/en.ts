@@ -309,7 +309,7 @@ export const en = {
   'core.session.damagedRegion':
     'Bytes {start} to {end} of the session file are damaged; they were skipped and left in the file.',
   'core.session.tornTail':
-    'The session file ends with an incomplete record at bytes {start} to {end} (an interrupted write); it was skipped and left in the file, and new records go after it.',
+    'The session file ends with an incomplete record at bytes {start} to {end} (an interrupted write); it was skipped and left in the file.',
   'core.session.recordUnreadable':
     'The record at bytes {start} to {end} of the session file could not be read; it was skipped and left in the file.',
   'core.session.newerFormat':

@@ -303,7 +303,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.session.damagedRegion':
     '会话文件的第 {start} 至 {end} 字节已损坏：已跳过，并原样保留在文件中。',
   'core.session.tornTail':
-    '会话文件末尾第 {start} 至 {end} 字节是一条不完整的记录（写入被中断）：已跳过并保留在文件中，新记录写在它之后。',
+    '会话文件末尾第 {start} 至 {end} 字节是一条不完整的记录（写入被中断）：已跳过，并原样保留在文件中。',
   'core.session.recordUnreadable':
     '会话文件第 {start} 至 {end} 字节处的记录无法读取：已跳过，并原样保留在文件中。',
   'core.session.newerFormat':
