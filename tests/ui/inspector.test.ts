@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { annotate } from '../../src-main/engine/annotate';
 import { explanations } from '../../src-main/engine/explanations';
@@ -18,6 +19,16 @@ import {
   startUi,
   type UiHarness,
 } from './helpers';
+
+/** Whether fontconfig knows a font with Chinese glyphs. */
+function hasCjkFont(): boolean {
+  try {
+    return execFileSync('fc-list', [':lang=zh'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+const cjkFont = hasCjkFont();
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
@@ -213,7 +224,28 @@ test(
       `a Chinese explanation is shown: ${explanation.slice(0, 200)}`,
     );
     assert.equal(await page.evaluate(() => localStorage.getItem('socketscope.lang')), 'zh-CN');
+    // Real glyphs, not boxes: two different characters draw different pixels only when a CJK font
+    // is installed (.ci/run installs fonts-noto-cjk); without one both are the same empty box.
+    // A string, not a function: the test's TypeScript transform would wrap a function's names.
+    const distinct = await page.evaluate<boolean>(`(() => {
+      const draw = (text) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 64;
+        canvas.height = 64;
+        const context = canvas.getContext('2d');
+        context.font = '48px ' + getComputedStyle(document.body).fontFamily;
+        context.fillText(text, 4, 52);
+        return canvas.toDataURL();
+      };
+      return draw('请') !== draw('求');
+    })()`);
+    if (cjkFont) assert.ok(distinct, 'Chinese characters are drawn with a CJK font');
+    else
+      console.log('# no CJK font installed (apt-get install fonts-noto-cjk): glyphs not checked');
     await page.screenshot({ path: resultPath('inspector-zh.png') });
+    if (process.env.UPDATE_SCREENSHOT === '1') {
+      await page.screenshot({ path: join(repoRoot, 'docs', 'screenshot-zh.png') });
+    }
     await page.getByTestId('lang-switch').selectOption('en');
     await eventually(
       async () =>
