@@ -6,15 +6,10 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { ResponseHead } from './events';
 import type { ParseErrorInfo, ReplayTarget, ReplayTimings } from '../protocol/types';
-import type { ParserEvent } from '../engine/events';
-import { ResponseParser } from '../engine/parser';
-import { statusForError } from '../engine/errors';
-import {
-  MessageAssembler,
-  fieldPairs,
-  readMessages,
-  type AssembledMessage,
-} from '../engine/message';
+import { ClientConversation, type ClientAction } from '../engine/client-conversation';
+import { fieldPairs, type AssembledMessage } from '../engine/message';
+
+export { requestMethods } from '../engine/client-conversation';
 
 export interface ReplayOptions {
   target: ReplayTarget;
@@ -74,17 +69,6 @@ export type ReplayProgress =
 /** After an unparsable reply, wait this long for more bytes or a close before finishing. */
 const QUIET_AFTER_PARSE_ERROR_MS = 300;
 
-/** The methods of the complete requests in `bytes`, in order (HEAD and CONNECT change framing). */
-export function requestMethods(bytes: Uint8Array): string[] {
-  const methods: string[] = [];
-  for (const message of readMessages('request', bytes, { final: true }).messages) {
-    methods.push(message.head.method ?? 'GET');
-    // The bytes after an accepted Upgrade or CONNECT are not requests.
-    if (message.head.upgrade) break;
-  }
-  return methods;
-}
-
 export function replay(
   options: ReplayOptions,
   onProgress?: (progress: ReplayProgress) => void,
@@ -97,9 +81,8 @@ class ReplayRun {
   private readonly result: ReplayResult;
   private readonly received: Buffer[] = [];
   private receivedLength = 0;
-  private readonly parser: ResponseParser;
-  private readonly assembler = new MessageAssembler('response');
-  private finalResponses = 0;
+  /** What the replies mean (framing, interim and final responses): the engine's conversation. */
+  private readonly conversation: ClientConversation;
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
   private settle: (() => void) | null = null;
@@ -109,7 +92,7 @@ class ReplayRun {
     private readonly options: ReplayOptions,
     private readonly onProgress?: (progress: ReplayProgress) => void,
   ) {
-    const methods = requestMethods(options.bytes);
+    this.conversation = new ClientConversation(options.bytes);
     this.result = {
       ok: false,
       error: null,
@@ -122,9 +105,8 @@ class ReplayRun {
       response: new Uint8Array(0),
       responses: [],
       parseError: null,
-      expectedResponses: methods.length > 0 ? methods.length : null,
+      expectedResponses: this.conversation.expected,
     };
-    this.parser = new ResponseParser({ requestMethods: methods, replaceObsFold: true });
   }
 
   async run(): Promise<ReplayResult> {
@@ -210,15 +192,14 @@ class ReplayRun {
       this.resetTimer(QUIET_AFTER_PARSE_ERROR_MS, null, '');
       return;
     }
-    this.consume(safePush(this.parser, chunk));
-    const expected = this.result.expectedResponses;
-    if (expected !== null && this.finalResponses >= expected) this.end(null, '');
+    this.consume(this.conversation.receive(chunk));
+    if (this.conversation.complete) this.end(null, '');
     else if (this.result.parseError) this.resetTimer(QUIET_AFTER_PARSE_ERROR_MS, null, '');
   }
 
   private closed(): void {
     if (this.done) return;
-    if (!this.result.parseError) this.consume(safeFinish(this.parser));
+    this.consume(this.conversation.end());
     if (this.receivedLength === 0 && this.result.timings.connect === null) {
       this.end('NETWORK_ERROR', 'The connection closed before it was established.');
     } else {
@@ -234,16 +215,16 @@ class ReplayRun {
     else if (isTlsError(code, this.options.target.tls && this.result.timings.tls === null)) {
       this.end('TLS_FAILED', `TLS handshake with ${host}:${port} failed: ${error.message}.`);
     } else if (code === 'ECONNRESET' || code === 'EPIPE') {
-      if (!this.result.parseError) this.consume(safeFinish(this.parser));
+      this.consume(this.conversation.end());
       this.end('CONNECTION_RESET', `The connection to ${host}:${port} was reset.`);
     } else this.end('NETWORK_ERROR', `Network error with ${host}:${port}: ${error.message}.`);
   }
 
-  private consume(events: ParserEvent[]): void {
-    for (const event of this.assembler.push(events)) {
-      if (event.type === 'message') this.complete(event.message);
-      else if (event.type === 'error') {
-        const { code, offset, reason, status } = event.error;
+  private consume(actions: ClientAction[]): void {
+    for (const action of actions) {
+      if (action.type === 'response') this.complete(action.message);
+      else if (action.type === 'error') {
+        const { code, offset, reason, status } = action.error;
         this.result.parseError = { code, offset, reason, status };
       }
     }
@@ -262,7 +243,6 @@ class ReplayRun {
       body: message.body,
       span: message.span,
     });
-    if (status >= 200 || status === 101) this.finalResponses++;
   }
 
   private phase(phase: keyof ReplayTimings): void {
@@ -298,35 +278,6 @@ class ReplayRun {
     this.socket?.destroy();
     this.settle?.();
   }
-}
-
-function safePush(parser: ResponseParser, chunk: Uint8Array): ParserEvent[] {
-  try {
-    return parser.push(chunk);
-  } catch (error) {
-    return [internalError(error)];
-  }
-}
-
-function safeFinish(parser: ResponseParser): ParserEvent[] {
-  try {
-    return parser.finish();
-  } catch (error) {
-    return [internalError(error)];
-  }
-}
-
-/** The parser never throws by contract; should it, the reply is reported as unparsable. */
-function internalError(error: unknown): ParserEvent {
-  const code = 'INVALID_EOF_STATE';
-  return {
-    type: 'error',
-    code,
-    offset: 0,
-    length: 0,
-    reason: errorText(error),
-    status: statusForError(code),
-  };
 }
 
 function isTlsError(code: string, duringHandshake: boolean): boolean {
