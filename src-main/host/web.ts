@@ -13,6 +13,7 @@ import { rendererCsp } from './csp';
 import { openFrameChannel, parseFrameText, UNKNOWN_FRAME_ID } from './frames';
 import { contentTypeFor } from './content-types';
 import { resolveStaticPath } from './static-path';
+import { formatHead, statusLine } from '../engine/semantics';
 
 export interface WebHostOptions {
   core: CoreApi;
@@ -82,7 +83,12 @@ function rawDataText(data: RawData): string {
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(
+    formatHead(statusLine('HTTP/1.1', status, reason), [
+      ['Connection', 'close'],
+      ['Content-Length', '0'],
+    ]),
+  );
   socket.destroy();
 }
 
