@@ -102,6 +102,30 @@ export function exportHar(sources: HarSource[], creatorVersion = '0.1.0'): HarDo
   };
 }
 
+/**
+ * A HAR document as text, written piece by piece (head, each entry, tail), so a session of any
+ * size is exported without holding the whole document.
+ */
+export const harStream = {
+  head(creatorVersion = '0.1.0'): string {
+    const creator = JSON.stringify({ name: 'Socketscope', version: creatorVersion });
+    return `{"log":{"version":"1.2","creator":${creator},"pages":[],"entries":[\n`;
+  },
+  /** One entry; `first` is false for every entry after the first. */
+  entry(source: HarSource, first: boolean): string {
+    return (first ? '' : ',\n') + JSON.stringify(harEntry(source));
+  },
+  tail(): string {
+    return '\n]}}\n';
+  },
+};
+
+/** `host[:port]` of a replay target, the port left out when it is the scheme's default. */
+function targetAuthority({ host, port, tls }: ReplayTarget): string {
+  const name = host.includes(':') ? `[${host}]` : host;
+  return port === (tls ? 443 : 80) ? name : `${name}:${port}`;
+}
+
 function harEntry({ exchange, connection, request, response }: HarSource): HarEntry {
   const req = parseRequestMessage(request);
   const res =
@@ -115,9 +139,13 @@ function harEntry({ exchange, connection, request, response }: HarSource): HarEn
       ? `127.0.0.1:${connection.localPort}`
       : 'localhost';
   const target = (req.ok ? req.message.target : exchange.target) ?? '';
+  // A replay's URL names where it was sent, whatever its Host field says.
+  const authority = exchange.replayTarget
+    ? targetAuthority(exchange.replayTarget)
+    : (host ?? fallbackAuthority);
   const url = /^https?:\/\//i.test(target)
     ? target
-    : `${tls ? 'https' : 'http'}://${host ?? fallbackAuthority}${target}`;
+    : `${tls ? 'https' : 'http'}://${authority}${target}`;
   const requestHead = headLength(request);
   const responseHead = headLength(response);
   const requestBody = req.ok ? req.message.body : new Uint8Array(0);
@@ -214,6 +242,11 @@ export class HarImportError extends Error {}
 
 /** Reads a HAR text; any problem throws a HarImportError naming what is wrong and where. */
 export function importHar(text: string, newConnectionId: () => string): ImportedEntry[] {
+  return harEntries(text).map((entry, index) => importHarEntry(entry, index, newConnectionId()));
+}
+
+/** The entries of a HAR text, not yet checked one by one (see importHarEntry). */
+export function harEntries(text: string): unknown[] {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -226,10 +259,11 @@ export function importHar(text: string, newConnectionId: () => string): Imported
     throw new HarImportError('The HAR file has no "log" object.');
   const entries = document.log.entries;
   if (!Array.isArray(entries)) throw new HarImportError('The HAR file has no "log.entries" list.');
-  return entries.map((entry, index) => importEntry(entry, index, newConnectionId()));
+  return entries;
 }
 
-function importEntry(entry: unknown, index: number, connectionId: string): ImportedEntry {
+/** One entry of `harEntries`, as an exchange on its own connection; throws a HarImportError. */
+export function importHarEntry(entry: unknown, index: number, connectionId: string): ImportedEntry {
   const where = `log.entries[${index}]`;
   if (!isObject(entry)) throw new HarImportError(`${where} is not an object.`);
   const request = entry.request;

@@ -120,13 +120,17 @@ export class EventBatch {
     this.events.push(null);
   }
 
-  /** Builds the summaries of the pending rows now (before their table changes for good). */
+  /**
+   * Builds the summaries of the pending rows now (before their table changes for good), followed
+   * by the table's exchange count, so a UI that pages through the list knows its length.
+   */
   settle(): void {
     const table = this.table;
     if (table === null) return;
     for (const [row, slot] of this.rows) {
       this.events[slot] = { type: 'exchange', exchange: table.summary(row) };
     }
+    if (this.rows.size > 0) this.events.push({ type: 'exchangeCount', total: table.size });
     this.rows = new Map();
     this.table = null;
   }

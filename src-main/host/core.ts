@@ -111,6 +111,8 @@ const MAX_BYTES_GET = 64 * 1024 * 1024;
 /** How long one slice of reading a session's file may hold the event loop. */
 const LOAD_SLICE_MS = 40;
 /** Larger exports go through the streamed download (`exportHar`), not one reply. */
+/** Sessions up to this size are read whole before `session.open` answers. */
+const READ_AT_ONCE_BYTES = 8 * 1024 * 1024;
 const MAX_EXPORT_IN_REPLY = 10_000;
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
@@ -482,7 +484,9 @@ class SocketscopeCore implements Core {
       this.emit({ type: 'session', session: this.sessionInfo() });
     }
     this.warnSkipped(notices, true);
-    if (announce) this.loadSlice(store, book);
+    // A small session is read at once, so its snapshot is whole; a big one starts with a slice.
+    if (announce)
+      this.loadSlice(store, book, store.size() <= READ_AT_ONCE_BYTES ? Infinity : LOAD_SLICE_MS);
     // Subscribers hear of the switch before the caller gets its reply.
     if (announce) this.deliver();
   }
@@ -497,11 +501,11 @@ class SocketscopeCore implements Core {
   }
 
   /** Reads the next slice of a session opened from a UI, then yields to capture and commands. */
-  private loadSlice(store: SessionStore, book: ExchangeBook): void {
+  private loadSlice(store: SessionStore, book: ExchangeBook, budgetMs = LOAD_SLICE_MS): void {
     if (this.closed || this.store !== store) return;
     let progress: LoadProgress;
     try {
-      progress = store.loadSome(LOAD_SLICE_MS);
+      progress = store.loadSome(budgetMs);
     } catch (error) {
       // An unreadable file ends the load where it stands; what was read stays listed.
       progress = {

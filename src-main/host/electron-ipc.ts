@@ -4,7 +4,7 @@
 
 import type { CoreApi, ServerFrame } from '../protocol/types';
 import { isAppUrl } from './electron-policy';
-import { checkClientFrame, openFrameChannel, type FrameChannel } from './frames';
+import { openFrameChannel, type FrameChannel } from './frames';
 import { FRAME_CHANNEL, OPEN_CHANNEL } from './ipc-channel';
 
 /** The parts of Electron's IpcMainEvent the host relies on. */
@@ -77,7 +77,8 @@ export function attachIpcHost(options: IpcHostOptions): () => void {
     channel = openFrameChannel(core, send, { data: options.dataEvents === true });
   };
   const onFrame: IpcListener = (event, frame) => {
-    if (trusted(event)) channel?.receive(checkClientFrame(frame));
+    // Parts of a big frame are joined first; every frame sent back fits MAX_FRAME_BYTES.
+    if (trusted(event)) channel?.incoming.value(frame);
   };
 
   ipcMain.on(OPEN_CHANNEL, onOpen);

@@ -1,15 +1,18 @@
 // The exchange summaries of a session, kept in columns instead of one object each: a session of
 // hundreds of thousands of requests would otherwise hold as many live objects (plus their spans
-// and strings) that every garbage collection walks. Numbers live in a typed array, repeated
-// strings (connection id, method, version, host, reason, content types, rule) are interned once,
-// and a summary object is built only when someone asks for one.
+// and strings) that every garbage collection walks. Numbers live in typed arrays, repeated
+// strings (connection id, method, version, host, referer, reason, content types, rule) are
+// interned once, request-targets share one UTF-8 arena, and a summary object is built only when
+// someone asks for one (the list asks for the rows it shows).
 
 import type {
   ExchangeSummary,
   ParseErrorInfo,
+  ReplayOutcome,
   ReplayTarget,
   ReplayTimings,
 } from '../protocol/types';
+import { compileFilter, type FilterFields, type ListFilter } from '../protocol/filter';
 
 // Number columns (NaN stands for null).
 const STARTED = 0;
@@ -23,7 +26,10 @@ const REQUEST_LENGTH = 7;
 /** NaN when there is no response span. */
 const RESPONSE_OFFSET = 8;
 const RESPONSE_LENGTH = 9;
-const NUMBERS = 10;
+/** Where the request-target's UTF-8 bytes are in the text arena (NaN: no target). */
+const TARGET_AT = 10;
+const TARGET_LENGTH = 11;
+const NUMBERS = 12;
 
 // Interned-string columns (-1 stands for null).
 const CONNECTION = 0;
@@ -34,7 +40,8 @@ const REASON = 4;
 const REQUEST_TYPE = 5;
 const RESPONSE_TYPE = 6;
 const RULE = 7;
-const STRINGS = 8;
+const REFERER = 8;
+const STRINGS = 9;
 
 /** What few exchanges have: kept per row only when present. */
 interface Rare {
@@ -44,16 +51,41 @@ interface Rare {
   timings: ReplayTimings | null;
   /** An id that is not `<connectionId>#<index>`. */
   exchangeId: string | null;
+  replayOf?: string;
+  replayOutcome?: ReplayOutcome;
 }
 
 export type Row = number;
 
+const CHUNK_BITS = 14;
+const CHUNK_ROWS = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK_ROWS - 1;
+
+/** The rows that pass one filter, found by scanning the columns and extended as rows come. */
+interface FilterScan {
+  key: string;
+  keep: (fields: FilterFields) => boolean;
+  rows: Int32Array;
+  count: number;
+  /** Rows below this were scanned (and have not changed since). */
+  scanned: number;
+}
+
 export class ExchangeTable {
   private count = 0;
-  private numbers = new Float64Array(NUMBERS * 1024);
-  private strings = new Int32Array(STRINGS * 1024);
-  private targets: (string | null)[] = [];
-  private referers: (string | null)[] = [];
+  /**
+   * The number columns, in chunks of CHUNK_ROWS rows: the table grows by one chunk, never by
+   * copying everything into an array twice the size (which would briefly hold both).
+   */
+  private chunks: Float64Array[] = [];
+  /** The interned-string columns, in chunks as the numbers are. */
+  private stringChunks: Int32Array[] = [];
+  /**
+   * The request-targets, one after the other in UTF-8: nearly every exchange has its own, and a
+   * million of them as strings would be a million objects for the garbage collector to walk.
+   */
+  private arena = Buffer.alloc(64 * 1024);
+  private arenaUsed = 0;
   private rare = new Map<Row, Rare>();
   private pool: string[] = [];
   private poolIds = new Map<string, number>();
@@ -61,6 +93,11 @@ export class ExchangeTable {
   private byConnection = new Map<string, Row[]>();
   /** Ids that do not follow `<connectionId>#<index>`. */
   private irregular = new Map<string, Row>();
+  /** Interned ids of the request methods seen. */
+  private methodIds = new Set<number>();
+  /** The lowest row changed since the last filter scan (rows at or above it are scanned again). */
+  private changedFrom = Infinity;
+  private scan: FilterScan | null = null;
 
   get size(): number {
     return this.count;
@@ -68,8 +105,13 @@ export class ExchangeTable {
 
   clear(): void {
     this.count = 0;
-    this.targets = [];
-    this.referers = [];
+    this.methodIds.clear();
+    this.changedFrom = Infinity;
+    this.scan = null;
+    this.chunks = [];
+    this.stringChunks = [];
+    this.arena = Buffer.alloc(64 * 1024);
+    this.arenaUsed = 0;
     this.rare.clear();
     this.pool = [];
     this.poolIds.clear();
@@ -112,22 +154,21 @@ export class ExchangeTable {
   /** Adds an empty capture exchange (see emptyExchange) and returns its row. */
   add(connectionId: string, index: number, time: number, offset: number): Row {
     const row = this.grow();
-    const n = row * NUMBERS;
-    const numbers = this.numbers;
-    numbers[n + STARTED] = time;
-    numbers[n + COMPLETED] = NaN;
-    numbers[n + INDEX] = index;
-    numbers[n + STATUS] = NaN;
-    numbers[n + REQUEST_BYTES] = 0;
-    numbers[n + RESPONSE_BYTES] = 0;
-    numbers[n + REQUEST_OFFSET] = offset;
-    numbers[n + REQUEST_LENGTH] = 0;
-    numbers[n + RESPONSE_OFFSET] = NaN;
-    numbers[n + RESPONSE_LENGTH] = 0;
-    this.strings.fill(-1, row * STRINGS, row * STRINGS + STRINGS);
-    this.strings[row * STRINGS + CONNECTION] = this.intern(connectionId);
-    this.targets.push(null);
-    this.referers.push(null);
+    this.setNum(row, STARTED, time);
+    this.setNum(row, COMPLETED, NaN);
+    this.setNum(row, INDEX, index);
+    this.setNum(row, STATUS, NaN);
+    this.setNum(row, REQUEST_BYTES, 0);
+    this.setNum(row, RESPONSE_BYTES, 0);
+    this.setNum(row, REQUEST_OFFSET, offset);
+    this.setNum(row, REQUEST_LENGTH, 0);
+    this.setNum(row, RESPONSE_OFFSET, NaN);
+    this.setNum(row, RESPONSE_LENGTH, 0);
+    this.setNum(row, TARGET_AT, NaN);
+    this.setNum(row, TARGET_LENGTH, 0);
+    const at = (row & CHUNK_MASK) * STRINGS;
+    this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
+    this.setStr(row, CONNECTION, this.intern(connectionId));
     this.placeRow(connectionId, index, row);
     return row;
   }
@@ -144,13 +185,13 @@ export class ExchangeTable {
   /** Adds or replaces a whole summary (replays, imports, sessions read back). */
   put(summary: ExchangeSummary): Row {
     let row = this.find(summary.exchangeId);
+    if (row >= 0) this.changed(row);
     if (row >= 0 && this.rowOf(summary.connectionId, summary.indexOnConnection) !== row) {
       // The same id now names another connection's exchange: the row moves there.
-      const s = row * STRINGS;
-      const before = this.byConnection.get(this.pool[this.strings[s + CONNECTION]]);
-      if (before) delete before[this.numbers[row * NUMBERS + INDEX]];
-      this.strings[s + CONNECTION] = this.intern(summary.connectionId);
-      this.numbers[row * NUMBERS + INDEX] = summary.indexOnConnection;
+      const before = this.byConnection.get(this.pool[this.str(row, CONNECTION)]);
+      if (before) delete before[this.num(row, INDEX)];
+      this.setStr(row, CONNECTION, this.intern(summary.connectionId));
+      this.setNum(row, INDEX, summary.indexOnConnection);
       this.placeRow(summary.connectionId, summary.indexOnConnection, row);
     }
     if (row < 0) {
@@ -161,17 +202,16 @@ export class ExchangeTable {
         summary.requestSpan.offset,
       );
     }
-    const n = row * NUMBERS;
-    this.numbers[n + STARTED] = summary.startedAt;
-    this.numbers[n + COMPLETED] = summary.completedAt ?? NaN;
+    this.setNum(row, STARTED, summary.startedAt);
+    this.setNum(row, COMPLETED, summary.completedAt ?? NaN);
     this.setRequest(row, summary);
     this.setRequestSpan(row, summary.requestSpan.offset, summary.requestSpan.length);
-    this.numbers[n + REQUEST_BYTES] = summary.requestBytes;
+    this.setNum(row, REQUEST_BYTES, summary.requestBytes);
     this.setResponse(row, summary.status, summary.reason, summary.responseContentType);
     if (summary.responseSpan)
       this.setResponseSpan(row, summary.responseSpan.offset, summary.responseSpan.length);
-    else this.numbers[n + RESPONSE_OFFSET] = NaN;
-    this.numbers[n + RESPONSE_BYTES] = summary.responseBytes;
+    else this.setNum(row, RESPONSE_OFFSET, NaN);
+    this.setNum(row, RESPONSE_BYTES, summary.responseBytes);
     this.setRule(row, summary.ruleId);
     const regular = `${summary.connectionId}#${summary.indexOnConnection}` === summary.exchangeId;
     if (!regular) this.irregular.set(summary.exchangeId, row);
@@ -188,6 +228,8 @@ export class ExchangeTable {
         replayTarget: summary.replayTarget ? { ...summary.replayTarget } : null,
         timings: summary.timings ? { ...summary.timings } : null,
         exchangeId: regular ? null : summary.exchangeId,
+        ...(summary.replayOf !== undefined ? { replayOf: summary.replayOf } : {}),
+        ...(summary.replayOutcome !== undefined ? { replayOutcome: summary.replayOutcome } : {}),
       });
     } else {
       this.rare.delete(row);
@@ -202,28 +244,29 @@ export class ExchangeTable {
       'method' | 'target' | 'version' | 'host' | 'referer' | 'requestContentType'
     >,
   ): void {
-    const s = row * STRINGS;
-    this.strings[s + METHOD] = this.intern(fields.method);
-    this.strings[s + VERSION] = this.intern(fields.version);
-    this.strings[s + HOST] = this.intern(fields.host);
-    this.strings[s + REQUEST_TYPE] = this.intern(fields.requestContentType);
-    this.targets[row] = fields.target;
-    this.referers[row] = fields.referer;
+    this.changed(row);
+    const method = this.intern(fields.method);
+    if (method >= 0) this.methodIds.add(method);
+    this.setStr(row, METHOD, method);
+    this.setStr(row, VERSION, this.intern(fields.version));
+    this.setStr(row, HOST, this.intern(fields.host));
+    this.setStr(row, REQUEST_TYPE, this.intern(fields.requestContentType));
+    this.setStr(row, REFERER, this.intern(fields.referer));
+    this.setTarget(row, fields.target);
   }
 
   setRequestSpan(row: Row, offset: number, length: number): void {
-    const n = row * NUMBERS;
-    this.numbers[n + REQUEST_OFFSET] = offset;
-    this.numbers[n + REQUEST_LENGTH] = length;
-    this.numbers[n + REQUEST_BYTES] = length;
+    this.setNum(row, REQUEST_OFFSET, offset);
+    this.setNum(row, REQUEST_LENGTH, length);
+    this.setNum(row, REQUEST_BYTES, length);
   }
 
   requestBytes(row: Row): number {
-    return this.numbers[row * NUMBERS + REQUEST_BYTES];
+    return this.num(row, REQUEST_BYTES);
   }
 
   status(row: Row): number | null {
-    const status = this.numbers[row * NUMBERS + STATUS];
+    const status = this.num(row, STATUS);
     return Number.isNaN(status) ? null : status;
   }
 
@@ -233,32 +276,33 @@ export class ExchangeTable {
     reason: string | null,
     contentType: string | null,
   ): void {
-    const s = row * STRINGS;
-    this.numbers[row * NUMBERS + STATUS] = status ?? NaN;
-    this.strings[s + REASON] = this.intern(reason);
-    this.strings[s + RESPONSE_TYPE] = this.intern(contentType);
+    this.changed(row);
+    this.setNum(row, STATUS, status ?? NaN);
+    this.setStr(row, REASON, this.intern(reason));
+    this.setStr(row, RESPONSE_TYPE, this.intern(contentType));
   }
 
   setStatus(row: Row, status: number): void {
-    this.numbers[row * NUMBERS + STATUS] = status;
+    this.changed(row);
+    this.setNum(row, STATUS, status);
   }
 
   setResponseSpan(row: Row, offset: number, length: number): void {
-    const n = row * NUMBERS;
-    this.numbers[n + RESPONSE_OFFSET] = offset;
-    this.numbers[n + RESPONSE_LENGTH] = length;
-    this.numbers[n + RESPONSE_BYTES] = length;
+    this.setNum(row, RESPONSE_OFFSET, offset);
+    this.setNum(row, RESPONSE_LENGTH, length);
+    this.setNum(row, RESPONSE_BYTES, length);
   }
 
   setCompleted(row: Row, time: number): void {
-    this.numbers[row * NUMBERS + COMPLETED] = time;
+    this.setNum(row, COMPLETED, time);
   }
 
   setRule(row: Row, ruleId: string | null): void {
-    this.strings[row * STRINGS + RULE] = this.intern(ruleId);
+    this.setStr(row, RULE, this.intern(ruleId));
   }
 
   setError(row: Row, error: ParseErrorInfo): void {
+    this.changed(row);
     const rare = this.rare.get(row);
     if (rare) rare.error = { ...error };
     else
@@ -274,46 +318,143 @@ export class ExchangeTable {
   idOf(row: Row): string {
     const rare = this.rare.get(row);
     if (rare?.exchangeId) return rare.exchangeId;
-    return `${this.pool[this.strings[row * STRINGS + CONNECTION]]}#${this.numbers[row * NUMBERS + INDEX]}`;
+    return `${this.pool[this.str(row, CONNECTION)]}#${this.num(row, INDEX)}`;
+  }
+
+  /** Every request method seen, sorted. */
+  methods(): string[] {
+    return [...this.methodIds].map((id) => this.pool[id]).sort();
+  }
+
+  /**
+   * The rows that pass the filter, in order (all rows: null). The scan is kept, so paging
+   * through one filter costs one pass, and later calls only look at rows added or changed since.
+   */
+  filtered(filter: ListFilter): { rows: Int32Array; count: number } | null {
+    const keep = compileFilter(filter);
+    if (keep === null) return null;
+    const key = JSON.stringify([
+      filter.text.trim().toLowerCase(),
+      filter.method,
+      filter.statusClass,
+    ]);
+    let scan = this.scan;
+    if (scan === null || scan.key !== key) {
+      scan = { key, keep, rows: new Int32Array(1024), count: 0, scanned: 0 };
+      this.scan = scan;
+    }
+    const from = Math.min(scan.scanned, this.changedFrom);
+    if (from < scan.scanned) {
+      // Changed rows are scanned again: keep the matches below the first of them.
+      let lo = 0;
+      let hi = scan.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (scan.rows[mid] < from) lo = mid + 1;
+        else hi = mid;
+      }
+      scan.count = lo;
+    }
+    const fields: FilterFields = {
+      method: null,
+      target: null,
+      host: null,
+      status: null,
+      hasError: false,
+      connectionId: '',
+    };
+    for (let row = from; row < this.count; row++) {
+      const status = this.num(row, STATUS);
+      fields.method = this.text(this.str(row, METHOD));
+      fields.target = this.target(row);
+      fields.host = this.text(this.str(row, HOST));
+      fields.status = Number.isNaN(status) ? null : status;
+      fields.hasError = this.rare.get(row)?.error != null;
+      fields.connectionId = this.pool[this.str(row, CONNECTION)];
+      if (!scan.keep(fields)) continue;
+      if (scan.count === scan.rows.length) {
+        const grown = new Int32Array(scan.rows.length * 2);
+        grown.set(scan.rows);
+        scan.rows = grown;
+      }
+      scan.rows[scan.count++] = row;
+    }
+    scan.scanned = this.count;
+    this.changedFrom = Infinity;
+    return { rows: scan.rows, count: scan.count };
+  }
+
+  private changed(row: Row): void {
+    if (row < this.changedFrom) this.changedFrom = row;
   }
 
   /** A fresh summary object of the row. */
   summary(row: Row): ExchangeSummary {
-    const n = row * NUMBERS;
-    const s = row * STRINGS;
-    const numbers = this.numbers;
-    const strings = this.strings;
     const rare = this.rare.get(row);
-    const completed = numbers[n + COMPLETED];
-    const status = numbers[n + STATUS];
-    const responseOffset = numbers[n + RESPONSE_OFFSET];
+    const completed = this.num(row, COMPLETED);
+    const status = this.num(row, STATUS);
+    const responseOffset = this.num(row, RESPONSE_OFFSET);
     return {
       exchangeId: rare?.exchangeId ?? this.idOf(row),
-      connectionId: this.pool[strings[s + CONNECTION]],
+      connectionId: this.pool[this.str(row, CONNECTION)],
       source: rare?.source ?? 'capture',
-      indexOnConnection: numbers[n + INDEX],
-      startedAt: numbers[n + STARTED],
+      indexOnConnection: this.num(row, INDEX),
+      startedAt: this.num(row, STARTED),
       completedAt: Number.isNaN(completed) ? null : completed,
-      method: this.text(strings[s + METHOD]),
-      target: this.targets[row],
-      version: this.text(strings[s + VERSION]),
-      host: this.text(strings[s + HOST]),
-      referer: this.referers[row],
+      method: this.text(this.str(row, METHOD)),
+      target: this.target(row),
+      version: this.text(this.str(row, VERSION)),
+      host: this.text(this.str(row, HOST)),
+      referer: this.text(this.str(row, REFERER)),
       status: Number.isNaN(status) ? null : status,
-      reason: this.text(strings[s + REASON]),
-      requestContentType: this.text(strings[s + REQUEST_TYPE]),
-      responseContentType: this.text(strings[s + RESPONSE_TYPE]),
-      requestBytes: numbers[n + REQUEST_BYTES],
-      responseBytes: numbers[n + RESPONSE_BYTES],
-      requestSpan: { offset: numbers[n + REQUEST_OFFSET], length: numbers[n + REQUEST_LENGTH] },
+      reason: this.text(this.str(row, REASON)),
+      requestContentType: this.text(this.str(row, REQUEST_TYPE)),
+      responseContentType: this.text(this.str(row, RESPONSE_TYPE)),
+      requestBytes: this.num(row, REQUEST_BYTES),
+      responseBytes: this.num(row, RESPONSE_BYTES),
+      requestSpan: { offset: this.num(row, REQUEST_OFFSET), length: this.num(row, REQUEST_LENGTH) },
       responseSpan: Number.isNaN(responseOffset)
         ? null
-        : { offset: responseOffset, length: numbers[n + RESPONSE_LENGTH] },
+        : { offset: responseOffset, length: this.num(row, RESPONSE_LENGTH) },
       error: rare?.error ? { ...rare.error } : null,
-      ruleId: this.text(strings[s + RULE]),
+      ruleId: this.text(this.str(row, RULE)),
       replayTarget: rare?.replayTarget ? { ...rare.replayTarget } : null,
       timings: rare?.timings ? { ...rare.timings } : null,
+      ...(rare?.replayOf !== undefined ? { replayOf: rare.replayOf } : {}),
+      ...(rare?.replayOutcome !== undefined ? { replayOutcome: rare.replayOutcome } : {}),
     };
+  }
+
+  /** The replays made from an exchange, in the order they were added. */
+  replaysOf(exchangeId: string): ExchangeSummary[] {
+    const rows: Row[] = [];
+    for (const [row, rare] of this.rare) if (rare.replayOf === exchangeId) rows.push(row);
+    return rows.sort((a, b) => a - b).map((row) => this.summary(row));
+  }
+
+  private setTarget(row: Row, target: string | null): void {
+    if (target === null) {
+      this.setNum(row, TARGET_AT, NaN);
+      this.setNum(row, TARGET_LENGTH, 0);
+      return;
+    }
+    // At most three bytes per UTF-16 unit.
+    const room = this.arenaUsed + target.length * 3;
+    if (room > this.arena.length) {
+      const grown = Buffer.alloc(Math.max(this.arena.length * 2, room));
+      this.arena.copy(grown, 0, 0, this.arenaUsed);
+      this.arena = grown;
+    }
+    const length = this.arena.write(target, this.arenaUsed, 'utf8');
+    this.setNum(row, TARGET_AT, this.arenaUsed);
+    this.setNum(row, TARGET_LENGTH, length);
+    this.arenaUsed += length;
+  }
+
+  private target(row: Row): string | null {
+    const at = this.num(row, TARGET_AT);
+    if (Number.isNaN(at)) return null;
+    return this.arena.toString('utf8', at, at + this.num(row, TARGET_LENGTH));
   }
 
   private text(id: number): string | null {
@@ -333,14 +474,26 @@ export class ExchangeTable {
 
   private grow(): Row {
     const row = this.count++;
-    if (row * NUMBERS >= this.numbers.length) {
-      const numbers = new Float64Array(this.numbers.length * 2);
-      numbers.set(this.numbers);
-      this.numbers = numbers;
-      const strings = new Int32Array(this.strings.length * 2);
-      strings.set(this.strings);
-      this.strings = strings;
-    }
+    if (row >> CHUNK_BITS >= this.chunks.length)
+      this.chunks.push(new Float64Array(NUMBERS * CHUNK_ROWS));
+    if (row >> CHUNK_BITS >= this.stringChunks.length)
+      this.stringChunks.push(new Int32Array(STRINGS * CHUNK_ROWS));
     return row;
+  }
+
+  private str(row: Row, column: number): number {
+    return this.stringChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * STRINGS + column];
+  }
+
+  private setStr(row: Row, column: number, value: number): void {
+    this.stringChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * STRINGS + column] = value;
+  }
+
+  private num(row: Row, column: number): number {
+    return this.chunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * NUMBERS + column];
+  }
+
+  private setNum(row: Row, column: number, value: number): void {
+    this.chunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * NUMBERS + column] = value;
   }
 }

@@ -34,14 +34,55 @@ export function exchangeIdOf(connectionId: string, index: number): string {
 
 export { headerValue };
 
+type Queued =
+  | { kind: 'capture'; event: CaptureEvent }
+  | { kind: 'stored'; stored: StoredExchange; request: Uint8Array; response: Uint8Array };
+
+const EMPTY = new Uint8Array(0);
+
 export class ExchangeBook {
   readonly connections = new Map<string, ConnectionSummary>();
   /** Read like a Map of exchangeId → summary; each summary read is a fresh object. */
   readonly exchanges = new ExchangeTable();
+  /**
+   * While the session's file is read in slices, live changes wait here, so the list keeps the
+   * order of the file and the live ones follow it.
+   */
+  private queued: Queued[] | null = null;
 
   clear(): void {
     this.connections.clear();
     this.exchanges.clear();
+  }
+
+  get loading(): boolean {
+    return this.queued !== null;
+  }
+
+  /** From now until `finishLoading`, live changes wait behind the records being read. */
+  beginLoading(): void {
+    this.queued ??= [];
+  }
+
+  /** Applies what waited during the load, announcing it as live changes. */
+  finishLoading(emit: Emit | null, emitRow?: EmitRow): void {
+    const queued = this.queued;
+    this.queued = null;
+    if (!queued) return;
+    for (const item of queued) {
+      if (item.kind === 'capture') this.applyNow(item.event, emit, emitRow);
+      else this.storeNow(item.stored, item.request, item.response, emit);
+    }
+  }
+
+  /** A record read back from the session file. */
+  applyLoaded(event: CaptureEvent): void {
+    this.applyNow(event, null);
+  }
+
+  /** A stored exchange read back from the session file (its bytes are not kept). */
+  addLoaded(stored: StoredExchange): void {
+    this.storeNow(stored, EMPTY, EMPTY, null);
   }
 
   /**
@@ -49,6 +90,14 @@ export class ExchangeBook {
    * except that changed exchanges go to `emitRow` when that is given too.
    */
   apply(event: CaptureEvent, emit: Emit | null, emitRow?: EmitRow): void {
+    if (this.queued) {
+      this.queued.push({ kind: 'capture', event: withoutBytes(event) });
+      return;
+    }
+    this.applyNow(event, emit, emitRow);
+  }
+
+  private applyNow(event: CaptureEvent, emit: Emit | null, emitRow?: EmitRow): void {
     switch (event.type) {
       case 'connectionOpen': {
         const connection: ConnectionSummary = {
@@ -151,6 +200,16 @@ export class ExchangeBook {
     response: Uint8Array,
     emit: Emit | null,
   ): void {
+    if (this.queued) this.queued.push({ kind: 'stored', stored, request, response });
+    else this.storeNow(stored, request, response, emit);
+  }
+
+  private storeNow(
+    stored: StoredExchange,
+    request: Uint8Array,
+    response: Uint8Array,
+    emit: Emit | null,
+  ): void {
     const connection = { ...stored.connection };
     const exchange = { ...stored.exchange };
     this.connections.set(connection.connectionId, connection);
@@ -192,6 +251,17 @@ export class ExchangeBook {
     if (connection) connection.exchanges++;
     return row;
   }
+}
+
+/**
+ * The event as it may wait in the queue: without the chunk or body bytes it points into (a
+ * `data` event keeps only where its chunk ends, which is all the book reads of it).
+ */
+function withoutBytes(event: CaptureEvent): CaptureEvent {
+  if (event.type === 'data')
+    return { ...event, offset: event.offset + event.bytes.length, bytes: EMPTY };
+  if (event.type === 'request') return { ...event, body: EMPTY };
+  return event;
 }
 
 export function emptyExchange(

@@ -8,22 +8,34 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { CoreApi, ServerFrame } from '../protocol/types';
+import { MAX_FRAME_BYTES, type CoreApi } from '../protocol/types';
+import type { HarSink } from './har-tasks';
 import { rendererCsp } from './csp';
-import { openFrameChannel, parseFrameText, UNKNOWN_FRAME_ID } from './frames';
+import { openFrameChannel, UNKNOWN_FRAME_ID } from './frames';
 import { contentTypeFor } from './content-types';
 import { resolveStaticPath } from './static-path';
 import { formatHead, statusLine } from '../engine/semantics';
 
+/** A Core that can also stream a HAR export (the real one does); the host then offers a download. */
+export type WebHostCore = CoreApi & {
+  exportHar?: (
+    params: { exchangeIds?: string[]; taskId?: string },
+    sink: HarSink,
+  ) => Promise<{ exported: number; cancelled: boolean }>;
+};
+
 export interface WebHostOptions {
-  core: CoreApi;
+  core: WebHostCore;
   host?: '127.0.0.1';
   /** 0 picks any free port. */
   port?: number;
   rendererDir?: string;
   /** Served at /favicon.ico when the renderer folder has none (browsers ask for it). */
   faviconPath?: string;
-  /** Largest accepted WebSocket message; larger ones close the socket (1009). */
+  /**
+   * Largest accepted WebSocket frame (default MAX_FRAME_BYTES; bigger messages come in parts);
+   * larger ones close the socket (1009).
+   */
   maxPayloadBytes?: number;
 }
 
@@ -35,8 +47,10 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_PAYLOAD = 64 * 1024 * 1024;
+/** Room for the part envelope of a client that measures characters, not bytes. */
+const DEFAULT_MAX_PAYLOAD = MAX_FRAME_BYTES + 1024;
 const MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+export const EXPORT_PATH = '/export.har';
 
 /** Compares two secrets in constant time whatever their lengths. */
 export function sameSecret(given: string, expected: string): boolean {
@@ -120,6 +134,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (rawPath === EXPORT_PATH) {
+      await serveExport(req, res);
+      return;
+    }
     let file = resolveStaticPath(rendererDir, rawPath);
     if (rawPath === '/favicon.ico' && options.faviconPath && !(await isFile(file)))
       file = options.faviconPath;
@@ -139,6 +157,58 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       sendText(res, 404, 'Not found.\n', headers);
+    }
+  }
+
+  /**
+   * GET /export.har?token=…[&ids=a,b][&task=…]: the HAR document, streamed as it is written (a
+   * session of any size downloads without being held in memory). The token is required as on
+   * the WebSocket; the page triggers it with a link, so the Origin is not checked.
+   */
+  async function serveExport(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    if (!sameSecret(url.searchParams.get('token') ?? '', token)) {
+      sendText(res, 401, 'Unauthorized.\n', headers);
+      return;
+    }
+    const core = options.core;
+    if (req.method !== 'GET' || !core.exportHar) {
+      sendText(res, 405, 'Method not allowed.\n', { ...headers, Allow: 'GET' });
+      return;
+    }
+    const ids = url.searchParams.get('ids');
+    const task = url.searchParams.get('task');
+    const name = (url.searchParams.get('name') ?? 'socketscope').replace(/[^\w.-]+/g, '-');
+    let started = false;
+    let gone = false;
+    res.on('close', () => {
+      gone = !res.writableFinished;
+    });
+    const sink: HarSink = async (text) => {
+      if (gone) throw new Error('The download was cancelled.');
+      if (!started) {
+        started = true;
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Disposition': `attachment; filename="${name.slice(0, 80) || 'socketscope'}.har"`,
+        });
+      }
+      if (!res.write(text)) await new Promise<void>((resolve) => res.once('drain', resolve));
+    };
+    try {
+      await core.exportHar(
+        {
+          ...(ids ? { exchangeIds: ids.split(',').filter((id) => id !== '') } : {}),
+          ...(task ? { taskId: task } : {}),
+        },
+        sink,
+      );
+      res.end();
+    } catch (error) {
+      if (!started) {
+        sendText(res, 400, `${error instanceof Error ? error.message : String(error)}\n`, headers);
+      } else res.destroy();
     }
   }
 
@@ -176,7 +246,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     // Raw `data` events only for a client that asks for them (`/ws?…&data=1`); the UI does not.
     const data = new URL(req.url ?? '/', origin).searchParams.get('data') === '1';
-    const send = (frame: ServerFrame): void => {
+    const send = (_frame: unknown, text: string): void => {
       if (ws.readyState !== ws.OPEN) return;
       // A client that stops reading would make the queue grow without bound: drop it; the UI
       // reconnects and takes a fresh snapshot.
@@ -184,7 +254,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         ws.terminate();
         return;
       }
-      ws.send(JSON.stringify(frame));
+      ws.send(text);
     };
     const channel = openFrameChannel(options.core, send, { data });
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -197,7 +267,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         });
         return;
       }
-      channel.receive(parseFrameText(rawDataText(data)));
+      channel.incoming.text(rawDataText(data));
     });
     ws.on('close', () => channel.close());
     ws.on('error', () => channel.close());

@@ -2,7 +2,8 @@
 // megabytes of JSON, and parsing them here keeps the UI's main thread free. Events are forwarded
 // in slices so each one is cheap to receive, and raw `data` chunks, which the UI does not use,
 // are dropped.
-import type { CoreEvent, ServerFrame } from '../../src-main/protocol/types';
+import { MAX_MESSAGE_BYTES, type CoreEvent, type ServerFrame } from '../../src-main/protocol/types';
+import { isPartFrame, PartJoiner } from '../../src-main/protocol/parts';
 import type { WorkerInbound, WorkerOutbound } from './socket-messages';
 
 const sliceSize = 250;
@@ -11,12 +12,19 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerInbound>) => void) | null;
 };
 let socket: WebSocket | null = null;
+/** Frames bigger than the bound arrive in parts: joined here, parsed once whole. */
+const joiner = new PartJoiner(MAX_MESSAGE_BYTES * 2);
 
 function forward(text: string): void {
   let frame: ServerFrame;
   try {
     frame = JSON.parse(text) as ServerFrame;
   } catch {
+    return;
+  }
+  if (isPartFrame(frame)) {
+    const joined = joiner.push(frame);
+    if (joined.kind === 'text') forward(joined.text);
     return;
   }
   if (frame.kind !== 'events' || !Array.isArray(frame.events)) {

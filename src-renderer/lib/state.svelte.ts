@@ -1,10 +1,10 @@
-// The UI's one store: the snapshot plus live event batches. Exchanges live in a plain array with
-// an id → index map and are mutated in place. Once per batch the reactive `rows` (and the
-// filtered `view`) get a new identity: a pass-through Proxy of the same array, so a batch costs
-// O(batch), not a copy of 100,000 entries (copies that size kept the garbage collector busy).
+// The UI's one store: the snapshot plus live event batches. The connection list is not held
+// here: the Core keeps every exchange and answers `exchanges.rows` for the rows on screen, so a
+// session of a million requests costs the page only the rows it shows. This store keeps the
+// list's length, a window of fetched rows around what is visible, and the selected exchange.
 import type {
-  ConnectionSummary,
   CoreEvent,
+  ExchangeRows,
   ExchangeSummary,
   Message,
   ResponderRule,
@@ -12,9 +12,13 @@ import type {
   ServerSettings,
   ServerState,
   SessionInfo,
+  SessionLoad,
   Snapshot,
+  TaskProgress,
 } from '../../src-main/protocol/types';
-import { emptyFilter, isFilterActive, matcher, type ListFilter } from './filter';
+import { MAX_PAGE_ROWS } from '../../src-main/protocol/types';
+import { emptyFilter, isFilterActive, type ListFilter } from './filter';
+import { core } from './core';
 
 export interface Notice {
   id: number;
@@ -22,14 +26,22 @@ export interface Notice {
   message: Message;
 }
 
+/** Where the store gets pages of the list (the Core, or a stand-in in tests). */
+export type RowSource = (query: {
+  from: number;
+  count: number;
+  filter: ListFilter;
+}) => Promise<ExchangeRows>;
+
 const maxNotices = 5;
-/** Events that only change the list are buffered while the list is paused. */
-const listEventTypes = new Set<CoreEvent['type']>([
-  'exchange',
-  'connectionOpen',
-  'connectionClose',
-  'cleared',
-]);
+/** Rows fetched beyond each edge of the visible range. */
+const overscan = 60;
+/** Rows kept around the visible range; farther ones are dropped. */
+const keepAround = 600;
+/** How often the visible rows are fetched again while the list changes under a filter. */
+const refreshMs = 250;
+/** Summaries from live events kept for selection by id (replays, timeline links). */
+const recentLimit = 500;
 
 export class Store {
   linked = $state(false);
@@ -41,33 +53,58 @@ export class Store {
   rulesProblem = $state.raw<RulesFileProblem | null>(null);
   session = $state.raw<SessionInfo | null>(null);
   notices = $state.raw<Notice[]>([]);
-  /** Every exchange in arrival order (new reference per batch). */
-  rows = $state.raw<ExchangeSummary[]>([]);
-  /** The rows that pass the filter (equal to `rows` when no filter is set). */
-  view = $state.raw<ExchangeSummary[]>([]);
+  /** Rows that pass the filter: the list's length. */
+  total = $state(0);
+  /** Exchanges in the session. */
+  allTotal = $state(0);
+  /**
+   * The list for the virtual scroller: `length` is `total`, and index i holds the fetched row
+   * or null while it is being fetched (a new identity whenever a row arrives).
+   */
+  view = $state.raw<(ExchangeSummary | null)[]>([]);
   filter = $state.raw<ListFilter>(emptyFilter);
   paused = $state(false);
   buffered = $state(0);
   selectedId = $state<string | null>(null);
-  /** Bumped whenever a connection changes. */
-  connectionsVersion = $state(0);
-
-  // Deliberately plain collections: reactivity comes from the per-batch `rows`/`view` copies.
-  private readonly all: ExchangeSummary[] = [];
-  /** The filtered rows, maintained incrementally while a filter is set. */
-  private filtered: ExchangeSummary[] = [];
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly index = new Map<string, number>();
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  readonly connections = new Map<string, ConnectionSummary>();
-  private pausedEvents: CoreEvent[] = [];
-  private noticeId = 0;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly strings = new Map<string, string>();
-  private publishedLength = 0;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly methodSet = new Set<string>();
+  /** The selected exchange, kept up to date by live events. */
+  selected = $state.raw<ExchangeSummary | null>(null);
+  /** Position of the selection in the filtered list (-1: not in it, or not known yet). */
+  selectedIndex = $state(-1);
   methods = $state.raw<string[]>([]);
+  /** Set while the open session's file is still being read. */
+  loading = $state.raw<SessionLoad | null>(null);
+  /** The latest progress of each HAR task, by task id. */
+  tasks = $state.raw<Record<string, TaskProgress>>({});
+
+  // Deliberately plain collections: reactivity comes from `view`, which is replaced.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly cache = new Map<number, ExchangeSummary>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly positions = new Map<string, number>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly recent = new Map<string, ExchangeSummary>();
+  private visible = { from: 0, to: 0 };
+  private source: RowSource = (query) => core().call('exchanges.rows', query);
+  private finder: (id: string, filter: ListFilter) => Promise<number> = async (
+    exchangeId,
+    filter,
+  ) => (await core().call('exchanges.indexOf', { exchangeId, filter })).index;
+  /** Bumped when the list starts over (filter, session): replies for an older one are dropped. */
+  private generation = 0;
+  private fetching = false;
+  private again = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private publishPending = false;
+  private noticeId = 0;
+  /** The Core's count while the list is paused (the list keeps showing `allTotal`). */
+  private latestCount = 0;
+
+  /** Where pages of the list come from (the connected Core unless set). */
+  setSource(source: RowSource, finder: (id: string, filter: ListFilter) => Promise<number>): void {
+    this.source = source;
+    this.finder = finder;
+    this.ensureRows(true);
+  }
 
   loadSnapshot(snapshot: Snapshot): void {
     this.server = snapshot.server;
@@ -75,91 +112,70 @@ export class Store {
     this.rules = snapshot.rules;
     this.rulesProblem = snapshot.rulesProblem ?? null;
     this.session = snapshot.session;
-    this.connections.clear();
-    for (const c of snapshot.connections) this.connections.set(c.connectionId, c);
-    this.all.length = 0;
-    this.index.clear();
-    this.methodSet.clear();
-    this.pausedEvents = [];
+    this.loading = snapshot.loading ?? null;
     this.buffered = 0;
-    for (const e of snapshot.exchanges) this.upsert(e);
-    this.connectionsVersion++;
-    this.publishPending = 'none';
-    this.publish(true);
+    this.startOver(snapshot.exchangeCount ?? snapshot.exchanges.length);
+    if (!isFilterActive(this.filter)) {
+      snapshot.exchanges.forEach((exchange, index) => this.place(index, exchange));
+      this.total = this.allTotal;
+    }
+    this.publish();
+    this.ensureRows(true);
+    if (this.selectedId !== null) this.locateSelection();
   }
 
   /** Starts over from a snapshot (another session was opened): nothing stays selected. */
   reset(snapshot: Snapshot): void {
-    this.selectedId = null;
+    this.select(null);
     this.loadSnapshot(snapshot);
   }
 
   apply(events: CoreEvent[]): void {
-    let listChanged = false;
-    let onlyAppends = true;
-    for (const event of events) {
-      if (this.paused && listEventTypes.has(event.type)) {
-        this.pausedEvents.push(event);
-        continue;
-      }
-      const result = this.applyOne(event);
-      if (result !== 'none') listChanged = true;
-      if (result === 'update' || result === 'reset') onlyAppends = false;
-    }
-    if (this.paused) this.buffered = this.pausedEvents.length;
-    if (listChanged) this.schedulePublish(!onlyAppends);
-  }
-
-  private publishPending: 'none' | 'appends' | 'full' = 'none';
-
-  /** Publishes at most once per animation frame however many batches arrive in it. */
-  private schedulePublish(full: boolean): void {
-    const first = this.publishPending === 'none';
-    if (full) this.publishPending = 'full';
-    else if (first) this.publishPending = 'appends';
-    if (!first) return;
-    let done = false;
-    const run = (): void => {
-      if (done) return;
-      done = true;
-      const pending = this.publishPending;
-      this.publishPending = 'none';
-      if (pending !== 'none') this.publish(pending === 'full');
-    };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
-    // Animation frames pause in hidden tabs: publish anyway, less often.
-    setTimeout(run, 100);
+    let changed = false;
+    for (const event of events) if (this.applyOne(event)) changed = true;
+    if (changed) this.schedulePublish();
   }
 
   setPaused(paused: boolean): void {
     this.paused = paused;
     if (!paused) {
-      const events = this.pausedEvents;
-      this.pausedEvents = [];
       this.buffered = 0;
-      this.apply(events);
+      if (this.latestCount !== this.allTotal) this.countChanged(this.latestCount);
+      this.ensureRows(true);
     }
   }
 
   setFilter(filter: ListFilter): void {
     this.filter = filter;
-    this.publish(true);
+    this.startOver(this.allTotal);
+    this.publish();
+    this.ensureRows(true);
+    if (this.selectedId !== null) this.locateSelection();
+  }
+
+  /** The list shows rows `from … to` (inclusive): fetch what is missing around them. */
+  setVisible(from: number, to: number): void {
+    this.visible = { from: Math.max(0, from), to: Math.max(from, to) };
+    this.ensureRows();
+  }
+
+  /** The row at a position of the filtered list, when fetched. */
+  rowAt(index: number): ExchangeSummary | null {
+    return this.cache.get(index) ?? null;
   }
 
   get(id: string | null): ExchangeSummary | null {
     if (id === null) return null;
-    const i = this.index.get(id);
-    return i === undefined ? null : this.all[i];
+    if (this.selected?.exchangeId === id) return this.selected;
+    const at = this.positions.get(id);
+    return (at === undefined ? undefined : this.cache.get(at)) ?? this.recent.get(id) ?? null;
   }
 
-  /** The selected exchange; reading `rows` makes it follow updates of that exchange. */
-  get selected(): ExchangeSummary | null {
-    void this.rows;
-    return this.get(this.selectedId);
-  }
-
-  select(id: string | null): void {
+  select(id: string | null, index?: number): void {
     this.selectedId = id;
+    this.selected = this.get(id);
+    this.selectedIndex = id === null ? -1 : (index ?? this.positions.get(id) ?? -1);
+    if (id !== null && (this.selected === null || index === undefined)) this.locateSelection();
   }
 
   dismissNotice(id: number): void {
@@ -170,115 +186,236 @@ export class Store {
     this.notices = [...this.notices, { id: ++this.noticeId, level, message }].slice(-maxNotices);
   }
 
-  private applyOne(event: CoreEvent): 'none' | 'append' | 'update' | 'reset' {
+  /** The rows the page holds (a window of the list, not all of it): for scans that can do with it. */
+  plainRows(): readonly ExchangeSummary[] {
+    void this.view;
+    return [...this.cache.values()];
+  }
+
+  private applyOne(event: CoreEvent): boolean {
     switch (event.type) {
       case 'server':
         this.server = event.state;
-        return 'none';
+        return false;
       case 'rules':
         this.rules = event.rules;
         // Rules are announced only once they could be applied and saved: any problem is over.
         this.rulesProblem = null;
-        return 'none';
+        return false;
       case 'session':
         this.session = event.session;
-        return 'none';
+        return false;
       case 'notice':
         this.pushNotice(event.level, event.message);
-        return 'none';
+        return false;
       case 'connectionOpen':
       case 'connectionClose':
-        this.connections.set(event.connection.connectionId, event.connection);
-        this.connectionsVersion++;
-        return 'none';
       case 'data':
-        return 'none';
+        return false;
+      case 'sessionLoad':
+        this.loading = event.load.done ? null : event.load;
+        return false;
+      case 'progress':
+        this.tasks = { ...this.tasks, [event.progress.taskId]: event.progress };
+        return false;
+      case 'exchangeCount':
+        if (this.paused) {
+          this.latestCount = event.total;
+          this.buffered = Math.max(0, event.total - this.allTotal);
+          return false;
+        }
+        return this.countChanged(event.total);
       case 'exchange':
-        return this.upsert(event.exchange);
+        return this.updated(event.exchange);
       case 'cleared':
-        this.all.length = 0;
-        this.index.clear();
-        this.connections.clear();
-        this.methodSet.clear();
-        this.selectedId = null;
-        this.connectionsVersion++;
-        return 'reset';
+        this.select(null);
+        this.startOver(0);
+        this.buffered = 0;
+        return true;
     }
   }
 
-  /**
-   * Shares one copy of strings that repeat across exchanges (methods, versions, hosts, content
-   * types…): every received summary brings its own copies, and 100,000 rows of duplicates make
-   * the heap, and each garbage collection, much larger.
-   */
-  private intern(value: string | null): string | null {
-    if (value === null) return null;
-    const known = this.strings.get(value);
-    if (known !== undefined) return known;
-    if (this.strings.size < 20_000) this.strings.set(value, value);
-    return value;
+  private countChanged(total: number): boolean {
+    this.latestCount = total;
+    if (total === this.allTotal) return false;
+    const shrank = total < this.allTotal;
+    this.allTotal = total;
+    if (shrank) this.startOver(total);
+    if (!isFilterActive(this.filter)) this.total = total;
+    else this.scheduleRefresh();
+    this.ensureRows();
+    return true;
   }
 
-  private upsert(exchange: ExchangeSummary): 'append' | 'update' {
-    exchange.method = this.intern(exchange.method);
-    exchange.version = this.intern(exchange.version);
-    exchange.host = this.intern(exchange.host);
-    exchange.referer = this.intern(exchange.referer);
-    exchange.reason = this.intern(exchange.reason);
-    exchange.requestContentType = this.intern(exchange.requestContentType);
-    exchange.responseContentType = this.intern(exchange.responseContentType);
-    exchange.connectionId = this.intern(exchange.connectionId) ?? exchange.connectionId;
-    if (exchange.method && !this.methodSet.has(exchange.method))
-      this.methodSet.add(exchange.method);
-    const at = this.index.get(exchange.exchangeId);
-    if (at !== undefined) {
-      this.all[at] = exchange;
-      return 'update';
+  private updated(exchange: ExchangeSummary): boolean {
+    this.recent.delete(exchange.exchangeId);
+    this.recent.set(exchange.exchangeId, exchange);
+    if (this.recent.size > recentLimit) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
     }
-    this.index.set(exchange.exchangeId, this.all.length);
-    this.all.push(exchange);
-    return 'append';
+    if (exchange.exchangeId === this.selectedId) this.selected = exchange;
+    if (this.paused) return exchange.exchangeId === this.selectedId;
+    if (isFilterActive(this.filter)) this.scheduleRefresh();
+    const at = this.positions.get(exchange.exchangeId);
+    if (at === undefined) return false;
+    this.cache.set(at, exchange);
+    return true;
   }
 
-  /** Publishes the batch: new identities for the lists, an incremental filter pass for appends. */
-  private publish(full: boolean): void {
-    const previousLength = this.publishedLength;
-    this.publishedLength = this.all.length;
-    if (isFilterActive(this.filter)) {
-      const keep = matcher(this.filter);
-      if (full || previousLength > this.all.length) {
-        this.filtered = this.all.filter(keep);
-      } else {
-        for (let i = previousLength; i < this.all.length; i++)
-          if (keep(this.all[i])) this.filtered.push(this.all[i]);
-      }
-      this.view = view(this.filtered);
+  private startOver(allTotal: number): void {
+    this.generation++;
+    this.cache.clear();
+    this.positions.clear();
+    this.allTotal = allTotal;
+    this.latestCount = allTotal;
+    this.total = isFilterActive(this.filter) ? 0 : allTotal;
+    this.selectedIndex = -1;
+  }
+
+  private place(index: number, exchange: ExchangeSummary): void {
+    const before = this.cache.get(index);
+    if (before && before.exchangeId !== exchange.exchangeId)
+      this.positions.delete(before.exchangeId);
+    this.cache.set(index, exchange);
+    this.positions.set(exchange.exchangeId, index);
+    if (exchange.exchangeId === this.selectedId) {
+      this.selected = exchange;
+      this.selectedIndex = index;
+    }
+  }
+
+  /** Fetches the rows missing around the visible range (all of them again when `fresh`). */
+  private ensureRows(fresh = false): void {
+    if (fresh) this.again = true;
+    if (this.fetching) return;
+    const wantFrom = Math.max(0, this.visible.from - overscan);
+    const wantTo = Math.min(this.total - 1, this.visible.to + overscan);
+    let from = -1;
+    let to = -1;
+    if (this.again) {
+      // Also when nothing is known yet: the reply brings the totals.
+      from = wantFrom;
+      to = Math.max(wantTo, wantFrom);
     } else {
-      this.filtered = [];
-      this.view = view(this.all);
+      for (let i = wantFrom; i <= wantTo; i++) {
+        if (this.cache.has(i)) continue;
+        if (from < 0) from = i;
+        to = i;
+      }
     }
-    this.rows = view(this.all);
-    if (this.methodSet.size !== this.methods.length) this.methods = [...this.methodSet].sort();
+    this.again = false;
+    if (from < 0) return;
+    const count = Math.min(MAX_PAGE_ROWS, to - from + 1);
+    const generation = this.generation;
+    const filter = this.filter;
+    this.fetching = true;
+    let failed = false;
+    Promise.resolve()
+      .then(() => this.source({ from, count, filter }))
+      .then((page) => {
+        if (generation === this.generation) this.received(page);
+        else this.again = true;
+      })
+      .catch(() => {
+        // Disconnected or refused: the next change or reconnection fetches again.
+        failed = true;
+      })
+      .finally(() => {
+        this.fetching = false;
+        if (!failed) this.ensureRows();
+      });
   }
 
-  /** Position of an exchange in `view`, or -1 (reads the plain arrays, not the proxies). */
-  viewIndexOf(id: string | null): number {
-    void this.view;
-    if (id === null) return -1;
-    if (!isFilterActive(this.filter)) return this.index.get(id) ?? -1;
-    return this.filtered.findIndex((e) => e.exchangeId === id);
+  private received(page: ExchangeRows): void {
+    if (!this.paused) {
+      this.latestCount = Math.max(this.latestCount, page.all);
+      if (page.all !== this.allTotal) this.allTotal = page.all;
+      this.total = page.total;
+    }
+    page.rows.forEach((exchange, i) => this.place(page.from + i, exchange));
+    if (page.methods.length !== this.methods.length) this.methods = page.methods;
+    this.evict();
+    this.publish();
   }
 
-  /** Every exchange, as a plain array for scans (do not mutate). */
-  plainRows(): readonly ExchangeSummary[] {
-    void this.rows;
-    return this.all;
+  /** Drops rows far from the visible range, so the page holds a bounded number of them. */
+  private evict(): void {
+    if (this.cache.size <= 3 * keepAround + (this.visible.to - this.visible.from)) return;
+    const low = this.visible.from - keepAround;
+    const high = this.visible.to + keepAround;
+    for (const [index, exchange] of this.cache) {
+      if (index >= low && index <= high) continue;
+      this.cache.delete(index);
+      this.positions.delete(exchange.exchangeId);
+    }
+  }
+
+  /** Refetches the visible rows soon (the filtered list changed in ways only the Core knows). */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer !== null) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      this.ensureRows(true);
+    }, refreshMs);
+  }
+
+  /** Finds where the selection is in the filtered list (and its summary when not at hand). */
+  private locateSelection(): void {
+    const id = this.selectedId;
+    const source = this.source;
+    if (id === null) return;
+    const generation = this.generation;
+    void Promise.resolve()
+      .then(() => this.finder(id, this.filter))
+      .then(async (index) => {
+        if (this.selectedId !== id || generation !== this.generation) return;
+        this.selectedIndex = index;
+        if (index >= 0 && this.selected === null) {
+          const page = await source({ from: index, count: 1, filter: this.filter });
+          if (this.selectedId === id && page.rows[0]?.exchangeId === id)
+            this.selected = page.rows[0];
+        }
+      })
+      .catch(() => undefined);
+  }
+
+  /** Publishes at most once per animation frame however many batches arrive in it. */
+  private schedulePublish(): void {
+    if (this.publishPending) return;
+    this.publishPending = true;
+    let done = false;
+    const run = (): void => {
+      if (done) return;
+      done = true;
+      this.publishPending = false;
+      this.publish();
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    // Animation frames pause in hidden tabs: publish anyway, less often.
+    setTimeout(run, 100);
+  }
+
+  private publish(): void {
+    this.view = listView(this.total, this.cache);
   }
 }
 
-/** A new identity over the same array, so consumers see a change without a copy. */
-function view<T extends object>(array: T[]): T[] {
-  return new Proxy(array, {});
+/** An array-like of `length` rows over the fetched ones: what the virtual list reads. */
+function listView(
+  length: number,
+  cache: ReadonlyMap<number, ExchangeSummary>,
+): (ExchangeSummary | null)[] {
+  return new Proxy([] as (ExchangeSummary | null)[], {
+    get(target, key, receiver) {
+      if (key === 'length') return length;
+      if (typeof key === 'string') {
+        const index = Number(key);
+        if (Number.isInteger(index) && index >= 0) return cache.get(index) ?? null;
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
 }
 
 export const store = new Store();

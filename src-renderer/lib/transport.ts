@@ -10,6 +10,8 @@ import type {
   PreloadApi,
   ServerFrame,
 } from '../../src-main/protocol/types';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES } from '../../src-main/protocol/types';
+import { isPartFrame, PartJoiner, splitIntoParts } from '../../src-main/protocol/parts';
 import type { WorkerInbound, WorkerOutbound } from './socket-messages';
 
 export type LinkStatus = 'connecting' | 'open' | 'closed';
@@ -43,7 +45,7 @@ export class CoreError extends Error {
 function isServerFrame(value: unknown): value is ServerFrame {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'hello' || kind === 'reply' || kind === 'events';
+  return kind === 'hello' || kind === 'reply' || kind === 'events' || kind === 'part';
 }
 
 /** Shared frame bookkeeping: request ids, pending replies, event listeners, link status. */
@@ -53,6 +55,7 @@ class FrameClient implements CoreClient {
   private readonly eventListeners = new Set<(events: CoreEvent[]) => void>();
   private readonly statusListeners = new Set<(status: LinkStatus) => void>();
   private linkStatus: LinkStatus = 'connecting';
+  private readonly joiner = new PartJoiner(MAX_MESSAGE_BYTES * 2);
 
   constructor(private readonly sendFrame: (frame: ClientFrame) => boolean) {}
 
@@ -60,11 +63,20 @@ class FrameClient implements CoreClient {
     const id = this.nextId++;
     return new Promise<CommandResult<K>>((resolve, reject) => {
       this.pending.set(id, { resolve: (v) => resolve(v as CommandResult<K>), reject });
-      if (!this.sendFrame({ kind: 'command', id, name, params })) {
+      if (!this.sendBounded({ kind: 'command', id, name, params })) {
         this.pending.delete(id);
         reject(new CoreError('DISCONNECTED', 'Not connected to the core'));
       }
     });
+  }
+
+  /** Sends the frame, or its parts when its JSON is over the frame bound. */
+  private sendBounded(frame: ClientFrame): boolean {
+    const text = JSON.stringify(frame);
+    // Characters, not bytes: a frame near the bound is sent in parts to be sure.
+    if (text.length * 3 <= MAX_FRAME_BYTES) return this.sendFrame(frame);
+    for (const part of splitIntoParts(text)) if (!this.sendFrame(part)) return false;
+    return true;
   }
 
   subscribe(listener: (events: CoreEvent[]) => void): () => void {
@@ -90,6 +102,16 @@ class FrameClient implements CoreClient {
 
   receive(frame: unknown): void {
     if (!isServerFrame(frame)) return;
+    if (isPartFrame(frame)) {
+      const joined = this.joiner.push(frame);
+      if (joined.kind !== 'text') return;
+      try {
+        this.receive(JSON.parse(joined.text));
+      } catch {
+        // A malformed frame is ignored; the next ones still count.
+      }
+      return;
+    }
     if (frame.kind === 'events') {
       for (const listener of this.eventListeners) listener(frame.events);
     } else if (frame.kind === 'reply') {

@@ -52,13 +52,15 @@ test('updates given as table rows build each summary once, when taken, in its fi
     events.map((e) =>
       e.type === 'exchange' ? `${e.exchange.exchangeId}:${e.exchange.status}` : e.type,
     ),
-    ['c1#0:201', 'notice', 'c1#1:null'],
+    ['c1#0:201', 'notice', 'c1#1:null', 'exchangeCount'],
   );
+  const count = events.at(-1);
+  assert.ok(count?.type === 'exchangeCount' && count.total === 2, 'the count follows the rows');
   assert.deepEqual(built.sort(), [a, b]);
   table.setStatus(a, 500);
   batch.pushExchangeRow(table, a);
   const next = batch.take();
-  assert.ok(next.length === 1 && next[0].type === 'exchange');
+  assert.ok(next.length === 2 && next[0].type === 'exchange');
   assert.equal(next[0].exchange.status, 500, 'a new batch builds the row again');
 });
 
@@ -82,7 +84,8 @@ test('rows are settled before their table is cleared or another table takes over
     events.map((e) =>
       e.type === 'exchange' ? `${e.exchange.exchangeId}:${e.exchange.status}` : e.type,
     ),
-    ['c1#0:200', 'c9#3:null', 'c7#1:null'],
+    // Each table's count follows its rows (taken when they were built).
+    ['c1#0:200', 'exchangeCount', 'c9#3:null', 'exchangeCount', 'c7#1:null', 'exchangeCount'],
   );
 });
 

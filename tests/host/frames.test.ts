@@ -8,6 +8,8 @@ import {
   UNKNOWN_FRAME_ID,
 } from '../../src-main/host/frames';
 import {
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   type CommandName,
   type CommandParams,
@@ -16,6 +18,7 @@ import {
   type CoreEvent,
   type ServerFrame,
 } from '../../src-main/protocol/types';
+import { PART_CHARS, PartJoiner, splitIntoParts } from '../../src-main/protocol/parts';
 
 /** A stand-in Core that records calls, answers `session.list`, and fails everything else. */
 class RecordingCore implements CoreApi {
@@ -146,4 +149,105 @@ test('a channel says hello, forwards event batches, answers commands, and stops 
   assert.equal(sent.length, 3, 'nothing is sent after close, not even a reply in flight');
   assert.equal(core.listeners.size, 0, 'close unsubscribes');
   channel.close();
+});
+
+/** A stand-in Core whose `exchange.bytes` answers with `size` characters of base64. */
+class BigReplyCore extends RecordingCore {
+  constructor(private readonly size: number) {
+    super();
+  }
+
+  override async call<K extends CommandName>(
+    name: K,
+    params: CommandParams<K>,
+  ): Promise<CommandResult<K>> {
+    if (name !== 'exchange.bytes') return super.call(name, params);
+    const result = {
+      exchangeId: 'c1#0',
+      requestBase64: 'QUJD'.repeat(this.size / 4),
+      responseBase64: '',
+    };
+    return result as CommandResult<K>;
+  }
+}
+
+function notice(text: string): CoreEvent {
+  return { type: 'notice', level: 'info', message: { key: 'k', text } };
+}
+
+test('no frame is over the bound: a big batch splits between events, a big reply or event travels in parts that join back', async () => {
+  const core = new BigReplyCore(5 * 1024 * 1024);
+  const sent: { frame: ServerFrame; text: string }[] = [];
+  const channel = openFrameChannel(core, (frame, text) => sent.push({ frame, text }));
+  // 3,000 events of ~1 KB, one of 3 MB (with quotes and non-ASCII, which take more bytes).
+  const events: CoreEvent[] = Array.from({ length: 3000 }, (_, i) =>
+    notice(`${i} ${'x'.repeat(1000)}`),
+  );
+  events.splice(1500, 0, notice('"é\\"'.repeat(800_000)));
+  core.emit(events);
+  channel.receive(checkClientFrame({ kind: 'command', id: 9, name: 'exchange.bytes', params: {} }));
+  await flush();
+  for (const { text, frame } of sent) {
+    assert.ok(Buffer.byteLength(text) <= MAX_FRAME_BYTES, `a frame of ${text.length} chars`);
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(frame)), 'text and object agree');
+  }
+  // Joined back as a client does, the frames are the batch in order and the whole reply.
+  const joiner = new PartJoiner(MAX_MESSAGE_BYTES * 2);
+  const whole: ServerFrame[] = [];
+  for (const { text } of sent) {
+    const value = JSON.parse(text) as ServerFrame;
+    if (value.kind !== 'part') whole.push(value);
+    else {
+      const joined = joiner.push(value);
+      if (joined.kind === 'text') whole.push(JSON.parse(joined.text) as ServerFrame);
+    }
+  }
+  const received = whole.flatMap((f) => (f.kind === 'events' ? f.events : []));
+  assert.deepEqual(received, events);
+  assert.ok(whole.filter((f) => f.kind === 'events').length > 3, 'the batch was split');
+  const reply = whole.find((f) => f.kind === 'reply');
+  assert.ok(reply?.kind === 'reply' && reply.ok);
+  assert.equal((reply.result as { requestBase64: string }).requestBase64.length, 5 * 1024 * 1024);
+  channel.close();
+});
+
+test('a message in parts is joined before it is checked; an endless one is refused, not kept', async () => {
+  const core = new RecordingCore();
+  const sent: ServerFrame[] = [];
+  const channel = openFrameChannel(core, (frame) => sent.push(frame));
+  const text = JSON.stringify({
+    kind: 'command',
+    id: 5,
+    name: 'session.list',
+    params: { pad: 'é'.repeat(2_000_000) },
+  });
+  const parts = splitIntoParts(text);
+  assert.ok(parts.length > 1);
+  for (const part of parts) {
+    assert.ok(Buffer.byteLength(JSON.stringify(part)) <= MAX_FRAME_BYTES);
+    channel.incoming.value(part);
+  }
+  await flush();
+  assert.deepEqual(sent.at(-1), { kind: 'reply', id: 5, ok: true, result: [] });
+  // Parts beyond the message limit are dropped as they come; the end gets an error reply.
+  const big = 'x'.repeat(PART_CHARS);
+  for (let i = 0; i * PART_CHARS <= MAX_MESSAGE_BYTES; i++)
+    channel.incoming.value({ kind: 'part', data: big, last: false });
+  channel.incoming.value({ kind: 'part', data: '', last: true });
+  await flush();
+  const last = sent.at(-1);
+  assert.ok(last?.kind === 'reply' && !last.ok && last.error.code === 'BAD_FRAME');
+  assert.deepEqual(
+    core.calls.map((c) => c.name),
+    ['session.list'],
+  );
+  channel.close();
+});
+
+test('a surrogate pair is never cut between parts', () => {
+  const text = '😀'.repeat(10);
+  const parts = splitIntoParts(text, 3);
+  assert.equal(parts.map((p) => p.data).join(''), text);
+  for (const part of parts) assert.ok(!/[\uD800-\uDBFF]$/.test(part.data), 'no lone high half');
+  assert.ok(parts.at(-1)?.last && parts.slice(0, -1).every((p) => !p.last));
 });
