@@ -29,7 +29,10 @@ import {
   type StoredExchange,
   type StoredRecord,
 } from '../../src-main/capture/store';
+import { createCore } from '../../src-main/host/core';
 import { emptyExchange } from '../../src-main/host/exchanges';
+import { en } from '../../src-renderer/lib/locales/en';
+import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'socketscope-recovery-'));
@@ -594,5 +597,39 @@ test('only damaged stretches are scanned: a big session with damage loads at seq
     assert.ok(ms < 20_000, `took ${ms} ms`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Core names each damaged region in a translated notice and leaves the file as it is', async () => {
+  const home = tempDir();
+  try {
+    const dir = join(home, 'damaged-session');
+    newSession(dir, 3);
+    const path = join(dir, LOG_FILE_NAME);
+    const bytes = readFileSync(path);
+    const victim = layoutOf(bytes)[4];
+    bytes[victim.start + 7] ^= 0x04;
+    writeFileSync(path, bytes);
+    const before = hashOf(path);
+    const core = await createCore({ home, sessionDir: dir });
+    try {
+      const warnings = core.sessionWarnings();
+      assert.deepEqual(
+        warnings.map((m) => [m.key, m.params]),
+        [['session.damagedRegion', { start: victim.start, end: victim.end }]],
+      );
+      assert.ok(`core.${warnings[0].key}` in en && `core.${warnings[0].key}` in zhCN);
+      assert.match(warnings[0].text, new RegExp(`Bytes ${victim.start} to ${victim.end} `));
+      assert.equal((await core.call('snapshot', {})).exchanges.length, 3);
+    } finally {
+      await core.close();
+    }
+    const after = readFileSync(path);
+    assert.equal(
+      createHash('sha256').update(after.subarray(0, bytes.length)).digest('hex'),
+      before,
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 });
