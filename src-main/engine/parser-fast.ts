@@ -1,0 +1,278 @@
+// The fast paths, gathered here: each reads in one pass what the graph (parser-core.ts) would
+// read state by state, and gives the same events and errors at the same offsets; anything
+// unusual (a cut by the chunk or a limit, a framing field, a fold, an invalid byte) is left to
+// the graph by returning the index it was given. tests/engine/fast-paths.test.ts runs inputs
+// with the fast paths on and off (HttpParser's `fast` argument) and compares the events.
+//
+//   requestLine  IDLE → FIRST_FIELD    a whole `method SP target SP HTTP/d.d CRLF`
+//   versionAt    PROTO → after d.d     a whole `HTTP/d.d`
+//   fieldLines   LINE_START (loop)     whole ordinary field lines, not framing fields
+//   valueStart   NAME → VALUE          OWS after the colon and the value's first byte
+//   fieldEnd     VALUE → LINE_START    CRLF after a value when the next line is not a fold
+//   emptyLine    LINE_START → body     the CRLF of the empty line at hand
+import { BodyParser } from './parser-body';
+import { FIELD_VALUE, TARGET, TOKEN, latin1 } from './parser-tables';
+import {
+  COLON,
+  CR,
+  CRLF,
+  FIRST_FIELD,
+  HT,
+  H_CONNECTION,
+  H_CONTENT_LENGTH,
+  H_OTHER,
+  H_TRANSFER_ENCODING,
+  H_UPGRADE,
+  LF,
+  LINE_START,
+  SP,
+  VALUE,
+  headerKindAt,
+} from './parser-states';
+
+export abstract class FastPaths extends BodyParser {
+  /**
+   * Fast path for a whole well-formed request line (`method SP target SP HTTP/d.d CRLF`) at
+   * local index `i`, within the head and target limits: the same events and checks as the state
+   * machine, in one pass. Returns the index after its CRLF, `i` when the line is left to the
+   * graph (cut by the chunk, or anything unusual), or -1 after an error.
+   */
+  protected requestLine(chunk: Uint8Array, i: number): number {
+    const limit = Math.min(chunk.length, i + this.limits.maxHeadBytes);
+    let p = i;
+    while (p < limit && TOKEN[chunk[p]] === 1) p++;
+    if (p >= limit || chunk[p] !== SP) return i;
+    const methodEnd = p++;
+    const targetStart = p;
+    const targetLimit = Math.min(limit, targetStart + this.limits.maxTargetLength);
+    while (p < targetLimit && TARGET[chunk[p]] === 1) p++;
+    if (p === targetStart || p >= limit || chunk[p] !== SP) return i;
+    const targetEnd = p++;
+    if (
+      p + 10 > limit ||
+      chunk[p] !== 0x48 ||
+      chunk[p + 1] !== 0x54 ||
+      chunk[p + 2] !== 0x54 ||
+      chunk[p + 3] !== 0x50 ||
+      chunk[p + 4] !== 0x2f ||
+      chunk[p + 6] !== 0x2e ||
+      chunk[p + 8] !== CR ||
+      chunk[p + 9] !== LF
+    ) {
+      return i;
+    }
+    const major = chunk[p + 5] - 0x30;
+    const minor = chunk[p + 7] - 0x30;
+    if (major < 0 || major > 9 || minor < 0 || minor > 9) return i;
+    const base = this.base;
+    this.beginMessage(base + i);
+    const method = this.decodeAscii(chunk, i, methodEnd);
+    this.method = method;
+    this.out.push({ type: 'method', offset: base + i, length: methodEnd - i, value: method });
+    const target = this.decodeAscii(chunk, targetStart, targetEnd);
+    if (this.targetFormInvalid(target, base + targetStart)) return -1;
+    this.out.push({
+      type: 'target',
+      offset: base + targetStart,
+      length: targetEnd - targetStart,
+      value: target,
+    });
+    this.versionStart = base + p;
+    this.major = major;
+    this.minor = minor;
+    if (this.versionDone(base + p + 8)) return -1;
+    this.state = FIRST_FIELD;
+    return p + 10;
+  }
+
+  /**
+   * The aligned 32-bit view of the pushed chunk, made on first use in a push (a push with no
+   * field line, such as a body piece, does not pay for it); null for short chunks.
+   */
+  protected wordsFor(chunk: Uint8Array): Int32Array | null {
+    if (this.wordsChunk !== chunk) {
+      this.wordsChunk = chunk;
+      this.words = null;
+      if (chunk.length >= 64) {
+        const shift = (4 - (chunk.byteOffset & 3)) & 3;
+        this.wordShift = shift;
+        this.words = new Int32Array(
+          chunk.buffer,
+          chunk.byteOffset + shift,
+          (chunk.length - shift) >> 2,
+        );
+      }
+    }
+    return this.words;
+  }
+
+  /**
+   * Index of the first byte in chunk[p, end) that is not allowed in a field value (CR included);
+   * sets `scannedHigh` when the bytes passed include obs-text. Strict values in chunks of 64
+   * bytes or more are read four bytes at a time where they are aligned.
+   */
+  protected scanValue(chunk: Uint8Array, p: number, end: number): number {
+    const table = this.valueTable;
+    let high = false;
+    const words = table === FIELD_VALUE ? this.wordsFor(chunk) : null;
+    if (words === null) {
+      for (;;) {
+        while (p < end && table[chunk[p]] === 1) p++;
+        if (p >= end || table[chunk[p]] !== 2) break;
+        high = true;
+        p++;
+      }
+      this.scannedHigh = high;
+      return p;
+    }
+    const shift = this.wordShift;
+    for (;;) {
+      // Byte by byte up to the next word boundary.
+      while (p < end && ((p - shift) & 3) !== 0) {
+        const k = table[chunk[p]];
+        if (k === 0) {
+          this.scannedHigh = high;
+          return p;
+        }
+        if (k === 2) high = true;
+        p++;
+      }
+      if (p >= end || p < shift) break;
+      // Whole words with no control byte (< 0x20, HTAB included) and no DEL (0x7F).
+      let w = (p - shift) >> 2;
+      const last = (end - shift) >> 2;
+      while (w < last) {
+        const x = words[w];
+        const del = x ^ 0x7f7f7f7f;
+        if ((((x - 0x20202020) & ~x) | ((del - 0x01010101) & ~del)) & 0x80808080) break;
+        if (x & 0x80808080) high = true;
+        w++;
+      }
+      p = shift + (w << 2);
+      if (w >= last) break;
+      // A word with a control byte: take its bytes one by one (HTAB is allowed).
+      const stop = p + 4;
+      while (p < stop) {
+        const k = table[chunk[p]];
+        if (k === 0) {
+          this.scannedHigh = high;
+          return p;
+        }
+        if (k === 2) high = true;
+        p++;
+      }
+    }
+    while (p < end) {
+      const k = table[chunk[p]];
+      if (k === 0) break;
+      if (k === 2) high = true;
+      p++;
+    }
+    this.scannedHigh = high;
+    return p;
+  }
+
+  /**
+   * Fast path over whole ordinary field lines (`name ":" OWS value OWS CRLF`, not followed by a
+   * fold) that lie in chunk[i, end): each is parsed in one loop and gives the same events as the
+   * graph would. Returns the index of the first line left to the graph: the
+   * empty line, one that is cut by the chunk or the head limit, a framing field (Content-Length,
+   * Transfer-Encoding), a field over the count limit, or anything else unusual.
+   */
+  protected fieldLines(chunk: Uint8Array, i: number, end: number): number {
+    const base = this.base;
+    const out = this.out;
+    const token = TOKEN;
+    const trailer = this.trailer;
+    const maxHeaders = this.limits.maxHeaders;
+    while (i < end) {
+      let p = i;
+      while (p < end && token[chunk[p]] === 1) p++;
+      if (p === i || p >= end || chunk[p] !== COLON) return i;
+      const nameEnd = p++;
+      const kind = trailer ? H_OTHER : headerKindAt(chunk, i, nameEnd);
+      if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
+      while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
+      const valueStart = p;
+      p = this.scanValue(chunk, p, end);
+      const high = this.scannedHigh;
+      // The line must end in CRLF and the byte after it be at hand and not start a fold.
+      if (p + 2 >= end || chunk[p] !== CR || chunk[p + 1] !== LF) return i;
+      const after = chunk[p + 2];
+      if (after === SP || after === HT || this.headerCount >= maxHeaders) return i;
+      const name = this.decodeAscii(chunk, i, nameEnd);
+      let valueEnd = p;
+      while (valueEnd > valueStart && (chunk[valueEnd - 1] === SP || chunk[valueEnd - 1] === HT))
+        valueEnd--;
+      let value = '';
+      if (valueEnd > valueStart) {
+        value = high
+          ? latin1(chunk, valueStart, valueEnd)
+          : this.decodeAscii(chunk, valueStart, valueEnd);
+      }
+      this.headerCount++;
+      out.push({
+        type: 'headerName',
+        offset: base + i,
+        length: nameEnd - i,
+        value: name,
+        trailer,
+      });
+      if (kind === H_CONNECTION) this.connectionField(value);
+      else if (kind === H_UPGRADE) this.hasUpgrade = true;
+      out.push({
+        type: 'headerValue',
+        offset: base + valueStart,
+        length: valueEnd - valueStart,
+        value,
+        trailer,
+      });
+      i = p + 2;
+    }
+    return i;
+  }
+
+  protected versionAt(chunk: Uint8Array, i: number, end: number): number {
+    if (
+      i + 8 > end ||
+      chunk[i] !== 0x48 ||
+      chunk[i + 1] !== 0x54 ||
+      chunk[i + 2] !== 0x54 ||
+      chunk[i + 3] !== 0x50 ||
+      chunk[i + 4] !== 0x2f ||
+      chunk[i + 6] !== 0x2e
+    ) {
+      return i;
+    }
+    const major = chunk[i + 5] - 0x30;
+    const minor = chunk[i + 7] - 0x30;
+    if (major < 0 || major > 9 || minor < 0 || minor > 9) return i;
+    this.major = major;
+    this.minor = minor;
+    return this.versionDone(this.base + i + 8) ? -1 : i + 8;
+  }
+
+  protected valueStart(chunk: Uint8Array, i: number, end: number): number {
+    while (i < end && (chunk[i] === SP || chunk[i] === HT)) i++;
+    if (i < end && this.kind === H_OTHER && this.valueTable[chunk[i]] === 1) {
+      this.startToken(this.base + i);
+      this.valEnd = this.base + i + 1;
+      this.state = VALUE;
+    }
+    return i;
+  }
+
+  protected fieldEnd(chunk: Uint8Array, i: number, end: number): number {
+    if (i + 1 >= end || chunk[i] !== LF || chunk[i + 1] === SP || chunk[i + 1] === HT) return i;
+    this.lineEnding = CRLF;
+    this.lineEndStart = this.base + i - 1;
+    if (this.fieldDone(this.base + i + 1)) return -1;
+    this.state = LINE_START;
+    return i + 1;
+  }
+
+  protected emptyLine(chunk: Uint8Array, i: number, end: number): number {
+    if (i + 1 >= end || chunk[i + 1] !== LF) return i;
+    return this.headComplete(this.base + i + 2) ? -1 : i + 2;
+  }
+}
