@@ -42,6 +42,7 @@ import {
   sessionInfo,
 } from '../capture/sessions';
 import { replay } from '../capture/client';
+import { replayOutcome } from './replay-outcome';
 import { exportHar, importHar } from '../capture/har';
 import { curlCommand } from '../capture/curl';
 import type { SettingsPatch } from '../capture/settings';
@@ -795,8 +796,13 @@ class SocketscopeCore implements Core {
         const bytes = this.store.read(connectionId, direction, offset, length);
         return { base64: toBase64(bytes) };
       },
-      'replay.send': async ({ target, requestBase64, timeoutMs }) => {
+      'replay.send': async ({ target, requestBase64, timeoutMs, replayOf }) => {
         const checked = checkTarget(target);
+        if (replayOf !== undefined && typeof replayOf !== 'string')
+          throw new Error('replayOf must be the id of the exchange the replay is made from.');
+        // A replay of a replay joins the history of the first; an id no longer listed (another
+        // session is open) links nothing, and the replay is still sent.
+        const from = replayOf === undefined ? undefined : this.book.exchanges.get(replayOf);
         const bytes = fromBase64(requestBase64);
         if (bytes === null) {
           throw new Error('replay.send needs requestBase64: the request bytes in base64.');
@@ -815,8 +821,19 @@ class SocketscopeCore implements Core {
         });
         const connectionId = `replay-${++this.replayCounter}-${randomBytes(3).toString('hex')}`;
         const stored = replayExchange(connectionId, result, checked);
+        stored.exchange.replayOutcome = replayOutcome(result);
+        if (from) stored.exchange.replayOf = from.replayOf ?? from.exchangeId;
         this.addStored(stored, result.request, result.response);
         return { ...stored.exchange };
+      },
+      'replay.history': ({ exchangeId }) => {
+        const exchange = this.exchangeOrThrow(exchangeId);
+        const root = exchange.replayOf ?? exchange.exchangeId;
+        return {
+          original:
+            root === exchange.exchangeId ? exchange : (this.book.exchanges.get(root) ?? null),
+          replays: this.book.exchanges.replaysOf(root),
+        };
       },
       'session.list': () => listSessions(this.sessionsRoot(), this.activeDir),
       'session.new': ({ name }) => {

@@ -27,6 +27,7 @@ const COMMANDS: Record<CommandName, true> = {
   'exchange.bytes': true,
   'bytes.get': true,
   'replay.send': true,
+  'replay.history': true,
   'session.list': true,
   'session.new': true,
   'session.open': true,

@@ -43,6 +43,8 @@ export interface ServerState {
   /** Set when the requested port was taken and another was used, or on error. */
   message: Message | null;
   tutorialExact: boolean;
+  /** The largest request body the server accepts (`limits.maxBodyBytes`); larger ones get 413. */
+  maxBodyBytes: number;
 }
 
 /** A translatable message: the UI looks `key` up in its catalogue, `text` is the English form. */
@@ -91,7 +93,27 @@ export interface ExchangeSummary {
   /** For replays: where it was sent. */
   replayTarget: ReplayTarget | null;
   timings: ReplayTimings | null;
+  /** For replays sent from a listed exchange: that exchange (the first one, for a replay of a replay). */
+  replayOf?: ExchangeId;
+  /** For replays: what happened (absent in sessions recorded before it was kept). */
+  replayOutcome?: ReplayOutcome;
 }
+
+/**
+ * What a replay came to: `answered` (see `status`), or why no response arrived: the connection
+ * was refused, timed out, was reset, or closed before a response; the name did not resolve, TLS
+ * failed, another network error, or what came back is not HTTP.
+ */
+export type ReplayOutcome =
+  | 'answered'
+  | 'refused'
+  | 'timedOut'
+  | 'reset'
+  | 'closedEarly'
+  | 'dnsFailed'
+  | 'tlsFailed'
+  | 'networkError'
+  | 'notHttp';
 
 export interface ConnectionSummary {
   connectionId: ConnectionId;
@@ -305,9 +327,20 @@ export interface CommandMap {
     params: { connectionId: ConnectionId; direction: Direction; offset: number; length: number };
     result: { base64: string };
   };
+  /** `replayOf` links the replay to the listed exchange it was made from (see `replay.history`). */
   'replay.send': {
-    params: { target: ReplayTarget; requestBase64: string; timeoutMs?: number };
+    params: {
+      target: ReplayTarget;
+      requestBase64: string;
+      timeoutMs?: number;
+      replayOf?: ExchangeId;
+    };
     result: ExchangeSummary;
+  };
+  /** The replays of an exchange, oldest first, and the exchange they were made from (when listed). */
+  'replay.history': {
+    params: { exchangeId: ExchangeId };
+    result: { original: ExchangeSummary | null; replays: ExchangeSummary[] };
   };
   'session.list': { params: Record<string, never>; result: SessionInfo[] };
   'session.new': { params: { name?: string }; result: SessionInfo };
