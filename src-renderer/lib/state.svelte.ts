@@ -96,6 +96,8 @@ export class Store {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private publishPending = false;
   private noticeId = 0;
+  /** A position chosen before its row was fetched (-1: none). */
+  private pendingSelect = -1;
   /** The Core's count while the list is paused (the list keeps showing `allTotal`). */
   private latestCount = 0;
 
@@ -157,6 +159,22 @@ export class Store {
   setVisible(from: number, to: number): void {
     this.visible = { from: Math.max(0, from), to: Math.max(from, to) };
     this.ensureRows();
+  }
+
+  /**
+   * Selects the row at a position of the filtered list; one not fetched yet is selected when it
+   * arrives (keyboard jumps to the end of a long list). Returns whether the selection changed now.
+   */
+  selectAt(index: number): boolean {
+    const row = this.cache.get(index);
+    this.pendingSelect = row ? -1 : index;
+    if (!row) {
+      this.setVisible(index, index);
+      return false;
+    }
+    const changed = row.exchangeId !== this.selectedId;
+    this.select(row.exchangeId, index);
+    return changed;
   }
 
   /** The row at a position of the filtered list, when fetched. */
@@ -271,6 +289,7 @@ export class Store {
     this.latestCount = allTotal;
     this.total = isFilterActive(this.filter) ? 0 : allTotal;
     this.selectedIndex = -1;
+    this.pendingSelect = -1;
   }
 
   private place(index: number, exchange: ExchangeSummary): void {
@@ -334,6 +353,11 @@ export class Store {
       this.total = page.total;
     }
     page.rows.forEach((exchange, i) => this.place(page.from + i, exchange));
+    const pending = this.cache.get(this.pendingSelect);
+    if (pending) {
+      this.select(pending.exchangeId, this.pendingSelect);
+      this.pendingSelect = -1;
+    }
     if (page.methods.length !== this.methods.length) this.methods = page.methods;
     this.evict();
     this.publish();

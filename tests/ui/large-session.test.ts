@@ -1,0 +1,169 @@
+// A large session in Chromium against the real Core and web host: 200,000 captured requests
+// (written through SessionStore's own API) opened from the Sessions tab. The list shows its
+// first rows and then the whole count while the file is read; it fetches only the rows it shows;
+// the filter runs in the Core; every frame the host sends stays under the frame bound, and
+// opening sends no event per exchange.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import type { Page } from 'playwright-core';
+import { createSession } from '../../src-main/capture/sessions';
+import { sessionsFolder } from '../../src-main/host/paths';
+import { MAX_FRAME_BYTES, type ServerFrame } from '../../src-main/protocol/types';
+import { writeSessionFixture } from '../../bench/session-fixture';
+import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+
+const missing = missingPrerequisite();
+if (missing) console.log(`# UI tests skipped: ${missing}`);
+
+const REQUESTS = 200_000;
+let ui: UiHarness;
+let sessionId = '';
+
+/** Every frame a second WebSocket client of the host receives, with its size in bytes. */
+class FrameWatch {
+  frames: { bytes: number; frame: ServerFrame }[] = [];
+  private socket: WebSocket;
+
+  constructor(harness: UiHarness) {
+    const url = new URL(harness.host.url);
+    this.socket = new WebSocket(`ws://${url.host}/ws?token=${harness.host.token}`, {
+      origin: `http://${url.host}`,
+    });
+    this.socket.on('message', (data: Buffer) => {
+      this.frames.push({
+        bytes: data.length,
+        frame: JSON.parse(data.toString('utf8')) as ServerFrame,
+      });
+    });
+  }
+
+  opened(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+async function listState(page: Page): Promise<{ rows: number; total: number; loading: boolean }> {
+  return page.evaluate(() => {
+    const count = document.querySelector('[data-testid="list-count"]');
+    return {
+      rows: document.querySelectorAll('[data-testid="connection-row"]').length,
+      total: Number(count?.getAttribute('data-total') ?? 0),
+      loading: count?.getAttribute('data-loading') === 'true',
+    };
+  });
+}
+
+async function rowTargets(page: Page): Promise<string[]> {
+  return (await page.locator('[data-testid="connection-row"] .c-target').allTextContents()).map(
+    (t) => t.trim(),
+  );
+}
+
+before(async () => {
+  if (missing) return;
+  ui = await startUi();
+  const meta = createSession(sessionsFolder(ui.home), 'large');
+  sessionId = meta.id;
+  writeSessionFixture(join(sessionsFolder(ui.home), meta.id), {
+    requests: REQUESTS,
+    timeLimitMs: 60_000,
+  });
+});
+
+after(async () => {
+  await ui?.close();
+});
+
+test(
+  'a session of 200,000 requests opens from the Sessions tab: first rows, then the whole count, in bounded frames without an event per exchange',
+  { skip: missing ?? false, timeout: 120_000 },
+  async () => {
+    const { page } = ui;
+    const watch = new FrameWatch(ui);
+    await watch.opened();
+    await page.getByTestId('sessions-tab').click();
+    const row = page.locator(`[data-testid="session-row"][data-session-id="${sessionId}"]`);
+    await row.getByTestId('session-open').click();
+    await page.getByTestId('main-tab-inspector').click();
+    await eventually(
+      async () => ((await listState(page)).rows > 0 ? true : undefined),
+      'the first rows',
+      10_000,
+    );
+    assert.deepEqual((await rowTargets(page)).slice(0, 2), ['/item/0?q=0', '/item/1?q=1']);
+    await eventually(
+      async () => {
+        const state = await listState(page);
+        return state.total === REQUESTS && !state.loading ? true : undefined;
+      },
+      'the whole count',
+      60_000,
+    );
+    // The page holds only rows near what it shows.
+    const rendered = (await listState(page)).rows;
+    assert.ok(rendered > 10 && rendered < 200, `${rendered} rows rendered`);
+    watch.close();
+    const biggest = Math.max(...watch.frames.map((f) => f.bytes));
+    assert.ok(biggest <= MAX_FRAME_BYTES, `a frame of ${biggest} bytes`);
+    const exchangeEvents = watch.frames
+      .flatMap(({ frame }) => (frame.kind === 'events' ? frame.events : []))
+      .filter((e) => e.type === 'exchange').length;
+    assert.ok(exchangeEvents < 100, `${exchangeEvents} exchange events while opening`);
+
+    // The end of the list: fetched when scrolled to, not before.
+    await page.getByTestId('connection-list').focus();
+    await page.keyboard.press('End');
+    await eventually(
+      async () =>
+        (await rowTargets(page)).includes(`/item/${REQUESTS - 1}?q=${(REQUESTS - 1) % 97}`)
+          ? true
+          : undefined,
+      'the last row',
+    );
+    assert.match(
+      await page
+        .locator('[data-testid="connection-row"][aria-selected="true"] .c-target')
+        .innerText(),
+      new RegExp(`/item/${REQUESTS - 1}\\?`),
+    );
+
+    // The filter runs in the Core over every row.
+    await page.getByTestId('filter-text').fill('/item/12345?');
+    await eventually(
+      async () => ((await rowTargets(page)).join() === '/item/12345?q=26' ? true : undefined),
+      'one filtered row',
+    );
+    assert.equal(await page.getByTestId('list-count').getAttribute('data-shown'), '1');
+    await page.getByTestId('filter-text').fill('');
+    await page.getByTestId('filter-status').selectOption('4xx');
+    await eventually(
+      async () =>
+        (await page.getByTestId('list-count').getAttribute('data-shown')) === String(REQUESTS / 50)
+          ? true
+          : undefined,
+      'every 404',
+    );
+    await page.getByTestId('filter-status').selectOption('');
+
+    const session = await ui.context.newCDPSession(page);
+    await session.send('HeapProfiler.collectGarbage');
+    await session.send('Performance.enable');
+    const { metrics } = await session.send('Performance.getMetrics');
+    const heapMb = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
+    assert.ok(heapMb < 100, `the page's heap is ${heapMb.toFixed(1)} MB`);
+    assert.deepEqual(
+      ui.pageErrors.filter((e) => !/favicon\.ico/.test(e)),
+      [],
+    );
+  },
+);
