@@ -60,7 +60,12 @@ import { EventBatch } from './batch';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
-import { readCoreSettings, writeCoreSettings } from './settings-file';
+import {
+  DEFAULT_CORE_SETTINGS,
+  readCoreSettings,
+  writeCoreSettings,
+  type CoreSettings,
+} from './settings-file';
 import { fromBase64, toBase64 } from '../capture/base64';
 
 export interface CoreOptions {
@@ -149,6 +154,8 @@ class SocketscopeCore implements Core {
   private readonly batchMs: number;
   private readonly flushMs: number;
   private fsync: boolean;
+  /** What settings.json holds (the defaults when it is missing or cannot be read). */
+  private savedSettings: CoreSettings = { ...DEFAULT_CORE_SETTINGS };
   /** Set while settings.json cannot be read: it is then never written over. */
   private settingsProblem: Message | null = null;
   private readonly storeWrite: FileWriter | undefined;
@@ -177,6 +184,7 @@ class SocketscopeCore implements Core {
     this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
     const saved = readCoreSettings(settingsFile(home));
     if (!saved.ok) this.settingsProblem = saved.problem;
+    else this.savedSettings = saved.settings;
     this.fsync = options.fsync ?? (saved.ok ? saved.settings.fsync : false);
     this.storeWrite = options.storeWrite;
     this.gate = new WriteAheadGate(
@@ -744,11 +752,22 @@ class SocketscopeCore implements Core {
         if (on !== undefined) {
           if (typeof on !== 'boolean') throw new Error('on must be true or false.');
           if (this.settingsProblem) throw new Error(this.settingsProblem.text);
-          writeCoreSettings(settingsFile(this.home), { fsync: on });
+          writeCoreSettings(settingsFile(this.home), { ...this.savedSettings, fsync: on });
+          this.savedSettings = { ...this.savedSettings, fsync: on };
           this.fsync = on;
           this.store.setFsync(on);
         }
         return { on: this.fsync };
+      },
+      'settings.lessonSeen': ({ seen }) => {
+        if (seen !== undefined) {
+          if (typeof seen !== 'boolean') throw new Error('seen must be true or false.');
+          if (this.settingsProblem) throw new Error(this.settingsProblem.text);
+          const next = { ...this.savedSettings, lessonSeen: seen };
+          writeCoreSettings(settingsFile(this.home), next);
+          this.savedSettings = next;
+        }
+        return { seen: this.savedSettings.lessonSeen };
       },
       'rules.get': () => this.server.rules(),
       'rules.set': async ({ rules }) => {

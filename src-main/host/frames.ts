@@ -21,6 +21,7 @@ const COMMANDS: Record<CommandName, true> = {
   'server.start': true,
   'server.stop': true,
   'store.fsync': true,
+  'settings.lessonSeen': true,
   'rules.get': true,
   'rules.set': true,
   'rules.recover': true,

@@ -9,9 +9,11 @@ import { fsErrorMessage, UserFacingError } from '../capture/fs-errors';
 export interface CoreSettings {
   /** Sync the session file to the disk at every commit (power-loss safety). */
   fsync: boolean;
+  /** The guided lesson has been shown: it opens by itself only on a first start. */
+  lessonSeen: boolean;
 }
 
-export const DEFAULT_CORE_SETTINGS: CoreSettings = { fsync: false };
+export const DEFAULT_CORE_SETTINGS: CoreSettings = { fsync: false, lessonSeen: false };
 
 export type SettingsRead =
   { ok: true; settings: CoreSettings; exists: boolean } | { ok: false; problem: Message };
@@ -36,10 +38,16 @@ export function readCoreSettings(path: string): SettingsRead {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return { ok: false, problem: broken(path, 'it is not a JSON object') };
-  const { fsync } = parsed as Partial<CoreSettings>;
+  const { fsync, lessonSeen } = parsed as Partial<CoreSettings>;
   if (fsync !== undefined && typeof fsync !== 'boolean')
     return { ok: false, problem: broken(path, '"fsync" must be true or false') };
-  return { ok: true, settings: { ...DEFAULT_CORE_SETTINGS, fsync: fsync ?? false }, exists: true };
+  if (lessonSeen !== undefined && typeof lessonSeen !== 'boolean')
+    return { ok: false, problem: broken(path, '"lessonSeen" must be true or false') };
+  return {
+    ok: true,
+    settings: { fsync: fsync ?? false, lessonSeen: lessonSeen ?? false },
+    exists: true,
+  };
 }
 
 /** Writes atomically: a temporary file beside it, then a rename over the old one. */

@@ -315,6 +315,8 @@ export interface CommandMap {
   'server.stop': { params: Record<string, never>; result: ServerState };
   /** Reads (no `on`) or sets whether the session file is synced to the disk at every commit. */
   'store.fsync': { params: { on?: boolean }; result: { on: boolean } };
+  /** Reads (no `seen`) or sets whether the guided lesson was shown (kept in settings.json). */
+  'settings.lessonSeen': { params: { seen?: boolean }; result: { seen: boolean } };
   'rules.get': { params: Record<string, never>; result: ResponderRule[] };
   'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
   /** Resolves a broken rules file: load `rules.json.bak`, or move the file aside and start empty. */

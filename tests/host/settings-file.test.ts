@@ -25,7 +25,10 @@ test('fsync is off by default, remembered in settings.json once switched on', as
   assert.deepEqual(await first.call('store.fsync', {}), { on: false });
   assert.deepEqual(await first.call('store.fsync', { on: true }), { on: true });
   await first.close();
-  assert.deepEqual(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')), { fsync: true });
+  assert.deepEqual(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')), {
+    fsync: true,
+    lessonSeen: false,
+  });
   const second = await createCore({ home });
   assert.deepEqual(await second.call('store.fsync', {}), { on: true });
   await assert.rejects(
@@ -33,6 +36,33 @@ test('fsync is off by default, remembered in settings.json once switched on', as
     /true or false/,
   );
   await second.close();
+});
+
+test('the guided lesson is remembered as seen beside fsync, each setting kept when the other changes', async () => {
+  const home = tempHome();
+  const first = await createCore({ home });
+  assert.deepEqual(await first.call('settings.lessonSeen', {}), { seen: false });
+  await first.call('store.fsync', { on: true });
+  assert.deepEqual(await first.call('settings.lessonSeen', { seen: true }), { seen: true });
+  await first.close();
+  assert.deepEqual(JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')), {
+    fsync: true,
+    lessonSeen: true,
+  });
+  const second = await createCore({ home });
+  assert.deepEqual(await second.call('settings.lessonSeen', {}), { seen: true });
+  await second.call('store.fsync', { on: false });
+  assert.deepEqual(await second.call('settings.lessonSeen', {}), { seen: true });
+  await assert.rejects(
+    second.call('settings.lessonSeen', { seen: 1 as unknown as boolean }),
+    /true or false/,
+  );
+  await second.close();
+  writeFileSync(join(home, 'settings.json'), '{ "lessonSeen": "yes" }');
+  const third = await createCore({ home });
+  assert.deepEqual(await third.call('settings.lessonSeen', {}), { seen: false });
+  await assert.rejects(third.call('settings.lessonSeen', { seen: true }), /left untouched/);
+  await third.close();
 });
 
 test('a broken settings file is said once and left untouched', async () => {
