@@ -4,14 +4,22 @@
 
 import type { AnyErrorCode } from './errors';
 import { ERROR_CODES as TABLE_CODES, errorExplanationKey } from './errors';
+import {
+  DEVIATION_CODES,
+  DEVIATION_RFC,
+  deviationExplanationKey,
+  type DeviationCode,
+} from './browser-reading';
 import type { Explanation, ExplanationText, Locale } from './explanations/catalogue';
 import { body } from './explanations/body';
+import { deviationTexts, type DeviationText } from './explanations/deviations';
 import { errorExplanations } from './explanations/errors';
 import { fieldLines, namedFields } from './explanations/fields';
 import { lines } from './explanations/lines';
 import { startLine } from './explanations/start-line';
 
 export type { Explanation, ExplanationText, Locale };
+export type { DeviationText };
 
 /** Every error code with an explanation: the whole error table. */
 export const ERROR_CODES: readonly AnyErrorCode[] = TABLE_CODES;
@@ -21,6 +29,26 @@ export const EXPLAINED_FIELDS: readonly string[] = Object.keys(namedFields);
 
 // The type checker fails here when a code of the error table has no explanation.
 const byCode: Record<AnyErrorCode, Explanation> = errorExplanations;
+// … and here when a deviation code has none.
+const byDeviation: Record<DeviationCode, Record<Locale, DeviationText>> = deviationTexts;
+
+/** A deviation's explanation in `locale`: title, what the RFC says, what browsers do, section. */
+export function explainDeviation(
+  code: DeviationCode,
+  locale: Locale = 'en',
+): DeviationText & { rfc: string } {
+  return { ...byDeviation[code][locale], rfc: DEVIATION_RFC[code] };
+}
+
+/** The same as a flat entry (`deviation.<CODE>`), for the byte view's hover. */
+function deviationEntry(code: DeviationCode): Explanation {
+  const flat = (t: DeviationText, gap: string): ExplanationText => ({
+    title: t.title,
+    text: `${t.rfcSays}${gap}${t.browsersDo}`,
+  });
+  const texts = byDeviation[code];
+  return { rfc: DEVIATION_RFC[code], en: flat(texts.en, ' '), 'zh-CN': flat(texts['zh-CN'], '') };
+}
 
 export const explanations: Record<string, Explanation> = {
   ...startLine,
@@ -28,6 +56,9 @@ export const explanations: Record<string, Explanation> = {
   ...fieldLines,
   ...Object.fromEntries(EXPLAINED_FIELDS.map((name) => [`header.${name}`, namedFields[name]!])),
   ...body,
+  ...Object.fromEntries(
+    DEVIATION_CODES.map((code) => [deviationExplanationKey(code), deviationEntry(code)]),
+  ),
   ...Object.fromEntries(ERROR_CODES.map((code) => [errorExplanationKey(code), byCode[code]])),
 };
 

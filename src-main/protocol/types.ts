@@ -54,6 +54,9 @@ export interface Message {
   params?: Record<string, string | number>;
 }
 
+/** A departure from the RFC that a browser reads past, with its byte span (engine/browser-reading.ts). */
+export type { Deviation, DeviationCode } from '../engine/browser-reading';
+
 export interface ParseErrorInfo {
   /** A code of the engine's error table (engine/errors.ts): the parser's or the capture layer's. */
   code: AnyErrorCode;
