@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { RequestParser } from '../src-main/engine/parser';
+import { MessageParser } from '../src-main/engine/message-parser';
 import type { ParserEvent } from '../src-main/engine/events';
 import type { BenchResult } from './types';
 
@@ -70,9 +71,11 @@ interface Scenario {
   bytes: Uint8Array;
   /** Requests in one buffer. */
   requests: number;
+  /** The engine's token events (default), or its message mode (`engine.<case>-message`). */
+  mode?: 'token' | 'message';
 }
 
-const SCENARIOS: Scenario[] = [
+const TOKEN_SCENARIOS: Scenario[] = [
   { name: 'engine.get', bytes: encoder.encode(BROWSER_GET), requests: 1 },
   { name: 'engine.post-4k', bytes: encoder.encode(postWithLength(4096)), requests: 1 },
   { name: 'engine.chunked-10', bytes: encoder.encode(chunkedPost(10, 256)), requests: 1 },
@@ -81,6 +84,15 @@ const SCENARIOS: Scenario[] = [
     bytes: encoder.encode(BROWSER_GET.replace('/assets/images/test.jpg', '/p').repeat(50)),
     requests: 50,
   },
+];
+
+const SCENARIOS: Scenario[] = [
+  ...TOKEN_SCENARIOS,
+  ...TOKEN_SCENARIOS.map((scenario) => ({
+    ...scenario,
+    name: `${scenario.name}-message`,
+    mode: 'message' as const,
+  })),
 ];
 
 /** What both sides keep for each request. */
@@ -130,6 +142,38 @@ function engineRunner(): (bytes: Uint8Array) => number {
       }
     }
     return spans >= 0 ? completed : -1;
+  };
+}
+
+/** The engine's message mode: heads, body views and complete messages, no token events. */
+function messageRunner(): (bytes: Uint8Array) => number {
+  const parser = new MessageParser('request');
+  let current = emptyCollected();
+  return (bytes) => {
+    let completed = 0;
+    for (const event of parser.push(bytes)) {
+      switch (event.type) {
+        case 'head': {
+          const head = event.head;
+          current.method = head.method ?? '';
+          current.target = head.target ?? '';
+          for (const field of head.fields) current.headers.push(field.name, field.value);
+          break;
+        }
+        case 'body':
+          current.body.push(event.data);
+          break;
+        case 'message':
+          completed++;
+          current = emptyCollected();
+          break;
+        case 'error':
+          throw new Error(`engine rejected the bench input: ${event.error.code}`);
+        default:
+          break;
+      }
+    }
+    return completed;
   };
 }
 
@@ -192,7 +236,7 @@ const ROUND_MS = 250;
 const WARMUP_MS = 300;
 
 function benchScenario(scenario: Scenario): BenchResult {
-  const ours = engineRunner();
+  const ours = scenario.mode === 'message' ? messageRunner() : engineRunner();
   const baseline = llhttpRunner();
   if (ours(scenario.bytes) !== scenario.requests)
     throw new Error(`${scenario.name}: engine did not complete`);

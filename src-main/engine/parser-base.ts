@@ -2,7 +2,7 @@
 // across pushes, decoding, errors and message boundaries. The parts of the graph extend it
 // (start line → field lines → bodies and chunk lines → fast paths → parser-core.ts).
 import { reasonForError, statusForError } from './errors';
-import type { ErrorCode, LenientFlags, ParserEvent, ParserLimits, ParserOptions } from './events';
+import type { BodyFraming, ErrorCode, LenientFlags, ParserLimits, ParserOptions } from './events';
 import { FIELD_VALUE, FIELD_VALUE_RELAXED, latin1 } from './parser-tables';
 import { CLOSED, CRLF, FAILED, H_OTHER, IDLE, TUNNEL } from './parser-states';
 
@@ -42,7 +42,6 @@ export abstract class ParserBase {
   /** The fast paths (parser-fast.ts) are taken; off, every byte goes through the graph. */
   protected readonly fast: boolean;
 
-  protected out: ParserEvent[] = [];
   protected state = IDLE;
   /** Absolute offset of the first byte of the chunk being parsed. */
   protected base = 0;
@@ -138,22 +137,56 @@ export abstract class ParserBase {
   /** Whole ordinary field lines from local `i`: the index of the first line left to the graph. */
   protected abstract fieldLines(chunk: Uint8Array, i: number, end: number): number;
 
-  /** A body event: a view of `n` bytes of the pushed chunk from index `i`, never a copy. */
-  protected pushBody(chunk: Uint8Array, i: number, n: number, base: number): void {
-    this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
-  }
+  // ---- output: token events (parser-core.ts) or messages (message-parser.ts) ----
+
+  protected abstract onBegin(offset: number): void;
+  protected abstract onToken(
+    type: 'method' | 'target' | 'reason',
+    offset: number,
+    length: number,
+    value: string,
+  ): void;
+  protected abstract onVersion(offset: number, length: number): void;
+  protected abstract onStatus(offset: number, code: number): void;
+  protected abstract onField(
+    type: 'headerName' | 'headerValue',
+    offset: number,
+    length: number,
+    value: string,
+    trailer: boolean,
+  ): void;
+  protected abstract onHead(
+    offset: number,
+    length: number,
+    framing: BodyFraming,
+    contentLength: number | null,
+    keepAlive: boolean,
+    upgrade: boolean,
+    method: string | null,
+  ): void;
+  /** Body bytes: a view of `n` bytes of the pushed chunk from index `i`, never a copy. */
+  protected abstract pushBody(chunk: Uint8Array, i: number, n: number, base: number): void;
+  protected abstract onChunkHeader(
+    offset: number,
+    length: number,
+    size: number,
+    sizeLength: number,
+  ): void;
+  protected abstract onExtension(
+    type: 'chunkExtensionName' | 'chunkExtensionValue',
+    offset: number,
+    length: number,
+    value: string,
+  ): void;
+  protected abstract onChunkComplete(offset: number, length: number): void;
+  protected abstract onComplete(at: number): void;
+  protected abstract onTunnel(offset: number, data: Uint8Array): void;
+  protected abstract onError(code: ErrorCode, offset: number, reason: string, status: number): void;
 
   protected fail(code: ErrorCode, offset: number, reason?: string): void {
     this.state = FAILED;
     this.tokStart = -1;
-    this.out.push({
-      type: 'error',
-      offset,
-      length: 0,
-      code,
-      reason: reason ?? reasonForError(code),
-      status: statusForError(code),
-    });
+    this.onError(code, offset, reason ?? reasonForError(code), statusForError(code));
   }
 
   /**
@@ -221,11 +254,11 @@ export abstract class ParserBase {
     this.upgrade = false;
     this.bodyTotal = 0;
     this.literalIndex = 0;
-    this.out.push({ type: 'messageBegin', offset: abs, length: 0 });
+    this.onBegin(abs);
   }
 
   protected messageDone(at: number): void {
-    this.out.push({ type: 'messageComplete', offset: at, length: 0 });
+    this.onComplete(at);
     this.tokStart = -1;
     if (this.upgrade) this.state = TUNNEL;
     else if (!this.keepAlive) this.state = CLOSED;

@@ -69,12 +69,7 @@ export abstract class BodyParser extends FieldParser {
         return i;
       }
       case TUNNEL: {
-        this.out.push({
-          type: 'tunnel',
-          offset: base + i,
-          length: len - i,
-          data: chunk.subarray(i, len),
-        });
+        this.onTunnel(base + i, chunk.subarray(i, len));
         return len;
       }
       case CLOSED: {
@@ -152,12 +147,7 @@ export abstract class BodyParser extends FieldParser {
         const e = chunk[i];
         const start = this.tokStart;
         const value = this.takeToken(chunk, i);
-        this.out.push({
-          type: 'chunkExtensionName',
-          offset: start,
-          length: base + i - start,
-          value,
-        });
+        this.onExtension('chunkExtensionName', start, base + i - start, value);
         if (e === EQ) {
           this.state = CHUNK_EXT_VALUE_START;
           return i + 1;
@@ -318,25 +308,18 @@ export abstract class BodyParser extends FieldParser {
   protected extensionValueDone(chunk: Uint8Array, end: number): void {
     const start = this.tokStart;
     const value = this.takeToken(chunk, end);
-    this.out.push({
-      type: 'chunkExtensionValue',
-      offset: start,
-      length: this.base + end - start,
-      value,
-    });
+    this.onExtension('chunkExtensionValue', start, this.base + end - start, value);
   }
 
   /** The chunk-size line ends at absolute offset `end`. */
   protected chunkHeaderDone(end: number): boolean {
     const size = this.chunkSize;
-    this.out.push({
-      type: 'chunkHeader',
-      offset: this.chunkStart,
-      length: end - this.chunkStart,
+    this.onChunkHeader(
+      this.chunkStart,
+      end - this.chunkStart,
       size,
-      sizeOffset: this.chunkStart,
-      sizeLength: this.chunkSizeEnd - this.chunkStart,
-    });
+      this.chunkSizeEnd - this.chunkStart,
+    );
     this.bodyTotal += size;
     if (this.bodyTotal > this.limits.maxBodyBytes) {
       this.fail('BODY_TOO_LARGE', this.chunkStart);
@@ -354,11 +337,7 @@ export abstract class BodyParser extends FieldParser {
   }
 
   protected chunkDone(end: number): void {
-    this.out.push({
-      type: 'chunkComplete',
-      offset: this.lineEndStart,
-      length: end - this.lineEndStart,
-    });
+    this.onChunkComplete(this.lineEndStart, end - this.lineEndStart);
     this.state = CHUNK_SIZE_START;
   }
 }

@@ -51,7 +51,7 @@
 // Every state of the head (METHOD to HEAD_END_LF, and the trailer section) also fails with
 // HEADER_TOO_LARGE at the byte where the head limit is reached; finish() fails with
 // INVALID_EOF_STATE in any state but IDLE, CLOSED, TUNNEL and BODY_EOF.
-import type { ErrorCode, ParserEvent, ParserOptions } from './events';
+import type { BodyFraming, ErrorCode, ParserEvent, ParserOptions } from './events';
 import { MIN_REGION } from './parser-base';
 import { FastPaths } from './parser-fast';
 import {
@@ -90,12 +90,8 @@ const NO_LF: Record<number, [ErrorCode, string]> = {
   [CHUNK_DATA_LF]: ['INVALID_CHUNK_DATA_END', 'Expected LF after chunk data'],
 };
 
-export class HttpParser extends FastPaths {
-  /** `fast` false runs every byte through the graph (the tests compare both ways). */
-  constructor(isRequest: boolean, options: ParserOptions = {}, fast = true) {
-    super(isRequest, options, fast);
-  }
-
+/** The graph and its loop; the subclasses give the output (token events or messages). */
+export abstract class ParserGraph extends FastPaths {
   get failed(): boolean {
     return this.state === FAILED;
   }
@@ -116,10 +112,8 @@ export class HttpParser extends FastPaths {
     this.methodQueue.length = 0;
   }
 
-  push(chunk: Uint8Array): ParserEvent[] {
-    if (this.state === FAILED) return [];
-    const out: ParserEvent[] = [];
-    this.out = out;
+  /** Parses the next bytes of the stream, reporting through the output hooks. */
+  protected parse(chunk: Uint8Array): void {
     this.textFrom = 1;
     this.textTo = 0;
     this.regionSize = MIN_REGION;
@@ -134,12 +128,10 @@ export class HttpParser extends FastPaths {
       this.tokFrom = this.base + chunk.length;
     }
     this.base += chunk.length;
-    return out;
   }
 
-  finish(): ParserEvent[] {
-    const out: ParserEvent[] = [];
-    this.out = out;
+  /** End of stream: completes a close-delimited body, or reports a truncated message. */
+  protected end(): void {
     const at = this.base;
     switch (this.state) {
       case IDLE:
@@ -148,13 +140,12 @@ export class HttpParser extends FastPaths {
       case FAILED:
         break;
       case BODY_EOF:
-        out.push({ type: 'messageComplete', offset: at, length: 0 });
+        this.onComplete(at);
         this.state = CLOSED;
         break;
       default:
         this.fail('INVALID_EOF_STATE', at);
     }
-    return out;
   }
 
   /** The one loop: each step runs the method of the state's part; -1 stops after an error. */
@@ -241,5 +232,118 @@ export class HttpParser extends FastPaths {
         this.chunkDone(at);
         return false;
     }
+  }
+}
+
+/** The parser in token mode: each push returns the events it completes. */
+export class HttpParser extends ParserGraph {
+  private out: ParserEvent[] = [];
+
+  /** `fast` false runs every byte through the graph (the tests compare both ways). */
+  constructor(isRequest: boolean, options: ParserOptions = {}, fast = true) {
+    super(isRequest, options, fast);
+  }
+
+  push(chunk: Uint8Array): ParserEvent[] {
+    if (this.state === FAILED) return [];
+    const out: ParserEvent[] = [];
+    this.out = out;
+    this.parse(chunk);
+    return out;
+  }
+
+  finish(): ParserEvent[] {
+    const out: ParserEvent[] = [];
+    this.out = out;
+    this.end();
+    return out;
+  }
+
+  protected onBegin(offset: number): void {
+    this.out.push({ type: 'messageBegin', offset, length: 0 });
+  }
+
+  protected onToken(
+    type: 'method' | 'target' | 'reason',
+    offset: number,
+    length: number,
+    value: string,
+  ): void {
+    this.out.push({ type, offset, length, value });
+  }
+
+  protected onVersion(offset: number, length: number): void {
+    this.out.push({ type: 'version', offset, length, major: this.major, minor: this.minor });
+  }
+
+  protected onStatus(offset: number, code: number): void {
+    this.out.push({ type: 'status', offset, length: 3, code });
+  }
+
+  protected onField(
+    type: 'headerName' | 'headerValue',
+    offset: number,
+    length: number,
+    value: string,
+    trailer: boolean,
+  ): void {
+    this.out.push({ type, offset, length, value, trailer });
+  }
+
+  protected onHead(
+    offset: number,
+    length: number,
+    framing: BodyFraming,
+    contentLength: number | null,
+    keepAlive: boolean,
+    upgrade: boolean,
+    method: string | null,
+  ): void {
+    this.out.push({
+      type: 'headersComplete',
+      offset,
+      length,
+      framing,
+      contentLength,
+      keepAlive,
+      upgrade,
+      versionMajor: this.major,
+      versionMinor: this.minor,
+      method,
+      statusCode: this.isRequest ? null : this.statusCode,
+    });
+  }
+
+  protected pushBody(chunk: Uint8Array, i: number, n: number, base: number): void {
+    this.out.push({ type: 'body', offset: base + i, length: n, data: chunk.subarray(i, i + n) });
+  }
+
+  protected onChunkHeader(offset: number, length: number, size: number, sizeLength: number): void {
+    this.out.push({ type: 'chunkHeader', offset, length, size, sizeOffset: offset, sizeLength });
+  }
+
+  protected onExtension(
+    type: 'chunkExtensionName' | 'chunkExtensionValue',
+    offset: number,
+    length: number,
+    value: string,
+  ): void {
+    this.out.push({ type, offset, length, value });
+  }
+
+  protected onChunkComplete(offset: number, length: number): void {
+    this.out.push({ type: 'chunkComplete', offset, length });
+  }
+
+  protected onComplete(at: number): void {
+    this.out.push({ type: 'messageComplete', offset: at, length: 0 });
+  }
+
+  protected onTunnel(offset: number, data: Uint8Array): void {
+    this.out.push({ type: 'tunnel', offset, length: data.length, data });
+  }
+
+  protected onError(code: ErrorCode, offset: number, reason: string, status: number): void {
+    this.out.push({ type: 'error', offset, length: 0, code, reason, status });
   }
 }

@@ -68,15 +68,10 @@ export abstract class FastPaths extends BodyParser {
     this.beginMessage(base + i);
     const method = this.decodeAscii(chunk, i, methodEnd);
     this.method = method;
-    this.out.push({ type: 'method', offset: base + i, length: methodEnd - i, value: method });
+    this.onToken('method', base + i, methodEnd - i, method);
     const target = this.decodeAscii(chunk, targetStart, targetEnd);
     if (this.targetFormInvalid(target, base + targetStart)) return -1;
-    this.out.push({
-      type: 'target',
-      offset: base + targetStart,
-      length: targetEnd - targetStart,
-      value: target,
-    });
+    this.onToken('target', base + targetStart, targetEnd - targetStart, target);
     this.versionStart = base + p;
     this.major = major;
     this.minor = minor;
@@ -181,7 +176,6 @@ export abstract class FastPaths extends BodyParser {
    */
   protected fieldLines(chunk: Uint8Array, i: number, end: number): number {
     const base = this.base;
-    const out = this.out;
     const token = TOKEN;
     const trailer = this.trailer;
     const maxHeaders = this.limits.maxHeaders;
@@ -211,22 +205,10 @@ export abstract class FastPaths extends BodyParser {
           : this.decodeAscii(chunk, valueStart, valueEnd);
       }
       this.headerCount++;
-      out.push({
-        type: 'headerName',
-        offset: base + i,
-        length: nameEnd - i,
-        value: name,
-        trailer,
-      });
+      this.onField('headerName', base + i, nameEnd - i, name, trailer);
       if (kind === H_CONNECTION) this.connectionField(value);
       else if (kind === H_UPGRADE) this.hasUpgrade = true;
-      out.push({
-        type: 'headerValue',
-        offset: base + valueStart,
-        length: valueEnd - valueStart,
-        value,
-        trailer,
-      });
+      this.onField('headerValue', base + valueStart, valueEnd - valueStart, value, trailer);
       i = p + 2;
     }
     return i;

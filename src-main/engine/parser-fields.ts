@@ -236,13 +236,7 @@ export abstract class FieldParser extends StartLineParser {
   protected abstract emptyLine(chunk: Uint8Array, i: number, end: number): number;
 
   protected nameDone(name: string, start: number, colon: number): boolean {
-    this.out.push({
-      type: 'headerName',
-      offset: start,
-      length: name.length,
-      value: name,
-      trailer: this.trailer,
-    });
+    this.onField('headerName', start, name.length, name, this.trailer);
     this.kind = this.trailer ? H_OTHER : headerKind(name);
     this.pendingStart = -1;
     this.folded = false;
@@ -323,13 +317,13 @@ export abstract class FieldParser extends StartLineParser {
         this.hasUpgrade = true;
         break;
     }
-    this.out.push({
-      type: 'headerValue',
-      offset: start < 0 ? this.pendingEnd : start,
-      length: start < 0 ? 0 : this.pendingEnd - start,
+    this.onField(
+      'headerValue',
+      start < 0 ? this.pendingEnd : start,
+      start < 0 ? 0 : this.pendingEnd - start,
       value,
-      trailer: this.trailer,
-    });
+      this.trailer,
+    );
     return false;
   }
 
@@ -409,7 +403,7 @@ export abstract class FieldParser extends StartLineParser {
   protected headComplete(end: number): boolean {
     const emptyLine = this.lineEndStart;
     if (this.trailer) {
-      this.out.push({ type: 'chunkComplete', offset: emptyLine, length: end - emptyLine });
+      this.onChunkComplete(emptyLine, end - emptyLine);
       this.messageDone(end);
       return false;
     }
@@ -460,19 +454,15 @@ export abstract class FieldParser extends StartLineParser {
     }
     this.keepAlive = keepAlive;
     this.upgrade = upgrade;
-    this.out.push({
-      type: 'headersComplete',
-      offset: emptyLine,
-      length: end - emptyLine,
+    this.onHead(
+      emptyLine,
+      end - emptyLine,
       framing,
-      contentLength: this.contentLength >= 0 ? this.contentLength : null,
+      this.contentLength >= 0 ? this.contentLength : null,
       keepAlive,
       upgrade,
-      versionMajor: this.major,
-      versionMinor: this.minor,
-      method: isRequest ? method : null,
-      statusCode: isRequest ? null : status,
-    });
+      isRequest ? method : null,
+    );
     if (invalidTe) {
       this.fail('INVALID_TRANSFER_ENCODING', end, 'Request has invalid `Transfer-Encoding`');
       return true;

@@ -56,12 +56,7 @@ export abstract class StartLineParser extends ParserBase {
         if (i === end) return i;
         if (chunk[i] === SP && base + i > this.tokStart) {
           this.method = this.takeToken(chunk, i);
-          this.out.push({
-            type: 'method',
-            offset: this.msgStart,
-            length: base + i - this.msgStart,
-            value: this.method,
-          });
+          this.onToken('method', this.msgStart, base + i - this.msgStart, this.method);
           this.state = TARGET_START;
           return i + 1;
         }
@@ -91,7 +86,7 @@ export abstract class StartLineParser extends ParserBase {
           const start = this.tokStart;
           const value = this.takeToken(chunk, i);
           if (this.targetFormInvalid(value, start)) return -1;
-          this.out.push({ type: 'target', offset: start, length: base + i - start, value });
+          this.onToken('target', start, base + i - start, value);
           this.state = PROTO;
           this.literalIndex = 0;
           this.versionStart = base + i + 1;
@@ -182,12 +177,7 @@ export abstract class StartLineParser extends ParserBase {
       }
       case STATUS_END: {
         if (c === SP || c === CR || c === LF) {
-          this.out.push({
-            type: 'status',
-            offset: this.statusStart,
-            length: 3,
-            code: this.statusCode,
-          });
+          this.onStatus(this.statusStart, this.statusCode);
           this.state = REASON_S;
           if (c === SP) i++;
           this.reasonStart = base + i;
@@ -261,24 +251,13 @@ export abstract class StartLineParser extends ParserBase {
       this.fail('UNSUPPORTED_VERSION', end, 'Invalid HTTP version');
       return true;
     }
-    this.out.push({
-      type: 'version',
-      offset: this.versionStart,
-      length: end - this.versionStart,
-      major: this.major,
-      minor: this.minor,
-    });
+    this.onVersion(this.versionStart, end - this.versionStart);
     this.state = this.isRequest ? REQ_LINE_END : STATUS_S;
     this.statusDigits = -1;
     return false;
   }
 
   protected reasonDone(): void {
-    this.out.push({
-      type: 'reason',
-      offset: this.reasonStart,
-      length: this.pendingEnd - this.reasonStart,
-      value: this.pendingValue,
-    });
+    this.onToken('reason', this.reasonStart, this.pendingEnd - this.reasonStart, this.pendingValue);
   }
 }

@@ -1,0 +1,233 @@
+// The parser in message mode: the same graph as the token mode (parser-core.ts), whose output
+// hooks build messages directly instead of token events. Each push returns what a
+// MessageAssembler in 'stream' mode returns for the token events of the same push: a head when
+// its empty line ends it, body pieces as views into the pushed chunk (valid until the next
+// push), the complete message with its trailers, tunnel bytes, or an error with the partial head.
+// No token event is made; tests/engine/message-parser.test.ts checks the equality.
+import type { BodyFraming, ErrorCode, MessageKind, ParserOptions } from './events';
+import type { AssemblyEvent, Field, MessageHead, PartialHead } from './message';
+import { ParserGraph } from './parser-core';
+
+interface Draft {
+  head: PartialHead;
+  complete: MessageHead | null;
+  /** The field line whose line end is not yet known. */
+  open: Field | null;
+  openValue: boolean;
+  trailers: Field[];
+  bodyLength: number;
+}
+
+/** `HTTP/x.y` by 10x + y, made once. */
+const VERSIONS = Array.from({ length: 100 }, (_, v) => `HTTP/${Math.floor(v / 10)}.${v % 10}`);
+/** A field's value span until its value is read (never handed out: see `openValue`). */
+const NO_SPAN = { offset: 0, length: 0 };
+
+export class MessageParser extends ParserGraph {
+  private readonly messageKind: MessageKind;
+  private out: AssemblyEvent[] = [];
+  private draft: Draft | null = null;
+
+  constructor(kind: MessageKind, options: ParserOptions = {}) {
+    super(kind === 'request', options);
+    this.messageKind = kind;
+  }
+
+  /** The head of the message being read, or null between messages. */
+  get current(): PartialHead | MessageHead | null {
+    return this.draft?.complete ?? this.draft?.head ?? null;
+  }
+
+  push(chunk: Uint8Array): AssemblyEvent[] {
+    if (this.failed) return [];
+    const out: AssemblyEvent[] = [];
+    this.out = out;
+    this.parse(chunk);
+    return out;
+  }
+
+  finish(): AssemblyEvent[] {
+    const out: AssemblyEvent[] = [];
+    this.out = out;
+    this.end();
+    return out;
+  }
+
+  override reset(): void {
+    super.reset();
+    this.draft = null;
+  }
+
+  protected onBegin(offset: number): void {
+    this.draft = {
+      head: {
+        kind: this.messageKind,
+        offset,
+        method: null,
+        target: null,
+        version: '',
+        versionMajor: 0,
+        versionMinor: 0,
+        status: null,
+        reason: null,
+        startLineEnd: null,
+        fields: [],
+      },
+      complete: null,
+      open: null,
+      openValue: false,
+      trailers: [],
+      bodyLength: 0,
+    };
+  }
+
+  protected onToken(type: 'method' | 'target' | 'reason', _o: number, _l: number, value: string) {
+    const draft = this.draft;
+    if (draft === null) return;
+    if (type === 'method') draft.head.method = value;
+    else if (type === 'target') draft.head.target = value;
+    else draft.head.reason = value;
+  }
+
+  protected onVersion(): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    draft.head.version =
+      VERSIONS[this.major * 10 + this.minor] ?? `HTTP/${this.major}.${this.minor}`;
+    draft.head.versionMajor = this.major;
+    draft.head.versionMinor = this.minor;
+  }
+
+  protected onStatus(_offset: number, code: number): void {
+    if (this.draft !== null) this.draft.head.status = code;
+  }
+
+  protected onField(
+    type: 'headerName' | 'headerValue',
+    offset: number,
+    length: number,
+    value: string,
+  ): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    if (type === 'headerName') {
+      this.closeLine(draft, offset);
+      // The start line ends where the first field line begins.
+      if (draft.complete === null) draft.head.startLineEnd ??= offset;
+      draft.open = {
+        name: value,
+        value: '',
+        nameSpan: { offset, length },
+        valueSpan: NO_SPAN,
+        line: { offset, length },
+      };
+      draft.openValue = false;
+      return;
+    }
+    const field = draft.open;
+    if (field === null) return;
+    field.value = value;
+    draft.openValue = true;
+    field.valueSpan = { offset, length };
+    field.line.length = offset + length - field.line.offset;
+  }
+
+  protected onHead(
+    offset: number,
+    length: number,
+    framing: BodyFraming,
+    contentLength: number | null,
+    keepAlive: boolean,
+    upgrade: boolean,
+  ): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    this.closeLine(draft, offset);
+    const head = draft.head;
+    head.startLineEnd ??= offset;
+    // Spelled out rather than spread: a spread of the draft head is the slowest step here.
+    const complete: MessageHead = {
+      kind: head.kind,
+      offset: head.offset,
+      method: head.method,
+      target: head.target,
+      version: head.version,
+      versionMajor: head.versionMajor,
+      versionMinor: head.versionMinor,
+      status: head.status,
+      reason: head.reason,
+      startLineEnd: head.startLineEnd,
+      fields: head.fields,
+      headEnd: offset + length,
+      framing,
+      contentLength,
+      keepAlive,
+      upgrade,
+    };
+    draft.complete = complete;
+    this.out.push({ type: 'head', head: complete });
+  }
+
+  protected pushBody(chunk: Uint8Array, i: number, n: number, base: number): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    draft.bodyLength += n;
+    this.out.push({ type: 'body', offset: base + i, data: chunk.subarray(i, i + n) });
+  }
+
+  protected onChunkHeader(): void {}
+
+  protected onExtension(): void {}
+
+  protected onChunkComplete(offset: number): void {
+    // After the last chunk this is the empty line that ends the trailer section.
+    if (this.draft !== null) this.closeLine(this.draft, offset);
+  }
+
+  protected onComplete(at: number): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    this.closeLine(draft, at);
+    this.draft = null;
+    const complete = draft.complete;
+    if (complete === null) return;
+    this.out.push({
+      type: 'message',
+      message: {
+        head: complete,
+        body: new Uint8Array(0),
+        bodyLength: draft.bodyLength,
+        trailers: draft.trailers,
+        span: { offset: draft.head.offset, length: at - draft.head.offset },
+      },
+    });
+  }
+
+  protected onTunnel(offset: number, data: Uint8Array): void {
+    this.out.push({ type: 'tunnel', offset, data });
+  }
+
+  protected onError(code: ErrorCode, offset: number, reason: string, status: number): void {
+    const draft = this.draft;
+    if (draft?.open && draft.openValue && draft.complete === null) {
+      draft.head.fields.push(draft.open);
+    }
+    this.out.push({
+      type: 'error',
+      error: { type: 'error', offset, length: 0, code, reason, status },
+      head: draft?.complete ?? draft?.head ?? null,
+      body: new Uint8Array(0),
+    });
+    this.draft = null;
+  }
+
+  /** The line being read ends where the next begins, at `next`. */
+  private closeLine(draft: Draft, next: number): void {
+    const field = draft.open;
+    if (field === null) return;
+    draft.open = null;
+    field.line.length = next - field.line.offset;
+    if (draft.complete === null) draft.head.fields.push(field);
+    else draft.trailers.push(field);
+  }
+}

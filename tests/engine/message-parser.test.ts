@@ -1,0 +1,135 @@
+// The parser's message mode (src-main/engine/message-parser.ts) gives, push by push, what the
+// message assembler gives over the token events of the same pushes: same heads with their field
+// spans, same body pieces, trailers, tunnel bytes and errors with their partial heads.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { MessageKind, ParserOptions } from '../../src-main/engine/events';
+import { MessageAssembler, type AssemblyEvent } from '../../src-main/engine/message';
+import { MessageParser } from '../../src-main/engine/message-parser';
+import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
+import { caseAt, createRng } from './differential';
+import { ENGINE_CASES, LLHTTP_CASES, inputBytes, loadData } from './conformance-data';
+
+/** Body and tunnel views copied: they are valid only until the next push. */
+function detach(events: AssemblyEvent[]): AssemblyEvent[] {
+  return events.map((e) =>
+    e.type === 'body' || e.type === 'tunnel' ? { ...e, data: e.data.slice() } : e,
+  );
+}
+
+interface Runs {
+  tokens: AssemblyEvent[][];
+  messages: AssemblyEvent[][];
+}
+
+function runBoth(
+  kind: MessageKind,
+  bytes: Uint8Array,
+  cuts: number[],
+  options: ParserOptions = {},
+  final = true,
+): Runs {
+  const parser = kind === 'request' ? new RequestParser(options) : new ResponseParser(options);
+  const assembler = new MessageAssembler(kind, { body: 'stream' });
+  const direct = new MessageParser(kind, options);
+  const runs: Runs = { tokens: [], messages: [] };
+  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+  let start = 0;
+  for (const point of [...points, bytes.length]) {
+    const piece = bytes.subarray(start, point);
+    runs.tokens.push(detach(assembler.push(parser.push(piece))));
+    runs.messages.push(detach(direct.push(piece)));
+    start = point;
+  }
+  if (final) {
+    runs.tokens.push(detach(assembler.push(parser.finish())));
+    runs.messages.push(detach(direct.finish()));
+  }
+  return runs;
+}
+
+const kindArb = fc.constantFrom<MessageKind>('request', 'response');
+
+describe('message mode', () => {
+  it('equals assembling the token events, push by push, for generated and mutated streams', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.array(fc.nat(), { maxLength: 6 }), (seed, cuts) => {
+        const input = caseAt(createRng(seed));
+        const options = { requestMethods: input.requestMethods };
+        const runs = runBoth(input.kind, input.bytes, cuts, options);
+        assert.deepEqual(runs.messages, runs.tokens);
+      }),
+      { seed: 20261201, numRuns: 1500 },
+    );
+  });
+
+  it('equals assembling the token events for every conformance case, split anywhere', () => {
+    for (const file of [LLHTTP_CASES, ENGINE_CASES]) {
+      for (const c of loadData(file).cases) {
+        if (c.kind === 'url') continue;
+        const lenient: ParserOptions['lenient'] = {};
+        for (const flag of c.lenient ?? []) lenient[flag] = true;
+        const options: ParserOptions = { lenient };
+        if (c.skipBody) options.requestMethods = Array.from({ length: 16 }, () => 'HEAD');
+        const bytes = inputBytes(c);
+        for (let cut = 0; cut <= bytes.length; cut += 5) {
+          const runs = runBoth(c.kind, bytes, [cut], options, c.finish === true);
+          assert.deepEqual(runs.messages, runs.tokens, c.name);
+        }
+      }
+    }
+  });
+
+  it('gives a pipeline’s heads, bodies and trailers, and body pieces as views of the push', () => {
+    const text =
+      'POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc' +
+      'POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-T: 1\r\n\r\n';
+    const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+    const events = new MessageParser('request').push(bytes);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['head', 'body', 'message', 'head', 'body', 'message'],
+    );
+    const bodies = events.filter((e) => e.type === 'body');
+    for (const body of bodies) assert.equal(body.data.buffer, bytes.buffer);
+    const last = events[5];
+    assert.ok(last?.type === 'message');
+    assert.deepEqual(
+      last.message.trailers.map((f) => [f.name, f.value]),
+      [['X-T', '1']],
+    );
+    assert.equal(last.message.head.target, '/b');
+    assert.equal(last.message.bodyLength, 2);
+  });
+
+  it('fails as the token mode does, with the partial head', () => {
+    const parser = new MessageParser('request');
+    const [error] = parser.push(
+      Uint8Array.from('GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n', (c) => c.charCodeAt(0)),
+    );
+    assert.ok(error?.type === 'error');
+    assert.equal(error.error.code, 'INVALID_HEADER_TOKEN');
+    assert.deepEqual(
+      error.head?.fields.map((f) => f.name),
+      ['Host'],
+    );
+    assert.equal(parser.failed, true);
+    assert.deepEqual(parser.push(new Uint8Array([0x47])), []);
+  });
+
+  it('is the same under random kinds of input too (any bytes)', () => {
+    fc.assert(
+      fc.property(
+        kindArb,
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.nat()),
+        (kind, bytes, cuts) => {
+          const runs = runBoth(kind, bytes, cuts);
+          assert.deepEqual(runs.messages, runs.tokens);
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
+  });
+});
