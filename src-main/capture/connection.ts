@@ -62,9 +62,12 @@ export class CaptureConnection {
   private bytesOut = 0;
   private activityNow: Activity = 'silent';
 
-  // The body of the request being read, each byte copied once: into `bodyBuffer` when its length
-  // is declared, else as parts (views until the read ends, then copies).
+  // The body of the request being read, each byte copied at most once: views while the read lasts
+  // (a body that arrives in one read is never copied); when the read ends with the body still
+  // arriving, into `bodyBuffer` if its length is declared, else as copied parts.
   private bodyBuffer: Uint8Array | null = null;
+  /** The declared Content-Length of the body being read (0 for chunked). */
+  private bodyDeclared = 0;
   private bodyParts: Uint8Array[] = [];
   private bodyViewsFrom = 0;
   private bodyHeld = 0;
@@ -225,12 +228,9 @@ export class CaptureConnection {
     this.bodyHeld = 0;
     this.bodyBuffer = null;
     this.bodyKept = true;
-    if (head.framing === 'content-length') {
-      const length = head.contentLength ?? 0;
-      // A body declared larger than the in-memory bound is not collected at all.
-      if (length > this.ctx.limits.maxBodyInMemoryBytes) this.bodyKept = false;
-      else if (length > 0) this.bodyBuffer = new Uint8Array(length);
-    }
+    this.bodyDeclared = head.framing === 'content-length' ? (head.contentLength ?? 0) : 0;
+    // A body declared larger than the in-memory bound is not collected at all.
+    if (this.bodyDeclared > this.ctx.limits.maxBodyInMemoryBytes) this.bodyKept = false;
     this.setDeadline('body', this.bodyDeadline());
   }
 
@@ -268,7 +268,7 @@ export class CaptureConnection {
     const parts = this.bodyParts;
     const kept = this.bodyKept;
     const buffer = this.bodyBuffer;
-    this.bodyParts = [];
+    if (parts.length > 0) this.bodyParts = [];
     this.bodyViewsFrom = 0;
     this.bodyHeld = 0;
     this.bodyKept = true;
@@ -287,14 +287,13 @@ export class CaptureConnection {
       span: request.span,
       head: { method, target, version: head.version, headers: fieldPairs(head.fields) },
       body,
-      ...(kept
-        ? {}
+      // Always present (a spread would cost more on every request than the field does).
+      bodyInStream: kept
+        ? undefined
         : {
-            bodyInStream: {
-              span: { offset: head.headEnd, length: end - head.headEnd },
-              length: request.bodyLength,
-            },
-          }),
+            span: { offset: head.headEnd, length: end - head.headEnd },
+            length: request.bodyLength,
+          },
     });
     if (!this.ctx.writeAhead.canKeep()) {
       this.refuseUnrecorded(index);
@@ -423,11 +422,25 @@ export class CaptureConnection {
   private afterReceive(): void {
     // Body views are only valid until the next read: keep copies of a body still arriving.
     const parts = this.bodyParts;
-    // (Uint8Array's slice copies; a Buffer's would be another view.)
-    for (let i = this.bodyViewsFrom; i < parts.length; i++) {
-      parts[i] = Uint8Array.prototype.slice.call(parts[i]!);
+    if (this.bodyViewsFrom < parts.length) {
+      if (this.bodyDeclared > 0) {
+        const buffer = new Uint8Array(this.bodyDeclared);
+        let at = 0;
+        for (const part of parts) {
+          buffer.set(part, at);
+          at += part.length;
+        }
+        this.bodyBuffer = buffer;
+        this.bodyParts = [];
+        this.bodyViewsFrom = 0;
+      } else {
+        // (Uint8Array's slice copies; a Buffer's would be another view.)
+        for (let i = this.bodyViewsFrom; i < parts.length; i++) {
+          parts[i] = Uint8Array.prototype.slice.call(parts[i]!);
+        }
+        this.bodyViewsFrom = parts.length;
+      }
     }
-    this.bodyViewsFrom = parts.length;
     if (this.deadlineKind === 'body') this.setDeadline('body', this.bodyDeadline());
     this.flush();
   }

@@ -77,6 +77,7 @@ export class CaptureServer implements CaptureServerApi {
     url: null,
     message: null,
     tutorialExact: false,
+    maxBodyBytes: DEFAULT_SETTINGS.limits.maxBodyBytes,
   };
   private runPrefix = '';
   private connectionCount = 0;
@@ -92,7 +93,12 @@ export class CaptureServer implements CaptureServerApi {
       rulesDir: options.rulesDir ?? process.cwd(),
       tutorialExact: this.current.tutorialExact,
     });
-    this.status = { ...this.status, host: this.current.host, port: this.current.port };
+    this.status = {
+      ...this.status,
+      host: this.current.host,
+      port: this.current.port,
+      maxBodyBytes: this.current.limits.maxBodyBytes,
+    };
     if (options.rules !== undefined) this.setRules(options.rules);
   }
 
@@ -144,7 +150,7 @@ export class CaptureServer implements CaptureServerApi {
     return result;
   }
 
-  start(settings?: Partial<ServerSettings>): Promise<ServerState> {
+  start(settings?: SettingsPatch): Promise<ServerState> {
     return this.serialise(async () => {
       if (this.server !== null) await this.close();
       this.current = mergeSettings(this.current, settings);
@@ -170,7 +176,8 @@ export class CaptureServer implements CaptureServerApi {
     return next;
   }
 
-  private setState(state: ServerState): ServerState {
+  private setState(fields: Omit<ServerState, 'maxBodyBytes'>): ServerState {
+    const state: ServerState = { ...fields, maxBodyBytes: this.current.limits.maxBodyBytes };
     this.status = state;
     this.emit({ type: 'server', state });
     return state;

@@ -216,8 +216,20 @@ export class MessageAssembler {
       case 'headersComplete': {
         this.closeLine(draft, event.offset);
         head.startLineEnd ??= event.offset;
+        // Written out rather than spread: a spread with added properties is several times
+        // slower here, on the path of every request the server reads.
         const complete: MessageHead = {
-          ...head,
+          kind: head.kind,
+          offset: head.offset,
+          method: head.method,
+          target: head.target,
+          version: head.version,
+          versionMajor: head.versionMajor,
+          versionMinor: head.versionMinor,
+          status: head.status,
+          reason: head.reason,
+          startLineEnd: head.startLineEnd,
+          fields: head.fields,
           headEnd: event.offset + event.length,
           framing: event.framing,
           contentLength: event.contentLength,

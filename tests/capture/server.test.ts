@@ -351,6 +351,20 @@ describe('capture server: lifecycle', () => {
     await t.stop();
   });
 
+  it('the state says the body limit, and a start can change it', async () => {
+    const t = await startServer();
+    try {
+      assert.equal(t.server.state().maxBodyBytes, 10 * 1024 * 1024);
+      const changed = await t.server.start({ port: 0, limits: { maxBodyBytes: 2048 } });
+      assert.equal(changed.maxBodyBytes, 2048);
+      assert.equal(t.server.settings().limits.maxBodyBytes, 2048);
+      // A restart without limits keeps them.
+      assert.equal((await t.server.start({ port: 0 })).maxBodyBytes, 2048);
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('closes an idle keep-alive connection after the idle timeout', async () => {
     const t = await startServer({ settings: { limits: { idleTimeoutMs: 150 } } });
     try {

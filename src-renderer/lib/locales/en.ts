@@ -21,6 +21,10 @@ export const en = {
   'server.status.error': 'Error',
   'server.open': 'Open in browser',
   'server.invalidPort': 'Port must be a number from 0 to 65535.',
+  'server.maxBody': 'Max body (MiB)',
+  'server.maxBodyHint':
+    'The largest request body the server accepts; a larger one is answered 413 Content Too Large, naming the limit. Applies from the next start.',
+  'server.invalidMaxBody': 'Max body must be a positive number of MiB, such as 10 or 0.5.',
 
   'tabs.inspector': 'Inspector',
   'tabs.rules': 'Responses',

@@ -23,6 +23,10 @@ export const zhCN: Record<CatalogueKey, string> = {
   'server.status.error': '错误',
   'server.open': '在浏览器中打开',
   'server.invalidPort': '端口必须是 0 到 65535 之间的数字。',
+  'server.maxBody': '最大消息体 (MiB)',
+  'server.maxBodyHint':
+    '服务器接受的最大请求消息体；更大的请求会收到 413 Content Too Large，并注明这个上限。下次启动时生效。',
+  'server.invalidMaxBody': '最大消息体必须是一个正数（单位 MiB），例如 10 或 0.5。',
 
   'tabs.inspector': '检查器',
   'tabs.rules': '响应',
