@@ -2,7 +2,16 @@
 // privileged standard scheme, see docs/security.md), sandboxed, without Node, under a strict
 // CSP; navigation, new windows and permission requests are denied.
 
-import { app, BrowserWindow, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  protocol,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +19,7 @@ import type { ServerState } from './protocol/types';
 import { createCore } from './host/core';
 import { rendererCsp } from './host/csp';
 import { attachIpcHost } from './host/electron-ipc';
+import { saveHarAs } from './host/har-tasks';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -128,6 +138,21 @@ async function start(): Promise<void> {
       ipcMain,
       webContents: window.webContents,
       onRefused: (reason) => console.warn(`socketscope: IPC message refused: ${reason}`),
+      // HAR export to a file the user picks, written entry by entry.
+      saveHar: (params) =>
+        saveHarAs(
+          (options, sink) => core.exportHar(options, sink),
+          async (defaultPath) => {
+            const owner = window;
+            if (owner === null) return null;
+            const choice = await dialog.showSaveDialog(owner, {
+              defaultPath,
+              filters: [{ name: 'HAR', extensions: ['har'] }],
+            });
+            return choice.canceled || !choice.filePath ? null : choice.filePath;
+          },
+          params,
+        ),
     });
     window.once('ready-to-show', () => window?.show());
     window.on('closed', () => {

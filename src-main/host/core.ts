@@ -1005,3 +1005,8 @@ function errorMessage(key: string, error: unknown): Message {
   const text = error instanceof Error ? error.message : String(error);
   return { key, text, params: { detail: text } };
 }
+      'export.har.save': () => {
+        // A file path from a UI would let any page of the web host write anywhere: only the
+        // desktop window offers this, with the system's save dialog (see electron-ipc.ts).
+        throw new Error('Saving to a file is offered by the desktop window; here, download it.');
+      },

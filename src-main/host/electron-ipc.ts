@@ -2,7 +2,13 @@
 // incoming message is checked for its sender (our window, its top frame, an app:// page)
 // before its frame is validated and handed to the Core.
 
-import type { CoreApi, ServerFrame } from '../protocol/types';
+import type {
+  CommandName,
+  CommandParams,
+  CommandResult,
+  CoreApi,
+  ServerFrame,
+} from '../protocol/types';
 import { isAppUrl } from './electron-policy';
 import { openFrameChannel, type FrameChannel } from './frames';
 import { FRAME_CHANNEL, OPEN_CHANNEL } from './ipc-channel';
@@ -36,6 +42,11 @@ export interface IpcHostOptions {
   onRefused?: (reason: string) => void;
   /** Forward raw `data` events to the window (default false: the UI does not use them). */
   dataEvents?: boolean;
+  /**
+   * Answers `export.har.save`: the shell asks where with the system's save dialog and streams
+   * the HAR there. Without it the Core refuses the command (no page chooses a path itself).
+   */
+  saveHar?: (params: CommandParams<'export.har.save'>) => Promise<CommandResult<'export.har.save'>>;
 }
 
 /** Why a message must be ignored, or null when it comes from our own app page. */
@@ -54,7 +65,18 @@ export function refuseSender(event: IpcSenderEvent, ours: WebContentsLike): stri
  * with `hello` again. Returns a function that detaches everything.
  */
 export function attachIpcHost(options: IpcHostOptions): () => void {
-  const { core, ipcMain, webContents } = options;
+  const { ipcMain, webContents } = options;
+  const saveHar = options.saveHar;
+  const core: CoreApi = saveHar
+    ? {
+        call: <K extends CommandName>(name: K, params: CommandParams<K>) =>
+          name === 'export.har.save'
+            ? (saveHar(params as CommandParams<'export.har.save'>) as Promise<CommandResult<K>>)
+            : options.core.call(name, params),
+        subscribe: (listener, subscribeOptions) =>
+          options.core.subscribe(listener, subscribeOptions),
+      }
+    : options.core;
   let channel: FrameChannel | null = null;
   let detached = false;
 

@@ -43,6 +43,7 @@ const COMMANDS: Record<CommandName, true> = {
   'import.har.cancel': true,
   'exchanges.rows': true,
   'exchanges.indexOf': true,
+  'export.har.save': true,
   'exchange.curl': true,
 };
 

@@ -2,6 +2,7 @@
 // backpressure (an HTTP download, a file), and an import received in parts and imported in
 // slices. Both report `progress` events and can be cancelled; neither holds a whole session.
 
+import { createWriteStream } from 'node:fs';
 import type { CoreEvent, Message, TaskProgress } from '../protocol/types';
 import {
   harEntries,
@@ -230,4 +231,60 @@ function checkIds(value: unknown): string[] | undefined {
 function failure(error: unknown): Message {
   const text = error instanceof Error ? error.message : String(error);
   return { key: 'har.taskFailed', text, params: { detail: text } };
+}
+
+/** A sink that writes to a file, waiting for the disk when its buffer is full. */
+export function fileSink(path: string): { sink: HarSink; close(): Promise<void> } {
+  const stream = createWriteStream(path, { encoding: 'utf8' });
+  let failure: Error | null = null;
+  stream.on('error', (error) => {
+    failure = error;
+  });
+  return {
+    sink: async (text) => {
+      if (failure) throw failure;
+      if (!stream.write(text))
+        await new Promise<void>((resolve, reject) => {
+          stream.once('drain', resolve);
+          stream.once('error', reject);
+        });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        stream.end(() => (failure ? reject(failure) : resolve()));
+      }),
+  };
+}
+
+/**
+ * `export.har.save` for the desktop shell: `choosePath` asks the user (null: cancelled), then
+ * the export streams to that file.
+ */
+export async function saveHarAs(
+  exportHar: (
+    params: { exchangeIds?: string[]; taskId?: string },
+    sink: HarSink,
+  ) => Promise<{ exported: number }>,
+  choosePath: (defaultName: string) => Promise<string | null>,
+  params: { exchangeIds?: string[]; taskId?: string; name?: string },
+): Promise<{ saved: boolean; file: string | null; exported: number }> {
+  const name = (typeof params.name === 'string' ? params.name : '').replace(/[^\w.-]+/g, '-');
+  const path = await choosePath(`${name.slice(0, 80) || 'socketscope'}.har`);
+  if (path === null) return { saved: false, file: null, exported: 0 };
+  const file = fileSink(path);
+  try {
+    const { exported } = await exportHar(
+      { exchangeIds: params.exchangeIds, ...(params.taskId ? { taskId: params.taskId } : {}) },
+      file.sink,
+    );
+    await file.close();
+    return { saved: true, file: path, exported };
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -407,6 +407,14 @@ export interface SubscribeOptions {
  * larger than MAX_FRAME_BYTES of JSON: a bigger one travels as consecutive `part` frames whose
  * `data`, joined, is the JSON text of the frame.
  */
+  /**
+   * The desktop window only: asks where to save, then writes the HAR there entry by entry (with
+   * `progress` events). A browser gets the same document as a download from the web host.
+   */
+  'export.har.save': {
+    params: { exchangeIds?: ExchangeId[]; taskId?: string; name?: string };
+    result: { saved: boolean; file: string | null; exported: number };
+  };
 export interface CommandFrame {
   kind: 'command';
   id: number;

@@ -172,6 +172,18 @@ export const session = {
   },
 };
 
+/** The save dialog answers with what a test put in `state().saveDialogPath` (default: cancel). */
+export const dialog = {
+  showSaveDialog(
+    _window: unknown,
+    options: { defaultPath?: string },
+  ): Promise<{ canceled: boolean; filePath?: string }> {
+    state().log.push(`showSaveDialog ${options.defaultPath ?? ''}`);
+    const path = (state() as { saveDialogPath?: string }).saveDialogPath;
+    return Promise.resolve(path ? { canceled: false, filePath: path } : { canceled: true });
+  },
+};
+
 export const shell = {
   async openExternal(url: string): Promise<void> {
     state().openedExternally.push(url);

@@ -13,7 +13,9 @@ import {
   isSubframeUrl,
 } from '../../src-main/host/electron-policy';
 import { FRAME_CHANNEL, OPEN_CHANNEL } from '../../src-main/host/ipc-channel';
+import { splitIntoParts } from '../../src-main/protocol/parts';
 import {
+  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type CommandName,
   type CommandParams,
@@ -200,4 +202,63 @@ test('app URLs, capture-server links and app:// file mapping', () => {
   ]) {
     assert.equal(appUrlToFile(root, url), null, url);
   }
+});
+
+test('export.har.save goes to the shell (its save dialog), never to the Core; big frames travel in parts both ways', async () => {
+  const core = new FakeCore();
+  const ipcMain = new EventEmitter();
+  const contents = new FakeWebContents();
+  const saved: unknown[] = [];
+  attachIpcHost({
+    core,
+    ipcMain,
+    webContents: contents,
+    saveHar: (params) => {
+      saved.push(params);
+      return Promise.resolve({ saved: true, file: '/tmp/x.har', exported: 2 });
+    },
+  });
+  const ours: IpcSenderEvent = {
+    sender: contents,
+    senderFrame: topFrame('app://socketscope/index.html'),
+  };
+  ipcMain.emit(OPEN_CHANNEL, ours);
+  ipcMain.emit(FRAME_CHANNEL, ours, {
+    kind: 'command',
+    id: 4,
+    name: 'export.har.save',
+    params: { name: 'all' },
+  });
+  await flush();
+  assert.deepEqual(saved, [{ name: 'all' }]);
+  assert.deepEqual(core.calls, []);
+  assert.deepEqual(contents.sent.at(-1), {
+    kind: 'reply',
+    id: 4,
+    ok: true,
+    result: { saved: true, file: '/tmp/x.har', exported: 2 },
+  });
+  // A command of 3 MB comes in parts; an event batch of 3 MB goes out in several frames.
+  const text = JSON.stringify({
+    kind: 'command',
+    id: 5,
+    name: 'rules.get',
+    params: { pad: 'x'.repeat(3_000_000) },
+  });
+  for (const part of splitIntoParts(text)) ipcMain.emit(FRAME_CHANNEL, ours, part);
+  await flush();
+  assert.deepEqual(core.calls, ['rules.get']);
+  const before = contents.sent.length;
+  const notice = (i: number): CoreEvent => ({
+    type: 'notice',
+    level: 'info',
+    message: { key: 'k', text: `${i}`.padEnd(1000, '.') },
+  });
+  for (const listener of core.listeners)
+    listener(Array.from({ length: 3000 }, (_, i) => notice(i)));
+  const frames = contents.sent.slice(before);
+  assert.ok(frames.length >= 3, `${frames.length} frames`);
+  for (const frame of frames)
+    assert.ok(Buffer.byteLength(JSON.stringify(frame)) <= MAX_FRAME_BYTES);
+  assert.equal(frames.flatMap((f) => (f.kind === 'events' ? f.events : [])).length, 3000);
 });
