@@ -153,9 +153,13 @@ export class DefaultSite {
     ]);
   }
 
-  /** The bytes a naive socket server would send for this path (no headers of its own). */
-  tutorialBody(path: string): { found: boolean; body: Buffer } {
-    const page = this.page('GET', path);
-    return { found: page.status === 200, body: page.body };
+  /** The page the tutorial-exact answer sends for every path but `/test.jpg`. */
+  tutorialPage(): Buffer {
+    return this.index.body;
+  }
+
+  /** The JPEG the tutorial-exact answer sends for `/test.jpg` (the 500 page if it is missing). */
+  tutorialImage(): Buffer {
+    return this.image.body;
   }
 }

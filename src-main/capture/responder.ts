@@ -7,6 +7,8 @@ import type { Message, ResponderRule, RuleBody, RuleMatchMode } from '../protoco
 import type { ResponseHead } from './events';
 import { encodeChunked } from '../engine/serialize';
 import { base64ToBytes } from '../engine/bytes';
+import { readResponse, type Deviation } from '../engine/browser-reading';
+import { fieldPairs } from '../engine/message';
 import {
   formatHead,
   hasHeader,
@@ -30,6 +32,7 @@ export interface ResponderRequest {
 }
 
 export interface PreparedResponse {
+  /** Empty (with `close`): no answer, the connection is closed. */
   bytes: Uint8Array;
   /** Null for raw responses, whose bytes are not necessarily HTTP. */
   head: ResponseHead | null;
@@ -38,7 +41,46 @@ export interface PreparedResponse {
   close: boolean;
   delayMs: number;
   notice: Message | null;
+  /** How a browser reads the bytes; absent: conformant (the server's own responses). */
+  reading?: SentReading;
 }
+
+/**
+ * What a browser makes of a response if the connection closes after it (engine/browser-reading.ts):
+ * its deviations, whether it is whole, cut short (`missing` bytes, when a Content-Length says
+ * how many) or refused, and the head it reads (raw responses have none of their own).
+ */
+export interface SentReading {
+  deviations: readonly Deviation[];
+  state: 'complete' | 'truncated' | 'refused';
+  missing: number | null;
+  head: ResponseHead | null;
+}
+
+/** Reads response bytes as a browser does, as if the connection closed after them. */
+export function readSent(bytes: Uint8Array, requestMethod: string): SentReading {
+  const reading = readResponse(bytes, { requestMethod, complete: true });
+  const browser = reading.browser;
+  const head: ResponseHead | null =
+    browser === null
+      ? null
+      : {
+          version: browser.head.version,
+          status: browser.head.status ?? 0,
+          reason: browser.head.reason ?? '',
+          headers: fieldPairs(browser.head.fields),
+        };
+  const state =
+    reading.end === 'refused' ? 'refused' : reading.end === 'complete' ? 'complete' : 'truncated';
+  return { deviations: reading.deviations, state, missing: reading.missing, head };
+}
+
+/** Readings kept per rule: the framing of the request's method, and the bytes' length. */
+const READINGS_PER_RULE = 8;
+
+/** The naive exercise's page and image responses, byte for byte (only the page is ours). */
+export const TUTORIAL_PAGE_HEAD = 'HTTP/1.x 200 OK\nContent-Type: text/html\n\n';
+export const TUTORIAL_IMAGE_HEAD = '\nHTTP/1.x 200 OK\nContent-Type: image/jpg\n\n';
 
 export interface ResponderOptions {
   assetsDir: string;
@@ -163,6 +205,10 @@ export class Responder {
   /** Whole default-site responses for the current Date second. */
   private cache = new Map<string, PreparedResponse>();
   private cacheDate = '';
+  /** The tutorial's two responses, made (and read) once. */
+  private tutorial: { page: PreparedResponse; image: PreparedResponse } | null = null;
+  /** Rule responses as a browser reads them, read once per rule and shape. */
+  private readings = new WeakMap<ResponderRule, Map<string, SentReading>>();
 
   constructor(options: ResponderOptions, rules: ResponderRule[] = []) {
     this.site = new DefaultSite(options.assetsDir);
@@ -250,32 +296,66 @@ export class Responder {
     return prepared;
   }
 
-  /** What the naive socket exercise sends: LF line ends, no Content-Length, close-delimited. */
+  /**
+   * What the naive socket exercise sends, byte for byte: `/test.jpg` gets the image, any other
+   * path the page, each with bare LF line ends, `HTTP/1.x`, no Content-Length, then the close;
+   * the image's answer starts with an empty line (that server writes its string so). Anything
+   * but GET is closed with no answer.
+   */
   private tutorialResponse(request: ResponderRequest, path: string): PreparedResponse {
-    const { found, body } = this.site.tutorialBody(path);
-    const version =
-      request.versionMajor === 1 && request.versionMinor === 0 ? 'HTTP/1.0' : 'HTTP/1.1';
-    const status = found ? 200 : 404;
-    const reason = found ? 'OK' : 'Not Found';
-    const head: ResponseHead = {
-      version,
-      status,
-      reason,
-      headers: [['Content-Type', 'text/html']],
+    if (request.method !== 'GET') {
+      return {
+        bytes: new Uint8Array(0),
+        head: null,
+        ruleId: null,
+        close: true,
+        delayMs: 0,
+        notice: null,
+      };
+    }
+    this.tutorial ??= {
+      page: this.tutorialAnswer(TUTORIAL_PAGE_HEAD, this.site.tutorialPage(), 'text/html'),
+      image: this.tutorialAnswer(TUTORIAL_IMAGE_HEAD, this.site.tutorialImage(), 'image/jpg'),
     };
-    // The naive exercise's answer: bare LF line ends.
-    const headBytes = Buffer.from(
-      formatHead(statusLine(version, status, reason), head.headers, '\n'),
-      'latin1',
-    );
+    return path === '/test.jpg' ? this.tutorial.image : this.tutorial.page;
+  }
+
+  private tutorialAnswer(head: string, body: Uint8Array, contentType: string): PreparedResponse {
+    const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+    // The head as a browser reads it (HTTP/1.x is HTTP/1.0 to it).
+    const reading = readSent(bytes, 'GET');
     return {
-      bytes: request.method === 'HEAD' ? headBytes : Buffer.concat([headBytes, body]),
-      head,
+      bytes,
+      head: reading.head ?? {
+        version: 'HTTP/1.0',
+        status: 200,
+        reason: 'OK',
+        headers: [['Content-Type', contentType]],
+      },
       ruleId: null,
       close: true,
       delayMs: 0,
       notice: null,
+      reading,
     };
+  }
+
+  /** The browser's reading of a rule's response, read once per rule, method framing and length. */
+  private ruleReading(rule: ResponderRule, method: string, bytes: Uint8Array): SentReading {
+    const framing = method === 'HEAD' || method === 'CONNECT' ? method : 'GET';
+    const key = `${framing}\0${bytes.length}`;
+    let kept = this.readings.get(rule);
+    if (kept === undefined) {
+      kept = new Map();
+      this.readings.set(rule, kept);
+    }
+    let reading = kept.get(key);
+    if (reading === undefined) {
+      reading = readSent(bytes, framing);
+      if (kept.size >= READINGS_PER_RULE) kept.clear();
+      kept.set(key, reading);
+    }
+    return reading;
   }
 
   private connectionHeader(
@@ -304,6 +384,7 @@ export class Responder {
         close: true,
         delayMs: rule.delayMs,
         notice: null,
+        reading: bytes.length > 0 ? this.ruleReading(rule, request.method, bytes) : undefined,
       };
     }
     const body = response.body;
@@ -427,6 +508,14 @@ export class Responder {
     if (request.method !== 'HEAD' && !noContent) {
       bytes = Buffer.concat([headBytes, chunked ? encodeChunked(body, CHUNK_SIZE) : body]);
     }
-    return { bytes, head, ruleId: rule.id, close, delayMs: rule.delayMs, notice: null };
+    return {
+      bytes,
+      head,
+      ruleId: rule.id,
+      close,
+      delayMs: rule.delayMs,
+      notice: null,
+      reading: this.ruleReading(rule, request.method, bytes),
+    };
   }
 }

@@ -492,7 +492,8 @@ class BrowserReading {
 
   private substitute(at: number, replacement: Uint8Array): void {
     if (!this.copied) {
-      this.work = this.bytes.slice();
+      // A copy (a Buffer's slice would be a view of the caller's bytes).
+      this.work = new Uint8Array(this.bytes);
       this.copied = true;
     }
     this.work.set(replacement, at);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   globToRegExp,
+  readSent,
   Responder,
   targetPath,
   type PreparedResponse,
@@ -147,17 +148,128 @@ describe('default site', () => {
 });
 
 describe('tutorial-exact mode', () => {
-  it('answers like the naive socket server: LF line ends, no length, closes', async () => {
+  it("sends the naive socket server's bytes: HTTP/1.x, bare LF, no length, then the close", async () => {
     const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: true });
-    const prepared = await respond(responder, request('GET', '/', { versionMinor: 0 }));
-    const bytes = Buffer.from(prepared.bytes);
-    const prefix = 'HTTP/1.0 200 OK\nContent-Type: text/html\n\n';
-    assert.equal(bytes.toString('latin1', 0, prefix.length), prefix);
-    assert.doesNotMatch(bytes.toString('latin1'), /\r\n|Content-Length/);
-    assert.equal(prepared.close, true);
+    const index = await respond(responder, request('GET', '/'));
+    const bytes = Buffer.from(index.bytes);
+    const head = 'HTTP/1.x 200 OK\nContent-Type: text/html\n\n';
+    assert.equal(bytes.toString('latin1', 0, head.length), head);
+    assert.match(bytes.toString('utf8', head.length), /^<!doctype html>[^]*<img src="test.jpg"/);
+    assert.doesNotMatch(bytes.toString('latin1'), /\r|Content-Length/);
+    assert.equal(index.close, true);
+    // Whatever the request's version: the exercise always writes the same string.
+    const old = await respond(responder, request('GET', '/', { versionMinor: 0 }));
+    assert.deepEqual(Buffer.from(old.bytes), bytes);
+    // Every path but the image gets the page.
+    const other = await respond(responder, request('GET', '/favicon.ico'));
+    assert.deepEqual(Buffer.from(other.bytes), bytes);
+
+    const image = await respond(responder, request('GET', '/test.jpg?x=1'));
+    const imageHead = '\nHTTP/1.x 200 OK\nContent-Type: image/jpg\n\n';
+    assert.deepEqual(
+      Buffer.from(image.bytes),
+      Buffer.concat([Buffer.from(imageHead, 'latin1'), jpeg]),
+    );
+    assert.equal(image.close, true);
+    assert.equal(image.head?.status, 200);
+    assert.equal(image.head?.version, 'HTTP/1.0', 'the head as a browser reads it');
+  });
+
+  it('closes anything but GET with no answer', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: true });
+    for (const method of ['HEAD', 'POST', 'OPTIONS', 'BREW']) {
+      const prepared = await respond(responder, request(method, '/'));
+      assert.equal(prepared.bytes.length, 0, method);
+      assert.equal(prepared.close, true, method);
+    }
+  });
+
+  it('names each deviation of its answers, read once', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: true });
+    const index = await respond(responder, request('GET', '/'));
+    const codes = (p: PreparedResponse): string[] =>
+      (p.reading?.deviations ?? []).map((d) => `${d.code}@${d.offset}+${d.length}`);
+    const bodyLength = index.bytes.length - 40;
+    assert.deepEqual(codes(index), [
+      'MALFORMED_VERSION@0+8',
+      'BARE_LF@15+1',
+      'BARE_LF@39+1',
+      'BARE_LF@40+1',
+      `CLOSE_DELIMITED@41+${bodyLength - 1}`,
+    ]);
+    assert.equal(index.reading?.state, 'complete');
     const image = await respond(responder, request('GET', '/test.jpg'));
-    assert.deepEqual(Buffer.from(image.bytes).subarray(-jpeg.length), jpeg);
-    assert.match(Buffer.from(image.bytes).toString('latin1', 0, 20), /^HTTP\/1\.1 200 OK\n/);
+    assert.deepEqual(codes(image), [
+      'LEADING_EMPTY_LINE@0+1',
+      'MALFORMED_VERSION@1+8',
+      'BARE_LF@16+1',
+      'BARE_LF@40+1',
+      'BARE_LF@41+1',
+      `CLOSE_DELIMITED@42+${jpeg.length}`,
+    ]);
+    assert.equal(await respond(responder, request('GET', '/')), index, 'made once');
+  });
+});
+
+describe('deviations of what is sent', () => {
+  it('the default site is conformant, as its responses claim', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false });
+    for (const [method, target] of [
+      ['GET', '/'],
+      ['GET', '/test.jpg'],
+      ['GET', '/favicon.ico'],
+      ['GET', '/missing'],
+      ['HEAD', '/'],
+      ['OPTIONS', '*'],
+      ['POST', '/'],
+      ['BREW', '/'],
+    ] as const) {
+      for (const keepAlive of [true, false]) {
+        const prepared = await respond(responder, request(method, target, { keepAlive }));
+        assert.equal(prepared.reading, undefined, 'no reading needed');
+        const read = readSent(prepared.bytes, method);
+        assert.deepEqual(read.deviations, [], `${method} ${target}`);
+        assert.equal(read.state, 'complete');
+      }
+    }
+  });
+
+  it('a raw rule is read as a browser reads it, once per rule', async () => {
+    const raw = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\nshort';
+    const rawRule = rule('r', 'GET', '/raw', 'exact', {
+      kind: 'raw',
+      base64: Buffer.from(raw, 'latin1').toString('base64'),
+    });
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rawRule,
+    ]);
+    const first = await respond(responder, request('GET', '/raw'));
+    assert.deepEqual(
+      first.reading?.deviations.map((d) => `${d.code}@${d.offset}+${d.length}`),
+      ['CONTENT_LENGTH_TOO_LARGE@58+2'],
+    );
+    assert.equal(first.reading?.state, 'truncated');
+    assert.equal(first.reading?.missing, 15);
+    assert.equal(first.reading?.head?.status, 200);
+    const second = await respond(responder, request('GET', '/raw'));
+    assert.equal(second.reading, first.reading, 'read once');
+    const head = await respond(responder, request('HEAD', '/raw'));
+    assert.equal(head.reading?.state, 'complete', 'no body expected for HEAD');
+  });
+
+  it('a structured rule without Content-Length is close-delimited', async () => {
+    const responder = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rule('s', 'GET', '/s', 'exact', text(200, 'hello', { autoContentLength: false })),
+    ]);
+    const prepared = await respond(responder, request('GET', '/s'));
+    assert.deepEqual(
+      prepared.reading?.deviations.map((d) => d.code),
+      ['CLOSE_DELIMITED'],
+    );
+    const conformant = new Responder({ assetsDir, rulesDir: tmpdir(), tutorialExact: false }, [
+      rule('t', 'GET', '/t', 'exact', text(200, 'hello')),
+    ]);
+    assert.deepEqual((await respond(conformant, request('GET', '/t'))).reading?.deviations, []);
   });
 });
 

@@ -3,6 +3,7 @@
 // still open.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import {
   DEVIATION_CODES,
   DEVIATION_RFC,
@@ -336,6 +337,14 @@ for (const row of rows) {
     }
   });
 }
+
+test('readResponse: a Buffer given is never changed either (its slice is a view)', () => {
+  const input = Buffer.from(rows[3]!.input, 'latin1');
+  const copy = Buffer.from(input);
+  const reading = readResponse(input, { requestMethod: 'GET', complete: true });
+  assert.equal(reading.browser?.head.version, 'HTTP/1.0');
+  assert.deepEqual(input, copy);
+});
 
 test('readResponse: bad input never throws', () => {
   let seed = 7;
