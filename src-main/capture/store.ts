@@ -14,7 +14,6 @@ import {
   existsSync,
   fdatasyncSync,
   fstatSync,
-  ftruncateSync,
   mkdirSync,
   openSync,
   writeSync,
@@ -390,18 +389,6 @@ export class SessionStore {
     this.unflushedRecords = 0;
     // Written synchronously: the current slab is free again (an oversized one is dropped).
     if (this.slab && this.slab.length > SLAB_BYTES) this.slab = null;
-  }
-
-  /** Empties the session (the file is truncated). */
-  clear(): void {
-    this.pending = [];
-    this.slabUsed = 0;
-    this.unflushedRecords = 0;
-    if (!this.readOnly) ftruncateSync(this.fd, 0);
-    this.flushedSize = 0;
-    this.logicalSize = 0;
-    this.inbound.clear();
-    this.outbound.clear();
   }
 
   /**

@@ -168,12 +168,12 @@ test('a full disk loses nothing: requests wait in memory, are written once when 
   for (let i = 0; i < 20; i++) during.push((await get(port, `/?during-${i}`)).status);
   assert.deepEqual(new Set(during), new Set([200]), 'answered while the records fit in memory');
   assert.ok(disk.failures > 0, 'the writes did fail');
-  await until(() => notices(events).includes('fs.diskFull'), 'the disk-full notice');
+  await until(() => notices(events).includes('store.diskFull'), 'the disk-full notice');
   disk.full = false;
   assert.equal((await get(port, '/?after')).status, 200);
   await until(() => notices(events).includes('store.resumed'), 'the resumed notice');
   assert.equal(
-    notices(events).filter((key) => key === 'fs.diskFull').length,
+    notices(events).filter((key) => key === 'store.diskFull').length,
     1,
     'one sentence per outage',
   );
