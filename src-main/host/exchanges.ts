@@ -145,6 +145,9 @@ export class ExchangeBook {
         table.setCompleted(row, event.time);
         table.setResponseSpan(row, event.span.offset, event.span.length);
         table.setRule(row, event.ruleId);
+        if (event.ending?.state === 'truncated') {
+          table.setOutcome(row, 'truncated', event.ending.missing);
+        }
         if (event.head) {
           table.setResponse(
             row,
@@ -185,6 +188,12 @@ export class ExchangeBook {
         connection.closeReason = event.reason;
         connection.bytesIn = Math.max(connection.bytesIn, event.bytesIn);
         connection.bytesOut = Math.max(connection.bytesOut, event.bytesOut);
+        // Every exchange still without a response ends here: it was never answered.
+        for (const row of this.exchanges.pendingRows(event.connectionId)) {
+          this.exchanges.setOutcome(row, 'aborted', null);
+          this.exchanges.setCompleted(row, event.time);
+          if (emit) this.announce(row, emit, emitRow);
+        }
         emit?.({ type: 'connectionClose', connection: { ...connection } });
         break;
       }
