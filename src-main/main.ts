@@ -89,6 +89,8 @@ async function start(): Promise<void> {
   const core = await createCore({
     home: app.getPath('userData'),
     assetsDir: join(app.getAppPath(), 'assets'),
+    // The session that was current when the app last stopped (a new one when it cannot be).
+    resume: true,
   });
   let server: ServerState | null = null;
   // Only the server state matters here; raw data events are left out so they are not batched.

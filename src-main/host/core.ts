@@ -62,6 +62,7 @@ import { fsErrorMessage } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
 import {
   DEFAULT_CORE_SETTINGS,
+  patchUiSettings,
   readCoreSettings,
   writeCoreSettings,
   type CoreSettings,
@@ -80,6 +81,13 @@ export interface CoreOptions {
   sessionId?: string;
   /** Open or create the session in this folder, wherever it is. */
   sessionDir?: string;
+  /**
+   * Reopen the session that was current when the app last stopped on this data folder (else
+   * the newest), and remember each switch; a new session only when there is none or it cannot
+   * be recorded into (said in a notice). Ignored with `sessionId` or `sessionDir`. The apps set
+   * it; the CLI's `serve` records each run in a new session.
+   */
+  resume?: boolean;
   /** Interval of event batches to subscribers (16–50 ms; default 25). */
   batchMs?: number;
   /** The store flushes at least this often (default 50 ms). */
@@ -158,6 +166,10 @@ class SocketscopeCore implements Core {
   private savedSettings: CoreSettings = { ...DEFAULT_CORE_SETTINGS };
   /** Set while settings.json cannot be read: it is then never written over. */
   private settingsProblem: Message | null = null;
+  /** Each session switch is kept as `lastSession` (the apps' Core, not the CLI's). */
+  private rememberSessions = false;
+  /** What the start could not keep as it was (settings, the last session), for `settings.get`. */
+  private readonly startNotices: Message[] = [];
   private readonly storeWrite: FileWriter | undefined;
   private readonly gate: WriteAheadGate;
   /** Capture-server connection id → id in this session (renamed when a session already has it). */
@@ -213,17 +225,21 @@ class SocketscopeCore implements Core {
   }
 
   async init(options: CoreOptions): Promise<void> {
-    const dir = options.sessionDir
-      ? resolve(options.sessionDir)
-      : options.sessionId
-        ? sessionDir(this.sessionsRoot(), options.sessionId)
-        : join(this.sessionsRoot(), createSession(this.sessionsRoot()).id);
-    if (options.sessionId && !existsSync(dir))
-      throw new Error(`No session with id ${JSON.stringify(options.sessionId)}.`);
-    try {
-      this.openSession(dir, false);
-    } catch (error) {
-      throw fsError(error, dir, 'open');
+    if (this.settingsProblem) this.startNotices.push(this.settingsProblem);
+    if (options.resume && !options.sessionDir && !options.sessionId) this.reopenLastSession();
+    else {
+      const dir = options.sessionDir
+        ? resolve(options.sessionDir)
+        : options.sessionId
+          ? sessionDir(this.sessionsRoot(), options.sessionId)
+          : join(this.sessionsRoot(), createSession(this.sessionsRoot()).id);
+      if (options.sessionId && !existsSync(dir))
+        throw new Error(`No session with id ${JSON.stringify(options.sessionId)}.`);
+      try {
+        this.openSession(dir, false);
+      } catch (error) {
+        throw fsError(error, dir, 'open');
+      }
     }
     if (this.settingsProblem) this.notify('warn', this.settingsProblem);
     let rules = options.rules;
@@ -488,6 +504,7 @@ class SocketscopeCore implements Core {
     this.store = store;
     this.activeDir = dir;
     this.loading = null;
+    this.rememberSession(dir);
     if (announce) {
       this.emit({ type: 'cleared' });
       this.emit({ type: 'session', session: this.sessionInfo() });
@@ -498,6 +515,60 @@ class SocketscopeCore implements Core {
       this.loadSlice(store, book, store.size() <= READ_AT_ONCE_BYTES ? Infinity : LOAD_SLICE_MS);
     // Subscribers hear of the switch before the caller gets its reply.
     if (announce) this.deliver();
+  }
+
+  /**
+   * Opens the remembered session (else the newest) to record into; when there is none, or it is
+   * locked, unreadable or read-only, starts a new one and says why.
+   */
+  private reopenLastSession(): void {
+    this.rememberSessions = true;
+    const root = this.sessionsRoot();
+    const remembered = this.savedSettings.lastSession;
+    const id =
+      remembered !== undefined && existsSync(join(root, remembered))
+        ? remembered
+        : listSessions(root, null)[0]?.id;
+    let why: string | null = null;
+    if (id !== undefined) {
+      const dir = join(root, id);
+      try {
+        this.openSession(dir, false);
+        if (this.store.writable) return;
+        why = this.openWarnings.map((warning) => warning.text).join(' ') || 'it is read-only';
+      } catch (error) {
+        why = fsErrorMessage(error, dir, 'open').text;
+      }
+    }
+    const dir = join(root, createSession(root).id);
+    try {
+      this.openSession(dir, false);
+    } catch (error) {
+      throw fsError(error, dir, 'open');
+    }
+    if (id === undefined || why === null) return;
+    const message: Message = {
+      key: 'session.notResumed',
+      text: `The last session ${id} was not reopened, so a new one was started: ${why}`,
+      params: { id, detail: why },
+    };
+    this.startNotices.push(message);
+    this.warnSkipped([message]);
+  }
+
+  /** Keeps the current session's id in settings.json, for the next start to reopen. */
+  private rememberSession(dir: string): void {
+    if (!this.rememberSessions || this.settingsProblem) return;
+    if (resolve(dirname(dir)) !== resolve(this.sessionsRoot())) return;
+    const id = basename(dir);
+    if (this.savedSettings.lastSession === id) return;
+    const next = { ...this.savedSettings, lastSession: id };
+    try {
+      writeCoreSettings(settingsFile(this.home), next);
+      this.savedSettings = next;
+    } catch (error) {
+      this.notify('warn', fsErrorMessage(error, settingsFile(this.home), 'write'));
+    }
   }
 
   /** The warnings of the last session opened, kept for the CLI (it subscribes only later). */
@@ -769,6 +840,20 @@ class SocketscopeCore implements Core {
         }
         return { seen: this.savedSettings.lessonSeen };
       },
+      'settings.get': () => ({
+        ui: this.savedSettings.ui ?? {},
+        notices: [...this.startNotices],
+      }),
+      'settings.set': ({ ui }) => {
+        const patched = patchUiSettings(this.savedSettings.ui ?? {}, ui);
+        if (typeof patched === 'string') throw new Error(`Invalid UI settings: ${patched}.`);
+        if (this.settingsProblem) throw new Error(this.settingsProblem.text);
+        const { ui: _previous, ...others } = this.savedSettings;
+        const next = Object.keys(patched).length > 0 ? { ...others, ui: patched } : others;
+        writeCoreSettings(settingsFile(this.home), next);
+        this.savedSettings = next;
+        return { ui: patched };
+      },
       'rules.get': () => this.server.rules(),
       'rules.set': async ({ rules }) => {
         if (this.rulesProblem) {
@@ -942,6 +1027,11 @@ class SocketscopeCore implements Core {
       'import.har.chunk': (params) => this.harTasks.chunk(params),
       'import.har.end': (params) => this.harTasks.end(params),
       'import.har.cancel': (params) => this.harTasks.cancel(params),
+      'export.har.save': () => {
+        // A file path from a UI would let any page of the web host write anywhere: only the
+        // desktop window offers this, with the system's save dialog (see electron-ipc.ts).
+        throw new Error('Saving to a file is offered by the desktop window; here, download it.');
+      },
       'exchanges.rows': (params) => this.rows(params),
       'exchanges.indexOf': (params) => this.indexOf(params),
       'exchange.curl': ({ exchangeId }) => {
@@ -1005,8 +1095,3 @@ function errorMessage(key: string, error: unknown): Message {
   const text = error instanceof Error ? error.message : String(error);
   return { key, text, params: { detail: text } };
 }
-      'export.har.save': () => {
-        // A file path from a UI would let any page of the web host write anywhere: only the
-        // desktop window offers this, with the system's save dialog (see electron-ipc.ts).
-        throw new Error('Saving to a file is offered by the desktop window; here, download it.');
-      },

@@ -22,6 +22,8 @@ const COMMANDS: Record<CommandName, true> = {
   'server.stop': true,
   'store.fsync': true,
   'settings.lessonSeen': true,
+  'settings.get': true,
+  'settings.set': true,
   'rules.get': true,
   'rules.set': true,
   'rules.recover': true,
@@ -41,9 +43,9 @@ const COMMANDS: Record<CommandName, true> = {
   'import.har.chunk': true,
   'import.har.end': true,
   'import.har.cancel': true,
+  'export.har.save': true,
   'exchanges.rows': true,
   'exchanges.indexOf': true,
-  'export.har.save': true,
   'exchange.curl': true,
 };
 

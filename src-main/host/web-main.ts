@@ -1,16 +1,17 @@
 // Web mode: the real Core, the capture server on its default port, and the UI served by the web
 // host to any browser, until SIGINT/SIGTERM. `npm start` runs this where Electron cannot start.
 //   SOCKETSCOPE_PORT     capture server port (default: the Core's, 8080)
-//   SOCKETSCOPE_UI_PORT  web host port (default: any free port)
+//   SOCKETSCOPE_UI_PORT  web host port (default: the one remembered in the data folder, else any
+//                        free one; the token is remembered there too, so open tabs reconnect)
 //   SOCKETSCOPE_HOME     data folder (default: the platform's app-data folder)
 
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCore } from './core';
 import { UserFacingError } from '../capture/fs-errors';
-import { startWebHost } from './web';
+import type { Message } from '../protocol/types';
+import { startWebApp } from './web-app';
 
 function portFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -55,37 +56,44 @@ function openBrowser(url: string): void {
 
 async function main(): Promise<void> {
   const capturePort = portFromEnv('SOCKETSCOPE_PORT');
-  const uiPort = portFromEnv('SOCKETSCOPE_UI_PORT') ?? 0;
+  const uiPort = portFromEnv('SOCKETSCOPE_UI_PORT');
   // This file runs bundled as dist/main/web-main.js.
   const here = dirname(fileURLToPath(import.meta.url));
-  const rendererDir = join(here, '..', 'renderer');
 
-  const core = await createCore({ assetsDir: join(here, '..', '..', 'assets') });
-  // Warnings and errors (a full disk, what a stop could not save) also reach the terminal.
+  const app = await startWebApp({
+    ...(capturePort !== undefined ? { capturePort } : {}),
+    ...(uiPort !== undefined ? { uiPort } : {}),
+    rendererDir: join(here, '..', 'renderer'),
+    assetsDir: join(here, '..', '..', 'assets'),
+    faviconPath: join(here, '..', '..', 'assets', 'favicon.ico'),
+  });
+  const { core, host, server } = app;
+  // What opening the session found, a settings file it cannot read, why the last session was
+  // not reopened: each said once, here, though its notice may also arrive below.
+  const said = new Set<string>();
+  const say = (message: Message): void => {
+    if (said.has(message.text)) return;
+    said.add(message.text);
+    console.error(message.text);
+  };
+  for (const warning of core.sessionWarnings()) say(warning);
+  for (const notice of (await core.call('settings.get', {})).notices) say(notice);
+  // Later warnings and errors (a full disk, what a stop could not save) also reach the terminal.
   core.subscribe(
     (events) => {
       for (const event of events)
-        if (event.type === 'notice' && event.level !== 'info') console.error(event.message.text);
+        if (event.type === 'notice' && event.level !== 'info' && !said.delete(event.message.text))
+          console.error(event.message.text);
     },
     { data: false },
   );
   const problem = (await core.call('snapshot', {})).rulesProblem;
   if (problem) console.error(problem.message.text);
-  const server = await core.call(
-    'server.start',
-    capturePort === undefined ? {} : { port: capturePort },
-  );
   if (server.message) console.log(server.message.text);
   if (server.url) console.log(`Capture server listening: ${server.url}`);
   else console.log(`Capture server is ${server.status}.`);
-
-  const host = await startWebHost({
-    core,
-    port: uiPort,
-    rendererDir,
-    faviconPath: join(here, '..', '..', 'assets', 'favicon.ico'),
-  });
-  console.log(`Socketscope UI: ${host.url}`);
+  for (const note of app.notes) console.error(note.text);
+  console.log(`Socketscope UI: ${host.url}  (session ${core.sessionDir()})`);
   console.log('Press Ctrl-C to stop.');
   openBrowser(host.url);
 
@@ -100,16 +108,13 @@ async function main(): Promise<void> {
       console.error('Shutdown took longer than 10 s; exiting.');
       process.exit(1);
     }, 10_000).unref();
-    host
-      .close()
-      .then(() => core.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(`Socketscope did not stop cleanly: ${sentence(error)}`);
-          process.exit(1);
-        },
-      );
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Socketscope did not stop cleanly: ${sentence(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

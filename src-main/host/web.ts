@@ -37,6 +37,8 @@ export interface WebHostOptions {
    * larger ones close the socket (1009).
    */
   maxPayloadBytes?: number;
+  /** The page's secret (default: a new random one); a remembered one lets open tabs reconnect. */
+  token?: string;
 }
 
 export interface WebHost {
@@ -110,7 +112,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error('The web host binds to 127.0.0.1 only.');
   const rendererDir = resolve(options.rendererDir ?? 'dist/renderer');
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? randomBytes(24).toString('base64url');
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD,

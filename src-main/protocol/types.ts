@@ -308,6 +308,33 @@ export interface ExchangeBytes {
   responseBase64: string;
 }
 
+/** The UI language. */
+export type UiLang = 'en' | 'zh-CN';
+/** The colour theme: the system's, or always light or dark. */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+/** One column of the exchange list as the user left it. */
+export interface ColumnSetting {
+  id: string;
+  width?: number;
+  hidden?: boolean;
+}
+/**
+ * UI settings the Core keeps in the data folder (settings.json), so they outlive the browser
+ * origin, which changes with the web host's port. Absent fields mean the UI's defaults.
+ */
+export interface UiSettings {
+  lang?: UiLang;
+  theme?: ThemeChoice;
+  /** The list's columns, in display order. */
+  columns?: ColumnSetting[];
+  /** The list's sort: a column id and its direction. */
+  sort?: { column: string; descending: boolean };
+  /** Pane sizes by pane name (pixels or fractions, as each pane decides). */
+  panes?: Record<string, number>;
+}
+/** A change to the UI settings: a field given replaces it, `null` returns it to the default. */
+export type UiSettingsPatch = { [K in keyof UiSettings]?: UiSettings[K] | null };
+
 /** Commands from UI to Core: name → params and result. */
 export interface CommandMap {
   snapshot: { params: Record<string, never>; result: Snapshot };
@@ -320,6 +347,13 @@ export interface CommandMap {
   'store.fsync': { params: { on?: boolean }; result: { on: boolean } };
   /** Reads (no `seen`) or sets whether the guided lesson was shown (kept in settings.json). */
   'settings.lessonSeen': { params: { seen?: boolean }; result: { seen: boolean } };
+  /**
+   * The UI settings, and what the Core could not keep as it was at start (a settings file it
+   * cannot read, a last session it could not reopen), one sentence each.
+   */
+  'settings.get': { params: Record<string, never>; result: { ui: UiSettings; notices: Message[] } };
+  /** Changes the UI settings, each field checked; answers the settings now kept. */
+  'settings.set': { params: { ui: UiSettingsPatch }; result: { ui: UiSettings } };
   'rules.get': { params: Record<string, never>; result: ResponderRule[] };
   'rules.set': { params: { rules: ResponderRule[] }; result: ResponderRule[] };
   /** Resolves a broken rules file: load `rules.json.bak`, or move the file aside and start empty. */
@@ -373,6 +407,14 @@ export interface CommandMap {
     result: { imported: number; cancelled: boolean };
   };
   'import.har.cancel': { params: { taskId: string }; result: { cancelled: boolean } };
+  /**
+   * The desktop window only: asks where to save, then writes the HAR there entry by entry (with
+   * `progress` events). A browser gets the same document as a download from the web host.
+   */
+  'export.har.save': {
+    params: { exchangeIds?: ExchangeId[]; taskId?: string; name?: string };
+    result: { saved: boolean; file: string | null; exported: number };
+  };
   /** A page of the list: rows `from … from+count` (count ≤ MAX_PAGE_ROWS) of the filtered list. */
   'exchanges.rows': {
     params: { from: number; count: number; filter?: Partial<ListFilter> };
@@ -407,14 +449,6 @@ export interface SubscribeOptions {
  * larger than MAX_FRAME_BYTES of JSON: a bigger one travels as consecutive `part` frames whose
  * `data`, joined, is the JSON text of the frame.
  */
-  /**
-   * The desktop window only: asks where to save, then writes the HAR there entry by entry (with
-   * `progress` events). A browser gets the same document as a download from the web host.
-   */
-  'export.har.save': {
-    params: { exchangeIds?: ExchangeId[]; taskId?: string; name?: string };
-    result: { saved: boolean; file: string | null; exported: number };
-  };
 export interface CommandFrame {
   kind: 'command';
   id: number;
