@@ -228,7 +228,7 @@ export abstract class FieldParser extends StartLineParser {
 
   // ---- fast paths, implemented in parser-fast.ts ----
 
-  /** After a field name's colon at local `i - 1`: the value read on, or `i` for VALUE_OWS. */
+  /** After a field name's colon at local `i - 1`: the index after its OWS, the value begun. */
   protected abstract valueStart(chunk: Uint8Array, i: number, end: number): number;
   /** After a value's CR at `i - 1`: the field done at a whole CRLF, or `i` for VALUE_LF. */
   protected abstract fieldEnd(chunk: Uint8Array, i: number, end: number): number;
