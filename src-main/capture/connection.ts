@@ -15,7 +15,13 @@ import {
 } from '../engine/server-conversation';
 import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
 import type { CaptureListener, ResponseHead, WriteAhead } from './events';
-import { errorResponse, type PreparedResponse, type Responder } from './responder';
+import { COMPLETE, NO_DEVIATIONS } from './events';
+import {
+  errorResponse,
+  type PreparedResponse,
+  type Responder,
+  type SentReading,
+} from './responder';
 
 export { TLS_REASON } from '../engine/server-conversation';
 
@@ -35,6 +41,8 @@ interface Slot {
   close: boolean;
   /** An interim 100 Continue: no `response` event. */
   interim: boolean;
+  /** How a browser reads the bytes (rules, tutorial-exact); absent: conformant. */
+  reading?: SentReading;
 }
 
 type Deadline = 'none' | 'idle' | 'head' | 'body';
@@ -357,6 +365,7 @@ export class CaptureConnection {
     slot.head = prepared.head;
     slot.ruleId = prepared.ruleId;
     slot.close = slot.close || prepared.close;
+    slot.reading = prepared.reading;
     if (prepared.notice !== null) {
       this.ctx.emit({ type: 'notice', level: 'warn', message: prepared.notice });
     }
@@ -463,15 +472,20 @@ export class CaptureConnection {
       let offset = start;
       let closeAfter = false;
       for (const slot of slots) {
-        if (!slot.interim) {
+        // No bytes is no answer (tutorial-exact closes anything but GET so): no response.
+        if (!slot.interim && slot.bytes.length > 0) {
+          const reading = slot.reading;
           this.ctx.emit({
             type: 'response',
             connectionId: this.id,
             index: slot.index,
             time: now,
             span: { offset, length: slot.bytes.length },
-            head: slot.head,
+            // Raw bytes have no head of their own: the one a browser reads from them.
+            head: slot.head ?? reading?.head ?? null,
             ruleId: slot.ruleId,
+            deviations: reading?.deviations ?? NO_DEVIATIONS,
+            ending: reading?.ending ?? COMPLETE,
           });
         }
         offset += slot.bytes.length;

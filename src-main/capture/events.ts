@@ -4,6 +4,7 @@
 import type {
   CloseReason,
   ConnectionId,
+  Deviation,
   Direction,
   Message,
   ParseErrorInfo,
@@ -26,6 +27,21 @@ export interface ResponseHead {
   reason: string;
   headers: [string, string][];
 }
+
+/**
+ * A response is `complete` by its framing (or the close), `truncated` when the close comes
+ * before its framing's end (`missing` bytes, when a Content-Length says how many), or `refused`
+ * when a browser would not read it as HTTP.
+ */
+export interface ResponseEnding {
+  state: 'complete' | 'truncated' | 'refused';
+  missing: number | null;
+}
+
+/** The ending of the server's own responses, conformant by construction. */
+export const COMPLETE: ResponseEnding = Object.freeze({ state: 'complete', missing: null });
+/** Their deviations. */
+export const NO_DEVIATIONS: readonly Deviation[] = Object.freeze([]);
 
 export type CaptureEvent =
   | { type: 'server'; state: ServerState }
@@ -74,6 +90,14 @@ export type CaptureEvent =
       span: { offset: number; length: number };
       head: ResponseHead | null;
       ruleId: string | null;
+      /**
+       * How a browser reads the bytes (engine/browser-reading.ts): each departure from the RFC,
+       * [] when none. Set on every live event; absent when read back from a session file (the
+       * bytes are there to read again).
+       */
+      deviations?: readonly Deviation[];
+      /** What a browser makes of the response if the connection closes after it (as `deviations`). */
+      ending?: ResponseEnding;
     }
   | {
       type: 'protocolError';

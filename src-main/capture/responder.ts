@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Message, ResponderRule, RuleBody, RuleMatchMode } from '../protocol/types';
-import type { ResponseHead } from './events';
+import type { ResponseEnding, ResponseHead } from './events';
 import { encodeChunked } from '../engine/serialize';
 import { base64ToBytes } from '../engine/bytes';
 import { readResponse, type Deviation } from '../engine/browser-reading';
@@ -47,13 +47,11 @@ export interface PreparedResponse {
 
 /**
  * What a browser makes of a response if the connection closes after it (engine/browser-reading.ts):
- * its deviations, whether it is whole, cut short (`missing` bytes, when a Content-Length says
- * how many) or refused, and the head it reads (raw responses have none of their own).
+ * its deviations, how it ends, and the head it reads (raw responses have none of their own).
  */
 export interface SentReading {
   deviations: readonly Deviation[];
-  state: 'complete' | 'truncated' | 'refused';
-  missing: number | null;
+  ending: ResponseEnding;
   head: ResponseHead | null;
 }
 
@@ -72,7 +70,7 @@ export function readSent(bytes: Uint8Array, requestMethod: string): SentReading 
         };
   const state =
     reading.end === 'refused' ? 'refused' : reading.end === 'complete' ? 'complete' : 'truncated';
-  return { deviations: reading.deviations, state, missing: reading.missing, head };
+  return { deviations: reading.deviations, ending: { state, missing: reading.missing }, head };
 }
 
 /** Readings kept per rule: the framing of the request's method, and the bytes' length. */

@@ -5,6 +5,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Message, ResponderRule, ServerSettings, ServerState } from '../protocol/types';
 import {
+  COMPLETE,
+  NO_DEVIATIONS,
   NO_WRITE_AHEAD,
   type CaptureListener,
   type CaptureServerApi,
@@ -381,6 +383,8 @@ export class CaptureServer implements CaptureServerApi {
       span: { offset: 0, length: bytes.length },
       head,
       ruleId: null,
+      deviations: NO_DEVIATIONS,
+      ending: COMPLETE,
     });
     socket.write(bytes);
     this.emit({ type: 'data', connectionId: id, direction: 'out', offset: 0, bytes, time: opened });

@@ -305,6 +305,8 @@ function jsonRecord(event: CaptureEvent): Record<string, unknown> | null {
         headers: event.head?.headers ?? null,
         ruleId: event.ruleId,
         span: event.span,
+        deviations: event.deviations ?? [],
+        ending: event.ending ?? null,
         time: event.time,
       };
     case 'protocolError':
@@ -358,7 +360,7 @@ class TextLog implements CaptureLog {
           : 'raw bytes';
         const code = event.head && event.head.status >= 400 ? 33 : 32;
         const rule = event.ruleId ? ` rule ${event.ruleId}` : '';
-        return `${time} ${event.connectionId} ${paint(code, `← ${status}`)} (${event.span.length} B)${rule}\n`;
+        return `${time} ${event.connectionId} ${paint(code, `← ${status}`)} (${event.span.length} B)${rule}${deviationNote(event)}\n`;
       }
       case 'protocolError':
         return `${time} ${event.connectionId} ${paint(31, `✗ ${event.error.code}`)} at byte ${event.error.offset}: ${event.error.reason}${event.error.status ? ` → ${event.error.status}` : ''}\n`;
@@ -370,6 +372,21 @@ class TextLog implements CaptureLog {
         return '';
     }
   }
+}
+
+/** What a browser reads past in a response, and how it ends when not whole. */
+function deviationNote(event: Extract<CaptureEvent, { type: 'response' }>): string {
+  const counts = new Map<string, number>();
+  for (const d of event.deviations ?? []) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
+  const codes = [...counts].map(([code, n]) => (n > 1 ? `${code} ×${n}` : code));
+  let note = codes.length > 0 ? ` deviations: ${codes.join(', ')}` : '';
+  const ending = event.ending;
+  if (ending?.state === 'truncated') {
+    note += ending.missing !== null ? `; truncated, ${ending.missing} B missing` : '; truncated';
+  } else if (ending?.state === 'refused') {
+    note += '; a browser refuses it';
+  }
+  return note;
 }
 
 // ---- replay ----

@@ -6,6 +6,7 @@
 // someone asks for one (the list asks for the rows it shows).
 
 import type {
+  ExchangeOutcome,
   ExchangeSummary,
   ParseErrorInfo,
   ReplayOutcome,
@@ -29,7 +30,11 @@ const RESPONSE_LENGTH = 9;
 /** Where the request-target's UTF-8 bytes are in the text arena (NaN: no target). */
 const TARGET_AT = 10;
 const TARGET_LENGTH = 11;
-const NUMBERS = 12;
+/** The ExchangeOutcome's position in OUTCOMES (NaN: none yet). */
+const OUTCOME = 12;
+const NUMBERS = 13;
+
+const OUTCOMES: readonly ExchangeOutcome[] = ['complete', 'truncated', 'aborted'];
 
 // Interned-string columns (-1 stands for null).
 const CONNECTION = 0;
@@ -53,6 +58,8 @@ interface Rare {
   exchangeId: string | null;
   replayOf?: string;
   replayOutcome?: ReplayOutcome;
+  /** Of a truncated exchange, when known. */
+  missingBytes?: number;
 }
 
 export type Row = number;
@@ -166,6 +173,7 @@ export class ExchangeTable {
     this.setNum(row, RESPONSE_LENGTH, 0);
     this.setNum(row, TARGET_AT, NaN);
     this.setNum(row, TARGET_LENGTH, 0);
+    this.setNum(row, OUTCOME, NaN);
     const at = (row & CHUNK_MASK) * STRINGS;
     this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
     this.setStr(row, CONNECTION, this.intern(connectionId));
@@ -215,11 +223,13 @@ export class ExchangeTable {
     this.setRule(row, summary.ruleId);
     const regular = `${summary.connectionId}#${summary.indexOnConnection}` === summary.exchangeId;
     if (!regular) this.irregular.set(summary.exchangeId, row);
+    this.setNum(row, OUTCOME, summary.outcome ? OUTCOMES.indexOf(summary.outcome) : NaN);
     if (
       summary.source !== 'capture' ||
       summary.error ||
       summary.replayTarget ||
       summary.timings ||
+      summary.missingBytes !== undefined ||
       !regular
     ) {
       this.rare.set(row, {
@@ -230,6 +240,7 @@ export class ExchangeTable {
         exchangeId: regular ? null : summary.exchangeId,
         ...(summary.replayOf !== undefined ? { replayOf: summary.replayOf } : {}),
         ...(summary.replayOutcome !== undefined ? { replayOutcome: summary.replayOutcome } : {}),
+        ...(summary.missingBytes !== undefined ? { missingBytes: summary.missingBytes } : {}),
       });
     } else {
       this.rare.delete(row);
@@ -315,6 +326,37 @@ export class ExchangeTable {
       });
   }
 
+  /** How the exchange ended; `missingBytes` of a truncated one, when known. */
+  setOutcome(row: Row, outcome: ExchangeOutcome, missingBytes: number | null = null): void {
+    this.changed(row);
+    this.setNum(row, OUTCOME, OUTCOMES.indexOf(outcome));
+    let rare = this.rare.get(row);
+    if (missingBytes === null) {
+      if (rare) delete rare.missingBytes;
+      return;
+    }
+    if (!rare) {
+      rare = {
+        source: 'capture',
+        error: null,
+        replayTarget: null,
+        timings: null,
+        exchangeId: null,
+      };
+      this.rare.set(row, rare);
+    }
+    rare.missingBytes = missingBytes;
+  }
+
+  /** The rows of a connection's exchanges that have no completion time yet. */
+  pendingRows(connectionId: string): Row[] {
+    const pending: Row[] = [];
+    for (const row of this.byConnection.get(connectionId) ?? []) {
+      if (row !== undefined && Number.isNaN(this.num(row, COMPLETED))) pending.push(row);
+    }
+    return pending;
+  }
+
   idOf(row: Row): string {
     const rare = this.rare.get(row);
     if (rare?.exchangeId) return rare.exchangeId;
@@ -394,6 +436,7 @@ export class ExchangeTable {
     const completed = this.num(row, COMPLETED);
     const status = this.num(row, STATUS);
     const responseOffset = this.num(row, RESPONSE_OFFSET);
+    const outcome = this.num(row, OUTCOME);
     return {
       exchangeId: rare?.exchangeId ?? this.idOf(row),
       connectionId: this.pool[this.str(row, CONNECTION)],
@@ -422,6 +465,8 @@ export class ExchangeTable {
       timings: rare?.timings ? { ...rare.timings } : null,
       ...(rare?.replayOf !== undefined ? { replayOf: rare.replayOf } : {}),
       ...(rare?.replayOutcome !== undefined ? { replayOutcome: rare.replayOutcome } : {}),
+      ...(Number.isNaN(outcome) ? {} : { outcome: OUTCOMES[outcome] }),
+      ...(rare?.missingBytes !== undefined ? { missingBytes: rare.missingBytes } : {}),
     };
   }
 

@@ -147,6 +147,8 @@ export class ExchangeBook {
         table.setRule(row, event.ruleId);
         if (event.ending?.state === 'truncated') {
           table.setOutcome(row, 'truncated', event.ending.missing);
+        } else {
+          table.setOutcome(row, 'complete');
         }
         if (event.head) {
           table.setResponse(
@@ -190,7 +192,7 @@ export class ExchangeBook {
         connection.bytesOut = Math.max(connection.bytesOut, event.bytesOut);
         // Every exchange still without a response ends here: it was never answered.
         for (const row of this.exchanges.pendingRows(event.connectionId)) {
-          this.exchanges.setOutcome(row, 'aborted', null);
+          this.exchanges.setOutcome(row, 'aborted');
           this.exchanges.setCompleted(row, event.time);
           if (emit) this.announce(row, emit, emitRow);
         }

@@ -100,7 +100,18 @@ export interface ExchangeSummary {
   replayOf?: ExchangeId;
   /** For replays: what happened (absent in sessions recorded before it was kept). */
   replayOutcome?: ReplayOutcome;
+  /** How the exchange ended; absent while it is pending. */
+  outcome?: ExchangeOutcome;
+  /** `truncated`: the body bytes the response's Content-Length promised that never came. */
+  missingBytes?: number;
 }
+
+/**
+ * How an exchange ended: its response sent whole (`complete`), cut short by the close before
+ * its framing's end (`truncated`, see `missingBytes`), or no response before the connection
+ * closed (`aborted`).
+ */
+export type ExchangeOutcome = 'complete' | 'truncated' | 'aborted';
 
 /**
  * What a replay came to: `answered` (see `status`), or why no response arrived: the connection

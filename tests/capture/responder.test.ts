@@ -197,7 +197,7 @@ describe('tutorial-exact mode', () => {
       'BARE_LF@40+1',
       `CLOSE_DELIMITED@41+${bodyLength - 1}`,
     ]);
-    assert.equal(index.reading?.state, 'complete');
+    assert.equal(index.reading?.ending.state, 'complete');
     const image = await respond(responder, request('GET', '/test.jpg'));
     assert.deepEqual(codes(image), [
       'LEADING_EMPTY_LINE@0+1',
@@ -229,7 +229,7 @@ describe('deviations of what is sent', () => {
         assert.equal(prepared.reading, undefined, 'no reading needed');
         const read = readSent(prepared.bytes, method);
         assert.deepEqual(read.deviations, [], `${method} ${target}`);
-        assert.equal(read.state, 'complete');
+        assert.equal(read.ending.state, 'complete');
       }
     }
   });
@@ -248,13 +248,13 @@ describe('deviations of what is sent', () => {
       first.reading?.deviations.map((d) => `${d.code}@${d.offset}+${d.length}`),
       ['CONTENT_LENGTH_TOO_LARGE@58+2'],
     );
-    assert.equal(first.reading?.state, 'truncated');
-    assert.equal(first.reading?.missing, 15);
+    assert.equal(first.reading?.ending.state, 'truncated');
+    assert.equal(first.reading?.ending.missing, 15);
     assert.equal(first.reading?.head?.status, 200);
     const second = await respond(responder, request('GET', '/raw'));
     assert.equal(second.reading, first.reading, 'read once');
     const head = await respond(responder, request('HEAD', '/raw'));
-    assert.equal(head.reading?.state, 'complete', 'no body expected for HEAD');
+    assert.equal(head.reading?.ending.state, 'complete', 'no body expected for HEAD');
   });
 
   it('a structured rule without Content-Length is close-delimited', async () => {

@@ -389,10 +389,37 @@ describe('capture server: lifecycle', () => {
       const answer = await client.ended();
       assert.match(
         answer.toString('latin1'),
-        /^HTTP\/1\.1 200 OK\nContent-Type: text\/html\n\n<!doctype html>/,
+        /^HTTP\/1\.x 200 OK\nContent-Type: text\/html\n\n<!doctype html>/,
       );
-      assert.equal(statusLines(answer).length, 1, 'close-delimited: one response, then close');
-      assert.equal((await t.closed(await t.idOf(client))).reason, 'server');
+      assert.equal(
+        answer.toString('latin1').match(/HTTP\/1\.x 200/g)?.length,
+        1,
+        'close-delimited: one response, then close',
+      );
+      const id = await t.idOf(client);
+      assert.equal((await t.closed(id)).reason, 'server');
+      const [response] = t.of('response', id);
+      assert.deepEqual(
+        response?.deviations?.map((d) => d.code),
+        ['MALFORMED_VERSION', 'BARE_LF', 'BARE_LF', 'BARE_LF', 'CLOSE_DELIMITED'],
+      );
+      assert.equal(response?.head?.version, 'HTTP/1.0', 'the head as a browser reads it');
+
+      const image = await rawClient(t.port);
+      await image.send(get('/test.jpg'));
+      const imageAnswer = await image.ended();
+      assert.deepEqual(
+        imageAnswer,
+        Buffer.concat([Buffer.from('\nHTTP/1.x 200 OK\nContent-Type: image/jpg\n\n'), jpeg]),
+      );
+
+      // Anything but GET: closed with no answer, and no response event.
+      const post = await rawClient(t.port);
+      await post.send('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n');
+      assert.equal((await post.ended()).length, 0);
+      const postId = await t.idOf(post);
+      await t.closed(postId);
+      assert.equal(t.of('response', postId).length, 0);
     } finally {
       await t.stop();
     }

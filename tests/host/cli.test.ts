@@ -96,6 +96,58 @@ function curl(url: string, extra: string[] = []): Promise<string> {
 
 type Json = Record<string, unknown>;
 
+test("serve --json prints each response's deviations: tutorial-exact, and a raw rule cut short", async () => {
+  const rulesFile = join(home, 'deviation-rules.json');
+  const raw = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\nshort';
+  writeFileSync(
+    rulesFile,
+    JSON.stringify({
+      version: 1,
+      rules: [
+        {
+          id: 'cut',
+          enabled: true,
+          name: 'cut',
+          match: { method: 'GET', path: '/cut', mode: 'exact' },
+          response: { kind: 'raw', base64: Buffer.from(raw).toString('base64') },
+          delayMs: 0,
+        },
+      ],
+    }),
+  );
+  const served = await serve(['--json', '--tutorial-exact', '--rules', rulesFile]);
+  try {
+    const responses = (): Json[] =>
+      served.lines.map((l) => JSON.parse(l) as Json).filter((e) => e.type === 'response');
+    await rawSend(served.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await served.waitFor((l) => l.includes('"type":"response"'), 'tutorial response');
+    const [page] = responses();
+    const spans = (e: Json | undefined): string[] =>
+      (
+        (e?.deviations ?? []) as { code: string; offset: number; length: number; rfc: string }[]
+      ).map((d) => `${d.code}@${d.offset}+${d.length} ${d.rfc}`);
+    assert.deepEqual(spans(page).slice(0, 4), [
+      'MALFORMED_VERSION@0+8 RFC 9112 §2.3',
+      'BARE_LF@15+1 RFC 9112 §2.2',
+      'BARE_LF@39+1 RFC 9112 §2.2',
+      'BARE_LF@40+1 RFC 9112 §2.2',
+    ]);
+    assert.match(spans(page)[4] ?? '', /^CLOSE_DELIMITED@41\+\d+ RFC 9110 §8\.6$/);
+    assert.equal(page?.status, 200);
+    assert.deepEqual(page?.ending, { state: 'complete', missing: null });
+
+    await rawSend(served.port, 'GET /cut HTTP/1.1\r\nHost: x\r\n\r\n');
+    await served.waitFor((l) => l.includes('"ruleId":"cut"'), 'raw rule response');
+    const cut = responses().find((e) => e.ruleId === 'cut');
+    assert.deepEqual(spans(cut), ['CONTENT_LENGTH_TOO_LARGE@58+2 RFC 9112 §6.3']);
+    assert.deepEqual(cut?.ending, { state: 'truncated', missing: 15 });
+    assert.equal(cut?.status, 200, "the raw bytes' status, as a browser reads it");
+  } finally {
+    served.child.kill('SIGTERM');
+    await served.exit();
+  }
+});
+
 test('serve --json prints NDJSON events, flushes on SIGTERM, and the session exports as HAR', async () => {
   const sessionDir = join(home, 'sessions', 'cli-json');
   const served = await serve(['--json', '--session', sessionDir]);
