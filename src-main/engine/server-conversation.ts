@@ -10,9 +10,9 @@
 
 import type { AnyErrorCode } from './errors';
 import { statusForError } from './errors';
-import type { ParserEvent, ParserLimits, Span } from './events';
-import { MessageAssembler, type Field, type MessageHead, type PartialHead } from './message';
-import { RequestParser } from './parser';
+import type { ParserLimits, ParserOptions, Span } from './events';
+import type { AssemblyEvent, Field, MessageHead, PartialHead } from './message';
+import { MessageParser } from './message-parser';
 import { sameFieldName } from './semantics';
 
 export const TLS_REASON = 'this client speaks HTTPS to an http:// port';
@@ -93,9 +93,52 @@ function isContinueExpectation(value: string): boolean {
   return value.length === 12 && value.toLowerCase() === '100-continue';
 }
 
+/** A version other than 1.x, and where it was read. */
+interface VersionSeen {
+  offset: number;
+  major: number;
+  minor: number;
+  /** Where its request began. */
+  messageOffset: number;
+}
+
+/**
+ * The parser in message mode (no token events), noting a version this server does not speak as
+ * soon as it is read, so the request is refused before the rest of its head.
+ */
+class RequestReader extends MessageParser {
+  unsupported: VersionSeen | null = null;
+
+  constructor(options: ParserOptions) {
+    super('request', options);
+  }
+
+  // The graph passes the version token's offset (and length); MessageParser needs neither.
+  protected override onVersion(offset = 0): void {
+    super.onVersion();
+    if (this.major !== 1 && this.unsupported === null) {
+      const messageOffset = this.current?.offset ?? offset;
+      this.unsupported = { offset, major: this.major, minor: this.minor, messageOffset };
+    }
+  }
+}
+
+/** The stream offset an event starts at (for telling which request it belongs to). */
+function startOf(event: AssemblyEvent): number {
+  switch (event.type) {
+    case 'head':
+      return event.head.offset;
+    case 'message':
+      return event.message.span.offset;
+    case 'error':
+      return event.head?.offset ?? event.error.offset;
+    default:
+      return event.offset;
+  }
+}
+
 export class ServerConversation {
-  private readonly parser: RequestParser;
-  private readonly assembler = new MessageAssembler('request', { body: 'stream' });
+  private readonly parser: RequestReader;
   private readonly isValidHost: ((value: string) => boolean) | null;
   /** Index of the request being read (or the next one). */
   private index = 0;
@@ -106,7 +149,7 @@ export class ServerConversation {
   private requestStart = -1;
 
   constructor(options: ServerConversationOptions = {}) {
-    this.parser = new RequestParser({ limits: options.limits ?? {} });
+    this.parser = new RequestReader({ limits: options.limits ?? {} });
     this.isValidHost = options.isValidHost ?? null;
   }
 
@@ -150,8 +193,9 @@ export class ServerConversation {
       return out;
     }
     const events = this.parser.finish();
-    const error = events.find((event) => event.type === 'error');
-    if (error !== undefined && this.requestStart >= 0) {
+    const failure = events.find((event) => event.type === 'error');
+    if (failure !== undefined && this.requestStart >= 0) {
+      const { error } = failure;
       out.push({
         type: 'truncated',
         index: this.index,
@@ -190,19 +234,12 @@ export class ServerConversation {
     return null;
   }
 
-  private apply(events: ParserEvent[], out: ServerAction[]): void {
-    // A version other than 1.x is refused as soon as it is read, before the rest of the head.
-    let cut = events.length;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      if (event.type === 'version' && event.major !== 1) {
-        cut = i;
-        break;
-      }
-    }
-    const assembled = this.assembler.push(cut === events.length ? events : events.slice(0, cut));
-    for (const event of assembled) {
+  private apply(events: AssemblyEvent[], out: ServerAction[]): void {
+    const unsupported = this.parser.unsupported;
+    for (const event of events) {
       if (this.phaseNow === 'done') return;
+      // Everything of a request whose version this server does not speak is replaced by a 505.
+      if (unsupported !== null && startOf(event) >= unsupported.messageOffset) break;
       switch (event.type) {
         case 'head':
           this.head(event.head, out);
@@ -255,26 +292,25 @@ export class ServerConversation {
       }
     }
     if (this.phaseNow === 'done' || this.phaseNow === 'tunnel') return;
-    // A request whose head is still arriving.
-    const current = this.assembler.current;
-    if (current !== null) this.begin(current.offset, out);
-    if (cut < events.length) {
-      const version = events[cut]!;
-      if (version.type !== 'version') return;
-      this.begin(current?.offset ?? version.offset, out);
-      const text = `HTTP/${version.major}.${version.minor}`;
+    if (unsupported !== null) {
+      this.begin(unsupported.messageOffset, out);
+      const text = `HTTP/${unsupported.major}.${unsupported.minor}`;
       this.refuse(
         out,
         {
           code: 'UNSUPPORTED_VERSION',
-          offset: version.offset,
+          offset: unsupported.offset,
           reason: `${text} is not spoken here: this server speaks HTTP/1.0 and HTTP/1.1`,
           status: statusForError('UNSUPPORTED_VERSION'),
         },
         this.requestStart,
-        current,
+        this.parser.current,
       );
+      return;
     }
+    // A request whose head is still arriving.
+    const current = this.parser.current;
+    if (current !== null) this.begin(current.offset, out);
   }
 
   /** Reports the start of the request being read, once. */

@@ -447,7 +447,11 @@ describe(
             `# 100 × 10 MiB in ${seconds.toFixed(1)} s; peak RSS ${(before / 1e6).toFixed(0)} MB before, ${(peak / 1e6).toFixed(0)} MB after`,
           );
           // The default site answers POST with 405, once each whole body has arrived.
-          assert.deepEqual(new Set(statuses), new Set(['HTTP/1.1 405 Method Not Allowed']));
+          assert.deepEqual(
+            new Set(statuses),
+            new Set(['HTTP/1.1 405 Method Not Allowed']),
+            `answers: ${[...new Set(statuses)].join(', ')}; server output:\n${out.slice(-2000)}`,
+          );
           assert.ok(peak < 300e6, `peak RSS ${(peak / 1e6).toFixed(0)} MB`);
         } finally {
           child.kill('SIGTERM');
