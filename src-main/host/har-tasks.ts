@@ -28,8 +28,11 @@ export interface HarTaskHost {
 /** Text in, with backpressure: resolves when the sink can take more. */
 export type HarSink = (text: string) => void | Promise<void>;
 
-/** Largest HAR text an import accepts (its parts are joined before it is parsed). */
-export const MAX_IMPORT_CHARS = 512 * 1024 * 1024;
+/**
+ * Largest HAR text an import accepts: its parts are joined and parsed whole, which takes several
+ * times its size in memory, so the bound keeps a huge file from exhausting the Core.
+ */
+export const MAX_IMPORT_CHARS = 128 * 1024 * 1024;
 const PROGRESS_MS = 200;
 const SLICE_MS = 30;
 const SINK_BATCH_CHARS = 256 * 1024;
