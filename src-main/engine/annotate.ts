@@ -64,6 +64,7 @@ const EXPLAINED_FIELD_SET = new Set(EXPLAINED_FIELDS);
 export function fieldKey(lowerName: string): string {
   if (EXPLAINED_FIELD_SET.has(lowerName)) return `header.${lowerName}`;
   if (lowerName.startsWith('sec-fetch-')) return 'header.sec-fetch';
+  if (lowerName.startsWith('sec-ch-')) return 'header.sec-ch';
   return 'header.other';
 }
 
@@ -518,6 +519,7 @@ export function annotationKeys(): string[] {
     'unparsed',
     'header.other',
     'header.sec-fetch',
+    'header.sec-ch',
     ...EXPLAINED_FIELDS.map((name) => `header.${name}`),
     ...PARSER_ERROR_CODES.map(errorExplanationKey),
   ];

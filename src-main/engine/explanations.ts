@@ -14,7 +14,8 @@ import type { Explanation, ExplanationText, Locale } from './explanations/catalo
 import { body } from './explanations/body';
 import { deviationTexts, type DeviationText } from './explanations/deviations';
 import { errorExplanations } from './explanations/errors';
-import { fieldLines, namedFields } from './explanations/fields';
+import { browserFields } from './explanations/browser-fields';
+import { fieldLines, namedFields as rfcFields } from './explanations/fields';
 import { lines } from './explanations/lines';
 import { startLine } from './explanations/start-line';
 
@@ -23,6 +24,8 @@ export type { DeviationText };
 
 /** Every error code with an explanation: the whole error table. */
 export const ERROR_CODES: readonly AnyErrorCode[] = TABLE_CODES;
+
+const namedFields: Record<string, Explanation> = { ...rfcFields, ...browserFields };
 
 /** Lower-case names of the fields with an explanation of their own (others: `header.other`). */
 export const EXPLAINED_FIELDS: readonly string[] = Object.keys(namedFields);

@@ -372,11 +372,50 @@ describe('explained fields come from the catalogue', () => {
       assert.equal(nameSpan?.key, `header.${name}`, name);
     }
     assert.equal(fieldKey('x-unknown'), 'header.other');
-    assert.equal(fieldKey('sec-fetch-mode'), 'header.sec-fetch');
+    assert.equal(fieldKey('sec-fetch-future'), 'header.sec-fetch');
+    assert.equal(fieldKey('sec-ch-ua-arch'), 'header.sec-ch');
+    // What Chromium, Firefox and curl send unasked has an explanation of its own.
+    for (const name of [
+      'host',
+      'connection',
+      'cache-control',
+      'sec-ch-ua',
+      'sec-ch-ua-mobile',
+      'sec-ch-ua-platform',
+      'upgrade-insecure-requests',
+      'user-agent',
+      'accept',
+      'sec-fetch-site',
+      'sec-fetch-mode',
+      'sec-fetch-user',
+      'sec-fetch-dest',
+      'referer',
+      'accept-encoding',
+      'accept-language',
+      'cookie',
+      'priority',
+      'dnt',
+      'sec-gpc',
+      'te',
+      'pragma',
+      'if-none-match',
+      'if-modified-since',
+      'sec-purpose',
+      'expect',
+      'content-type',
+      'content-length',
+    ]) {
+      assert.equal(fieldKey(name), `header.${name}`, name);
+    }
     const headerKeys = Object.keys(explanations).filter((key) => key.startsWith('header.'));
     assert.deepEqual(
       headerKeys.sort(),
-      ['header.other', 'header.sec-fetch', ...EXPLAINED_FIELDS.map((n) => `header.${n}`)].sort(),
+      [
+        'header.other',
+        'header.sec-fetch',
+        'header.sec-ch',
+        ...EXPLAINED_FIELDS.map((n) => `header.${n}`),
+      ].sort(),
     );
   });
 });

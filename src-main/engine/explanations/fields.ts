@@ -56,6 +56,17 @@ export const fieldLines: Record<string, Explanation> = {
       '由浏览器添加，说明请求是如何发起的（站点、模式、目的地、是否由用户操作触发），服务器可据此拒绝意外的跨站请求。',
     ],
   ),
+  'header.sec-ch': entry(
+    'RFC 8942 (Client Hints)',
+    [
+      'Sec-CH-* client hint',
+      'A client hint: a detail about the browser or device (full version, architecture, model, screen, colour scheme…) that Chromium sends when the server asked for it with Accept-CH. Only Sec-CH-UA, -Mobile and -Platform are sent unasked.',
+    ],
+    [
+      'Sec-CH-* 客户端提示',
+      '客户端提示：关于浏览器或设备的一项细节（完整版本、架构、型号、屏幕、配色方案……），服务器用 Accept-CH 请求后 Chromium 才会发送。只有 Sec-CH-UA、-Mobile 和 -Platform 会在未被请求时发送。',
+    ],
+  ),
   trailer: entry(
     'RFC 9110 §6.5',
     [
@@ -171,8 +182,14 @@ export const namedFields: Record<string, Explanation> = {
   ),
   'accept-language': entry(
     'RFC 9110 §12.5.4',
-    ['Accept-Language', 'Natural languages the user prefers, e.g. "zh-CN,zh;q=0.9,en;q=0.8".'],
-    ['Accept-Language', '用户偏好的自然语言，例如 "zh-CN,zh;q=0.9,en;q=0.8"。'],
+    [
+      'Accept-Language',
+      'Natural languages the user prefers, most wanted first, e.g. "zh-CN,zh;q=0.9,en;q=0.8": a q-weight from 0 to 1 ranks each language tag (1 when absent). Browsers send it from their language settings; a server may pick a translation accordingly. curl does not send it.',
+    ],
+    [
+      'Accept-Language',
+      '用户偏好的自然语言，最想要的在前，例如 "zh-CN,zh;q=0.9,en;q=0.8"：每个语言标签的 q 权重在 0 到 1 之间（省略时为 1），用来排序。浏览器根据其语言设置发送；服务器可以据此选择译文。curl 不发送它。',
+    ],
   ),
   cookie: entry(
     'RFC 6265 §5.4',
@@ -238,9 +255,12 @@ export const namedFields: Record<string, Explanation> = {
     'RFC 9110 §10.1.4',
     [
       'TE',
-      'Transfer codings the client accepts in the response; "trailers" says it can handle trailer fields.',
+      'Transfer codings the client accepts in the response besides chunked; "trailers" says it can handle trailer fields (Firefox sends "TE: trailers"). TE is hop-by-hop: a sender must also list it in Connection, and a proxy does not forward it.',
     ],
-    ['TE', '客户端在响应中可以接受的传输编码；"trailers" 表示它能处理尾部字段。'],
+    [
+      'TE',
+      '除 chunked 之外，客户端在响应中还能接受的传输编码；"trailers" 表示它能处理尾部字段（Firefox 发送 "TE: trailers"）。TE 是逐跳字段：发送方还必须把它列在 Connection 中，代理不会转发它。',
+    ],
   ),
   trailer: entry(
     'RFC 9110 §6.6.2',
