@@ -8,6 +8,8 @@ export interface ReplayDraft {
   port: number;
   tls: boolean;
   sourceTarget: string | null;
+  /** The listed exchange the draft was made from: its replays are kept as its history. */
+  sourceExchangeId: string | null;
 }
 
 class UiState {
