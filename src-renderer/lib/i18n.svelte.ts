@@ -2,6 +2,7 @@
 import type { Message } from '../../src-main/protocol/types';
 import type { CatalogueKey } from './locales/en';
 import { translate, translateMessage, type Lang } from './translate';
+import { cache, cached, saveUiSettings } from './ui-settings.svelte';
 
 export type { Lang };
 export const languages: { id: Lang; label: string }[] = [
@@ -9,6 +10,8 @@ export const languages: { id: Lang; label: string }[] = [
   { id: 'zh-CN', label: '中文' },
 ];
 
+// The Core keeps the language (ui.lang in the data folder); this origin's storage is only a
+// cache for the first paint, before the Core answers.
 const storageKey = 'socketscope.lang';
 
 function isLang(value: unknown): value is Lang {
@@ -16,12 +19,8 @@ function isLang(value: unknown): value is Lang {
 }
 
 function initialLang(): Lang {
-  try {
-    const stored = globalThis.localStorage?.getItem(storageKey);
-    if (isLang(stored)) return stored;
-  } catch {
-    // Storage can be unavailable (opaque origins, privacy modes): fall through to the browser.
-  }
+  const stored = cached(storageKey);
+  if (isLang(stored)) return stored;
   const browser = globalThis.navigator?.language ?? 'en';
   return browser.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
@@ -29,13 +28,17 @@ function initialLang(): Lang {
 class I18n {
   lang = $state<Lang>(initialLang());
 
+  /** The user's choice: shown at once, kept by the Core. */
   set(lang: Lang): void {
+    this.adopt(lang);
+    void saveUiSettings({ lang });
+  }
+
+  /** The Core's language, applied without saving it back (absent: the current one stays). */
+  adopt(lang: Lang | undefined): void {
+    if (!isLang(lang)) return;
     this.lang = lang;
-    try {
-      globalThis.localStorage?.setItem(storageKey, lang);
-    } catch {
-      // Not remembered; the switch still applies to this page.
-    }
+    cache(storageKey, lang);
     if (globalThis.document) document.documentElement.lang = lang;
   }
 }
