@@ -95,6 +95,9 @@ export class ExchangeTable {
   private arenaUsed = 0;
   private rare = new Map<Row, Rare>();
   private pool: string[] = [];
+  /** The last text interned for each string column, and its id (see internAt). */
+  private lastText: (string | null)[] = new Array<string | null>(STRINGS).fill(null);
+  private lastId = new Int32Array(STRINGS);
   private poolIds = new Map<string, number>();
   /** connectionId → rows by index on the connection. */
   private byConnection = new Map<string, Row[]>();
@@ -122,6 +125,7 @@ export class ExchangeTable {
     this.rare.clear();
     this.pool = [];
     this.poolIds.clear();
+    this.lastText.fill(null);
     this.byConnection.clear();
     this.irregular.clear();
   }
@@ -176,7 +180,7 @@ export class ExchangeTable {
     this.setNum(row, OUTCOME, NaN);
     const at = (row & CHUNK_MASK) * STRINGS;
     this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
-    this.setStr(row, CONNECTION, this.intern(connectionId));
+    this.setText(row, CONNECTION, connectionId);
     this.placeRow(connectionId, index, row);
     return row;
   }
@@ -198,7 +202,7 @@ export class ExchangeTable {
       // The same id now names another connection's exchange: the row moves there.
       const before = this.byConnection.get(this.pool[this.str(row, CONNECTION)]);
       if (before) delete before[this.num(row, INDEX)];
-      this.setStr(row, CONNECTION, this.intern(summary.connectionId));
+      this.setText(row, CONNECTION, summary.connectionId);
       this.setNum(row, INDEX, summary.indexOnConnection);
       this.placeRow(summary.connectionId, summary.indexOnConnection, row);
     }
@@ -256,13 +260,13 @@ export class ExchangeTable {
     >,
   ): void {
     this.changed(row);
-    const method = this.intern(fields.method);
+    const method = this.internAt(METHOD, fields.method);
     if (method >= 0) this.methodIds.add(method);
     this.setStr(row, METHOD, method);
-    this.setStr(row, VERSION, this.intern(fields.version));
-    this.setStr(row, HOST, this.intern(fields.host));
-    this.setStr(row, REQUEST_TYPE, this.intern(fields.requestContentType));
-    this.setStr(row, REFERER, this.intern(fields.referer));
+    this.setText(row, VERSION, fields.version);
+    this.setText(row, HOST, fields.host);
+    this.setText(row, REQUEST_TYPE, fields.requestContentType);
+    this.setText(row, REFERER, fields.referer);
     this.setTarget(row, fields.target);
   }
 
@@ -289,8 +293,8 @@ export class ExchangeTable {
   ): void {
     this.changed(row);
     this.setNum(row, STATUS, status ?? NaN);
-    this.setStr(row, REASON, this.intern(reason));
-    this.setStr(row, RESPONSE_TYPE, this.intern(contentType));
+    this.setText(row, REASON, reason);
+    this.setText(row, RESPONSE_TYPE, contentType);
   }
 
   setStatus(row: Row, status: number): void {
@@ -309,7 +313,7 @@ export class ExchangeTable {
   }
 
   setRule(row: Row, ruleId: string | null): void {
-    this.setStr(row, RULE, this.intern(ruleId));
+    this.setText(row, RULE, ruleId);
   }
 
   setError(row: Row, error: ParseErrorInfo): void {
@@ -504,6 +508,24 @@ export class ExchangeTable {
 
   private text(id: number): string | null {
     return id < 0 ? null : this.pool[id];
+  }
+
+  /** Sets an interned-string column of the row. */
+  private setText(row: Row, column: number, text: string | null): void {
+    this.setStr(row, column, this.internAt(column, text));
+  }
+
+  /**
+   * `intern`, remembering the last text of each column: rows mostly repeat the one before
+   * (same method, host, content type…), and a comparison is cheaper than a lookup.
+   */
+  private internAt(column: number, text: string | null): number {
+    if (text === null) return -1;
+    if (this.lastText[column] === text) return this.lastId[column];
+    const id = this.intern(text);
+    this.lastText[column] = text;
+    this.lastId[column] = id;
+    return id;
   }
 
   private intern(text: string | null): number {
