@@ -95,9 +95,6 @@ export class ExchangeTable {
   private arenaUsed = 0;
   private rare = new Map<Row, Rare>();
   private pool: string[] = [];
-  /** The last text interned for each string column, and its id (see internAt). */
-  private lastText: (string | null)[] = new Array<string | null>(STRINGS).fill(null);
-  private lastId = new Int32Array(STRINGS);
   private poolIds = new Map<string, number>();
   /** connectionId → rows by index on the connection. */
   private byConnection = new Map<string, Row[]>();
@@ -125,7 +122,6 @@ export class ExchangeTable {
     this.rare.clear();
     this.pool = [];
     this.poolIds.clear();
-    this.lastText.fill(null);
     this.byConnection.clear();
     this.irregular.clear();
   }
@@ -180,7 +176,7 @@ export class ExchangeTable {
     this.setNum(row, OUTCOME, NaN);
     const at = (row & CHUNK_MASK) * STRINGS;
     this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
-    this.setText(row, CONNECTION, connectionId);
+    this.setStr(row, CONNECTION, this.intern(connectionId));
     this.placeRow(connectionId, index, row);
     return row;
   }
@@ -202,7 +198,7 @@ export class ExchangeTable {
       // The same id now names another connection's exchange: the row moves there.
       const before = this.byConnection.get(this.pool[this.str(row, CONNECTION)]);
       if (before) delete before[this.num(row, INDEX)];
-      this.setText(row, CONNECTION, summary.connectionId);
+      this.setStr(row, CONNECTION, this.intern(summary.connectionId));
       this.setNum(row, INDEX, summary.indexOnConnection);
       this.placeRow(summary.connectionId, summary.indexOnConnection, row);
     }
@@ -260,13 +256,13 @@ export class ExchangeTable {
     >,
   ): void {
     this.changed(row);
-    const method = this.internAt(METHOD, fields.method);
+    const method = this.intern(fields.method);
     if (method >= 0) this.methodIds.add(method);
     this.setStr(row, METHOD, method);
-    this.setText(row, VERSION, fields.version);
-    this.setText(row, HOST, fields.host);
-    this.setText(row, REQUEST_TYPE, fields.requestContentType);
-    this.setText(row, REFERER, fields.referer);
+    this.setStr(row, VERSION, this.intern(fields.version));
+    this.setStr(row, HOST, this.intern(fields.host));
+    this.setStr(row, REQUEST_TYPE, this.intern(fields.requestContentType));
+    this.setStr(row, REFERER, this.intern(fields.referer));
     this.setTarget(row, fields.target);
   }
 
@@ -293,8 +289,8 @@ export class ExchangeTable {
   ): void {
     this.changed(row);
     this.setNum(row, STATUS, status ?? NaN);
-    this.setText(row, REASON, reason);
-    this.setText(row, RESPONSE_TYPE, contentType);
+    this.setStr(row, REASON, this.intern(reason));
+    this.setStr(row, RESPONSE_TYPE, this.intern(contentType));
   }
 
   setStatus(row: Row, status: number): void {
@@ -313,7 +309,7 @@ export class ExchangeTable {
   }
 
   setRule(row: Row, ruleId: string | null): void {
-    this.setText(row, RULE, ruleId);
+    this.setStr(row, RULE, this.intern(ruleId));
   }
 
   setError(row: Row, error: ParseErrorInfo): void {
@@ -508,24 +504,6 @@ export class ExchangeTable {
 
   private text(id: number): string | null {
     return id < 0 ? null : this.pool[id];
-  }
-
-  /** Sets an interned-string column of the row. */
-  private setText(row: Row, column: number, text: string | null): void {
-    this.setStr(row, column, this.internAt(column, text));
-  }
-
-  /**
-   * `intern`, remembering the last text of each column: rows mostly repeat the one before
-   * (same method, host, content type…), and a comparison is cheaper than a lookup.
-   */
-  private internAt(column: number, text: string | null): number {
-    if (text === null) return -1;
-    if (this.lastText[column] === text) return this.lastId[column];
-    const id = this.intern(text);
-    this.lastText[column] = text;
-    this.lastId[column] = id;
-    return id;
   }
 
   private intern(text: string | null): number {
