@@ -4,7 +4,7 @@
 // one write) and the deadlines.
 
 import type { Socket } from 'node:net';
-import type { MessageHead } from '../engine/message';
+import type { MessageHead, PartialHead } from '../engine/message';
 import { fieldPairs } from '../engine/message';
 import { concatBytes } from '../engine/bytes';
 import { isValidHostValue } from '../engine/target';
@@ -211,7 +211,7 @@ export class CaptureConnection {
           break;
         case 'reject':
           if (action.error.status === 0) this.refuseSilently(action.error, action.requestOffset);
-          else this.failRequest(action.index, action.error, action.requestOffset, now);
+          else this.failRequest(action.index, action.error, action.requestOffset, now, action.head);
           break;
         case 'truncated':
           // A request cut short cannot be answered; report it without a response.
@@ -396,8 +396,9 @@ export class CaptureConnection {
     error: ParseErrorInfo,
     requestOffset: number,
     now: number,
+    read: PartialHead | null = null,
   ): void {
-    this.protocolError(index, error, requestOffset, now);
+    this.protocolError(index, error, requestOffset, now, read);
     const where =
       error.code === 'MISSING_HOST'
         ? ''
@@ -417,6 +418,7 @@ export class CaptureConnection {
     error: ParseErrorInfo,
     requestOffset: number,
     now: number,
+    read: PartialHead | null = null,
   ): void {
     this.ctx.emit({
       type: 'protocolError',
@@ -425,6 +427,17 @@ export class CaptureConnection {
       time: now,
       requestOffset,
       error,
+      // What was read before the error, so the row keeps its method and target.
+      ...(read !== null && read.method !== null
+        ? {
+            head: {
+              method: read.method,
+              target: read.target,
+              version: read.version === '' ? null : read.version,
+              headers: fieldPairs(read.fields),
+            },
+          }
+        : {}),
     });
   }
 

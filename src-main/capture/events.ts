@@ -21,6 +21,14 @@ export interface RequestHead {
   headers: [string, string][];
 }
 
+/** The part of a request head read before an error stopped it. */
+export interface PartialRequestHead {
+  method: string;
+  target: string | null;
+  version: string | null;
+  headers: [string, string][];
+}
+
 export interface ResponseHead {
   version: string;
   status: number;
@@ -107,6 +115,8 @@ export type CaptureEvent =
       /** Offset in the inbound stream where the failed request began. */
       requestOffset: number;
       error: ParseErrorInfo;
+      /** What was read of the request before the error (absent when not even its method was). */
+      head?: PartialRequestHead;
     }
   | {
       type: 'connectionClose';

@@ -170,6 +170,14 @@ export class ExchangeBook {
         );
         const table = this.exchanges;
         table.setError(row, event.error);
+        // No request event came: the row shows what was read of it before the error.
+        if (event.head && table.requestBytes(row) === 0) {
+          table.setRequest(row, {
+            ...requestFields({ ...event.head, target: '', version: '' }),
+            target: event.head.target,
+            version: event.head.version,
+          });
+        }
         const received = this.connections.get(event.connectionId)?.bytesIn ?? event.requestOffset;
         if (table.requestBytes(row) === 0) {
           table.setRequestSpan(
