@@ -13,7 +13,7 @@ export const en = {
   'server.stop': 'Stop',
   'server.tutorialExact': 'Tutorial-exact',
   'server.tutorialExactHint':
-    'Answer like the naive socket exercise: HTTP/1.x 200 OK, LF line ends, close-delimited',
+    'Answer exactly as the naive socket exercise does: "HTTP/1.x 200 OK\\nContent-Type: text/html\\n\\n" and the page for every path but /test.jpg, which gets "\\nHTTP/1.x 200 OK\\nContent-Type: image/jpg\\n\\n" and the JPEG (that first empty line is the exercise\'s accident). No Content-Length, the connection closed after each response, only the first 1024 bytes of a request read, anything but GET closed with no answer.',
   'server.status': 'Status',
   'server.status.stopped': 'Stopped',
   'server.status.starting': 'Starting',
@@ -447,6 +447,177 @@ export const en = {
     'The UI port {wanted} is taken, so the UI is on port {port} this time: tabs open on {wanted} do not reconnect.',
   'core.web.identityUnsaved':
     'The UI port and token could not be saved in {path}, so open tabs will not reconnect after a restart.',
+  // The guided lesson, the broken-response lab and the browser's reading of a response.
+  'lesson.open': 'Lesson',
+  'lesson.title': 'Lesson: the socket exercise, byte for byte',
+  'lesson.close': 'Close',
+  'lesson.back': 'Back',
+  'lesson.next': 'Next',
+  'lesson.finish': 'Finish',
+  'lesson.count': 'Step {n} of {total}',
+  'lesson.stepDone': 'Done: on to the next step.',
+  'lesson.step.start.short': 'Start',
+  'lesson.step.start.title': 'Start the server and open the browser',
+  'lesson.step.start.text':
+    'Socketscope is the socket server of the classic exercise: it listens on a TCP port, reads what a browser sends and writes an answer back. Press Start in the bar above (or here), then open the address in your browser.',
+  'lesson.step.two.short': 'Two requests',
+  'lesson.step.two.title': 'Two requests, and why there are two',
+  'lesson.step.two.text':
+    'Your browser asked for / and got an HTML page. Reading that page it found <img src="test.jpg">, so it came back for the image with a second request.',
+  'lesson.step.two.why':
+    'A page is one response; every image, style sheet or script in it is another request. The second request names the page it comes from in its Referer header, and often reuses the same connection (keep-alive).',
+  'lesson.step.read.short': 'Read',
+  'lesson.step.read.title': 'Read each message: start line, headers, empty line, body',
+  'lesson.step.read.text':
+    'Open each request in the inspector. The byte view below shows every byte: the start line (method, target, version; or version, status, reason in a response), the header lines, the empty line (CR LF alone) that ends the head, and the body.',
+  'lesson.step.read.parts':
+    'Hover a byte to read why it is there. Look at the response too: its Content-Length says where the body ends, so the connection can carry the next message.',
+  'lesson.step.tutorial.short': 'Tutorial-exact',
+  'lesson.step.tutorial.title': 'Answer like the naive server, and see why the browser copes',
+  'lesson.step.tutorial.text':
+    'Tick Tutorial-exact in the bar and reload the page in your browser. Socketscope now answers as the exercise’s naive server does: HTTP/1.x 200 OK, lines ended by LF alone, no Content-Length, and the connection closed after each response.',
+  'lesson.step.tutorial.why':
+    'None of that is valid HTTP/1.1, yet the page and its image still load: browsers read past these departures from the RFC. Open the response to see each deviation named, with what the RFC says and what browsers do.',
+  'lesson.step.break.short': 'Break it',
+  'lesson.step.break.title': 'Break the response and watch what the browser does',
+  'lesson.step.break.text':
+    'Untick Tutorial-exact, open the broken-response lab, pick a break and reload the page in your browser. The lab says what the browser should do, and the captured traffic shows what it did.',
+  'lesson.action.start': 'Start the server',
+  'lesson.action.openPage': 'Open GET /',
+  'lesson.action.openResponse': 'Open its response',
+  'lesson.action.openImage': 'Open GET /test.jpg',
+  'lesson.action.openTutorial': 'Open the tutorial-exact response',
+  'lesson.action.openLab': 'Open the lab',
+  'lesson.check.listening.wait': 'Waiting for the server to listen…',
+  'lesson.check.listening.done': 'The server listens at {url}.',
+  'lesson.check.page.wait': "Waiting for your browser's GET /…",
+  'lesson.check.page.done': 'Your browser asked for GET / and got the page.',
+  'lesson.check.image.wait': "Waiting for your browser's GET /test.jpg…",
+  'lesson.check.image.done': 'Your browser asked for GET /test.jpg (Referer: {referer}).',
+  'lesson.check.readPage.wait': 'Open GET / in the inspector…',
+  'lesson.check.readPage.done': 'You opened GET /.',
+  'lesson.check.readResponse.wait': 'Open a response (the Response tab)…',
+  'lesson.check.readResponse.done': 'You read a response.',
+  'lesson.check.readImage.wait': 'Open GET /test.jpg in the inspector…',
+  'lesson.check.readImage.done': 'You opened GET /test.jpg.',
+  'lesson.check.tutorialOn.wait': 'Waiting for Tutorial-exact to be on…',
+  'lesson.check.tutorialOn.done': 'Tutorial-exact is on.',
+  'lesson.check.tutorialPage.wait': "Waiting for your browser's GET / answered the naive way…",
+  'lesson.check.tutorialPage.done': 'GET / was answered the naive way.',
+  'lesson.check.tutorialImage.wait':
+    "Waiting for your browser's GET /test.jpg answered the naive way…",
+  'lesson.check.tutorialImage.done': 'GET /test.jpg was answered the naive way: the browser coped.',
+  'lesson.check.breakApplied.wait': 'Waiting for a break from the lab…',
+  'lesson.check.breakApplied.done': 'A break is in place.',
+  'lesson.check.breakVisited.wait': 'Waiting for your browser to ask for the broken response…',
+  'lesson.check.breakVisited.done': 'Your browser got the broken response: see what it did below.',
+  'lab.open': 'Broken-response lab',
+  'lab.title': 'Broken-response lab',
+  'lab.intro':
+    'Each break below is derived from a response your browser has already received, and sent as a raw rule (the bytes exactly). Apply one, reload the page in your browser, and compare what happened with the prediction.',
+  'lab.noSource':
+    'Visit the server with a browser first: the lab starts from a response it has captured.',
+  'lab.source': 'Start from',
+  'lab.loading': 'Reading the response…',
+  'lab.apply': 'Apply',
+  'lab.applied': '{name} now answers GET {path}: reload the page in your browser.',
+  'lab.removed': 'The breaks are removed: the server answers as before.',
+  'lab.remove': 'Remove the breaks',
+  'lab.error': 'The lab could not do that: {reason}',
+  'lab.reload': 'Reload {path} in your browser, then read what happened.',
+  'lab.ruleName': 'Lab: {name} ({path})',
+  'lab.prediction': 'Prediction:',
+  'lab.observed': 'What the captured traffic shows:',
+  'lab.waiting': 'Waiting for your browser to ask for GET {path}…',
+  'lab.inspect': 'Inspect the response',
+  'lab.break.noEmptyLine': 'No empty line',
+  'lab.break.bareLf': 'Bare LF line ends',
+  'lab.break.contentLengthLong': 'Content-Length too long',
+  'lab.break.contentLengthShort': 'Content-Length too short',
+  'lab.break.noStatusLine': 'No status line',
+  'lab.break.http09': 'Body only (HTTP/0.9 style)',
+  'lab.break.noContentType': 'No Content-Type',
+  'lab.break.wrongImageType': 'Wrong Content-Type for the image',
+  'lab.what.noEmptyLine':
+    'The empty line that ends the head is left out: the body follows the last header line.',
+  'lab.what.bareLf': 'Every line of the head ends with LF alone instead of CR LF.',
+  'lab.what.contentLengthLong': 'Content-Length promises 100 bytes more than the body has.',
+  'lab.what.contentLengthShort':
+    'Content-Length says half of the body; the whole body is still sent.',
+  'lab.what.noStatusLine':
+    'The status line is left out: the response starts with its header lines.',
+  'lab.what.http09': 'Only the body is sent: no status line, no headers, as in HTTP/0.9.',
+  'lab.what.noContentType': 'The Content-Type header is left out.',
+  'lab.what.wrongImageType': 'The image is sent as Content-Type: text/html.',
+  'lab.notApplicable.noEmptyLine': 'This break does not apply to this response.',
+  'lab.notApplicable.bareLf': 'This break does not apply to this response.',
+  'lab.notApplicable.contentLengthLong': 'This break does not apply to this response.',
+  'lab.notApplicable.contentLengthShort': 'The body is too short to be cut in half.',
+  'lab.notApplicable.noStatusLine': 'This break does not apply to this response.',
+  'lab.notApplicable.http09': 'This break does not apply to this response.',
+  'lab.notApplicable.noContentType': 'This response has no Content-Type to leave out.',
+  'lab.notApplicable.wrongImageType': 'Start from the image (GET /test.jpg) for this break.',
+  'lab.predict.noEmptyLine.page':
+    'The head never ends: Chromium reads every line of the page as a header line (and ignores them) until Socketscope closes the connection, then shows an empty page. It never sees the <img>, so it does not ask for the image.',
+  'lab.predict.noEmptyLine.blank':
+    'The head ends at the first empty line inside the body: the lines before it are read as header lines, and the browser shows only what follows it.',
+  'lab.predict.noEmptyLine.image':
+    'The image bytes are read as header lines until the connection closes: the image arrives empty and shows as broken.',
+  'lab.predict.bareLf.page':
+    'Browsers accept LF alone as a line end (RFC 9112 §2.2 lets a recipient do so): the page renders as before and the browser asks for its image.',
+  'lab.predict.bareLf.image': 'Browsers accept LF alone as a line end: the image shows as before.',
+  'lab.predict.contentLengthLong.page':
+    'The browser waits for {missing} bytes that never come. When Socketscope closes the connection it keeps what arrived (the whole page) and reports ERR_CONTENT_LENGTH_MISMATCH: the page renders and its image is asked for.',
+  'lab.predict.contentLengthLong.image':
+    'The browser waits for {missing} bytes that never come; at the close it reports ERR_CONTENT_LENGTH_MISMATCH and the image fails: it shows as broken.',
+  'lab.predict.contentLengthShort.page':
+    'The browser reads only {declared} of the {length} body bytes: a cut-off page that ends at “{tail}”. The rest is dropped.',
+  'lab.predict.contentLengthShort.image':
+    'The browser reads only {declared} of the {length} bytes: the top of the image is drawn, the rest stays grey.',
+  'lab.predict.noStatusLine.page':
+    'Chromium refuses it: a reply that does not start with HTTP/ is HTTP/0.9, which Chromium accepts only on port 80. It shows ERR_INVALID_HTTP_RESPONSE and asks for nothing more.',
+  'lab.predict.noStatusLine.image':
+    'Chromium refuses it (HTTP/0.9 on a port other than 80): the image shows as broken.',
+  'lab.predict.http09.page':
+    'The body alone is an HTTP/0.9 response: Chromium accepts that only on port 80, so it shows ERR_INVALID_HTTP_RESPONSE and asks for nothing more.',
+  'lab.predict.http09.image':
+    'The bytes alone are an HTTP/0.9 response, refused on this port: the image shows as broken.',
+  'lab.predict.noContentType.page':
+    'Without Content-Type the browser sniffs the type from the first bytes (<!doctype html>): the page renders and its image is asked for.',
+  'lab.predict.noContentType.image':
+    'Without Content-Type an <img> decodes the bytes by their signature: the image shows.',
+  'lab.predict.wrongImageType.page': 'This break is for an image.',
+  'lab.predict.wrongImageType.image':
+    'An <img> decodes JPEG bytes whatever Content-Type says: the image still shows. Opened on its own in the address bar it would be shown as text.',
+  'lab.seen.once': 'The browser asked for GET {path} once.',
+  'lab.seen.again': 'The browser asked again: {n} requests for GET {path}.',
+  'lab.seen.imageWatching': 'Watching whether it asks for the page’s image…',
+  'lab.seen.image': 'It then asked for the page’s image: it read the page as HTML.',
+  'lab.seen.noImage': 'It did not ask for the page’s image: it never read the <img>.',
+  'lab.seen.open': 'The connection is still open.',
+  'lab.seen.closed.browser': 'The browser closed the connection {ms} ms after the response.',
+  'lab.seen.closed.server':
+    'Socketscope closed the connection {ms} ms after the response (it closes after a raw response).',
+  'lab.seen.closed.timeout': 'The connection timed out {ms} ms after the response.',
+  'lab.seen.deviations': 'Deviations in the response: {codes}.',
+  'lab.verdict.match': '✓ As predicted.',
+  'lab.verdict.differs': '✗ Not as predicted: read the response to see why.',
+  'bytes.deviation': 'Deviation (browsers read past it)',
+  'bytes.deviationByte': 'A deviation a browser reads past',
+  'deviation.title': 'As a browser reads it',
+  'deviation.intro':
+    'This response departs from the RFC, and a browser reads past it: above are its headers and body as a browser sees them. Each departure:',
+  'deviation.refused': 'A browser refuses this response too.',
+  'deviation.strict': 'A strict RFC 9112 reader stops here: {reason}.',
+  'deviation.truncated':
+    'The connection closed before the response was complete: the body is cut off.',
+  'deviation.truncatedBy':
+    'The connection closed {missing} bytes before the end Content-Length promised: the body is cut off.',
+  'deviation.waiting': 'The response is not complete yet: a browser would wait for more.',
+  'deviation.span': 'bytes {from}–{to} ({length} B)',
+  'deviation.at': 'at byte {offset} (missing)',
+  'deviation.rfcSays': 'The RFC:',
+  'deviation.browsersDo': 'Browsers:',
 } as const;
 
 export type CatalogueKey = keyof typeof en;

@@ -1,0 +1,219 @@
+// The guided lesson's steps and how each checks itself: facts gathered from the Core's live
+// events (and what the learner has opened), reduced without side effects so the logic is
+// tested without a page.
+import type { CoreEvent, ExchangeSummary, ResponderRule } from '../../src-main/protocol/types';
+import { isLabRule } from './breaks';
+
+export type StepId = 'start' | 'two' | 'read' | 'tutorial' | 'break';
+export const stepIds: readonly StepId[] = ['start', 'two', 'read', 'tutorial', 'break'];
+
+/** One self-check of a step; its label keys are `lesson.check.<id>.wait` and `.done`. */
+export type CheckId =
+  | 'listening'
+  | 'page'
+  | 'image'
+  | 'readPage'
+  | 'readResponse'
+  | 'readImage'
+  | 'tutorialOn'
+  | 'tutorialPage'
+  | 'tutorialImage'
+  | 'breakApplied'
+  | 'breakVisited';
+
+export const stepChecks: Record<StepId, readonly CheckId[]> = {
+  start: ['listening', 'page'],
+  two: ['image'],
+  read: ['readPage', 'readResponse', 'readImage'],
+  tutorial: ['tutorialOn', 'tutorialPage', 'tutorialImage'],
+  break: ['breakApplied', 'breakVisited'],
+};
+
+export interface LessonFacts {
+  listening: boolean;
+  url: string | null;
+  tutorialExact: boolean;
+  /** When tutorial-exact was first seen on (UI clock; the Core runs on the same machine). */
+  tutorialSince: number | null;
+  page: ExchangeSummary | null;
+  image: ExchangeSummary | null;
+  tutorialPage: ExchangeSummary | null;
+  tutorialImage: ExchangeSummary | null;
+  readPage: boolean;
+  readResponse: boolean;
+  readImage: boolean;
+  /** Lab rules currently saved (ids). */
+  labRules: readonly string[];
+  /** The latest request a lab rule answered. */
+  brokenVisit: ExchangeSummary | null;
+}
+
+export const initialFacts: LessonFacts = {
+  listening: false,
+  url: null,
+  tutorialExact: false,
+  tutorialSince: null,
+  page: null,
+  image: null,
+  tutorialPage: null,
+  tutorialImage: null,
+  readPage: false,
+  readResponse: false,
+  readImage: false,
+  labRules: [],
+  brokenVisit: null,
+};
+
+/** The path of a request-target (origin-form or absolute-form), without its query. */
+export function targetPath(target: string | null): string | null {
+  if (target === null) return null;
+  let path = target;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(path);
+  if (scheme) path = path.slice(scheme[0].length) || '/';
+  const query = path.indexOf('?');
+  return query >= 0 ? path.slice(0, query) : path;
+}
+
+function isBrowserGet(exchange: ExchangeSummary, path: string): boolean {
+  return (
+    exchange.source === 'capture' &&
+    exchange.method === 'GET' &&
+    targetPath(exchange.target) === path
+  );
+}
+
+function answered(exchange: ExchangeSummary): boolean {
+  return exchange.status !== null || exchange.responseBytes > 0;
+}
+
+/** What a server state or rules list tells the lesson. */
+export function withServer(
+  facts: LessonFacts,
+  state: { status: string; url: string | null; tutorialExact: boolean },
+  now: number,
+): LessonFacts {
+  const listening = state.status === 'listening';
+  const tutorialOn = listening && state.tutorialExact;
+  return {
+    ...facts,
+    listening,
+    url: state.url,
+    tutorialExact: state.tutorialExact,
+    tutorialSince: tutorialOn
+      ? (facts.tutorialSince ?? now)
+      : state.tutorialExact
+        ? facts.tutorialSince
+        : null,
+  };
+}
+
+export function withRules(facts: LessonFacts, rules: readonly ResponderRule[]): LessonFacts {
+  const labRules = rules.filter((rule) => rule.enabled && isLabRule(rule)).map((rule) => rule.id);
+  return { ...facts, labRules };
+}
+
+/** What one exchange summary tells the lesson. */
+export function withExchange(facts: LessonFacts, exchange: ExchangeSummary): LessonFacts {
+  if (!answered(exchange) && exchange.ruleId === null) return facts;
+  let next = facts;
+  const underTutorial =
+    facts.tutorialExact &&
+    facts.tutorialSince !== null &&
+    exchange.startedAt >= facts.tutorialSince &&
+    exchange.ruleId === null;
+  if (isBrowserGet(exchange, '/')) {
+    if (!next.page || next.page.exchangeId === exchange.exchangeId)
+      next = { ...next, page: exchange };
+    if (underTutorial) next = { ...next, tutorialPage: exchange };
+  } else if (isBrowserGet(exchange, '/test.jpg')) {
+    if (!next.image || next.image.exchangeId === exchange.exchangeId)
+      next = { ...next, image: exchange };
+    if (underTutorial) next = { ...next, tutorialImage: exchange };
+  }
+  if (exchange.ruleId !== null && next.labRules.includes(exchange.ruleId))
+    next = { ...next, brokenVisit: exchange };
+  return next;
+}
+
+/** What the learner opened in the inspector. */
+export function withSelection(
+  facts: LessonFacts,
+  selected: ExchangeSummary | null,
+  tab: 'request' | 'response',
+): LessonFacts {
+  if (!selected || selected.source !== 'capture') return facts;
+  const path = targetPath(selected.target);
+  const isPage = path === '/';
+  const isImage = path === '/test.jpg';
+  if (!isPage && !isImage) return facts;
+  const readPage = facts.readPage || isPage;
+  const readImage = facts.readImage || isImage;
+  const readResponse = facts.readResponse || tab === 'response';
+  if (
+    readPage === facts.readPage &&
+    readImage === facts.readImage &&
+    readResponse === facts.readResponse
+  )
+    return facts;
+  return { ...facts, readPage, readImage, readResponse };
+}
+
+/** Folds a batch of Core events into the facts. */
+export function observe(
+  facts: LessonFacts,
+  events: readonly CoreEvent[],
+  now: number,
+): LessonFacts {
+  let next = facts;
+  for (const event of events) {
+    if (event.type === 'server') next = withServer(next, event.state, now);
+    else if (event.type === 'rules') next = withRules(next, event.rules);
+    else if (event.type === 'exchange') next = withExchange(next, event.exchange);
+    else if (event.type === 'cleared')
+      next = {
+        ...next,
+        page: null,
+        image: null,
+        tutorialPage: null,
+        tutorialImage: null,
+        brokenVisit: null,
+      };
+  }
+  return next;
+}
+
+export function checkDone(facts: LessonFacts, check: CheckId): boolean {
+  switch (check) {
+    case 'listening':
+      return facts.listening;
+    case 'page':
+      return facts.page !== null;
+    case 'image':
+      return facts.image !== null;
+    case 'readPage':
+      return facts.readPage;
+    case 'readResponse':
+      return facts.readResponse;
+    case 'readImage':
+      return facts.readImage;
+    case 'tutorialOn':
+      return facts.tutorialExact && facts.listening;
+    case 'tutorialPage':
+      return facts.tutorialPage !== null;
+    case 'tutorialImage':
+      return facts.tutorialImage !== null;
+    case 'breakApplied':
+      return facts.labRules.length > 0;
+    case 'breakVisited':
+      return facts.brokenVisit !== null;
+  }
+}
+
+export function stepDone(facts: LessonFacts, step: StepId): boolean {
+  return stepChecks[step].every((check) => checkDone(facts, check));
+}
+
+/** The first step not yet done (the last one when all are). */
+export function currentStep(facts: LessonFacts): StepId {
+  return stepIds.find((step) => !stepDone(facts, step)) ?? stepIds[stepIds.length - 1];
+}
