@@ -1,12 +1,12 @@
 // The `socketscope` command line: serve (live log or NDJSON), replay, export a session as HAR,
 // list sessions.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CaptureEvent } from '../capture/events';
-import type { ReplayTarget, ResponderRule } from '../protocol/types';
+import type { Message, ReplayTarget, ResponderRule } from '../protocol/types';
 import { replay, type ReplayResult } from '../capture/client';
 import { exportHar } from '../capture/har';
 import { readMessages } from '../engine/message';
@@ -27,9 +27,10 @@ Commands:
   export     write a session as HAR 1.2 to stdout
   sessions   list the saved sessions
 
-Run "socketscope <command> --help" for a command's options.
+Run "socketscope <command> --help" for a command's options, "socketscope --version" for the
+version.
 Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
-  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES]
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES] [--quiet]
 
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
@@ -43,19 +44,25 @@ Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketsco
   --fsync           sync the session file to the disk before each response (survives power loss;
                     without it a response waits until its request is handed to the OS, which
                     survives a crash or kill -9 of Socketscope)
+  --quiet           print only the listening line and notices, no line per connection or request
+                    (everything is still recorded in the session)
 
 Every received byte is written to the session before it is shown. Ctrl-C or SIGTERM flushes
 and exits.`,
-  replay: `Usage: socketscope replay --to HOST:PORT [--tls] [--insecure] [--json] [--timeout MS] [FILE|-]
+  replay: `Usage: socketscope replay --to HOST:PORT [--tls] [--insecure] [--json] [--timeout MS] [--out FILE] [--raw] [FILE|-]
 
 Sends the bytes of FILE (or stdin with "-") verbatim and prints the parsed response: status
-line, headers and body. Bytes that are not HTTP are printed as received.
+line, headers and body. A body that is not text (or bytes that are not HTTP) is shown as hex,
+so that it cannot garble the terminal, unless --out or --raw says otherwise.
 
   --to HOST:PORT    where to send ([v6-address]:port for IPv6)
   --tls             use TLS (SNI is the host name)
   --insecure        accept invalid or self-signed certificates
   --json            print the whole result as JSON
   --timeout MS      connect and response timeout (default 10000 and 30000)
+  --out FILE        write the response body (the bodies in order, when several responses came)
+                    to FILE and print only the heads
+  --raw             print the body as received, even when it is not text
 
 Exits 1 when the connection fails (refused, DNS, TLS, timeout).`,
   export: `Usage: socketscope export --har SESSION
@@ -82,6 +89,11 @@ export async function runCli(argv: string[]): Promise<number> {
         return exportCommand(rest);
       case 'sessions':
         return sessionsCommand(rest);
+      case '--version':
+      case '-V':
+      case 'version':
+        process.stdout.write(`socketscope ${version()}\n`);
+        return 0;
       case undefined:
       case '-h':
       case '--help':
@@ -89,6 +101,8 @@ export async function runCli(argv: string[]): Promise<number> {
         process.stdout.write(`${HELP.main}\n`);
         return command === undefined ? 2 : 0;
       default:
+        if (command.startsWith('-'))
+          throw new UsageError(`Unknown option "${command}": see "socketscope --help".`);
         throw new UsageError(`Unknown command "${command}".\n\n${HELP.main}`);
     }
   } catch (error) {
@@ -98,23 +112,44 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-function parse<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
-  name: string,
-  args: string[],
-  options: T,
-) {
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+function parse<T extends OptionSpec>(name: string, args: string[], options: T) {
+  const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
+  const problem = optionProblem(name, args, all);
+  if (problem) throw new UsageError(problem);
   try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseArgs({ args, options: all, allowPositionals: true, strict: true });
   } catch (error) {
+    // optionProblem knows the cases parseArgs refuses; this is a safety net with its text.
     throw new UsageError(
-      `${error instanceof Error ? error.message : String(error)}\n\n${HELP[name]}`,
+      `${error instanceof Error ? error.message : String(error)} (see "socketscope ${name} --help").`,
     );
   }
+}
+
+/** One sentence for the first option `args` gets wrong (unknown, missing or extra value). */
+function optionProblem(name: string, args: string[], options: OptionSpec): string | null {
+  const help = `see "socketscope ${name} --help"`;
+  const { tokens } = parseArgs({
+    args,
+    options,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name] as OptionSpec[string] | undefined;
+    const flag = printable(token.rawName);
+    if (!spec) return `Unknown option "${flag}" for ${name}: ${help}.`;
+    const dashed = token.inlineValue !== true && token.value?.startsWith('-') === true;
+    if (spec.type === 'string' && (token.value === undefined || dashed))
+      return `The option ${flag} needs a value: ${help}.`;
+    if (spec.type === 'boolean' && token.inlineValue)
+      return `The option ${flag} takes no value: ${help}.`;
+  }
+  return null;
 }
 
 // ---- serve ----
@@ -129,6 +164,7 @@ async function serve(args: string[]): Promise<number> {
     session: { type: 'string' },
     fsync: { type: 'boolean' },
     'max-body': { type: 'string' },
+    quiet: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.serve}\n`);
@@ -173,7 +209,8 @@ async function serve(args: string[]): Promise<number> {
     const read = readMessages('request', Buffer.concat(parts), { limits, limit: 1 });
     return read.messages[0]?.body ?? new Uint8Array(0);
   };
-  const log = json ? new JsonLog(readBody) : new TextLog(process.stdout.isTTY === true);
+  const inner = json ? new JsonLog(readBody) : new TextLog(process.stdout.isTTY === true);
+  const log = new OnceLog(inner, values.quiet === true);
   // Lines that wait for a body read keep their place: later batches print after them.
   let printing: Promise<void> | null = null;
   core.onCapture((events) => {
@@ -208,7 +245,7 @@ async function serve(args: string[]): Promise<number> {
       `${JSON.stringify({ type: 'listening', url: state.url, host: state.host, port: state.port, session: core.sessionDir() })}\n`,
     );
   } else {
-    if (state.message) process.stdout.write(`${state.message.text}\n`);
+    if (state.message) process.stdout.write(log.say(state.message));
     process.stdout.write(
       `Listening on ${state.url}  (session ${core.sessionDir()})\nPress Ctrl-C to stop.\n`,
     );
@@ -233,6 +270,18 @@ async function serve(args: string[]): Promise<number> {
   });
 }
 
+/** The version in package.json (two folders up, from src-main/host and from dist/main alike). */
+function version(): string {
+  try {
+    const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json');
+    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const value = (parsed as { version?: unknown }).version;
+    return typeof value === 'string' ? value : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function assetsDir(): string | undefined {
   const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'assets');
   return existsSync(dir) ? dir : undefined;
@@ -240,6 +289,37 @@ function assetsDir(): string | undefined {
 
 interface CaptureLog {
   line(event: CaptureEvent): string | Promise<string>;
+}
+
+/**
+ * Prints each message once: the port fallback reaches the CLI both in the reply to
+ * server.start and as a notice. With `quiet`, only notices are printed.
+ */
+class OnceLog implements CaptureLog {
+  private readonly said = new Set<string>();
+
+  constructor(
+    private readonly inner: CaptureLog,
+    private readonly quiet: boolean,
+  ) {}
+
+  /** The line for a message the CLI prints itself (empty when it was printed already). */
+  say(message: Message): string {
+    const key = `${message.key}\u0000${message.text}`;
+    if (this.said.has(key)) return '';
+    this.said.add(key);
+    return `${message.text}\n`;
+  }
+
+  line(event: CaptureEvent): string | Promise<string> {
+    if (event.type === 'notice') {
+      const key = `${event.message.key}\u0000${event.message.text}`;
+      if (this.said.has(key)) return '';
+      this.said.add(key);
+      return this.inner.line(event);
+    }
+    return this.quiet ? '' : this.inner.line(event);
+  }
 }
 
 type RequestEvent = Extract<CaptureEvent, { type: 'request' }>;
@@ -398,6 +478,8 @@ async function replayCommand(args: string[]): Promise<number> {
     insecure: { type: 'boolean' },
     json: { type: 'boolean' },
     timeout: { type: 'string' },
+    out: { type: 'string' },
+    raw: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.replay}\n`);
@@ -430,17 +512,28 @@ async function replayCommand(args: string[]): Promise<number> {
     process.stderr.write(`socketscope: ${result.error?.message ?? 'The replay failed.'}\n`);
     return 1;
   }
+  const bodies =
+    result.responses.length > 0 ? result.responses.map((r) => r.body) : [result.response];
+  if (values.out !== undefined) writeFileSync(values.out, Buffer.concat(bodies));
+  const show = (bytes: Uint8Array): void => {
+    if (bytes.length === 0) return;
+    if (values.out !== undefined) {
+      process.stdout.write(`(${bytes.length} B body written to ${values.out})\n`);
+    } else if (values.raw === true || isPlainText(bytes)) {
+      process.stdout.write(bytes);
+      if (bytes[bytes.length - 1] !== 0x0a) process.stdout.write('\n');
+    } else process.stdout.write(hexDump(bytes));
+  };
   if (result.responses.length > 0) {
     for (const response of result.responses) {
-      let head = `${response.head.version} ${response.head.status} ${response.head.reason}\n`;
-      for (const [name, value] of response.head.headers) head += `${name}: ${value}\n`;
+      let head = `${response.head.version} ${response.head.status} ${printable(response.head.reason)}\n`;
+      for (const [name, value] of response.head.headers)
+        head += `${printable(name)}: ${printable(value)}\n`;
       process.stdout.write(`${head}\n`);
-      process.stdout.write(response.body);
-      if (response.body.length > 0 && response.body[response.body.length - 1] !== 0x0a)
-        process.stdout.write('\n');
+      show(response.body);
     }
   } else {
-    process.stdout.write(result.response);
+    show(result.response);
   }
   if (result.parseError) {
     process.stderr.write(
@@ -449,6 +542,36 @@ async function replayCommand(args: string[]): Promise<number> {
   }
   if (result.error) process.stderr.write(`socketscope: ${result.error.message}\n`);
   return result.ok ? 0 : 1;
+}
+
+/** Text that cannot drive a terminal: valid UTF-8 without control bytes other than tab and line ends. */
+function isPlainText(bytes: Uint8Array): boolean {
+  for (const b of bytes)
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  return !/[\u0080-\u009f]/.test(new TextDecoder().decode(bytes));
+}
+
+/** Bytes of a body shown as hex at most; the rest is counted. */
+const MAX_HEX_BYTES = 64 * 1024;
+
+/** Offset, 16 bytes in hex, and the printable ones, per line (as xxd and hexdump -C show them). */
+function hexDump(bytes: Uint8Array): string {
+  const shown = bytes.subarray(0, MAX_HEX_BYTES);
+  let out = '';
+  for (let at = 0; at < shown.length; at += 16) {
+    const row = shown.subarray(at, at + 16);
+    const hex = [...row].map((b) => b.toString(16).padStart(2, '0'));
+    const text = [...row].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'));
+    out += `${at.toString(16).padStart(8, '0')}  ${hex.slice(0, 8).join(' ').padEnd(23)}  ${hex.slice(8).join(' ').padEnd(23)}  |${text.join('')}|\n`;
+  }
+  if (bytes.length > shown.length)
+    out += `… ${bytes.length - shown.length} more bytes: use --out FILE to keep them, or --raw.\n`;
+  return out;
 }
 
 function replayJson(result: ReplayResult): Record<string, unknown> {

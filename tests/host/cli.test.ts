@@ -1,8 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -281,4 +281,114 @@ test('help, usage errors and bad rules files', async () => {
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /No session/);
   assert.ok(existsSync(home));
+});
+
+// ---- messages once, --version, option errors, binary replay bodies, --quiet ----
+
+/** Like run, with stdout as bytes. */
+function runBytes(args: string[], input: string): Promise<{ code: number; stdout: Buffer }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [...CLI, ...args],
+      { env, timeout: 20_000, encoding: 'buffer' },
+      (error, stdout) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+    child.stdin?.end(input);
+  });
+}
+
+test('a taken port is said once, before the listening line', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+  const taken = (blocker.address() as AddressInfo).port;
+  try {
+    const served = await serve(['--port', String(taken)]);
+    assert.notEqual(served.port, taken);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const said = served.lines.filter((l) => l.includes(`Port ${taken} is not available`));
+    assert.equal(said.length, 1, served.lines.join('\n'));
+    const listening = served.lines.findIndex((l) => l.startsWith('Listening on '));
+    assert.ok(served.lines.indexOf(said[0]) < listening, 'said before the listening line');
+    served.child.kill('SIGINT');
+    assert.equal(await served.exit(), 0);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('--version prints the version in package.json', async () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const result = await run([flag]);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `socketscope ${pkg.version}\n`);
+  }
+  assert.match((await run(['--help'])).stdout, /--version/);
+});
+
+test('a wrong option is one sentence naming it and the help to read', async () => {
+  const cases: [string[], string][] = [
+    [['serve', '--bogus'], 'Unknown option "--bogus" for serve: see "socketscope serve --help".'],
+    [['replay', '-x'], 'Unknown option "-x" for replay: see "socketscope replay --help".'],
+    [['replay', '--to'], 'The option --to needs a value: see "socketscope replay --help".'],
+    [
+      ['replay', '--to', '--tls'],
+      'The option --to needs a value: see "socketscope replay --help".',
+    ],
+    [['replay', '--tls=yes'], 'The option --tls takes no value: see "socketscope replay --help".'],
+    [['--bogus'], 'Unknown option "--bogus": see "socketscope --help".'],
+    [
+      ['serve', '--\u001b[31m'],
+      'Unknown option "--\\x1b[31m" for serve: see "socketscope serve --help".',
+    ],
+  ];
+  for (const [args, sentence] of cases) {
+    const result = await run(args);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.equal(result.stderr, `socketscope: ${sentence}\n`, args.join(' '));
+  }
+});
+
+test('replay shows a binary body as hex, writes it with --out, prints it with --raw', async () => {
+  const served = await serve([]);
+  const image = readFileSync(join('assets', 'test.jpg'));
+  const request = 'GET /test.jpg HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+  const to = ['replay', '--to', `127.0.0.1:${served.port}`];
+  try {
+    const hex = await run([...to, '-'], request);
+    assert.equal(hex.code, 0, hex.stderr);
+    assert.match(hex.stdout, /^HTTP\/1\.1 200 OK\n/);
+    const first = [...image.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    assert.ok(hex.stdout.includes(`\n00000000  ${first}  `), hex.stdout.slice(0, 400));
+    assert.ok(!hex.stdout.includes('\u0000'), 'no raw bytes reach the terminal');
+
+    const file = join(home, 'body.jpg');
+    const out = await run([...to, '--out', file, '-'], request);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(readFileSync(file), image);
+    assert.match(out.stdout, new RegExp(`\\(${image.length} B body written to `));
+    assert.ok(!out.stdout.includes('00000000'));
+
+    const raw = await runBytes([...to, '--raw', '-'], request);
+    assert.equal(raw.code, 0);
+    assert.ok(raw.stdout.includes(image), 'the body as received');
+
+    const text = await run([...to, '-'], 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(text.stdout, /<img src="test\.jpg"/, 'a text body is printed as text');
+  } finally {
+    served.child.kill('SIGINT');
+    await served.exit();
+  }
+});
+
+test('serve --quiet prints the listening line and no line per request', async () => {
+  const served = await serve(['--quiet']);
+  assert.match(served.lines[0], /^Listening on /);
+  await curl(`http://127.0.0.1:${served.port}/quiet`);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.ok(!served.lines.some((l) => /→|←|open|close/.test(l)), served.lines.join('\n'));
+  served.child.kill('SIGINT');
+  assert.equal(await served.exit(), 0);
 });
