@@ -77,6 +77,11 @@ describe('differential: engine against Node llhttp', () => {
         'request',
         'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1 \t;a=b\r\nx\r\n0\r\n\r\n',
       ],
+      [
+        'chunk-extension-whitespace',
+        'response',
+        'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;name =value\r\nx\r\n0\r\n\r\n',
+      ],
     ];
     for (const [name, kind, text] of cases) {
       const input = {

@@ -798,7 +798,13 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       }
       if (d.theirs.error !== 'HPE_STRICT') return false;
       const before = latin1Decode(bytes.subarray(Math.max(0, at - 8), at + 1));
-      return /[;=][ \t]*[ \t]/.test(before) && prefixAgrees(d, d.theirs.messages.length);
+      // Whitespace after ";" or "=", or after an extension name (llhttp stops a byte after it).
+      const afterName = latin1Decode(bytes.subarray(Math.max(0, at - 40), at));
+      return (
+        (/[;=][ \t]*[ \t]/.test(before) ||
+          /;[ \t]*[-!#$%&'*+.^_`|~0-9A-Za-z]+[ \t]$/.test(afterName)) &&
+        prefixAgrees(d, d.theirs.messages.length)
+      );
     },
   },
   {
