@@ -1,6 +1,17 @@
 // Turns raw message bytes into what the message view shows, through the engine's assembler.
 import type { ErrorCode, MessageKind } from '../../src-main/engine/events';
-import { fieldPairs, readMessages, type Field } from '../../src-main/engine/message';
+import {
+  fieldPairs,
+  readMessages,
+  type AssembledMessage,
+  type Field,
+} from '../../src-main/engine/message';
+import {
+  readResponse,
+  type Deviation,
+  type ReadError,
+  type ReadingEnd,
+} from '../../src-main/engine/browser-reading';
 import { headerValue } from '../../src-main/engine/semantics';
 import { latin1 } from './bytes';
 
@@ -26,6 +37,71 @@ export interface ParsedMessage {
   body: Uint8Array;
   contentType: string | null;
   error: { code: ErrorCode; offset: number; reason: string; status: number } | null;
+  /** Responses: how a browser reads them (null for requests). */
+  browser: BrowserView | null;
+}
+
+/** A response as a browser reads it, beside the strict reading. */
+export interface BrowserView {
+  /** The browser's message (null when it refuses the response or still waits for more). */
+  message: AssembledMessage | null;
+  /** Departures from the RFC the browser reads past, in byte order. */
+  deviations: Deviation[];
+  /** What a strict RFC 9112 reader says (null: nothing wrong). */
+  strictError: ReadError | null;
+  end: ReadingEnd;
+  /** Body bytes a Content-Length promised that never came. */
+  missing: number | null;
+}
+
+function toView(
+  kind: MessageKind,
+  bytes: Uint8Array,
+  message: AssembledMessage,
+  browser: BrowserView,
+): ParsedMessage {
+  const head = message.head;
+  return {
+    kind,
+    startLine: latin1(bytes.subarray(head.offset, head.startLineEnd ?? head.offset)).replace(
+      /\r?\n$/,
+      '',
+    ),
+    startLineEnd: head.startLineEnd ?? head.offset,
+    headers: [
+      ...head.fields.map((field, i) => toHeader(field, i, false)),
+      ...message.trailers.map((field, i) => toHeader(field, head.fields.length + i, true)),
+    ],
+    bodyOffset: head.headEnd,
+    body: message.body,
+    contentType: headerValue(fieldPairs(head.fields), 'content-type'),
+    error: null,
+    browser,
+  };
+}
+
+/**
+ * Parses a response strictly and as a browser reads it. When the browser's reading departs from
+ * the RFC, the view shows the browser's reading (its headers, its body); a response the browser
+ * refuses too stays an error. `complete`: the connection closed after these bytes.
+ */
+export function parseResponse(
+  bytes: Uint8Array,
+  requestMethod = 'GET',
+  complete = true,
+): ParsedMessage {
+  const strict = parseMessage(bytes, 'response', requestMethod);
+  const reading = readResponse(bytes, { requestMethod, complete });
+  const browser: BrowserView = {
+    message: reading.browser,
+    deviations: reading.deviations,
+    strictError: reading.strict.error,
+    end: reading.end,
+    missing: reading.missing,
+  };
+  if (reading.browser && (reading.deviations.length > 0 || strict.error))
+    return toView('response', bytes, reading.browser, browser);
+  return { ...strict, browser };
 }
 
 function lineEnd(bytes: Uint8Array, from: number): number {
@@ -80,6 +156,7 @@ export function parseMessage(
       reason: error.reason,
       status: error.status,
     },
+    browser: null,
   };
 }
 
