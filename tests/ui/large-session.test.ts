@@ -167,3 +167,68 @@ test(
     );
   },
 );
+
+function bigHar(entries: number): string {
+  const entry = (i: number): unknown => ({
+    startedDateTime: new Date(1_700_000_000_000 + i).toISOString(),
+    time: 1,
+    request: {
+      method: 'GET',
+      url: `http://example.test/imported/${i}`,
+      httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Host', value: 'example.test' }],
+      queryString: [],
+      cookies: [],
+      headersSize: -1,
+      bodySize: 0,
+    },
+    response: {
+      status: 200,
+      statusText: 'OK',
+      httpVersion: 'HTTP/1.1',
+      headers: [{ name: 'Content-Type', value: 'text/plain' }],
+      cookies: [],
+      content: { size: 400, mimeType: 'text/plain', text: 'x'.repeat(400) },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: 400,
+    },
+    cache: {},
+    timings: { send: 0, wait: 1, receive: 0 },
+  });
+  return JSON.stringify({
+    log: {
+      version: '1.2',
+      creator: { name: 't', version: '1' },
+      entries: Array.from({ length: entries }, (_, i) => entry(i)),
+    },
+  });
+}
+
+test(
+  'a big HAR import shows its progress and can be cancelled; what was imported stays and is counted',
+  { skip: missing ?? false, timeout: 120_000 },
+  async () => {
+    const { page } = ui;
+    const before = (await ui.core.call('exchanges.rows', { from: 0, count: 1 })).all;
+    await page.getByTestId('sessions-tab').click();
+    await page.getByTestId('har-import').setInputFiles({
+      name: 'big.har',
+      mimeType: 'application/json',
+      buffer: Buffer.from(bigHar(40_000)),
+    });
+    await page.getByTestId('har-progress').waitFor();
+    await page.getByTestId('har-cancel').click();
+    const message = page.getByTestId('har-message');
+    await eventually(
+      async () => (/cancelled/.test(await message.innerText()) ? true : undefined),
+      'the cancelled message',
+      60_000,
+    );
+    const imported = Number(/(\d+) requests had already/.exec(await message.innerText())?.[1]);
+    const after = (await ui.core.call('exchanges.rows', { from: 0, count: 1 })).all;
+    assert.equal(after - before, imported, 'the message counts what stays');
+    assert.ok(imported < 40_000, `${imported} of 40,000 imported`);
+    assert.equal(await page.getByTestId('har-progress').count(), 0);
+  },
+);
