@@ -1,11 +1,13 @@
 // The parser in message mode: the same graph as the token mode (parser-core.ts), whose output
 // hooks build messages directly instead of token events. Each push returns what a
-// MessageAssembler in 'stream' mode returns for the token events of the same push: a head when
-// its empty line ends it, body pieces as views into the pushed chunk (valid until the next
-// push), the complete message with its trailers, tunnel bytes, or an error with the partial head.
-// No token event is made; tests/engine/message-parser.test.ts checks the equality.
+// MessageAssembler with the same body mode returns for the token events of the same push: a
+// head when its empty line ends it, then in 'stream' mode (the default) body pieces as views
+// into the pushed chunk (valid until the next push), or in 'collect' mode the body kept with the
+// message; the complete message with its trailers, tunnel bytes, or an error with the partial
+// head. No token event is made; tests/engine/message-parser.test.ts checks the equality.
 import type { BodyFraming, ErrorCode, MessageKind, ParserOptions } from './events';
-import type { AssemblyEvent, Field, MessageHead, PartialHead } from './message';
+import { concatBytes } from './bytes';
+import type { AssemblerOptions, AssemblyEvent, Field, MessageHead, PartialHead } from './message';
 import { ParserGraph } from './parser-core';
 
 interface Draft {
@@ -15,6 +17,9 @@ interface Draft {
   open: Field | null;
   openValue: boolean;
   trailers: Field[];
+  /** 'collect' mode: the body's pieces; those from `viewsFrom` on are views of this push. */
+  parts: Uint8Array[];
+  viewsFrom: number;
   bodyLength: number;
 }
 
@@ -27,10 +32,12 @@ export class MessageParser extends ParserGraph {
   private readonly messageKind: MessageKind;
   private out: AssemblyEvent[] = [];
   private draft: Draft | null = null;
+  private readonly collect: boolean;
 
-  constructor(kind: MessageKind, options: ParserOptions = {}) {
+  constructor(kind: MessageKind, options: ParserOptions = {}, assembly: AssemblerOptions = {}) {
     super(kind === 'request', options);
     this.messageKind = kind;
+    this.collect = assembly.body === 'collect';
   }
 
   /** The head of the message being read, or null between messages. */
@@ -43,6 +50,14 @@ export class MessageParser extends ParserGraph {
     const out: AssemblyEvent[] = [];
     this.out = out;
     this.parse(chunk);
+    const draft = this.draft;
+    if (draft !== null && draft.viewsFrom < draft.parts.length) {
+      // The views die with this push: keep copies of a body still arriving.
+      for (let i = draft.viewsFrom; i < draft.parts.length; i++) {
+        draft.parts[i] = draft.parts[i]!.slice();
+      }
+      draft.viewsFrom = draft.parts.length;
+    }
     return out;
   }
 
@@ -77,6 +92,8 @@ export class MessageParser extends ParserGraph {
       open: null,
       openValue: false,
       trailers: [],
+      parts: [],
+      viewsFrom: 0,
       bodyLength: 0,
     };
   }
@@ -172,7 +189,9 @@ export class MessageParser extends ParserGraph {
     const draft = this.draft;
     if (draft === null) return;
     draft.bodyLength += n;
-    this.out.push({ type: 'body', offset: base + i, data: chunk.subarray(i, i + n) });
+    const data = chunk.subarray(i, i + n);
+    if (this.collect) draft.parts.push(data);
+    else this.out.push({ type: 'body', offset: base + i, data });
   }
 
   protected onChunkHeader(): void {}
@@ -195,7 +214,7 @@ export class MessageParser extends ParserGraph {
       type: 'message',
       message: {
         head: complete,
-        body: new Uint8Array(0),
+        body: ownBody(draft),
         bodyLength: draft.bodyLength,
         trailers: draft.trailers,
         span: { offset: draft.head.offset, length: at - draft.head.offset },
@@ -216,7 +235,7 @@ export class MessageParser extends ParserGraph {
       type: 'error',
       error: { type: 'error', offset, length: 0, code, reason, status },
       head: draft?.complete ?? draft?.head ?? null,
-      body: new Uint8Array(0),
+      body: draft === null ? new Uint8Array(0) : ownBody(draft),
     });
     this.draft = null;
   }
@@ -230,4 +249,12 @@ export class MessageParser extends ParserGraph {
     if (draft.complete === null) draft.head.fields.push(field);
     else draft.trailers.push(field);
   }
+}
+
+/** The body, in memory of its own (a view would die with the caller's chunk). */
+function ownBody(draft: Draft): Uint8Array {
+  const parts = draft.parts;
+  if (parts.length === 0) return new Uint8Array(0);
+  if (parts.length === 1) return draft.viewsFrom === 0 ? parts[0]!.slice() : parts[0]!;
+  return concatBytes(parts);
 }

@@ -29,10 +29,11 @@ function runBoth(
   cuts: number[],
   options: ParserOptions = {},
   final = true,
+  body: 'stream' | 'collect' = 'stream',
 ): Runs {
   const parser = kind === 'request' ? new RequestParser(options) : new ResponseParser(options);
-  const assembler = new MessageAssembler(kind, { body: 'stream' });
-  const direct = new MessageParser(kind, options);
+  const assembler = new MessageAssembler(kind, { body });
+  const direct = new MessageParser(kind, options, { body });
   const runs: Runs = { tokens: [], messages: [] };
   const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
   let start = 0;
@@ -54,12 +55,17 @@ const kindArb = fc.constantFrom<MessageKind>('request', 'response');
 describe('message mode', () => {
   it('equals assembling the token events, push by push, for generated and mutated streams', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.array(fc.nat(), { maxLength: 6 }), (seed, cuts) => {
-        const input = caseAt(createRng(seed));
-        const options = { requestMethods: input.requestMethods };
-        const runs = runBoth(input.kind, input.bytes, cuts, options);
-        assert.deepEqual(runs.messages, runs.tokens);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.constantFrom<'stream' | 'collect'>('stream', 'collect'),
+        (seed, cuts, body) => {
+          const input = caseAt(createRng(seed));
+          const options = { requestMethods: input.requestMethods };
+          const runs = runBoth(input.kind, input.bytes, cuts, options, true, body);
+          assert.deepEqual(runs.messages, runs.tokens);
+        },
+      ),
       { seed: 20261201, numRuns: 1500 },
     );
   });
@@ -74,8 +80,10 @@ describe('message mode', () => {
         if (c.skipBody) options.requestMethods = Array.from({ length: 16 }, () => 'HEAD');
         const bytes = inputBytes(c);
         for (let cut = 0; cut <= bytes.length; cut += 5) {
-          const runs = runBoth(c.kind, bytes, [cut], options, c.finish === true);
-          assert.deepEqual(runs.messages, runs.tokens, c.name);
+          for (const body of ['stream', 'collect'] as const) {
+            const runs = runBoth(c.kind, bytes, [cut], options, c.finish === true, body);
+            assert.deepEqual(runs.messages, runs.tokens, `${c.name} (${body})`);
+          }
         }
       }
     }
@@ -101,6 +109,21 @@ describe('message mode', () => {
     );
     assert.equal(last.message.head.target, '/b');
     assert.equal(last.message.bodyLength, 2);
+  });
+
+  it('keeps the body with the message in collect mode, its own memory', () => {
+    const text = 'POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabcdef';
+    const bytes = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+    const parser = new MessageParser('request', {}, { body: 'collect' });
+    const first = parser.push(bytes.subarray(0, text.length - 2));
+    assert.deepEqual(
+      first.map((e) => e.type),
+      ['head'],
+    );
+    bytes.fill(0x21, text.length - 6, text.length - 2);
+    const [done] = parser.push(Uint8Array.from('ef', (ch) => ch.charCodeAt(0)));
+    assert.ok(done?.type === 'message');
+    assert.equal(String.fromCharCode(...done.message.body), 'abcdef');
   });
 
   it('fails as the token mode does, with the partial head', () => {
