@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import type { MessageHead, PartialHead } from '../engine/message';
 import { fieldPairs } from '../engine/message';
-import { concatBytes } from '../engine/bytes';
+import { concatBytes, decodeLatin1 } from '../engine/bytes';
 import { isValidHostValue } from '../engine/target';
 import {
   ServerConversation,
@@ -30,6 +30,8 @@ const RETRY_AFTER_SECONDS = 5;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** After the server ends its side, how long it waits for the client to close. */
 const LINGER_MS = 2000;
+/** Tutorial-exact reads as the naive exercise does: one recv(1024), then its answer. */
+const TUTORIAL_READ = 1024;
 const EMPTY = new Uint8Array(0);
 
 interface Slot {
@@ -67,6 +69,8 @@ export class CaptureConnection {
   private readonly ctx: ConnectionContext;
   private readonly conversation: ServerConversation;
   private bytesIn = 0;
+  /** Tutorial-exact: the first TUTORIAL_READ bytes, the only ones the exercise reads. */
+  private naiveRead: Uint8Array | null = null;
   private bytesOut = 0;
   private activityNow: Activity = 'silent';
 
@@ -172,10 +176,16 @@ export class CaptureConnection {
       bytes: chunk,
       time: now,
     });
+    const before = this.bytesIn;
     this.bytesIn += chunk.length;
     if (this.closing) return;
     this.setActivity('busy');
+    if (before < TUTORIAL_READ && this.ctx.responder.tutorialExact) this.keepNaive(chunk, before);
     this.act(this.conversation.receive(chunk), now);
+    // Its 1024 bytes read and still no request answered: the exercise answers anyway.
+    if (this.naiveRead !== null && this.bytesIn >= TUTORIAL_READ && !this.closing) {
+      this.answerNaively(this.naiveRead);
+    }
     this.afterReceive();
   }
 
@@ -337,6 +347,28 @@ export class CaptureConnection {
       if (result.close) this.closing = true;
       this.fill(slot, result, true);
     }
+  }
+
+  private keepNaive(chunk: Uint8Array, before: number): void {
+    const read = (this.naiveRead ??= new Uint8Array(TUTORIAL_READ));
+    read.set(chunk.subarray(0, TUTORIAL_READ - before), before);
+  }
+
+  /**
+   * What the exercise does with a request longer than its one read: split the 1024 bytes on
+   * spaces, answer a GET for the second word, close anything else unanswered. The rest of the
+   * request is still recorded, never parsed.
+   */
+  private answerNaively(read: Uint8Array): void {
+    this.naiveRead = null;
+    const words = decodeLatin1(read).split(' ');
+    const prepared = this.ctx.responder.tutorialAnswer(words[0] ?? '', words[1] ?? '');
+    const slot = newSlot(this.conversation.requestIndex, prepared.bytes, prepared.head, true);
+    slot.ready = false;
+    this.queue.push(slot);
+    this.closing = true;
+    this.setDeadline('none', 0);
+    this.fill(slot, prepared, true);
   }
 
   /** The session cannot keep more: 503 with Retry-After rather than an answer nobody recorded. */

@@ -199,7 +199,7 @@ export class Responder {
   private compiled: CompiledRule[] = [];
   private readonly site: DefaultSite;
   private rulesDir: string;
-  private tutorialExact: boolean;
+  private tutorialOn: boolean;
   /** Whole default-site responses for the current Date second. */
   private cache = new Map<string, PreparedResponse>();
   private cacheDate = '';
@@ -211,7 +211,7 @@ export class Responder {
   constructor(options: ResponderOptions, rules: ResponderRule[] = []) {
     this.site = new DefaultSite(options.assetsDir);
     this.rulesDir = options.rulesDir;
-    this.tutorialExact = options.tutorialExact;
+    this.tutorialOn = options.tutorialExact;
     this.setRules(rules);
   }
 
@@ -227,7 +227,16 @@ export class Responder {
   }
 
   setTutorialExact(on: boolean): void {
-    this.tutorialExact = on;
+    this.tutorialOn = on;
+  }
+
+  get tutorialExact(): boolean {
+    return this.tutorialOn;
+  }
+
+  /** The tutorial-exact answer to a method and target, rules aside (the exercise has none). */
+  tutorialAnswer(method: string, target: string): PreparedResponse {
+    return this.tutorialResponse(method, targetPath(target));
   }
 
   /** The first enabled rule matching the request, or null (the default site answers). */
@@ -246,7 +255,7 @@ export class Responder {
     const path = targetPath(request.target);
     const rule = this.compiled.length > 0 ? this.match(request.method, path) : null;
     if (rule !== null) return this.ruleResponse(rule, request);
-    if (this.tutorialExact) return this.tutorialResponse(request, path);
+    if (this.tutorialOn) return this.tutorialResponse(request.method, path);
     return this.siteResponse(request, path);
   }
 
@@ -300,8 +309,8 @@ export class Responder {
    * the image's answer starts with an empty line (that server writes its string so). Anything
    * but GET is closed with no answer.
    */
-  private tutorialResponse(request: ResponderRequest, path: string): PreparedResponse {
-    if (request.method !== 'GET') {
+  private tutorialResponse(method: string, path: string): PreparedResponse {
+    if (method !== 'GET') {
       return {
         bytes: new Uint8Array(0),
         head: null,
@@ -312,13 +321,13 @@ export class Responder {
       };
     }
     this.tutorial ??= {
-      page: this.tutorialAnswer(TUTORIAL_PAGE_HEAD, this.site.tutorialPage(), 'text/html'),
-      image: this.tutorialAnswer(TUTORIAL_IMAGE_HEAD, this.site.tutorialImage(), 'image/jpg'),
+      page: this.tutorialPrepared(TUTORIAL_PAGE_HEAD, this.site.tutorialPage(), 'text/html'),
+      image: this.tutorialPrepared(TUTORIAL_IMAGE_HEAD, this.site.tutorialImage(), 'image/jpg'),
     };
     return path === '/test.jpg' ? this.tutorial.image : this.tutorial.page;
   }
 
-  private tutorialAnswer(head: string, body: Uint8Array, contentType: string): PreparedResponse {
+  private tutorialPrepared(head: string, body: Uint8Array, contentType: string): PreparedResponse {
     const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
     // The head as a browser reads it (HTTP/1.x is HTTP/1.0 to it).
     const reading = readSent(bytes, 'GET');
