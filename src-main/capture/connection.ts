@@ -363,8 +363,15 @@ export class CaptureConnection {
     this.naiveRead = null;
     const words = decodeLatin1(read).split(' ');
     const prepared = this.ctx.responder.tutorialAnswer(words[0] ?? '', words[1] ?? '');
-    const slot = newSlot(this.conversation.requestIndex, prepared.bytes, prepared.head, true);
-    slot.ready = false;
+    const slot: Slot = {
+      index: this.conversation.requestIndex,
+      ready: false,
+      bytes: prepared.bytes,
+      head: prepared.head,
+      ruleId: null,
+      close: true,
+      interim: false,
+    };
     this.queue.push(slot);
     this.closing = true;
     this.setDeadline('none', 0);

@@ -48,7 +48,7 @@ test('a body too large and a missing Host keep the method and target read before
     assert.equal(row?.status, 413);
     assert.equal(row?.error?.code, 'BODY_TOO_LARGE');
     assert.equal(row?.outcome, 'complete', 'the 413 was sent');
-    const filtered = book.exchanges.filtered({ text: 'upload', method: null, statusClass: null });
+    const filtered = book.exchanges.filtered({ text: 'upload', method: '', statusClass: '' });
     assert.ok(filtered !== null && filtered.count === 1, 'the filter finds it by its target');
     assert.equal(book.exchanges.get(`${hostlessId}#0`)?.method, 'GET');
   } finally {
