@@ -20,6 +20,7 @@ import {
   errorResponse,
   type PreparedResponse,
   type Responder,
+  type ResponderRequest,
   type SentReading,
 } from './responder';
 
@@ -33,6 +34,8 @@ const LINGER_MS = 2000;
 /** Tutorial-exact reads as the naive exercise does: one recv(1024), then its answer. */
 const TUTORIAL_READ = 1024;
 const EMPTY = new Uint8Array(0);
+/** The pieces of a response that is not streamed: none, ever. */
+const NO_PIECES: Uint8Array[] = [];
 
 interface Slot {
   index: number;
@@ -45,6 +48,34 @@ interface Slot {
   interim: boolean;
   /** How a browser reads the bytes (rules, tutorial-exact); absent: conformant. */
   reading?: SentReading;
+  /** A streamed response: `pending` holds what arrived and is not written yet; ready = ended. */
+  streaming: boolean;
+  pending: Uint8Array[];
+  /** Where its first byte went in the outbound stream (-1 until then). */
+  start: number;
+}
+
+/**
+ * A response whose bytes arrive in pieces (a proxy's upstream, say): they are written as they
+ * come, in request order: pipelined answers after it wait until it ends.
+ */
+export interface StreamedResponse {
+  /** Called once, at once: write through `sink`, then end it. */
+  stream(sink: ResponseSink): void;
+}
+
+export interface ResponseSink {
+  /** The next bytes of the response (copied: the caller may reuse them). */
+  write(bytes: Uint8Array): void;
+  /** The response is complete; `close` ends the connection after it. */
+  end(done: { head: ResponseHead | null; ruleId: string | null; close: boolean }): void;
+}
+
+/** What answers a request: the responder (rules, default site), or a handler that streams. */
+export interface RequestHandler {
+  respond(
+    request: ResponderRequest,
+  ): PreparedResponse | Promise<PreparedResponse> | StreamedResponse;
 }
 
 type Deadline = 'none' | 'idle' | 'head' | 'body';
@@ -56,6 +87,8 @@ export interface ConnectionContext {
   id: string;
   limits: ServerLimits;
   responder: Responder;
+  /** Answers requests in the responder's place: one that streams (a proxy, say). */
+  handler?: RequestHandler;
   emit: CaptureListener;
   writeAhead: WriteAhead;
   closed: (connection: CaptureConnection) => void;
@@ -206,15 +239,7 @@ export class CaptureConnection {
           this.keepBody(action.data);
           break;
         case 'continue':
-          this.queue.push({
-            index: action.index,
-            ready: true,
-            bytes: CONTINUE,
-            head: null,
-            ruleId: null,
-            close: false,
-            interim: true,
-          });
+          this.queue.push(newSlot(action.index, CONTINUE, null, false, true));
           break;
         case 'request':
           this.completeRequest(action, now);
@@ -320,25 +345,22 @@ export class CaptureConnection {
     // Bytes after an accepted Upgrade or CONNECT are not HTTP any more: answer, then close.
     const keepAlive = request.keepAlive;
     if (!keepAlive) this.closing = true;
-    const result = this.ctx.responder.respond({
+    const result = (this.ctx.handler ?? this.ctx.responder).respond({
       method,
       target,
       versionMajor: head.versionMajor,
       versionMinor: head.versionMinor,
       keepAlive,
     });
-    const slot: Slot = {
-      index,
-      ready: false,
-      bytes: CONTINUE,
-      head: null,
-      ruleId: null,
-      close: !keepAlive,
-      interim: false,
-    };
+    const slot = newSlot(index, CONTINUE, null, !keepAlive);
+    slot.ready = false;
     this.queue.push(slot);
     this.setDeadline('none', 0);
-    if (result instanceof Promise) {
+    if ('stream' in result) {
+      slot.streaming = true;
+      slot.pending = [];
+      result.stream(this.sink(slot));
+    } else if (result instanceof Promise) {
       result.then(
         (prepared) => this.fill(slot, prepared),
         (error: unknown) => this.fill(slot, this.internalError(error)),
@@ -363,15 +385,8 @@ export class CaptureConnection {
     this.naiveRead = null;
     const words = decodeLatin1(read).split(' ');
     const prepared = this.ctx.responder.tutorialAnswer(words[0] ?? '', words[1] ?? '');
-    const slot: Slot = {
-      index: this.conversation.requestIndex,
-      ready: false,
-      bytes: prepared.bytes,
-      head: prepared.head,
-      ruleId: null,
-      close: true,
-      interim: false,
-    };
+    const slot = newSlot(this.conversation.requestIndex, prepared.bytes, prepared.head, true);
+    slot.ready = false;
     this.queue.push(slot);
     this.closing = true;
     this.setDeadline('none', 0);
@@ -385,7 +400,7 @@ export class CaptureConnection {
       'The capture could not be saved (the session file cannot be written and the memory queue is full), so this request was not served. Try again shortly.',
       [['Retry-After', String(RETRY_AFTER_SECONDS)]],
     );
-    this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
+    this.queue.push(newSlot(index, bytes, head, true));
     this.closeReason = 'error';
     this.closing = true;
   }
@@ -396,6 +411,26 @@ export class CaptureConnection {
       `The response could not be produced: ${String(error)}`,
     );
     return { bytes, head, ruleId: null, close: true, delayMs: 0, notice: null };
+  }
+
+  /** Where a streamed response's bytes go: its slot, written as soon as it is first in line. */
+  private sink(slot: Slot): ResponseSink {
+    return {
+      write: (bytes) => {
+        if (slot.ready || this.ended || bytes.length === 0) return;
+        slot.pending.push(Uint8Array.prototype.slice.call(bytes));
+        if (this.queue[0] === slot) this.flush();
+      },
+      end: ({ head, ruleId, close }) => {
+        if (slot.ready) return;
+        slot.head = head;
+        slot.ruleId = ruleId;
+        slot.close = slot.close || close;
+        if (close) this.closing = true;
+        slot.ready = true;
+        this.flush();
+      },
+    };
   }
 
   /** Puts a prepared response into its slot; `batched` when the current read flushes it. */
@@ -447,7 +482,7 @@ export class CaptureConnection {
         ? ` The limit is ${this.ctx.limits.maxBodyBytes} bytes (the server's maximum body size setting, --max-body).`
         : '';
     const { bytes, head } = errorResponse(error.status, `${error.reason}${where}.${limit}`);
-    this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
+    this.queue.push(newSlot(index, bytes, head, true));
     this.closeReason = 'error';
     this.closing = true;
   }
@@ -506,45 +541,62 @@ export class CaptureConnection {
     this.flush();
   }
 
-  /** Writes every ready response at the head of the queue in one write. */
+  /**
+   * Writes every ready response at the head of the queue in one write, and what a streamed
+   * response at the head has so far (it stays first in line until it ends).
+   */
   private flush(): void {
     if (this.ended) return;
-    let count = 0;
-    while (count < this.queue.length && this.queue[count]!.ready) {
-      if (this.queue[count]!.close) {
-        count++;
+    const start = this.bytesOut;
+    let offset = start;
+    let parts: Uint8Array[] | null = null;
+    let first: Uint8Array | null = null;
+    let closeAfter = false;
+    let now = 0;
+    while (this.queue.length > 0) {
+      const slot = this.queue[0]!;
+      if (slot.streaming) {
+        if (slot.start < 0) slot.start = offset;
+        for (const piece of slot.pending) {
+          if (first === null) first = piece;
+          else (parts ??= [first]).push(piece);
+          offset += piece.length;
+        }
+        slot.pending = [];
+        if (!slot.ready) break;
+      } else {
+        if (!slot.ready) break;
+        slot.start = offset;
+        if (first === null) first = slot.bytes;
+        else (parts ??= [first]).push(slot.bytes);
+        offset += slot.bytes.length;
+      }
+      this.queue.shift();
+      // No bytes is no answer (tutorial-exact closes anything but GET so): no response.
+      const length = offset - slot.start;
+      if (!slot.interim && length > 0) {
+        const reading = slot.reading;
+        now ||= Date.now();
+        this.ctx.emit({
+          type: 'response',
+          connectionId: this.id,
+          index: slot.index,
+          time: now,
+          span: { offset: slot.start, length },
+          // Raw bytes have no head of their own: the one a browser reads from them.
+          head: slot.head ?? reading?.head ?? null,
+          ruleId: slot.ruleId,
+          deviations: reading?.deviations ?? NO_DEVIATIONS,
+          ending: reading?.ending ?? COMPLETE,
+        });
+      }
+      if (slot.close) {
+        closeAfter = true;
         break;
       }
-      count++;
     }
-    if (count > 0) {
-      const slots = this.queue.splice(0, count);
-      const now = Date.now();
-      const start = this.bytesOut;
-      let offset = start;
-      let closeAfter = false;
-      for (const slot of slots) {
-        // No bytes is no answer (tutorial-exact closes anything but GET so): no response.
-        if (!slot.interim && slot.bytes.length > 0) {
-          const reading = slot.reading;
-          this.ctx.emit({
-            type: 'response',
-            connectionId: this.id,
-            index: slot.index,
-            time: now,
-            span: { offset, length: slot.bytes.length },
-            // Raw bytes have no head of their own: the one a browser reads from them.
-            head: slot.head ?? reading?.head ?? null,
-            ruleId: slot.ruleId,
-            deviations: reading?.deviations ?? NO_DEVIATIONS,
-            ending: reading?.ending ?? COMPLETE,
-          });
-        }
-        offset += slot.bytes.length;
-        if (slot.close) closeAfter = true;
-      }
-      const bytes =
-        slots.length === 1 ? slots[0]!.bytes : Buffer.concat(slots.map((slot) => slot.bytes));
+    if (first !== null) {
+      const bytes = parts === null ? first : Buffer.concat(parts);
       this.bytesOut = offset;
       this.send(bytes);
       this.ctx.emit({
@@ -553,12 +605,12 @@ export class CaptureConnection {
         direction: 'out',
         offset: start,
         bytes,
-        time: now,
+        time: now || Date.now(),
       });
-      if (closeAfter) {
-        this.closing = true;
-        this.queue.length = 0;
-      }
+    }
+    if (closeAfter) {
+      this.closing = true;
+      this.queue.length = 0;
     }
     if (this.queue.length > 0) return;
     if (this.closing || this.clientEnded) {
@@ -686,7 +738,7 @@ export class CaptureConnection {
     const requestOffset = this.conversation.requestOffset;
     this.protocolError(index, error, requestOffset >= 0 ? requestOffset : this.bytesIn, now);
     const { bytes, head } = errorResponse(408, `${reason}.`);
-    this.queue.push({ index, ready: true, bytes, head, ruleId: null, close: true, interim: false });
+    this.queue.push(newSlot(index, bytes, head, true));
     this.closeReason = part === 'head' ? 'header-timeout' : 'body-timeout';
     this.closing = true;
     this.flush();
@@ -697,4 +749,26 @@ export class CaptureConnection {
     this.timer = null;
     this.deadlineKind = 'none';
   }
+}
+
+/** A response slot, ready (its bytes known) unless the caller says otherwise. */
+function newSlot(
+  index: number,
+  bytes: Uint8Array,
+  head: ResponseHead | null,
+  close: boolean,
+  interim = false,
+): Slot {
+  return {
+    index,
+    ready: true,
+    bytes,
+    head,
+    ruleId: null,
+    close,
+    interim,
+    streaming: false,
+    pending: NO_PIECES,
+    start: -1,
+  };
 }

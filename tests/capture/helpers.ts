@@ -1,10 +1,15 @@
 // Shared by the capture tests: a server on an ephemeral loopback port that records its events,
 // and a raw TCP client that sends exact bytes and collects exactly what comes back.
 
+import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
-import type { CaptureEvent } from '../../src-main/capture/events';
+import { CaptureConnection, type RequestHandler } from '../../src-main/capture/connection';
+import { defaultAssetsDir } from '../../src-main/capture/default-site';
+import { NO_WRITE_AHEAD, type CaptureEvent, type WriteAhead } from '../../src-main/capture/events';
+import { Responder } from '../../src-main/capture/responder';
 import { CaptureServer, type CaptureServerOptions } from '../../src-main/capture/server';
-import type { ConnectionId } from '../../src-main/protocol/types';
+import { DEFAULT_LIMITS } from '../../src-main/capture/settings';
+import type { ConnectionId, ServerLimits } from '../../src-main/protocol/types';
 
 export type EventOf<T extends CaptureEvent['type']> = Extract<CaptureEvent, { type: T }>;
 
@@ -194,4 +199,54 @@ export function countResponses(bytes: Buffer): number {
 
 export function fromHex(hex: string): Buffer {
   return Buffer.from(hex.replace(/\s+/g, ''), 'hex');
+}
+
+// ---- A connection over a socket stand-in, driven synchronously (no network) ----
+
+export class FakeSocket extends EventEmitter {
+  remoteAddress = '127.0.0.1';
+  remotePort = 1;
+  localPort = 2;
+  destroyed = false;
+  ended = false;
+  written: Uint8Array[] = [];
+  setNoDelay(): void {}
+  write(bytes: Uint8Array): boolean {
+    this.written.push(bytes);
+    return true;
+  }
+  end(): void {
+    this.ended = true;
+  }
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+  /** Everything written, as latin1 text. */
+  text(): string {
+    return Buffer.concat(this.written).toString('latin1');
+  }
+}
+
+export function fakeConnection(
+  limits: Partial<ServerLimits> = {},
+  options: { handler?: RequestHandler; writeAhead?: WriteAhead } = {},
+) {
+  const socket = new FakeSocket();
+  const events: CaptureEvent[] = [];
+  const connection = new CaptureConnection(socket as unknown as Socket, {
+    id: 'c1',
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    responder: new Responder({
+      assetsDir: defaultAssetsDir(),
+      rulesDir: process.cwd(),
+      tutorialExact: false,
+    }),
+    ...(options.handler ? { handler: options.handler } : {}),
+    emit: (event) => events.push(event),
+    writeAhead: options.writeAhead ?? NO_WRITE_AHEAD,
+    closed: () => undefined,
+  });
+  return { socket, events, connection };
 }

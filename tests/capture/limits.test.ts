@@ -5,17 +5,13 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureConnection } from '../../src-main/capture/connection';
-import { defaultAssetsDir } from '../../src-main/capture/default-site';
-import { NO_WRITE_AHEAD, type CaptureEvent } from '../../src-main/capture/events';
-import { Responder } from '../../src-main/capture/responder';
 import { DEFAULT_LIMITS, mergeSettings, DEFAULT_SETTINGS } from '../../src-main/capture/settings';
 import {
+  fakeConnection,
   rawClient,
   startServer,
   statusLines,
@@ -229,45 +225,6 @@ describe('body limit', () => {
     }
   });
 });
-
-// ---- A connection over a socket stand-in, driven synchronously ----
-
-class FakeSocket extends EventEmitter {
-  remoteAddress = '127.0.0.1';
-  remotePort = 1;
-  localPort = 2;
-  destroyed = false;
-  written: Uint8Array[] = [];
-  setNoDelay(): void {}
-  write(bytes: Uint8Array): boolean {
-    this.written.push(bytes);
-    return true;
-  }
-  end(): void {}
-  destroy(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.emit('close');
-  }
-}
-
-function fakeConnection(limits: Partial<typeof DEFAULT_LIMITS>) {
-  const socket = new FakeSocket();
-  const events: CaptureEvent[] = [];
-  const connection = new CaptureConnection(socket as unknown as Socket, {
-    id: 'c1',
-    limits: { ...DEFAULT_LIMITS, ...limits },
-    responder: new Responder({
-      assetsDir: defaultAssetsDir(),
-      rulesDir: process.cwd(),
-      tutorialExact: false,
-    }),
-    emit: (event) => events.push(event),
-    writeAhead: NO_WRITE_AHEAD,
-    closed: () => undefined,
-  });
-  return { socket, events, connection };
-}
 
 /**
  * Bytes copied (Uint8Array slice and set, which every copy of body bytes goes through) while a
