@@ -57,6 +57,7 @@ import {
 import { fsError, UserFacingError } from '../capture/fs-errors';
 import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
 import { EventBatch } from './batch';
+import type { ExchangeTable } from './exchange-table';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
@@ -124,9 +125,11 @@ export interface Core extends CoreApi {
 const MAX_BYTES_GET = 64 * 1024 * 1024;
 /** How long one slice of reading a session's file may hold the event loop. */
 const LOAD_SLICE_MS = 40;
-/** Larger exports go through the streamed download (`exportHar`), not one reply. */
+/** Rows of a filter's scan per turn of the event loop (some 10–30 ms). */
+const SCAN_ROWS_PER_SLICE = 50_000;
 /** Sessions up to this size are read whole before `session.open` answers. */
 const READ_AT_ONCE_BYTES = 8 * 1024 * 1024;
+/** Larger exports go through the streamed download (`exportHar`), not one reply. */
 const MAX_EXPORT_IN_REPLY = 10_000;
 
 export async function createCore(options: CoreOptions = {}): Promise<Core> {
@@ -743,12 +746,32 @@ class SocketscopeCore implements Core {
     return filter;
   }
 
-  private rows(params: { from?: unknown; count?: unknown; filter?: unknown }): ExchangeRows {
+  /**
+   * The open session's table once the filter's scan covers it: a long scan (a new filter over a
+   * million rows) runs in slices, so capture and other commands go on meanwhile.
+   */
+  private async scanned(filter: ListFilter): Promise<ExchangeTable> {
+    let table = this.book.exchanges;
+    while (!table.scanFilter(filter, SCAN_ROWS_PER_SLICE)) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) throw new Error('The core is closed.');
+      // Another session may have been opened meanwhile: the answer is about the open one.
+      table = this.book.exchanges;
+    }
+    return table;
+  }
+
+  private async rows(params: {
+    from?: unknown;
+    count?: unknown;
+    filter?: unknown;
+  }): Promise<ExchangeRows> {
     const { from, count } = params;
     if (!isCount(from) || !isCount(count) || count > MAX_PAGE_ROWS)
       throw new Error(`from and count must be whole numbers ≥ 0 (count at most ${MAX_PAGE_ROWS}).`);
-    const table = this.book.exchanges;
-    const filtered = table.filtered(this.filterOf(params.filter));
+    const filter = this.filterOf(params.filter);
+    const table = await this.scanned(filter);
+    const filtered = table.filtered(filter);
     const total = filtered ? filtered.count : table.size;
     const rows: ExchangeSummary[] = [];
     for (let i = from; i < Math.min(total, from + count); i++)
@@ -756,11 +779,15 @@ class SocketscopeCore implements Core {
     return { total, all: table.size, from, rows, methods: table.methods() };
   }
 
-  private indexOf(params: { exchangeId?: unknown; filter?: unknown }): { index: number } {
-    const table = this.book.exchanges;
+  private async indexOf(params: {
+    exchangeId?: unknown;
+    filter?: unknown;
+  }): Promise<{ index: number }> {
+    const filter = this.filterOf(params.filter);
+    const table = await this.scanned(filter);
     const row = typeof params.exchangeId === 'string' ? table.find(params.exchangeId) : -1;
     if (row < 0) return { index: -1 };
-    const filtered = table.filtered(this.filterOf(params.filter));
+    const filtered = table.filtered(filter);
     if (!filtered) return { index: row };
     let lo = 0;
     let hi = filtered.count;

@@ -72,10 +72,48 @@ const CHUNK_MASK = CHUNK_ROWS - 1;
 interface FilterScan {
   key: string;
   keep: (fields: FilterFields) => boolean;
+  /** What `keep` reads: the row at `fields.row`, each field looked up only if asked for. */
+  fields: RowFields;
   rows: Int32Array;
   count: number;
   /** Rows below this were scanned (and have not changed since). */
   scanned: number;
+  /** The lowest row changed since the last step (rows from there are scanned again). */
+  dirtyFrom: number;
+}
+
+/** Filters kept at once (one per UI, in practice). */
+const MAX_SCANS = 4;
+
+/** One row's fields as the filter reads them, each looked up only when read. */
+class RowFields implements FilterFields {
+  row: Row = 0;
+
+  constructor(private readonly table: ExchangeTable) {}
+
+  get method(): string | null {
+    return this.table.textAt(this.row, METHOD);
+  }
+
+  get target(): string | null {
+    return this.table.targetOf(this.row);
+  }
+
+  get host(): string | null {
+    return this.table.textAt(this.row, HOST);
+  }
+
+  get status(): number | null {
+    return this.table.status(this.row);
+  }
+
+  get hasError(): boolean {
+    return this.table.hasError(this.row);
+  }
+
+  get connectionId(): string {
+    return this.table.textAt(this.row, CONNECTION) ?? '';
+  }
 }
 
 export class ExchangeTable {
@@ -95,6 +133,9 @@ export class ExchangeTable {
   private arenaUsed = 0;
   private rare = new Map<Row, Rare>();
   private pool: string[] = [];
+  /** The last text interned for each string column, and its id (see internAt). */
+  private lastText: (string | null)[] = new Array<string | null>(STRINGS).fill(null);
+  private lastId = new Int32Array(STRINGS);
   private poolIds = new Map<string, number>();
   /** connectionId → rows by index on the connection. */
   private byConnection = new Map<string, Row[]>();
@@ -103,8 +144,7 @@ export class ExchangeTable {
   /** Interned ids of the request methods seen. */
   private methodIds = new Set<number>();
   /** The lowest row changed since the last filter scan (rows at or above it are scanned again). */
-  private changedFrom = Infinity;
-  private scan: FilterScan | null = null;
+  private scans = new Map<string, FilterScan>();
 
   get size(): number {
     return this.count;
@@ -113,8 +153,7 @@ export class ExchangeTable {
   clear(): void {
     this.count = 0;
     this.methodIds.clear();
-    this.changedFrom = Infinity;
-    this.scan = null;
+    this.scans.clear();
     this.chunks = [];
     this.stringChunks = [];
     this.arena = Buffer.alloc(64 * 1024);
@@ -122,6 +161,7 @@ export class ExchangeTable {
     this.rare.clear();
     this.pool = [];
     this.poolIds.clear();
+    this.lastText.fill(null);
     this.byConnection.clear();
     this.irregular.clear();
   }
@@ -176,7 +216,7 @@ export class ExchangeTable {
     this.setNum(row, OUTCOME, NaN);
     const at = (row & CHUNK_MASK) * STRINGS;
     this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
-    this.setStr(row, CONNECTION, this.intern(connectionId));
+    this.setText(row, CONNECTION, connectionId);
     this.placeRow(connectionId, index, row);
     return row;
   }
@@ -198,7 +238,7 @@ export class ExchangeTable {
       // The same id now names another connection's exchange: the row moves there.
       const before = this.byConnection.get(this.pool[this.str(row, CONNECTION)]);
       if (before) delete before[this.num(row, INDEX)];
-      this.setStr(row, CONNECTION, this.intern(summary.connectionId));
+      this.setText(row, CONNECTION, summary.connectionId);
       this.setNum(row, INDEX, summary.indexOnConnection);
       this.placeRow(summary.connectionId, summary.indexOnConnection, row);
     }
@@ -256,13 +296,13 @@ export class ExchangeTable {
     >,
   ): void {
     this.changed(row);
-    const method = this.intern(fields.method);
+    const method = this.internAt(METHOD, fields.method);
     if (method >= 0) this.methodIds.add(method);
     this.setStr(row, METHOD, method);
-    this.setStr(row, VERSION, this.intern(fields.version));
-    this.setStr(row, HOST, this.intern(fields.host));
-    this.setStr(row, REQUEST_TYPE, this.intern(fields.requestContentType));
-    this.setStr(row, REFERER, this.intern(fields.referer));
+    this.setText(row, VERSION, fields.version);
+    this.setText(row, HOST, fields.host);
+    this.setText(row, REQUEST_TYPE, fields.requestContentType);
+    this.setText(row, REFERER, fields.referer);
     this.setTarget(row, fields.target);
   }
 
@@ -289,8 +329,8 @@ export class ExchangeTable {
   ): void {
     this.changed(row);
     this.setNum(row, STATUS, status ?? NaN);
-    this.setStr(row, REASON, this.intern(reason));
-    this.setStr(row, RESPONSE_TYPE, this.intern(contentType));
+    this.setText(row, REASON, reason);
+    this.setText(row, RESPONSE_TYPE, contentType);
   }
 
   setStatus(row: Row, status: number): void {
@@ -309,7 +349,7 @@ export class ExchangeTable {
   }
 
   setRule(row: Row, ruleId: string | null): void {
-    this.setStr(row, RULE, this.intern(ruleId));
+    this.setText(row, RULE, ruleId);
   }
 
   setError(row: Row, error: ParseErrorInfo): void {
@@ -373,6 +413,22 @@ export class ExchangeTable {
    * through one filter costs one pass, and later calls only look at rows added or changed since.
    */
   filtered(filter: ListFilter): { rows: Int32Array; count: number } | null {
+    const scan = this.scanOf(filter);
+    if (scan === null) return null;
+    while (!this.scanSome(scan, Infinity));
+    return { rows: scan.rows, count: scan.count };
+  }
+
+  /**
+   * Scans up to `budget` more rows for the filter; true when every row is scanned (then
+   * `filtered` answers at once). Lets a caller spread a long scan over several turns.
+   */
+  scanFilter(filter: ListFilter, budget: number): boolean {
+    const scan = this.scanOf(filter);
+    return scan === null || this.scanSome(scan, budget);
+  }
+
+  private scanOf(filter: ListFilter): FilterScan | null {
     const keep = compileFilter(filter);
     if (keep === null) return null;
     const key = JSON.stringify([
@@ -380,14 +436,31 @@ export class ExchangeTable {
       filter.method,
       filter.statusClass,
     ]);
-    let scan = this.scan;
-    if (scan === null || scan.key !== key) {
-      scan = { key, keep, rows: new Int32Array(1024), count: 0, scanned: 0 };
-      this.scan = scan;
+    let scan = this.scans.get(key);
+    if (scan) {
+      // The most recently used last: the first one is dropped when there are too many.
+      this.scans.delete(key);
+      this.scans.set(key, scan);
+      return scan;
     }
-    const from = Math.min(scan.scanned, this.changedFrom);
-    if (from < scan.scanned) {
+    scan = {
+      key,
+      keep,
+      fields: new RowFields(this),
+      rows: new Int32Array(1024),
+      count: 0,
+      scanned: 0,
+      dirtyFrom: Infinity,
+    };
+    this.scans.set(key, scan);
+    if (this.scans.size > MAX_SCANS) this.scans.delete(this.scans.keys().next().value!);
+    return scan;
+  }
+
+  private scanSome(scan: FilterScan, budget: number): boolean {
+    if (scan.dirtyFrom < scan.scanned) {
       // Changed rows are scanned again: keep the matches below the first of them.
+      const from = scan.dirtyFrom;
       let lo = 0;
       let hi = scan.count;
       while (lo < hi) {
@@ -396,24 +469,13 @@ export class ExchangeTable {
         else hi = mid;
       }
       scan.count = lo;
+      scan.scanned = from;
     }
-    const fields: FilterFields = {
-      method: null,
-      target: null,
-      host: null,
-      status: null,
-      hasError: false,
-      connectionId: '',
-    };
-    for (let row = from; row < this.count; row++) {
-      const status = this.num(row, STATUS);
-      fields.method = this.text(this.str(row, METHOD));
-      fields.target = this.target(row);
-      fields.host = this.text(this.str(row, HOST));
-      fields.status = Number.isNaN(status) ? null : status;
-      fields.hasError = this.rare.get(row)?.error != null;
-      fields.connectionId = this.pool[this.str(row, CONNECTION)];
-      if (!scan.keep(fields)) continue;
+    scan.dirtyFrom = Infinity;
+    const end = Math.min(this.count, scan.scanned + budget);
+    for (let row = scan.scanned; row < end; row++) {
+      scan.fields.row = row;
+      if (!scan.keep(scan.fields)) continue;
       if (scan.count === scan.rows.length) {
         const grown = new Int32Array(scan.rows.length * 2);
         grown.set(scan.rows);
@@ -421,13 +483,25 @@ export class ExchangeTable {
       }
       scan.rows[scan.count++] = row;
     }
-    scan.scanned = this.count;
-    this.changedFrom = Infinity;
-    return { rows: scan.rows, count: scan.count };
+    scan.scanned = end;
+    return end >= this.count;
+  }
+
+  /** The text of an interned-string column of the row (for RowFields). */
+  textAt(row: Row, column: number): string | null {
+    return this.text(this.str(row, column));
+  }
+
+  targetOf(row: Row): string | null {
+    return this.target(row);
+  }
+
+  hasError(row: Row): boolean {
+    return this.rare.get(row)?.error != null;
   }
 
   private changed(row: Row): void {
-    if (row < this.changedFrom) this.changedFrom = row;
+    for (const scan of this.scans.values()) if (row < scan.dirtyFrom) scan.dirtyFrom = row;
   }
 
   /** A fresh summary object of the row. */
@@ -504,6 +578,24 @@ export class ExchangeTable {
 
   private text(id: number): string | null {
     return id < 0 ? null : this.pool[id];
+  }
+
+  /** Sets an interned-string column of the row. */
+  private setText(row: Row, column: number, text: string | null): void {
+    this.setStr(row, column, this.internAt(column, text));
+  }
+
+  /**
+   * `intern`, remembering the last text of each column: rows mostly repeat the one before
+   * (same method, host, content type…), and a comparison is cheaper than a lookup.
+   */
+  private internAt(column: number, text: string | null): number {
+    if (text === null) return -1;
+    if (this.lastText[column] === text) return this.lastId[column];
+    const id = this.intern(text);
+    this.lastText[column] = text;
+    this.lastId[column] = id;
+    return id;
   }
 
   private intern(text: string | null): number {
