@@ -38,6 +38,8 @@ export const DEVIATION_RFC = {
   BARE_LF: 'RFC 9112 §2.2',
   /** A line of the head that is not a field line (no valid name and colon): ignored. */
   INVALID_FIELD_LINE: 'RFC 9112 §5',
+  /** A field value continued on the next line (obs-fold): read as spaces. */
+  OBS_FOLD: 'RFC 9112 §5.2',
   /** The connection closed before the empty line: the head is cut (no body). */
   HEAD_NOT_TERMINATED: 'RFC 9112 §8',
   /** No Content-Length and not chunked: the body ends only when the connection closes. */
@@ -122,6 +124,7 @@ export interface ReadResponseOptions {
 const CR = 0x0d;
 const LF = 0x0a;
 const SP = 0x20;
+const HTAB = 0x09;
 /** Chromium looks for `HTTP` at offsets 0 to 4 (HttpUtil::LocateStartOfStatusLine). */
 const STATUS_LINE_SLOP = 4;
 /** Chromium's limit for a response head (kMaxHeaderBufSize). */
@@ -184,6 +187,7 @@ class BrowserReading {
   private work: Uint8Array;
   private copied = false;
   private readonly lenient: Partial<LenientFlags> = {};
+  private replaceObsFold = false;
   private readonly deviations: Deviation[] = [];
   /** Offsets of the field lines the browser ignores (parsed as placeholders). */
   private readonly ignoredLines = new Set<number>();
@@ -316,6 +320,11 @@ class BrowserReading {
         }
       }
     }
+    if (error.code === 'OBS_FOLD' && !this.replaceObsFold && head?.startLineEnd != null) {
+      // A user agent replaces each fold with spaces (RFC 9112 §5.2); the spans stay.
+      this.replaceObsFold = true;
+      return 'retry';
+    }
     if (
       head !== null &&
       !('headEnd' in head) &&
@@ -350,6 +359,7 @@ class BrowserReading {
       lenient: this.lenient,
       limits: { maxHeadBytes: BROWSER_MAX_HEAD, maxHeaders: 10_000 },
       requestMethods: [this.options.requestMethod],
+      replaceObsFold: this.replaceObsFold,
     });
     const assembler = new MessageAssembler('response');
     const pass: Pass = { message: null, error: null, current: null, framingLines: [] };
@@ -477,12 +487,23 @@ class BrowserReading {
     }
   }
 
-  /** One BARE_LF per LF without CR before it in [from, to) of the bytes given. */
+  /**
+   * One BARE_LF per LF without CR before it in [from, to) of the bytes given, and one OBS_FOLD
+   * per line end followed by whitespace (a fold: the line end and the whitespace).
+   */
   private scanBareLf(from: number, to: number): void {
     const bytes = this.bytes;
     const end = Math.min(to, bytes.length);
     for (let i = bytes.indexOf(LF, from); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1)) {
-      if (i === 0 || bytes[i - 1] !== CR) this.deviate('BARE_LF', i, 1);
+      const crlf = i > 0 && bytes[i - 1] === CR;
+      if (!crlf) this.deviate('BARE_LF', i, 1);
+      if (!this.replaceObsFold) continue;
+      let ws = i + 1;
+      while (ws < end && (bytes[ws] === SP || bytes[ws] === HTAB)) ws++;
+      if (ws > i + 1) {
+        const start = crlf ? i - 1 : i;
+        this.deviate('OBS_FOLD', start, ws - start);
+      }
     }
   }
 

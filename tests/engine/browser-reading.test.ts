@@ -164,6 +164,34 @@ const rows: Row[] = [
     },
   },
   {
+    name: 'a folded field value: read as spaces',
+    input:
+      'HTTP/1.1 200 OK\r\nX-A: one\r\n  two\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok',
+    end: 'complete',
+    strictOk: false,
+    deviations: ['OBS_FOLD@25+4'],
+    browser: {
+      version: 'HTTP/1.1',
+      status: 200,
+      fields: ['X-A=one    two', 'Content-Type=text/plain', 'Content-Length=2'],
+      body: 'ok',
+    },
+  },
+  {
+    name: 'a folded field value with bare LF',
+    input: 'HTTP/1.1 200 OK\nX-A: one\n\ttwo\nContent-Length: 0\n\n',
+    end: 'complete',
+    strictOk: false,
+    deviations: [
+      'BARE_LF@15+1',
+      'BARE_LF@24+1',
+      'OBS_FOLD@24+2',
+      'BARE_LF@29+1',
+      'BARE_LF@47+1',
+      'BARE_LF@48+1',
+    ],
+  },
+  {
     name: 'Content-Length larger than the body, then the close: truncated',
     input: `HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 20\r\n\r\n${PAGE}`,
     end: 'truncated',

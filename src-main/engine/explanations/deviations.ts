@@ -98,6 +98,18 @@ export const deviationTexts = {
       '浏览器会忽略这样的行，继续读取报文头。如果缺少空行，消息体就会被当成更多这样的行：浏览器一直等待永远不会到来的空行，什么也不显示。',
     ],
   ),
+  OBS_FOLD: deviation(
+    [
+      'Field value folded onto the next line',
+      'RFC 9112 §5.2: a field value must not be continued on a new line that starts with whitespace (obsolete line folding); a server rejects it in a request, and a user agent receiving it in a response MUST replace each fold with one or more spaces.',
+      'Browsers join the lines with spaces and read one value, as the RFC asks of them.',
+    ],
+    [
+      '折行的字段值',
+      'RFC 9112 §5.2：字段值不得在以空白开头的新行上继续（已废弃的折行写法）；服务器在请求中收到时会拒绝，用户代理在响应中收到时必须（MUST）把每处折行替换为一个或多个空格。',
+      '浏览器用空格把这些行连起来，读成一个值，正如 RFC 对它们的要求。',
+    ],
+  ),
   HEAD_NOT_TERMINATED: deviation(
     [
       'Head cut off by the close',
