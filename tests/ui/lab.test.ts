@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { readResponse } from '../../src-main/engine/browser-reading';
+import { readResponse, type DeviationCode } from '../../src-main/engine/browser-reading';
+import { explainDeviation } from '../../src-main/engine/explanations';
 import type { ExchangeSummary } from '../../src-main/protocol/types';
 import { eventually, missingPrerequisite, resultPath, startUi, type UiHarness } from './helpers';
 
@@ -195,6 +196,20 @@ for (const c of cases) {
         (await outcome.getByTestId('break-requests').textContent()) ?? '',
         /asked for GET \/ once|asked again/,
       );
+
+      // The outcome names what the browser got: its deviations, a refusal, a cut-off body.
+      if (c.deviation)
+        assert.ok(
+          ((await outcome.getByTestId('break-deviations').textContent()) ?? '').includes(
+            explainDeviation(c.deviation as DeviationCode, 'en').title,
+          ),
+        );
+      else await outcome.getByTestId('break-refused').waitFor();
+      if (c.id === 'contentLengthLong')
+        assert.match(
+          (await outcome.getByTestId('break-truncated').textContent()) ?? '',
+          /100 bytes short of its Content-Length/,
+        );
 
       // The inspector lists the engine's deviations for the bytes sent (or a refusal).
       const reading = readResponse(rule.bytes, { requestMethod: 'GET', complete: true });

@@ -599,7 +599,11 @@ export const en = {
   'lab.seen.closed.server':
     'Socketscope closed the connection {ms} ms after the response (it closes after a raw response).',
   'lab.seen.closed.timeout': 'The connection timed out {ms} ms after the response.',
-  'lab.seen.deviations': 'Deviations in the response: {codes}.',
+  'lab.seen.deviations': 'What the browser got departs from the RFC: {names}.',
+  'lab.seen.truncated':
+    'The response ended at the close, {missing} bytes short of its Content-Length: the browser got a cut-off body.',
+  'lab.seen.refused':
+    'A browser refuses these bytes: they are not an HTTP/1.x response it accepts.',
   'lab.verdict.match': '✓ As predicted.',
   'lab.verdict.differs': '✗ Not as predicted: read the response to see why.',
   'bytes.deviation': 'Deviation (browsers read past it)',

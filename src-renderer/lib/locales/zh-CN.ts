@@ -580,7 +580,10 @@ export const zhCN: Record<CatalogueKey, string> = {
   'lab.seen.closed.server':
     'Socketscope 在响应之后 {ms} 毫秒关闭了连接（原始响应之后它会关闭连接）。',
   'lab.seen.closed.timeout': '连接在响应之后 {ms} 毫秒超时。',
-  'lab.seen.deviations': '响应中的偏离：{codes}。',
+  'lab.seen.deviations': '浏览器收到的内容偏离了 RFC：{names}。',
+  'lab.seen.truncated':
+    '响应在连接关闭时结束，比 Content-Length 少 {missing} 个字节：浏览器得到的是被截断的消息体。',
+  'lab.seen.refused': '浏览器会拒绝这些字节：它们不是浏览器接受的 HTTP/1.x 响应。',
   'lab.verdict.match': '✓ 与预测一致。',
   'lab.verdict.differs': '✗ 与预测不同：阅读响应看看原因。',
   'bytes.deviation': '偏离（浏览器会容忍）',
