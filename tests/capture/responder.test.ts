@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  errorResponse,
   globToRegExp,
   readSent,
   Responder,
@@ -231,6 +232,13 @@ describe('deviations of what is sent', () => {
         assert.deepEqual(read.deviations, [], `${method} ${target}`);
         assert.equal(read.ending.state, 'complete');
       }
+    }
+  });
+
+  it("the server's own error responses are conformant too", () => {
+    for (const status of [400, 408, 413, 414, 431, 500, 501, 503, 505]) {
+      const { bytes } = errorResponse(status, 'Explained.', [['Retry-After', '5']]);
+      assert.deepEqual(readSent(bytes, 'GET').deviations, [], String(status));
     }
   });
 
