@@ -1,7 +1,7 @@
 // Drives the real UI: a real Core with its capture server, the real web host serving the built
 // renderer, and Debian's Chromium through playwright-core.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,8 @@ export interface UiOptions {
   viewport?: { width: number; height: number };
   locale?: string;
   batchMs?: number;
+  /** A first start: the guided lesson opens by itself (otherwise it counts as seen). */
+  firstStart?: boolean;
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -55,6 +57,7 @@ export function launchChromium(): Promise<Browser> {
 
 export async function startUi(options: UiOptions = {}): Promise<UiHarness> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-ui-'));
+  if (!options.firstStart) writeFileSync(join(home, 'settings.json'), '{ "lessonSeen": true }\n');
   const core = await createCore({
     home,
     settings: { port: 0 },

@@ -82,7 +82,6 @@ before(async () => {
   if (missing) return;
   ui = await startUi();
   const { page } = ui;
-  await page.getByTestId('lesson-close').click({ timeout: 10_000 });
   await page.getByTestId('server-port').fill('0');
   await page.getByTestId('server-toggle').click();
   const server = await eventually(async () => {

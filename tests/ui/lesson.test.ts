@@ -16,7 +16,7 @@ let ui: UiHarness;
 
 before(async () => {
   if (missing) return;
-  ui = await startUi();
+  ui = await startUi({ firstStart: true });
 });
 
 after(async () => {
