@@ -46,6 +46,8 @@ export interface EditorOptions {
   readOnly: boolean;
   /** Keep CRLF line ends (the document's line separator is \r\n). */
   crlf?: boolean;
+  /** The editable text's accessible name (its role is textbox). */
+  label?: string;
   onChange?: (doc: string) => void;
 }
 
@@ -61,6 +63,8 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): Edito
     EditorState.readOnly.of(options.readOnly),
     EditorView.editable.of(!options.readOnly),
   ];
+  if (options.label)
+    extensions.push(EditorView.contentAttributes.of({ 'aria-label': options.label }));
   if (!options.readOnly)
     extensions.push(history(), keymap.of([...defaultKeymap, ...historyKeymap]));
   if (options.crlf) extensions.push(EditorState.lineSeparator.of('\r\n'));

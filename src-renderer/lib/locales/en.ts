@@ -438,6 +438,7 @@ export const en = {
   'notice.level.error': 'Error',
   // Continuity, theme and access.
   'app.theme': 'Theme',
+  'app.sections': 'Sections',
   'app.theme.system': 'System theme',
   'app.theme.light': 'Light',
   'app.theme.dark': 'Dark',

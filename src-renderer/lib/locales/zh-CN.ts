@@ -426,6 +426,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'notice.level.error': '错误',
   // 连续性、主题与无障碍。
   'app.theme': '主题',
+  'app.sections': '分区',
   'app.theme.system': '跟随系统',
   'app.theme.light': '浅色',
   'app.theme.dark': '深色',
