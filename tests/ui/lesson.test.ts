@@ -7,7 +7,25 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+import { eventually, missingPrerequisite, repoRoot, startUi, type UiHarness } from './helpers';
+
+const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** The serious and critical axe violations on the page, as `id: targets`. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Result = {
+      violations: { id: string; impact?: string | null; nodes: { target: unknown[] }[] }[];
+    };
+    const axe = (window as unknown as { axe: { run(d: Document, o: object): Promise<Result> } })
+      .axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.map(String).join(' ')).join(', ')}`);
+  });
+}
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
@@ -175,3 +193,24 @@ test('the lesson in Chinese', { skip: missing ?? false }, async () => {
   assert.match(text, /课程/);
   assert.match(text, /\p{Script=Han}{4}/u);
 });
+
+test(
+  'the lesson and the lab pass axe (no serious or critical violation), in both languages',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    if ((await page.getByTestId('lesson').count()) === 0)
+      await page.getByTestId('lesson-open').click();
+    await page.getByTestId('main-tab-rules').click();
+    if ((await page.getByTestId('break-lab').count()) === 0)
+      await page.getByTestId('lab-open').click();
+    await page.getByTestId('break-lab').waitFor();
+    for (const lang of ['en', 'zh-CN']) {
+      await page.getByTestId('lang-switch').selectOption(lang);
+      for (const step of ['start', 'read', 'break']) {
+        await page.getByTestId(`lesson-step-${step}`).click();
+        assert.deepEqual(await seriousViolations(page), [], `${lang}, step ${step}`);
+      }
+    }
+  },
+);
