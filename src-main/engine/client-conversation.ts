@@ -8,16 +8,16 @@
 // complete; in 'stream' mode its body follows piece by piece (views valid until the next
 // `receive`), so a proxy can pass a response on as it arrives.
 
-import type { ParserEvent } from './events';
 import { statusForError } from './errors';
+import type { ErrorEvent } from './events';
 import {
-  MessageAssembler,
   readMessages,
   type AssembledMessage,
+  type AssemblyEvent,
   type MessageHead,
   type PartialHead,
 } from './message';
-import { ResponseParser } from './parser';
+import { MessageParser } from './message-parser';
 import type { ConversationError } from './server-conversation';
 
 export type ClientAction =
@@ -51,8 +51,8 @@ export function requestMethods(bytes: Uint8Array): string[] {
 }
 
 export class ClientConversation {
-  private readonly parser: ResponseParser;
-  private readonly assembler: MessageAssembler;
+  /** The parser in message mode: heads, bodies and messages, no token events. */
+  private readonly parser: MessageParser;
   /** Final responses expected: one per request sent (null when the bytes are not requests). */
   readonly expected: number | null;
   private finals = 0;
@@ -64,8 +64,11 @@ export class ClientConversation {
   constructor(requestBytes: Uint8Array, options: ClientConversationOptions = {}) {
     const methods = requestMethods(requestBytes);
     this.expected = methods.length > 0 ? methods.length : null;
-    this.parser = new ResponseParser({ requestMethods: methods, replaceObsFold: true });
-    this.assembler = new MessageAssembler('response', { body: options.body ?? 'collect' });
+    this.parser = new MessageParser(
+      'response',
+      { requestMethods: methods, replaceObsFold: true },
+      { body: options.body ?? 'collect' },
+    );
   }
 
   /** True once the reply was found not to be HTTP. */
@@ -91,9 +94,9 @@ export class ClientConversation {
     return this.apply(this.safely(() => this.parser.finish()));
   }
 
-  private apply(events: ParserEvent[]): ClientAction[] {
+  private apply(events: AssemblyEvent[]): ClientAction[] {
     const out: ClientAction[] = [];
-    for (const event of this.assembler.push(events)) {
+    for (const event of events) {
       switch (event.type) {
         case 'head':
           out.push({
@@ -132,13 +135,15 @@ export class ClientConversation {
   }
 
   /** The parser never throws by contract; should it, the reply is reported as unparsable. */
-  private safely(run: () => ParserEvent[]): ParserEvent[] {
+  private safely(run: () => AssemblyEvent[]): AssemblyEvent[] {
     try {
       return run();
     } catch (error) {
       const code = 'INVALID_EOF_STATE';
       const reason = error instanceof Error ? error.message : String(error);
-      return [{ type: 'error', code, offset: 0, length: 0, reason, status: statusForError(code) }];
+      const status = statusForError(code);
+      const failure: ErrorEvent = { type: 'error', code, offset: 0, length: 0, reason, status };
+      return [{ type: 'error', error: failure, head: null, body: new Uint8Array(0) }];
     }
   }
 }
