@@ -536,7 +536,8 @@ class SocketscopeCore implements Core {
     if (id !== undefined) {
       const dir = join(root, id);
       try {
-        this.openSession(dir, false);
+        // Read as a UI opens one: a big session loads in slices, so the start does not wait.
+        this.openSession(dir, true);
         if (this.store.writable) return;
         why = this.openWarnings.map((warning) => warning.text).join(' ') || 'it is read-only';
       } catch (error) {

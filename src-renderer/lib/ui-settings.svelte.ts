@@ -3,6 +3,7 @@
 // changes with the web host's port; localStorage holds only a cache for the first paint.
 import type { Message, UiSettings, UiSettingsPatch } from '../../src-main/protocol/types';
 import { core } from './core';
+import { CoreError } from './transport';
 
 class UiSettingsState {
   /** What the Core keeps (empty until the first read). */
@@ -12,8 +13,16 @@ class UiSettingsState {
 
 export const uiSettings = new UiSettingsState();
 
+/** Changes made while the Core was out of reach: sent before the next read, so they win. */
+let unsent: UiSettingsPatch = {};
+
 /** Reads the settings from the Core; `notices` say what it could not keep as it was. */
 export async function loadUiSettings(): Promise<{ ui: UiSettings; notices: Message[] }> {
+  if (Object.keys(unsent).length > 0) {
+    const patch = unsent;
+    unsent = {};
+    await send(patch, true);
+  }
   const result = await core().call('settings.get', {});
   uiSettings.value = result.ui;
   uiSettings.loaded = true;
@@ -21,8 +30,8 @@ export async function loadUiSettings(): Promise<{ ui: UiSettings; notices: Messa
 }
 
 /**
- * Applies `patch` at once and asks the Core to keep it; a Core that cannot (not linked, its
- * settings file unreadable) leaves the change to this page.
+ * Applies `patch` at once and asks the Core to keep it: while the link is down, when it returns;
+ * a Core that refuses (its settings file unreadable) leaves the change to this page.
  */
 export function saveUiSettings(patch: UiSettingsPatch): Promise<void> {
   const next: Record<string, unknown> = { ...uiSettings.value };
@@ -31,18 +40,27 @@ export function saveUiSettings(patch: UiSettingsPatch): Promise<void> {
     else next[field] = value;
   }
   uiSettings.value = next as UiSettings;
+  return send(patch);
+}
+
+/** Sends a patch; one that cannot reach the Core waits for the next read (newer changes win). */
+async function send(patch: UiSettingsPatch, older = false): Promise<void> {
+  const keep = (): void => {
+    unsent = older ? { ...patch, ...unsent } : { ...unsent, ...patch };
+  };
   let client;
   try {
     client = core();
   } catch {
-    return Promise.resolve();
+    keep();
+    return;
   }
-  return client.call('settings.set', { ui: patch }).then(
-    (result) => {
-      uiSettings.value = result.ui;
-    },
-    () => undefined,
-  );
+  try {
+    uiSettings.value = (await client.call('settings.set', { ui: patch })).ui;
+  } catch (error) {
+    // A refusal (a settings file the Core cannot read) leaves the change to this page.
+    if (error instanceof CoreError && error.code === 'DISCONNECTED') keep();
+  }
 }
 
 /** A first-paint cache in the origin's storage, which may be missing or refuse. */

@@ -102,6 +102,8 @@ test(
       zhCN['app.disconnected'],
     );
 
+    // A change made while the host is down is kept when it is back.
+    await page.getByTestId('theme-switch').selectOption('light');
     const second = await start(home);
     assert.equal(second.host.port, port, 'the same UI port');
     assert.equal(second.host.url, url, 'the same address, token included');
@@ -111,10 +113,16 @@ test(
       const targets = await rowTargets(page);
       return targets.includes('/') && targets.includes('/before-restart') ? true : undefined;
     }, 'the previous session’s rows after the restart');
+    await eventually(() => {
+      const saved = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as {
+        ui?: { theme?: string };
+      };
+      return saved.ui?.theme === 'light' ? true : undefined;
+    }, 'the theme chosen while the host was down, kept once it is back');
     assert.deepEqual(await looks(page), {
       lang: 'zh-CN',
-      theme: 'dark',
-      background: darkBackground,
+      theme: 'light',
+      background: lightBackground,
     });
     assert.equal(
       (await page.getByTestId('main-tab-inspector').innerText()).trim(),
@@ -122,7 +130,8 @@ test(
     );
 
     // A fresh tab (nothing in this origin's storage) gets the language and theme from the Core.
-    const fresh = await browser.newContext({ locale: 'en-US', colorScheme: 'light' });
+    // In a dark system, so the kept light theme shows.
+    const fresh = await browser.newContext({ locale: 'en-US', colorScheme: 'dark' });
     const other = await fresh.newPage();
     await other.goto(second.host.url);
     await eventually(
@@ -135,8 +144,8 @@ test(
     );
     assert.deepEqual(await looks(other), {
       lang: 'zh-CN',
-      theme: 'dark',
-      background: darkBackground,
+      theme: 'light',
+      background: lightBackground,
     });
     assert.equal(
       (await other.getByTestId('main-tab-inspector').innerText()).trim(),
