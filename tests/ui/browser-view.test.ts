@@ -8,6 +8,7 @@ import type { Annotation } from '../../src-main/engine/annotate';
 import { readResponse } from '../../src-main/engine/browser-reading';
 import { browserAnnotations } from '../../src-renderer/lib/browser-view';
 import { breakIds, deriveBreak, splitResponse } from '../../src-renderer/lib/breaks';
+import { parseResponse } from '../../src-renderer/lib/message';
 
 const enc = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'latin1'));
 
@@ -115,4 +116,37 @@ test('property: any response a browser reads gets spans covering every byte once
     }),
     { numRuns: 500 },
   );
+});
+
+test('the message view’s reading: the browser’s headers and body where strict parsing fails, an error where a browser refuses', () => {
+  const naive = parseResponse(enc('HTTP/1.x 200 OK\nContent-Type: text/html\n\n<p>hi</p>'));
+  assert.equal(naive.error, null);
+  assert.equal(naive.startLine, 'HTTP/1.x 200 OK');
+  assert.deepEqual(
+    naive.headers.map((h) => [h.name, h.value]),
+    [['Content-Type', 'text/html']],
+  );
+  assert.equal(Buffer.from(naive.body).toString('latin1'), '<p>hi</p>');
+  assert.equal(naive.contentType, 'text/html');
+  assert.ok(naive.browser?.strictError, 'a strict reader fails on it');
+  assert.ok(naive.browser?.deviations.some((d) => d.code === 'BARE_LF'));
+
+  const clean = parseResponse(enc('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+  assert.equal(clean.error, null);
+  assert.deepEqual(
+    clean.browser?.deviations.map((d) => d.code),
+    ['NO_CONTENT_TYPE'],
+  );
+
+  const refused = parseResponse(enc('<p>body only</p>'));
+  assert.ok(refused.error, 'stays an error');
+  assert.equal(refused.browser?.message, null);
+  assert.equal(refused.browser?.end, 'refused');
+
+  const waiting = parseResponse(
+    enc('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab'),
+    'GET',
+    false,
+  );
+  assert.equal(waiting.browser?.end, 'waiting');
 });

@@ -77,6 +77,10 @@ test(
     await row(page, '/').first().click();
     await page.getByTestId('tab-response').click();
     assert.match((await page.getByTestId('start-line').textContent()) ?? '', /^HTTP\/1\.x 200 OK$/);
+    assert.match(
+      (await page.getByTestId('deviation-summary').textContent()) ?? '',
+      /Departs from the RFC in \d+ places that a browser reads past/,
+    );
     const headers = (await page.getByTestId('headers').textContent()) ?? '';
     assert.match(headers, /Content-Type\s*text\/html/, 'the browser’s headers, not “no headers”');
     assert.equal(await page.getByText('No body').count(), 0, 'the body is shown');

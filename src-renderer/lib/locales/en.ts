@@ -621,6 +621,10 @@ export const en = {
   'deviation.waiting': 'The response is not complete yet: a browser would wait for more.',
   'deviation.span': 'bytes {from}–{to} ({length} B)',
   'deviation.at': 'at byte {offset} (missing)',
+  'deviation.summary':
+    'Departs from the RFC in {n} places that a browser reads past: shown as the browser reads it (see below).',
+  'deviation.summaryRefused':
+    'Departs from the RFC in {n} places, and a browser refuses it (see below).',
   'deviation.rfcSays': 'The RFC:',
   'deviation.browsersDo': 'Browsers:',
 } as const;

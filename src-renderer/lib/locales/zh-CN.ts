@@ -600,6 +600,8 @@ export const zhCN: Record<CatalogueKey, string> = {
   'deviation.waiting': '响应尚未完整：浏览器会继续等待。',
   'deviation.span': '字节 {from}–{to}（{length} B）',
   'deviation.at': '位于字节 {offset}（缺失）',
+  'deviation.summary': '有 {n} 处偏离 RFC，浏览器会容忍：这里按浏览器的解读显示（见下文）。',
+  'deviation.summaryRefused': '有 {n} 处偏离 RFC，浏览器会拒绝它（见下文）。',
   'deviation.rfcSays': 'RFC：',
   'deviation.browsersDo': '浏览器：',
 };
