@@ -5,7 +5,8 @@
 // decoded text without knowing where each string's bytes end (a lone surrogate is written as
 // U+FFFD, still one unit, so the cut stays right). Anything that does not add up reads as null.
 
-import type { CaptureEvent } from './events';
+import { COMPLETE, NO_DEVIATIONS, type CaptureEvent, type ResponseEnding } from './events';
+import type { Deviation } from '../protocol/types';
 
 export type RequestMeta = Omit<Extract<CaptureEvent, { type: 'request' }>, 'body'>;
 export type ResponseMeta = Extract<CaptureEvent, { type: 'response' }>;
@@ -16,6 +17,11 @@ const REQUEST_FIXED = 32;
 const RESPONSE_FIXED = 41;
 const HAS_HEAD = 1;
 const HAS_RULE = 2;
+/**
+ * How a browser reads the response (deviations, ending) follows as the last string: empty for the
+ * common case (complete, no deviation), else JSON. Written from session format 3 on.
+ */
+const HAS_READING = 4;
 /** Strings before the header pairs: connection id, method, target, version. */
 const REQUEST_STRINGS = 4;
 
@@ -65,7 +71,48 @@ export function responseMetaBound(event: ResponseMeta): number {
     units += head.version.length + head.reason.length;
     for (const [name, value] of head.headers) units += name.length + value.length;
   }
+  const reading = readingText(event);
+  if (reading !== null) {
+    strings++;
+    units += reading.length;
+  }
   return RESPONSE_FIXED + 4 * (1 + strings) + 3 * units;
+}
+
+/** The reading as stored: '' for complete without deviations; null when the event has none. */
+function readingText(event: ResponseMeta): string | null {
+  if (event.deviations === undefined && event.ending === undefined) return null;
+  const deviations = event.deviations ?? NO_DEVIATIONS;
+  const ending = event.ending ?? COMPLETE;
+  if (deviations.length === 0 && ending.state === 'complete') return '';
+  return JSON.stringify({ deviations, ending });
+}
+
+function parseReading(
+  text: string,
+): { deviations: readonly Deviation[]; ending: ResponseEnding } | null {
+  if (text === '') return { deviations: NO_DEVIATIONS, ending: COMPLETE };
+  try {
+    const parsed = JSON.parse(text) as { deviations?: unknown; ending?: unknown };
+    const { deviations, ending } = parsed;
+    if (!Array.isArray(deviations) || typeof ending !== 'object' || ending === null) return null;
+    const state = (ending as ResponseEnding).state;
+    const missing = (ending as ResponseEnding).missing;
+    if (state !== 'complete' && state !== 'truncated' && state !== 'refused') return null;
+    if (missing !== null && !isCount(missing)) return null;
+    const valid = deviations.every(
+      (d: Deviation) =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof d.code === 'string' &&
+        isCount(d.offset) &&
+        isCount(d.length) &&
+        typeof d.rfc === 'string',
+    );
+    return valid ? { deviations: deviations as Deviation[], ending: { state, missing } } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Writes the response's metadata at `at` (room for `responseMetaBound`); returns its length. */
@@ -76,9 +123,15 @@ export function writeResponseMeta(out: Buffer, at: number, event: ResponseMeta):
   out.writeDoubleLE(event.span.length, at + 16);
   out.writeDoubleLE(event.index, at + 24);
   out.writeDoubleLE(head ? head.status : 0, at + 32);
-  out[at + 40] = (head ? HAS_HEAD : 0) | (ruleId !== null ? HAS_RULE : 0);
+  const reading = readingText(event);
+  out[at + 40] =
+    (head ? HAS_HEAD : 0) | (ruleId !== null ? HAS_RULE : 0) | (reading !== null ? HAS_READING : 0);
   let p = at + RESPONSE_FIXED;
-  const strings = 1 + (ruleId !== null ? 1 : 0) + (head ? 2 + 2 * head.headers.length : 0);
+  const strings =
+    1 +
+    (ruleId !== null ? 1 : 0) +
+    (head ? 2 + 2 * head.headers.length : 0) +
+    (reading !== null ? 1 : 0);
   p = out.writeUInt32LE(strings, p);
   p = out.writeUInt32LE(event.connectionId.length, p);
   let text = event.connectionId;
@@ -95,6 +148,10 @@ export function writeResponseMeta(out: Buffer, at: number, event: ResponseMeta):
       p = out.writeUInt32LE(value.length, p);
       text += name + value;
     }
+  }
+  if (reading !== null) {
+    p = out.writeUInt32LE(reading.length, p);
+    text += reading;
   }
   p += out.write(text, p, 'utf8');
   return p - at;
@@ -131,9 +188,14 @@ export function readResponseMeta(meta: Buffer): ResponseMeta | null {
   const flags = meta[40]!;
   if (!Number.isFinite(time) || !isCount(offset) || !isCount(length) || !isCount(index))
     return null;
-  if (flags > (HAS_HEAD | HAS_RULE) || !isCount(status)) return null;
+  if (flags > (HAS_HEAD | HAS_RULE | HAS_READING) || !isCount(status)) return null;
   const strings = readStrings(meta, RESPONSE_FIXED);
   if (!strings) return null;
+  let reading: ReturnType<typeof parseReading> = null;
+  if (flags & HAS_READING) {
+    reading = parseReading(strings.pop() ?? '\u0000');
+    if (reading === null) return null;
+  }
   const connectionId = strings[0];
   let next = 1;
   let ruleId: string | null = null;
@@ -157,6 +219,7 @@ export function readResponseMeta(meta: Buffer): ResponseMeta | null {
           }
         : null,
     ruleId,
+    ...(reading ?? {}),
   };
 }
 

@@ -38,7 +38,7 @@ export type RecordType = (typeof RecordType)[keyof typeof RecordType];
 
 export const SESSION_FORMAT_NAME = 'socketscope-session';
 /** The newest session format this code reads and writes. Files without a format record are 1. */
-export const SESSION_FORMAT_VERSION = 2;
+export const SESSION_FORMAT_VERSION = 3;
 
 /** A damaged stretch of a session file, `start` inclusive, `end` exclusive. */
 export interface DamagedRegion {

@@ -30,6 +30,7 @@ import {
   type StoredRecord,
 } from '../../src-main/capture/store';
 import { createCore } from '../../src-main/host/core';
+import { SESSION_FORMAT_VERSION } from '../../src-main/capture/record-scan';
 import { emptyExchange } from '../../src-main/host/exchanges';
 import { en } from '../../src-renderer/lib/locales/en';
 import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
@@ -363,7 +364,7 @@ test('a new session file starts with the format record', () => {
     assert.equal(file.length, 14 + metaLength);
     assert.deepEqual(JSON.parse(file.subarray(14).toString('utf8')), {
       format: 'socketscope-session',
-      version: 2,
+      version: SESSION_FORMAT_VERSION,
     });
     const again = load(dir);
     assert.deepEqual(again.warnings, []);
@@ -426,7 +427,12 @@ test('a session of a newer format opens read-only, says so and is never written'
       }),
     );
     const file = Buffer.concat([
-      rawRecord(6, Buffer.from(JSON.stringify({ format: 'socketscope-session', version: 3 }))),
+      rawRecord(
+        6,
+        Buffer.from(
+          JSON.stringify({ format: 'socketscope-session', version: SESSION_FORMAT_VERSION + 1 }),
+        ),
+      ),
       rawRecord(1, connection),
       // A record type this version does not know, with a torn tail after it.
       rawRecord(9, Buffer.from('future')),
@@ -439,10 +445,16 @@ test('a session of a newer format opens read-only, says so and is never written'
       assert.equal(store.writable, false);
       assert.match(
         warnings[0],
-        /newer version of Socketscope \(session format 3; this version knows up to 2\), so it was opened read-only/,
+        new RegExp(
+          `newer version of Socketscope \\(session format ${SESSION_FORMAT_VERSION + 1}; this version knows up to ${SESSION_FORMAT_VERSION}\\), so it was opened read-only`,
+        ),
       );
       assert.equal(notices[0].key, 'session.newerFormat');
-      assert.deepEqual(notices[0].params, { path, version: 3, supported: 2 });
+      assert.deepEqual(notices[0].params, {
+        path,
+        version: SESSION_FORMAT_VERSION + 1,
+        supported: SESSION_FORMAT_VERSION,
+      });
       assert.throws(() =>
         store.appendCapture({
           type: 'data',

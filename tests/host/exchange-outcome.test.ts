@@ -107,3 +107,44 @@ test('the close ends every exchange still without a response as aborted, and say
   assert.equal(announced.length, 1);
   assert.equal(announced[0]?.type === 'exchange' && announced[0].exchange.outcome, 'aborted');
 });
+
+test('a truncated exchange is still truncated when its session is opened again', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { SessionStore } = await import('../../src-main/capture/store');
+  const dir = mkdtempSync(join(tmpdir(), 'socketscope-outcome-'));
+  try {
+    const { store } = SessionStore.open(dir);
+    store.appendCapture(open);
+    store.appendCapture(request(0));
+    store.appendCapture({
+      type: 'response',
+      connectionId: id,
+      index: 0,
+      time: 3,
+      span: { offset: 0, length: 20 },
+      head: { version: 'HTTP/1.1', status: 200, reason: 'OK', headers: [] },
+      ruleId: 'r',
+      deviations: [
+        { code: 'CONTENT_LENGTH_TOO_LARGE', offset: 17, length: 2, rfc: 'RFC 9112 §6.3' },
+      ],
+      ending: { state: 'truncated', missing: 15 },
+    });
+    store.appendCapture(close);
+    store.close();
+    const book = new ExchangeBook();
+    const reopened = SessionStore.open(dir, {
+      readOnly: true,
+      onRecord: (record) => {
+        if (record.kind === 'capture') book.apply(record.event, null);
+      },
+    });
+    reopened.store.close();
+    const cut = book.exchanges.get(`${id}#0`);
+    assert.equal(cut?.outcome, 'truncated');
+    assert.equal(cut?.missingBytes, 15);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
