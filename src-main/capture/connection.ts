@@ -266,7 +266,7 @@ export class CaptureConnection {
   private beginBody(head: MessageHead, now: number): void {
     this.headEnd = head.headEnd;
     this.bodyStartedAt = now;
-    this.bodyParts = [];
+    if (this.bodyParts.length > 0) this.bodyParts = [];
     this.bodyViewsFrom = 0;
     this.bodyHeld = 0;
     this.bodyBuffer = null;
