@@ -59,7 +59,7 @@ import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchang
 import { EventBatch } from './batch';
 import type { ExchangeTable } from './exchange-table';
 import { WriteAheadGate } from './write-ahead';
-import { fsErrorMessage } from '../capture/fs-errors';
+import { fsErrorMessage, lockOwner } from '../capture/fs-errors';
 import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
 import {
   DEFAULT_CORE_SETTINGS,
@@ -532,16 +532,25 @@ class SocketscopeCore implements Core {
       remembered !== undefined && existsSync(join(root, remembered))
         ? remembered
         : listSessions(root, null)[0]?.id;
-    let why: string | null = null;
+    let message: Message | null = null;
     if (id !== undefined) {
       const dir = join(root, id);
       try {
         // Read as a UI opens one: a big session loads in slices, so the start does not wait.
         this.openSession(dir, true);
         if (this.store.writable) return;
-        why = this.openWarnings.map((warning) => warning.text).join(' ') || 'it is read-only';
+        const detail = this.openWarnings.map((w) => w.text).join(' ') || 'it is read-only';
+        message = notResumed(id, detail);
       } catch (error) {
-        why = fsErrorMessage(error, dir, 'open').text;
+        const pid = lockOwner(error);
+        message =
+          pid === null
+            ? notResumed(id, fsErrorMessage(error, dir, 'open').text)
+            : {
+                key: 'session.notResumedLocked',
+                text: `The last session ${id} is being recorded by process ${pid} (another Socketscope), so a new session was started.`,
+                params: { id, pid },
+              };
       }
     }
     const dir = join(root, createSession(root).id);
@@ -550,12 +559,7 @@ class SocketscopeCore implements Core {
     } catch (error) {
       throw fsError(error, dir, 'open');
     }
-    if (id === undefined || why === null) return;
-    const message: Message = {
-      key: 'session.notResumed',
-      text: `The last session ${id} was not reopened, so a new one was started: ${why}`,
-      params: { id, detail: why },
-    };
+    if (message === null) return;
     this.startNotices.push(message);
     this.warnSkipped([message]);
   }
@@ -1116,6 +1120,15 @@ function checkTarget(target: unknown): ReplayTarget {
     tls: tls === true,
     insecure: insecure === true,
     ...(typeof servername === 'string' && servername !== '' ? { servername } : {}),
+  };
+}
+
+/** Why the last session was not reopened (read-only, unreadable), in one sentence. */
+function notResumed(id: string, detail: string): Message {
+  return {
+    key: 'session.notResumed',
+    text: `The last session ${id} was not reopened, so a new one was started: ${detail}`,
+    params: { id, detail },
   };
 }
 

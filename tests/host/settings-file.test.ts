@@ -245,13 +245,13 @@ test('a last session that is locked or not a session is left alone: a new one st
   const second = await createCore({ home, resume: true });
   assert.notEqual(second.sessionDir(), held);
   const [notice] = (await second.call('settings.get', {})).notices;
-  assert.equal(notice?.key, 'session.notResumed');
-  assert.equal(notice?.params?.id, basename(held));
-  assert.match(
-    notice?.text ?? '',
-    /^The last session \S+ was not reopened, so a new one was started: The session in .* is being recorded by process \d+/,
+  assert.equal(notice?.key, 'session.notResumedLocked');
+  assert.deepEqual(notice?.params, { id: basename(held), pid: process.pid });
+  assert.equal(
+    notice?.text,
+    `The last session ${basename(held)} is being recorded by process ${process.pid} (another Socketscope), so a new session was started.`,
   );
-  assert.ok(second.sessionWarnings().some((w) => w.key === 'session.notResumed'));
+  assert.ok(second.sessionWarnings().some((w) => w.key === 'session.notResumedLocked'));
   await second.close();
   await holder.close();
 
@@ -268,6 +268,10 @@ test('a last session that is locked or not a session is left alone: a new one st
   assert.notEqual(two.sessionDir(), dir);
   const [readOnly] = (await two.call('settings.get', {})).notices;
   assert.equal(readOnly?.key, 'session.notResumed');
+  assert.match(
+    readOnly?.text ?? '',
+    /^The last session \S+ was not reopened, so a new one was started: .*read-only/,
+  );
   await two.close();
   assert.deepEqual(readFileSync(join(dir, log)), junk, 'the old file is left as it was');
 });

@@ -444,6 +444,8 @@ export const en = {
   'app.theme.dark': 'Dark',
   'core.session.notResumed':
     'The last session {id} was not reopened, so a new one was started: {detail}',
+  'core.session.notResumedLocked':
+    'The last session {id} is being recorded by process {pid} (another Socketscope), so a new session was started.',
   'core.web.portTaken':
     'The UI port {wanted} is taken, so the UI is on port {port} this time: tabs open on {wanted} do not reconnect.',
   'core.web.identityUnsaved':

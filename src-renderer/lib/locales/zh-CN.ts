@@ -431,6 +431,8 @@ export const zhCN: Record<CatalogueKey, string> = {
   'app.theme.light': '浅色',
   'app.theme.dark': '深色',
   'core.session.notResumed': '未能重新打开上次的会话 {id}，因此已新建一个会话：{detail}',
+  'core.session.notResumedLocked':
+    '上次的会话 {id} 正由进程 {pid}（另一个 Socketscope）录制，因此已新建一个会话。',
   'core.web.portTaken':
     '界面端口 {wanted} 已被占用，本次界面使用端口 {port}：在 {wanted} 上打开的标签页不会自动重新连接。',
   'core.web.identityUnsaved':
