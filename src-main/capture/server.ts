@@ -386,9 +386,13 @@ export class CaptureServer implements CaptureServerApi {
       deviations: NO_DEVIATIONS,
       ending: COMPLETE,
     });
-    socket.write(bytes);
     this.emit({ type: 'data', connectionId: id, direction: 'out', offset: 0, bytes, time: opened });
-    socket.end();
+    // Like every answer, it leaves once what was recorded before it is written.
+    this.writeAhead.afterWrite(() => {
+      if (socket.destroyed) return;
+      socket.write(bytes);
+      socket.end();
+    });
   }
 }
 
