@@ -4,6 +4,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   ServerConversation,
   TLS_REASON,
@@ -352,6 +353,53 @@ describe('server conversation: bytes → actions', () => {
     assert.deepEqual(
       rest.map((action) => action.type),
       ['body', 'request'],
+    );
+  });
+});
+
+describe('server conversation: pipelines under any chunking', () => {
+  const requests = [
+    GET,
+    'POST /f HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello',
+    'PUT / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    'GET /q?a=1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+    'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n',
+  ];
+  const bad = ['GET / HTTP/1.1\r\n\r\n', 'GET / HTTP/2.0\r\n', 'GET /a b HTTP/1.1\r\n', 'G\x00T'];
+
+  it('a pipeline split anywhere gives the actions of the whole', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(requests.length - 1), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat(bad.length - 1)),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (picks, badPick, cuts) => {
+          const text =
+            picks.map((i) => requests[i]).join('') + (badPick === null ? '' : bad[badPick]);
+          const input = bytes(text);
+          const row: Row = { name: '', input: text, expect: [] };
+          const whole = summary(run(row, [input]));
+          const points = [...new Set(cuts.map((cut) => cut % (input.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const pieces: Uint8Array[] = [];
+          let from = 0;
+          for (const point of points) {
+            pieces.push(input.subarray(from, point));
+            from = point;
+          }
+          pieces.push(input.subarray(from));
+          assert.deepEqual(summary(run(row, pieces)), whole);
+          // Every good request is served in order before the bad one is refused.
+          const served = whole.filter((line) => line.startsWith('request ')).length;
+          assert.equal(served, picks.length);
+          assert.equal(
+            whole.some((line) => line.startsWith('reject ')),
+            badPick !== null,
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });
