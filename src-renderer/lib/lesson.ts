@@ -4,6 +4,32 @@
 import type { CoreEvent, ExchangeSummary, ResponderRule } from '../../src-main/protocol/types';
 import { isLabRule } from './breaks';
 
+/** The parts of a message the lesson asks the learner to point at, in the order they come. */
+export type MessagePart = 'startLine' | 'header' | 'emptyLine' | 'body';
+export const messageParts: readonly MessagePart[] = ['startLine', 'header', 'emptyLine', 'body'];
+
+/** Which part a byte-view span kind belongs to (null: glue such as SP or a line end). */
+export function partOfKind(kind: string): MessagePart | null {
+  switch (kind) {
+    case 'method':
+    case 'request-target':
+    case 'version':
+    case 'status-code':
+    case 'reason-phrase':
+      return 'startLine';
+    case 'field-name':
+    case 'field-value':
+      return 'header';
+    case 'empty-line':
+      return 'emptyLine';
+    case 'body':
+    case 'chunk-data':
+      return 'body';
+    default:
+      return null;
+  }
+}
+
 export type StepId = 'start' | 'two' | 'read' | 'tutorial' | 'break';
 export const stepIds: readonly StepId[] = ['start', 'two', 'read', 'tutorial', 'break'];
 
@@ -15,17 +41,19 @@ export type CheckId =
   | 'readPage'
   | 'readResponse'
   | 'readImage'
+  | 'readParts'
   | 'tutorialOn'
   | 'tutorialPage'
   | 'tutorialImage'
+  | 'tutorialRead'
   | 'breakApplied'
   | 'breakVisited';
 
 export const stepChecks: Record<StepId, readonly CheckId[]> = {
   start: ['listening', 'page'],
   two: ['image'],
-  read: ['readPage', 'readResponse', 'readImage'],
-  tutorial: ['tutorialOn', 'tutorialPage', 'tutorialImage'],
+  read: ['readPage', 'readResponse', 'readImage', 'readParts'],
+  tutorial: ['tutorialOn', 'tutorialPage', 'tutorialImage', 'tutorialRead'],
   break: ['breakApplied', 'breakVisited'],
 };
 
@@ -42,6 +70,10 @@ export interface LessonFacts {
   readPage: boolean;
   readResponse: boolean;
   readImage: boolean;
+  /** The parts of a message pointed at in the byte view. */
+  parts: readonly MessagePart[];
+  /** A response answered the naive way was opened. */
+  tutorialRead: boolean;
   /** Lab rules currently saved (ids). */
   labRules: readonly string[];
   /** The latest request a lab rule answered. */
@@ -60,6 +92,8 @@ export const initialFacts: LessonFacts = {
   readPage: false,
   readResponse: false,
   readImage: false,
+  parts: [],
+  tutorialRead: false,
   labRules: [],
   brokenVisit: null,
 };
@@ -149,13 +183,31 @@ export function withSelection(
   const readPage = facts.readPage || isPage;
   const readImage = facts.readImage || isImage;
   const readResponse = facts.readResponse || tab === 'response';
+  const tutorialRead =
+    facts.tutorialRead ||
+    (tab === 'response' &&
+      (selected.exchangeId === facts.tutorialPage?.exchangeId ||
+        selected.exchangeId === facts.tutorialImage?.exchangeId));
   if (
     readPage === facts.readPage &&
     readImage === facts.readImage &&
-    readResponse === facts.readResponse
+    readResponse === facts.readResponse &&
+    tutorialRead === facts.tutorialRead
   )
     return facts;
-  return { ...facts, readPage, readImage, readResponse };
+  return { ...facts, readPage, readImage, readResponse, tutorialRead };
+}
+
+/** A byte of a message was pointed at in the byte view (its span's kind). */
+export function withPart(facts: LessonFacts, kind: string | null): LessonFacts {
+  const part = kind === null ? null : partOfKind(kind);
+  if (part === null || facts.parts.includes(part)) return facts;
+  return { ...facts, parts: messageParts.filter((p) => p === part || facts.parts.includes(p)) };
+}
+
+/** The parts not pointed at yet. */
+export function partsMissing(facts: LessonFacts): MessagePart[] {
+  return messageParts.filter((part) => !facts.parts.includes(part));
 }
 
 /** Folds a batch of Core events into the facts. */
@@ -196,6 +248,10 @@ export function checkDone(facts: LessonFacts, check: CheckId): boolean {
       return facts.readResponse;
     case 'readImage':
       return facts.readImage;
+    case 'readParts':
+      return partsMissing(facts).length === 0;
+    case 'tutorialRead':
+      return facts.tutorialRead;
     case 'tutorialOn':
       return facts.tutorialExact && facts.listening;
     case 'tutorialPage':

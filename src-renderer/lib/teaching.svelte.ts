@@ -16,6 +16,7 @@ import {
   observe,
   stepIds,
   withRules,
+  withPart,
   withSelection,
   withServer,
   type LessonFacts,
@@ -88,6 +89,12 @@ class Teaching {
 
   select(selected: ExchangeSummary | null, tab: 'request' | 'response'): void {
     const next = withSelection(this.facts, selected, tab);
+    if (next !== this.facts) this.facts = next;
+  }
+
+  /** The byte view shows a span of this kind (hovered or pinned). */
+  pointAt(kind: string | null): void {
+    const next = withPart(this.facts, kind);
     if (next !== this.facts) this.facts = next;
   }
 

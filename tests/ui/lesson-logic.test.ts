@@ -8,8 +8,10 @@ import {
   currentStep,
   initialFacts,
   observe,
+  partsMissing,
   stepDone,
   targetPath,
+  withPart,
   withSelection,
 } from '../../src-renderer/lib/lesson';
 import { labRule } from '../../src-renderer/lib/breaks';
@@ -101,6 +103,13 @@ test('the lesson walks from waiting to done, one live event at a time', () => {
   assert.equal(checkDone(facts, 'readPage'), true);
   assert.equal(checkDone(facts, 'readResponse'), false);
   facts = withSelection(facts, image, 'response');
+  assert.equal(stepDone(facts, 'read'), false, 'the parts are still to be pointed at');
+  assert.deepEqual(partsMissing(facts), ['startLine', 'header', 'emptyLine', 'body']);
+  for (const kind of ['sp', 'body', 'crlf', 'version', 'field-value'])
+    facts = withPart(facts, kind);
+  assert.deepEqual(partsMissing(facts), ['emptyLine'], 'glue such as SP or CRLF is no part');
+  facts = withPart(facts, 'empty-line');
+  assert.deepEqual(facts.parts, ['startLine', 'header', 'emptyLine', 'body'], 'in message order');
   assert.equal(stepDone(facts, 'read'), true);
   assert.equal(currentStep(facts), 'tutorial');
 
@@ -115,6 +124,10 @@ test('the lesson walks from waiting to done, one live event at a time', () => {
     [{ type: 'exchange', exchange: exchange({ target: '/test.jpg', startedAt: 5101 }) }],
     6000,
   );
+  assert.equal(stepDone(facts, 'tutorial'), false, 'its answer is still to be read');
+  facts = withSelection(facts, page, 'response');
+  assert.equal(checkDone(facts, 'tutorialRead'), false, 'an answer from before does not count');
+  facts = withSelection(facts, facts.tutorialImage, 'response');
   assert.equal(stepDone(facts, 'tutorial'), true);
   assert.equal(currentStep(facts), 'break');
 

@@ -101,6 +101,32 @@ test(
     await page.getByTestId('lesson-open-response').click();
     await checkDone(page, 'readResponse');
     assert.match((await page.getByTestId('start-line').textContent()) ?? '', /^HTTP\/1\.1 200 OK/);
+    // Point at each part of the page's response in the byte view.
+    const root = (await ui.core.call('snapshot', {})).exchanges.find(
+      (e) => e.target === '/' && e.source === 'capture',
+    );
+    assert.ok(root);
+    const response = Buffer.from(
+      (await ui.core.call('exchange.bytes', { exchangeId: root.exchangeId })).responseBase64,
+      'base64',
+    ).toString('latin1');
+    const emptyLine = response.indexOf('\r\n\r\n') + 2;
+    const parts = [0, response.indexOf('Content-Type'), emptyLine, emptyLine + 2];
+    for (const [i, offset] of parts.entries()) {
+      assert.equal(await isDone(page, 'readParts'), false);
+      await page.locator(`[data-testid="byte-view"] .hex [data-offset="${offset}"]`).hover();
+      if (i < parts.length - 1)
+        await eventually(
+          async () =>
+            ((await page.getByTestId('lesson-check-readParts').textContent()) ?? '').includes(
+              ['the start line', 'a header line', 'the empty line'][i],
+            )
+              ? undefined
+              : true,
+          `part ${i} seen`,
+        );
+    }
+    await checkDone(page, 'readParts');
     await page.getByTestId('lesson-open-image').click();
     await checkDone(page, 'readImage');
 
@@ -128,8 +154,10 @@ test(
     );
     await checkDone(page, 'tutorialPage');
     await checkDone(page, 'tutorialImage');
+    assert.equal(await isDone(page, 'tutorialRead'), false);
     await page.getByTestId('lesson-open-tutorial').click();
     await page.getByTestId('deviation').first().waitFor({ timeout: 10_000 });
+    await checkDone(page, 'tutorialRead');
 
     // Step 5: break the response from the lab, and watch what the browser does.
     await page.getByTestId('lesson-next').click();

@@ -503,6 +503,16 @@ export const en = {
   'lesson.check.readResponse.done': 'You read a response.',
   'lesson.check.readImage.wait': 'Open GET /test.jpg in the inspector…',
   'lesson.check.readImage.done': 'You opened GET /test.jpg.',
+  'lesson.check.readParts.wait': 'Point at each part in the byte view (still to see: {parts})…',
+  'lesson.check.readParts.done':
+    'You pointed at the start line, a header line, the empty line and the body.',
+  'lesson.part.startLine': 'the start line',
+  'lesson.part.header': 'a header line',
+  'lesson.part.emptyLine': 'the empty line',
+  'lesson.part.body': 'the body',
+  'lesson.check.tutorialRead.wait':
+    'Open a response answered the naive way and read its deviations…',
+  'lesson.check.tutorialRead.done': 'You read how a browser copes with the naive answer.',
   'lesson.check.tutorialOn.wait': 'Waiting for Tutorial-exact to be on…',
   'lesson.check.tutorialOn.done': 'Tutorial-exact is on.',
   'lesson.check.tutorialPage.wait': "Waiting for your browser's GET / answered the naive way…",
