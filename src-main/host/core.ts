@@ -23,7 +23,8 @@ import type {
 } from '../protocol/types';
 import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
-import { checkFilter, type ListFilter } from '../protocol/filter';
+import { checkFilter, readsContent, type ListFilter } from '../protocol/filter';
+import { SearchTextCache, searchTextOf } from './search-text';
 import {
   SessionStore,
   sessionWriter,
@@ -127,6 +128,8 @@ const MAX_BYTES_GET = 64 * 1024 * 1024;
 const LOAD_SLICE_MS = 40;
 /** Rows of a filter's scan per turn of the event loop (some 10–30 ms). */
 const SCAN_ROWS_PER_SLICE = 50_000;
+/** How long one slice of a filter's scan that reads headers and bodies may hold the event loop. */
+const SCAN_SLICE_MS = 25;
 /** Sessions up to this size are read whole before `session.open` answers. */
 const READ_AT_ONCE_BYTES = 8 * 1024 * 1024;
 /** Larger exports go through the streamed download (`exportHar`), not one reply. */
@@ -154,6 +157,8 @@ class SocketscopeCore implements Core {
   private store!: SessionStore;
   private activeDir = '';
   private book = new ExchangeBook();
+  /** What filters on headers and bodies read, by exchange (bounded). */
+  private readonly searchTexts = new SearchTextCache();
   /** Each subscriber → whether it takes `data` events. */
   private readonly listeners = new Map<(events: CoreEvent[]) => void, boolean>();
   /** How many subscribers take `data` events: with none, chunks are not batched at all. */
@@ -757,13 +762,33 @@ class SocketscopeCore implements Core {
    */
   private async scanned(filter: ListFilter): Promise<ExchangeTable> {
     let table = this.book.exchanges;
-    while (!table.scanFilter(filter, SCAN_ROWS_PER_SLICE)) {
+    this.readContentFor(table);
+    // A filter that reads headers and bodies yields by time, not rows (each row is a file read).
+    const slice = (): number =>
+      readsContent(filter) ? performance.now() + SCAN_SLICE_MS : Infinity;
+    while (!table.scanFilter(filter, SCAN_ROWS_PER_SLICE, slice())) {
       await new Promise((resolve) => setImmediate(resolve));
       if (this.closed) throw new Error('The core is closed.');
       // Another session may have been opened meanwhile: the answer is about the open one.
       table = this.book.exchanges;
+      this.readContentFor(table);
     }
     return table;
+  }
+
+  /** Lets the table's filters read its messages from the open session's file. */
+  private readContentFor(table: ExchangeTable): void {
+    if (table.contentSource !== null) return;
+    // Texts of an earlier session's exchanges are of no use now (and could share their ids).
+    this.searchTexts.clear();
+    table.contentSource = (row) => {
+      const exchange = table.summary(row);
+      const key = `${exchange.exchangeId} ${exchange.requestSpan.length} ${exchange.responseSpan?.length ?? 0}`;
+      return this.searchTexts.get(key, () => {
+        if (table !== this.book.exchanges) return { headers: '', body: '' };
+        return searchTextOf(this.requestBytes(exchange), this.responseBytes(exchange));
+      });
+    };
   }
 
   private async rows(params: {

@@ -114,6 +114,20 @@ class RowFields implements FilterFields {
   get connectionId(): string {
     return this.table.textAt(this.row, CONNECTION) ?? '';
   }
+
+  get headerText(): string | null {
+    return this.table.contentSource?.(this.row).headers ?? null;
+  }
+
+  get bodyText(): string | null {
+    return this.table.contentSource?.(this.row).body ?? null;
+  }
+}
+
+/** What the filter reads of a row's messages (lowercased header lines and body text). */
+export interface RowContent {
+  headers: string;
+  body: string;
 }
 
 export class ExchangeTable {
@@ -145,6 +159,8 @@ export class ExchangeTable {
   private methodIds = new Set<number>();
   /** The lowest row changed since the last filter scan (rows at or above it are scanned again). */
   private scans = new Map<string, FilterScan>();
+  /** Reads a row's messages for filters on headers and bodies (set by the Core, which has them). */
+  contentSource: ((row: Row) => RowContent) | null = null;
 
   get size(): number {
     return this.count;
@@ -423,9 +439,9 @@ export class ExchangeTable {
    * Scans up to `budget` more rows for the filter; true when every row is scanned (then
    * `filtered` answers at once). Lets a caller spread a long scan over several turns.
    */
-  scanFilter(filter: ListFilter, budget: number): boolean {
+  scanFilter(filter: ListFilter, budget: number, deadline = Infinity): boolean {
     const scan = this.scanOf(filter);
-    return scan === null || this.scanSome(scan, budget);
+    return scan === null || this.scanSome(scan, budget, deadline);
   }
 
   private scanOf(filter: ListFilter): FilterScan | null {
@@ -457,7 +473,8 @@ export class ExchangeTable {
     return scan;
   }
 
-  private scanSome(scan: FilterScan, budget: number): boolean {
+  /** Scans up to `budget` rows, stopping early once `performance.now()` passes `deadline`. */
+  private scanSome(scan: FilterScan, budget: number, deadline = Infinity): boolean {
     if (scan.dirtyFrom < scan.scanned) {
       // Changed rows are scanned again: keep the matches below the first of them.
       const from = scan.dirtyFrom;
@@ -472,8 +489,10 @@ export class ExchangeTable {
       scan.scanned = from;
     }
     scan.dirtyFrom = Infinity;
-    const end = Math.min(this.count, scan.scanned + budget);
+    let end = Math.min(this.count, scan.scanned + budget);
     for (let row = scan.scanned; row < end; row++) {
+      if ((row & 63) === 63 && deadline !== Infinity && performance.now() > deadline) end = row;
+      if (row === end) break;
       scan.fields.row = row;
       if (!scan.keep(scan.fields)) continue;
       if (scan.count === scan.rows.length) {

@@ -21,6 +21,106 @@ export interface FilterFields {
   status: number | null;
   hasError: boolean;
   connectionId: string;
+  /**
+   * The request's and response's header lines (`name: value`, one a line, lowercased), read
+   * only when a term asks; absent where they cannot be read (the renderer's own checks).
+   */
+  readonly headerText?: string | null;
+  /** The bodies as text (chunks joined, gzip/br/deflate decoded), lowercased; read on demand. */
+  readonly bodyText?: string | null;
+}
+
+/** Where a term of the filter text looks. */
+export type TermField = 'any' | 'status' | 'method' | 'host' | 'header' | 'body';
+
+export interface QueryTerm {
+  field: TermField;
+  /** Lowercased; never empty. */
+  value: string;
+}
+
+const termFields = new Set<string>(['status', 'method', 'host', 'header', 'body']);
+
+/**
+ * The terms of the filter text: free words, `"quoted phrases"` and `field:value` (also
+ * `field:"a phrase"`) for status, method, host, header and body. Every term must match.
+ */
+export function parseQuery(text: string): QueryTerm[] {
+  const terms: QueryTerm[] = [];
+  const pattern = /(?:([a-z]+):)?(?:"([^"]*)"?|(\S+))/giy;
+  let at = 0;
+  while (at < text.length) {
+    while (at < text.length && /\s/.test(text[at])) at++;
+    if (at >= text.length) break;
+    pattern.lastIndex = at;
+    const match = pattern.exec(text);
+    if (!match) break;
+    at = pattern.lastIndex;
+    const name = match[1]?.toLowerCase();
+    const value = (match[2] ?? match[3] ?? '').toLowerCase();
+    if (name !== undefined && termFields.has(name)) {
+      if (value !== '') terms.push({ field: name as TermField, value });
+    } else {
+      // An unknown `word:` is part of a free word (a URL's `http:` for one).
+      const word = name !== undefined ? `${name}:${value}`.toLowerCase() : value;
+      if (word !== '') terms.push({ field: 'any', value: word });
+    }
+  }
+  return terms;
+}
+
+/** The words a match of the filter text shows in a message (for highlighting). */
+export function highlightWords(text: string): string[] {
+  const words = parseQuery(text)
+    .filter((term) => term.field !== 'status' && term.field !== 'method')
+    .map((term) => term.value);
+  return [...new Set(words)];
+}
+
+/** Whether the filter reads headers or bodies (a slower scan, run in time slices). */
+export function readsContent(filter: ListFilter): boolean {
+  return parseQuery(filter.text).some(
+    (term) => term.field === 'any' || term.field === 'header' || term.field === 'body',
+  );
+}
+
+function statusMatches(value: string, status: number | null, hasError: boolean): boolean {
+  if (/^[1-5]xx$/.test(value) || value === 'error' || value === 'pending')
+    return statusClassOf(status, hasError) === value;
+  return status !== null && String(status).startsWith(value);
+}
+
+function summaryHas(fields: FilterFields, text: string): boolean {
+  return (
+    (fields.target !== null && fields.target.toLowerCase().includes(text)) ||
+    (fields.method !== null && fields.method.toLowerCase().includes(text)) ||
+    (fields.host !== null && fields.host.toLowerCase().includes(text)) ||
+    (fields.status !== null && String(fields.status).includes(text)) ||
+    fields.connectionId.toLowerCase().includes(text)
+  );
+}
+
+function termMatches(term: QueryTerm, fields: FilterFields): boolean {
+  const { value } = term;
+  switch (term.field) {
+    case 'status':
+      return statusMatches(value, fields.status, fields.hasError);
+    case 'method':
+      return fields.method !== null && fields.method.toLowerCase() === value;
+    case 'host':
+      return fields.host !== null && fields.host.toLowerCase().includes(value);
+    case 'header':
+      return fields.headerText?.includes(value) ?? false;
+    case 'body':
+      return fields.bodyText?.includes(value) ?? false;
+    case 'any':
+      // The summary first: headers and bodies are read only for rows it does not settle.
+      return (
+        summaryHas(fields, value) ||
+        (fields.headerText?.includes(value) ?? false) ||
+        (fields.bodyText?.includes(value) ?? false)
+      );
+  }
 }
 
 export function isFilterActive(filter: ListFilter): boolean {
@@ -49,21 +149,18 @@ export function checkFilter(value: unknown): ListFilter | string {
   return { text, method, statusClass: statusClass as StatusClass };
 }
 
-/** A predicate for the filter (the text matched case-insensitively), or null when it keeps all. */
+/**
+ * A predicate for the filter (terms matched case-insensitively, all of them), or null when it
+ * keeps all.
+ */
 export function compileFilter(filter: ListFilter): ((fields: FilterFields) => boolean) | null {
   if (!isFilterActive(filter)) return null;
-  const text = filter.text.trim().toLowerCase();
+  const terms = parseQuery(filter.text);
   const { method, statusClass } = filter;
   return (fields) => {
     if (method && fields.method !== method) return false;
     if (statusClass && statusClassOf(fields.status, fields.hasError) !== statusClass) return false;
-    if (!text) return true;
-    return (
-      (fields.target !== null && fields.target.toLowerCase().includes(text)) ||
-      (fields.method !== null && fields.method.toLowerCase().includes(text)) ||
-      (fields.host !== null && fields.host.toLowerCase().includes(text)) ||
-      (fields.status !== null && String(fields.status).includes(text)) ||
-      fields.connectionId.toLowerCase().includes(text)
-    );
+    for (const term of terms) if (!termMatches(term, fields)) return false;
+    return true;
   };
 }
