@@ -63,6 +63,8 @@ export interface LessonFacts {
   tutorialExact: boolean;
   /** When tutorial-exact was first seen on (UI clock; the Core runs on the same machine). */
   tutorialSince: number | null;
+  /** Tutorial-exact has been on while listening (the step stays done once it is switched off). */
+  tutorialWasOn: boolean;
   page: ExchangeSummary | null;
   image: ExchangeSummary | null;
   tutorialPage: ExchangeSummary | null;
@@ -85,6 +87,7 @@ export const initialFacts: LessonFacts = {
   url: null,
   tutorialExact: false,
   tutorialSince: null,
+  tutorialWasOn: false,
   page: null,
   image: null,
   tutorialPage: null,
@@ -133,6 +136,7 @@ export function withServer(
     listening,
     url: state.url,
     tutorialExact: state.tutorialExact,
+    tutorialWasOn: facts.tutorialWasOn || tutorialOn,
     tutorialSince: tutorialOn
       ? (facts.tutorialSince ?? now)
       : state.tutorialExact
@@ -253,7 +257,7 @@ export function checkDone(facts: LessonFacts, check: CheckId): boolean {
     case 'tutorialRead':
       return facts.tutorialRead;
     case 'tutorialOn':
-      return facts.tutorialExact && facts.listening;
+      return facts.tutorialWasOn;
     case 'tutorialPage':
       return facts.tutorialPage !== null;
     case 'tutorialImage':

@@ -42,6 +42,8 @@ class Teaching {
   recent = $state.raw<ExchangeSummary[]>([]);
   closes = $state.raw<Record<string, ConnectionSummary>>({});
   applied = $state.raw<Record<string, AppliedBreak>>({});
+  /** One clock for every outcome shown, so two views of one visit never disagree. */
+  now = $state(Date.now());
   /** Plain on purpose: `recent` is republished from it. */
   private readonly byId = new Map<string, ExchangeSummary>();
 
@@ -53,8 +55,12 @@ class Teaching {
     if (state.server) this.facts = withServer(this.facts, state.server, Date.now());
     this.facts = withRules(this.facts, state.rules);
     const off = client.subscribe((events) => this.apply(events));
+    const clock = setInterval(() => (this.now = Date.now()), 500);
     void this.openOnFirstStart(client);
-    return off;
+    return () => {
+      off();
+      clearInterval(clock);
+    };
   }
 
   apply(events: readonly CoreEvent[]): void {

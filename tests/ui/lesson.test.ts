@@ -7,7 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { eventually, missingPrerequisite, repoRoot, startUi, type UiHarness } from './helpers';
+import {
+  eventually,
+  missingPrerequisite,
+  repoRoot,
+  resultPath,
+  startUi,
+  type UiHarness,
+} from './helpers';
 
 const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
@@ -127,6 +134,7 @@ test(
         );
     }
     await checkDone(page, 'readParts');
+    await page.screenshot({ path: resultPath('lesson-read.png') });
     await page.getByTestId('lesson-open-image').click();
     await checkDone(page, 'readImage');
 
@@ -180,6 +188,12 @@ test(
       'with no empty line Chromium shows an empty page',
     );
     await checkDone(page, 'breakVisited');
+    for (const step of ['start', 'two', 'read', 'tutorial', 'break'])
+      assert.match(
+        (await page.getByTestId(`lesson-step-${step}`).textContent()) ?? '',
+        /^\s*✓/,
+        `step ${step} stays done (tutorial-exact is off again)`,
+      );
     const outcome = page.getByTestId('lesson').getByTestId('break-outcome');
     assert.match(
       (await outcome.getByTestId('break-prediction').textContent()) ?? '',
@@ -189,6 +203,7 @@ test(
       timeout: 15_000,
     });
     await outcome.locator('[data-testid="break-verdict"][data-match="true"]').waitFor();
+    await page.screenshot({ path: resultPath('lesson-break.png') });
     await visitor.close();
 
     // Finished; the lesson was remembered as seen in the Core's settings file.

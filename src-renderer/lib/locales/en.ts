@@ -514,7 +514,7 @@ export const en = {
     'Open a response answered the naive way and read its deviations…',
   'lesson.check.tutorialRead.done': 'You read how a browser copes with the naive answer.',
   'lesson.check.tutorialOn.wait': 'Waiting for Tutorial-exact to be on…',
-  'lesson.check.tutorialOn.done': 'Tutorial-exact is on.',
+  'lesson.check.tutorialOn.done': 'Tutorial-exact was switched on.',
   'lesson.check.tutorialPage.wait': "Waiting for your browser's GET / answered the naive way…",
   'lesson.check.tutorialPage.done': 'GET / was answered the naive way.',
   'lesson.check.tutorialImage.wait':
@@ -615,6 +615,8 @@ export const en = {
   'lab.seen.deviations': 'What the browser got departs from the RFC: {names}.',
   'lab.seen.truncated':
     'The response ended at the close, {missing} bytes short of its Content-Length: the browser got a cut-off body.',
+  'lab.seen.cutByClose':
+    'The close came before the response’s own end: the browser got what it had read by then.',
   'lab.seen.refused':
     'A browser refuses these bytes: they are not an HTTP/1.x response it accepts.',
   'lab.verdict.match': '✓ As predicted.',

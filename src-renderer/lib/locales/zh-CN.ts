@@ -499,7 +499,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'lesson.check.tutorialRead.wait': '打开一个以简陋方式应答的响应，阅读其中的偏离…',
   'lesson.check.tutorialRead.done': '你了解了浏览器如何应付简陋的应答。',
   'lesson.check.tutorialOn.wait': '正在等待开启教程原样模式…',
-  'lesson.check.tutorialOn.done': '教程原样模式已开启。',
+  'lesson.check.tutorialOn.done': '教程原样模式已开启过。',
   'lesson.check.tutorialPage.wait': '正在等待浏览器的 GET / 以简陋方式得到应答…',
   'lesson.check.tutorialPage.done': 'GET / 已以简陋方式得到应答。',
   'lesson.check.tutorialImage.wait': '正在等待浏览器的 GET /test.jpg 以简陋方式得到应答…',
@@ -594,6 +594,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'lab.seen.deviations': '浏览器收到的内容偏离了 RFC：{names}。',
   'lab.seen.truncated':
     '响应在连接关闭时结束，比 Content-Length 少 {missing} 个字节：浏览器得到的是被截断的消息体。',
+  'lab.seen.cutByClose': '响应尚未按自身的方式结束，连接就关闭了：浏览器得到的是此前已读到的内容。',
   'lab.seen.refused': '浏览器会拒绝这些字节：它们不是浏览器接受的 HTTP/1.x 响应。',
   'lab.verdict.match': '✓ 与预测一致。',
   'lab.verdict.differs': '✗ 与预测不同：阅读响应看看原因。',
