@@ -13,6 +13,9 @@ import {
   type WriteAhead,
 } from './events';
 import { CaptureConnection, type Activity } from './connection';
+import { ProxyConnection, type ProxyMode } from './proxy-connection';
+import { parseAbsolute } from './proxy-heads';
+import { UpstreamPool } from './upstream-pool';
 import { defaultAssetsDir } from './default-site';
 import { errorResponse, Responder } from './responder';
 import { loadRules, validateRules, type LoadRulesResult } from './rules-file';
@@ -34,6 +37,33 @@ export interface CaptureServerOptions {
 const REFUSED_LINGER_MS = 2000;
 /** Closing idle connections for room is said at most this often. */
 const EVICTION_NOTICE_MS = 10_000;
+
+/** A connection of either kind: the capture server's own, or the proxy's. */
+type Accepted = CaptureConnection | ProxyConnection;
+
+/** The proxy mode the settings ask for; null for none, a message when the upstream is not a URL. */
+function proxyMode(settings: ServerSettings): ProxyMode | Message | null {
+  if (settings.upstream !== undefined) {
+    const target = parseAbsolute(settings.upstream);
+    if (target === null) {
+      return {
+        key: 'server.badUpstream',
+        text: `The upstream must be an http:// or https:// URL with a host (and port), not ${settings.upstream}.`,
+        params: { upstream: settings.upstream },
+      };
+    }
+    const { host, port, tls } = target;
+    const defaultPort = tls ? 443 : 80;
+    const named = host.includes(':') ? `[${host}]` : host;
+    return {
+      kind: 'reverse',
+      upstream: { host, port, tls },
+      host:
+        settings.rewriteHost === true ? (port === defaultPort ? named : `${named}:${port}`) : null,
+    };
+  }
+  return settings.proxy === true ? { kind: 'forward' } : null;
+}
 
 function urlFor(host: string, port: number): string {
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -63,14 +93,16 @@ export class CaptureServer implements CaptureServerApi {
   private readonly emit: CaptureListener;
   private readonly writeAhead: WriteAhead;
   private server: Server | null = null;
-  private readonly connections = new Set<CaptureConnection>();
+  private readonly connections = new Set<Accepted>();
   private readonly refused = new Set<Socket>();
   // Connections that may be closed for room at the limit, oldest first (a Map keeps insertion
   // order): those that never sent a byte go before those waiting between requests.
-  private readonly silent = new Map<CaptureConnection, true>();
-  private readonly idle = new Map<CaptureConnection, true>();
+  private readonly silent = new Map<Accepted, true>();
+  private readonly idle = new Map<Accepted, true>();
   /** Evicted connections still closing: they no longer count against the limit. */
-  private readonly evicted = new Set<CaptureConnection>();
+  private readonly evicted = new Set<Accepted>();
+  private mode: ProxyMode | null = null;
+  private pool: UpstreamPool | null = null;
   private evictionNoticeAt = -Infinity;
   private status: ServerState = {
     status: 'stopped',
@@ -192,6 +224,19 @@ export class CaptureServer implements CaptureServerApi {
   private async open(): Promise<ServerState> {
     const { host, port, tutorialExact } = this.current;
     this.setState({ status: 'starting', host, port, url: null, message: null, tutorialExact });
+    const mode = proxyMode(this.current);
+    if (mode !== null && 'key' in mode) {
+      this.notice('error', mode);
+      return this.setState({
+        status: 'error',
+        host,
+        port,
+        url: null,
+        message: mode,
+        tutorialExact,
+      });
+    }
+    this.mode = mode;
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) =>
       this.accept(socket),
     );
@@ -235,6 +280,7 @@ export class CaptureServer implements CaptureServerApi {
       });
     });
     this.server = server;
+    if (this.mode !== null) this.pool = new UpstreamPool();
     this.runPrefix = `${Date.now().toString(36)}-`;
     this.connectionCount = 0;
     const used = this.boundPort(server);
@@ -262,6 +308,8 @@ export class CaptureServer implements CaptureServerApi {
     for (const socket of [...this.refused]) socket.destroy();
     this.silent.clear();
     this.idle.clear();
+    this.pool?.close();
+    this.pool = null;
     await closed;
     const { host, port, tutorialExact } = this.current;
     this.setState({ status: 'stopped', host, port, url: null, message: null, tutorialExact });
@@ -274,6 +322,23 @@ export class CaptureServer implements CaptureServerApi {
         this.refuse(socket, id);
         return;
       }
+    }
+    const mode = this.mode;
+    const pool = this.pool;
+    if (mode !== null && pool !== null) {
+      const proxied = new ProxyConnection(socket, {
+        id,
+        limits: this.current.limits,
+        mode,
+        pool,
+        emit: this.emit,
+        writeAhead: this.writeAhead,
+        closed: (done) => this.forget(done),
+        activity: (changed, activity) => this.track(changed, activity),
+      });
+      this.connections.add(proxied);
+      this.silent.set(proxied, true);
+      return;
     }
     const connection = new CaptureConnection(socket, {
       id,
@@ -288,13 +353,13 @@ export class CaptureServer implements CaptureServerApi {
     this.silent.set(connection, true);
   }
 
-  private track(connection: CaptureConnection, activity: Activity): void {
+  private track(connection: Accepted, activity: Activity): void {
     this.silent.delete(connection);
     this.idle.delete(connection);
     if (activity === 'idle') this.idle.set(connection, true);
   }
 
-  private forget(connection: CaptureConnection): void {
+  private forget(connection: Accepted): void {
     this.connections.delete(connection);
     this.silent.delete(connection);
     this.idle.delete(connection);

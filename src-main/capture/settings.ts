@@ -46,6 +46,7 @@ export function mergeSettings(base: ServerSettings, patch: SettingsPatch = {}): 
     port,
     tutorialExact:
       typeof patch.tutorialExact === 'boolean' ? patch.tutorialExact : base.tutorialExact,
+    ...proxySettings(base, patch),
     limits: {
       maxHeadBytes: positiveInteger(limits.maxHeadBytes, base.limits.maxHeadBytes),
       maxTargetLength: positiveInteger(limits.maxTargetLength, base.limits.maxTargetLength),
@@ -60,4 +61,19 @@ export function mergeSettings(base: ServerSettings, patch: SettingsPatch = {}): 
       ),
     },
   };
+}
+
+/** The proxy fields: an empty upstream string turns the reverse proxy off. */
+function proxySettings(
+  base: ServerSettings,
+  patch: SettingsPatch,
+): Pick<ServerSettings, 'upstream' | 'rewriteHost' | 'proxy'> {
+  const out: Pick<ServerSettings, 'upstream' | 'rewriteHost' | 'proxy'> = {};
+  const upstream = typeof patch.upstream === 'string' ? patch.upstream.trim() : base.upstream;
+  if (upstream !== undefined && upstream !== '') out.upstream = upstream;
+  const rewriteHost = typeof patch.rewriteHost === 'boolean' ? patch.rewriteHost : base.rewriteHost;
+  if (rewriteHost === true) out.rewriteHost = true;
+  const proxy = typeof patch.proxy === 'boolean' ? patch.proxy : base.proxy;
+  if (proxy === true) out.proxy = true;
+  return out;
 }

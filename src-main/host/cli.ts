@@ -30,7 +30,7 @@ Commands:
 Run "socketscope <command> --help" for a command's options, "socketscope --version" for the
 version.
 Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
-  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES] [--quiet]
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES] [--quiet] [--upstream URL [--rewrite-host] | --proxy]
 
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
@@ -46,6 +46,11 @@ Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketsco
                     survives a crash or kill -9 of Socketscope)
   --quiet           print only the listening line and notices, no line per connection or request
                     (everything is still recorded in the session)
+  --upstream URL    reverse proxy: forward every request to URL (http://HOST:PORT or https://…)
+                    and capture both sides; an upstream that fails gives 502 or 504
+  --rewrite-host    with --upstream: send the upstream's host as Host instead of the client's
+  --proxy           forward proxy: absolute-form requests go to their origin, CONNECT opens a
+                    tunnel (use it as HTTP_PROXY / curl -x)
 
 Every received byte is written to the session before it is shown. Ctrl-C or SIGTERM flushes
 and exits.`,
@@ -165,10 +170,18 @@ async function serve(args: string[]): Promise<number> {
     fsync: { type: 'boolean' },
     'max-body': { type: 'string' },
     quiet: { type: 'boolean' },
+    upstream: { type: 'string' },
+    'rewrite-host': { type: 'boolean' },
+    proxy: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.serve}\n`);
     return 0;
+  }
+  if (values.upstream !== undefined && values.proxy === true) {
+    throw new Error(
+      '--upstream (a reverse proxy) and --proxy (a forward proxy) are two modes: use one.',
+    );
   }
   const port = values.port === undefined ? undefined : portNumber(values.port, true);
   const maxBody =
@@ -235,6 +248,10 @@ async function serve(args: string[]): Promise<number> {
     ...(port !== undefined ? { port } : {}),
     ...(values['tutorial-exact'] ? { tutorialExact: true } : {}),
     ...(maxBody !== undefined ? { limits: { maxBodyBytes: maxBody } } : {}),
+    // Always said, so a saved or earlier mode does not carry over into this run.
+    upstream: values.upstream ?? '',
+    rewriteHost: values['rewrite-host'] === true,
+    proxy: values.proxy === true,
   });
   if (state.status !== 'listening' || !state.url) {
     await core.close();

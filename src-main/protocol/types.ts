@@ -30,6 +30,12 @@ export interface ServerSettings {
   /** Answer like the naive socket exercise: `HTTP/1.x 200 OK`, LF line ends, close-delimited. */
   tutorialExact: boolean;
   limits: ServerLimits;
+  /** Reverse proxy: every request is forwarded to this origin (`http://HOST:PORT`, or https). */
+  upstream?: string;
+  /** Reverse proxy: send the upstream's host as Host instead of the client's. */
+  rewriteHost?: boolean;
+  /** Forward proxy: absolute-form requests go to their origin, CONNECT opens a tunnel. */
+  proxy?: boolean;
 }
 
 export type ServerStatus = 'stopped' | 'starting' | 'listening' | 'error';

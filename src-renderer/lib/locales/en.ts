@@ -357,6 +357,17 @@ export const en = {
     'A connection was refused with 503: {limit} connections are open (the limit) and none of them is idle.',
   'core.server.idleEvicted':
     '{limit} connections are open (the limit): idle ones are closed, oldest first, to make room for new ones.',
+  // Proxy modes (serve --upstream, --proxy) and their messages.
+  'server.upstream': 'Upstream',
+  'server.upstreamHint':
+    'Reverse proxy: forward every request to this origin (http://HOST:PORT) and capture both sides. Empty: answer from the rules and the default site.',
+  'server.proxy': 'Forward proxy',
+  'server.proxyHint':
+    'Forward proxy: absolute-form requests go to their origin and CONNECT opens a tunnel (use this address as HTTP_PROXY).',
+  'core.server.badUpstream':
+    'The upstream must be an http:// or https:// URL with a host (and port), not {upstream}.',
+  'core.proxy.upstreamFailed': '{detail} The client got {status}.',
+  'core.proxy.upstreamCut': '{detail}',
   'core.rules.invalid': 'The rules were not applied: {detail}',
   'core.rules.fileInvalid': 'The rules file was not loaded (the previous rules stay): {detail}',
   'core.rules.fileUnreadable':

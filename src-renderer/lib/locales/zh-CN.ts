@@ -351,6 +351,16 @@ export const zhCN: Record<CatalogueKey, string> = {
     '一个连接被以 503 拒绝：已经打开了 {limit} 个连接（达到上限），且没有一个是空闲的。',
   'core.server.idleEvicted':
     '已经打开了 {limit} 个连接（达到上限）：空闲连接会按从旧到新的顺序被关闭，为新连接腾出位置。',
+  // Proxy modes (serve --upstream, --proxy) and their messages.
+  'server.upstream': '上游',
+  'server.upstreamHint':
+    '反向代理：把每个请求转发到这个源站（http://主机:端口），并捕获两个方向的字节。留空：按规则和默认站点应答。',
+  'server.proxy': '正向代理',
+  'server.proxyHint':
+    '正向代理：绝对形式的请求被转发到各自的源站，CONNECT 打开一条隧道（把这个地址用作 HTTP_PROXY）。',
+  'core.server.badUpstream': '上游必须是带主机（和端口）的 http:// 或 https:// 网址，而不是 {upstream}。',
+  'core.proxy.upstreamFailed': '{detail} 客户端收到了 {status}。',
+  'core.proxy.upstreamCut': '{detail}',
   'core.rules.invalid': '规则未被应用：{detail}',
   'core.rules.fileInvalid': '规则文件未载入（之前的规则保持不变）：{detail}',
   'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',

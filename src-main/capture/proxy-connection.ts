@@ -1,0 +1,930 @@
+// One accepted socket of the proxy (reverse: every request to one upstream; forward: absolute-form
+// requests to their origin, CONNECT to a tunnel). Every received chunk is reported first, then read
+// by the server conversation; each request is passed on as it arrives (head, then body pieces,
+// with the framing written anew) over a pooled upstream connection, and the upstream's response
+// comes back the same way. Every byte to the client goes through the write-ahead rule and is
+// reported as `data` out. One request is in flight at a time: a pipelined one waits its turn.
+
+import type { Socket } from 'node:net';
+import { ClientConversation, type ClientAction } from '../engine/client-conversation';
+import { concatBytes } from '../engine/bytes';
+import { fieldPairs, type MessageHead } from '../engine/message';
+import { isValidHostValue } from '../engine/target';
+import { ServerConversation, type ServerAction } from '../engine/server-conversation';
+import type { CloseReason, Message, ServerLimits } from '../protocol/types';
+import type { CaptureListener, ResponseEnding, ResponseHead, WriteAhead } from './events';
+import { COMPLETE, NO_DEVIATIONS } from './events';
+import type { Activity } from './connection';
+import {
+  framePiece,
+  LAST_CHUNK,
+  parseAbsolute,
+  parseAuthority,
+  requestHead,
+  responseHead,
+  type NextFraming,
+} from './proxy-heads';
+import { errorResponse } from './responder';
+import type { Lease, UpstreamAddress, UpstreamFailure, UpstreamPool } from './upstream-pool';
+
+/** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
+const HIGH_WATER = 1024 * 1024;
+const LINGER_MS = 2000;
+const ESTABLISHED = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1');
+const ESTABLISHED_HEAD: ResponseHead = {
+  version: 'HTTP/1.1',
+  status: 200,
+  reason: 'Connection Established',
+  headers: [],
+};
+
+export type ProxyMode =
+  /** Every request goes to `upstream`; `host` replaces the Host field when set. */
+  { kind: 'reverse'; upstream: UpstreamAddress; host: string | null } | { kind: 'forward' };
+
+/**
+ * Takes over a CONNECT tunnel once it is established (HTTPS interception): `client` is the
+ * client's side (bytes already recorded on this connection), or false to tunnel it untouched.
+ */
+export type TunnelTakeover = (
+  target: { host: string; port: number },
+  connectionId: string,
+) => ((client: TunnelEnd) => void) | null;
+
+/** The client's side of an established tunnel, as handed to a takeover. */
+export interface TunnelEnd {
+  /** Bytes to the client (recorded as this connection's `data` out, through the write-ahead rule). */
+  write(bytes: Uint8Array): void;
+  end(): void;
+  /** Called with the bytes the client sends through the tunnel. */
+  onData(listener: (bytes: Uint8Array) => void): void;
+  onEnd(listener: () => void): void;
+  pause(): void;
+  resume(): void;
+}
+
+export interface ProxyContext {
+  id: string;
+  limits: ServerLimits;
+  mode: ProxyMode;
+  pool: UpstreamPool;
+  emit: CaptureListener;
+  writeAhead: WriteAhead;
+  closed: (connection: ProxyConnection) => void;
+  activity?: (connection: ProxyConnection, activity: Activity) => void;
+  /** How long the upstream has to begin its response (default 60 s), else 504. */
+  responseTimeoutMs?: number;
+  takeover?: TunnelTakeover;
+}
+
+interface Exchange {
+  index: number;
+  method: string;
+  address: UpstreamAddress | null;
+  connect: boolean;
+  upgrade: boolean;
+  upstream: Socket | null;
+  reused: boolean;
+  /** Bytes for the upstream before it is connected (copies). */
+  waiting: Uint8Array[];
+  framingUp: NextFraming;
+  requestDone: boolean;
+  /** Bytes of the request sent upstream (head included), to know whether a retry is safe. */
+  sentBody: number;
+  headBytes: Uint8Array;
+  reply: ClientConversation | null;
+  headSent: boolean;
+  responseStart: number;
+  responseHead: ResponseHead | null;
+  framingDown: NextFraming;
+  closeDown: boolean;
+  responseDone: boolean;
+  upstreamKeepAlive: boolean;
+  tunnel: boolean;
+  /** A tunnel taken over (interception): the client's tunnel bytes go there. */
+  takeover: ((bytes: Uint8Array) => void) | null;
+  takeoverEnd: (() => void) | null;
+  /** The answer to send instead of the upstream's (502/504), once the request is complete. */
+  failure: { bytes: Uint8Array; head: ResponseHead } | null;
+  ending: ResponseEnding;
+  timer: NodeJS.Timeout | null;
+  clientMinor: number;
+  keepAlive: boolean;
+  bodyParts: Uint8Array[];
+  bodyHeld: number;
+  bodyKept: boolean;
+}
+
+export class ProxyConnection {
+  readonly id: string;
+  private readonly socket: Socket;
+  private readonly ctx: ProxyContext;
+  private readonly conversation: ServerConversation;
+  private bytesIn = 0;
+  private bytesOut = 0;
+  private activityNow: Activity = 'silent';
+  private exchange: Exchange | null = null;
+  /** Actions of a pipelined request read while one is in flight (copied). */
+  private stash: ServerAction[] = [];
+  private closing = false;
+  private ended = false;
+  private clientEnded = false;
+  private closeReason: CloseReason | null = null;
+  private outbox: Uint8Array[] = [];
+  private outboxBytes = 0;
+  private endAfterSend = false;
+  private pausedForUpstream = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+
+  constructor(socket: Socket, ctx: ProxyContext) {
+    this.id = ctx.id;
+    this.socket = socket;
+    this.ctx = ctx;
+    this.conversation = new ServerConversation({
+      limits: {
+        maxHeadBytes: ctx.limits.maxHeadBytes,
+        maxTargetLength: ctx.limits.maxTargetLength,
+        maxBodyBytes: ctx.limits.maxBodyBytes,
+      },
+      isValidHost: isValidHostValue,
+    });
+    socket.setNoDelay?.(true);
+    ctx.emit({
+      type: 'connectionOpen',
+      connectionId: this.id,
+      remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      localPort: socket.localPort ?? 0,
+      time: Date.now(),
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.closeReason ??=
+        error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'client' : 'error';
+    });
+    socket.on('close', () => this.onClose());
+    socket.on('drain', () => this.maybeResumeUpstream());
+    this.arm(ctx.limits.idleTimeoutMs, () => this.idleOut());
+  }
+
+  get activity(): Activity {
+    return this.activityNow;
+  }
+
+  evict(): void {
+    if (this.activityNow === 'busy' || this.ended) return;
+    this.closeReason ??= 'evicted';
+    this.closing = true;
+    if (this.activityNow === 'silent') this.socket.destroy();
+    else this.endSocket();
+  }
+
+  destroy(reason: CloseReason): void {
+    this.closeReason ??= reason;
+    this.closing = true;
+    this.exchange?.upstream?.destroy();
+    this.socket.destroy();
+  }
+
+  private setActivity(activity: Activity): void {
+    if (this.activityNow === activity) return;
+    this.activityNow = activity;
+    this.ctx.activity?.(this, activity);
+  }
+
+  // ---- From the client ----
+
+  private onData(chunk: Buffer): void {
+    this.ctx.emit({
+      type: 'data',
+      connectionId: this.id,
+      direction: 'in',
+      offset: this.bytesIn,
+      bytes: chunk,
+      time: Date.now(),
+    });
+    this.bytesIn += chunk.length;
+    if (this.closing && this.exchange?.tunnel !== true) return;
+    this.setActivity('busy');
+    this.act(this.conversation.receive(chunk));
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    const exchange = this.exchange;
+    if (exchange?.tunnel === true) {
+      if (exchange.takeoverEnd !== null) exchange.takeoverEnd();
+      else if (exchange.upstream !== null) exchange.upstream.end();
+      return;
+    }
+    this.act(this.conversation.end());
+    this.closing = true;
+    if (this.exchange === null) this.finishClose();
+  }
+
+  private act(actions: ServerAction[]): void {
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i]!;
+      const current = this.exchange;
+      const throughTunnel =
+        action.type === 'tunnel' && current !== null && (current.connect || current.upgrade);
+      if (!throughTunnel && (this.stash.length > 0 || current?.requestDone === true)) {
+        this.stash.push(copyAction(action));
+        this.socket.pause();
+        continue;
+      }
+      switch (action.type) {
+        case 'begin':
+          this.clearTimer();
+          this.arm(this.ctx.limits.headerTimeoutMs, () => this.headTimeout());
+          break;
+        case 'head':
+          this.clearTimer();
+          this.beginExchange(action.index, action.head);
+          break;
+        case 'body':
+          this.requestBody(action.data);
+          break;
+        case 'continue':
+          // The body is on its way upstream as it comes: ask for it at once.
+          this.sendOut(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1'));
+          break;
+        case 'request':
+          this.requestComplete(action);
+          break;
+        case 'reject':
+          this.reject(action);
+          break;
+        case 'truncated':
+          this.ctx.emit({
+            type: 'protocolError',
+            connectionId: this.id,
+            index: action.index,
+            time: Date.now(),
+            requestOffset: action.requestOffset,
+            error: action.error,
+          });
+          this.exchange?.upstream?.destroy();
+          this.exchange = null;
+          break;
+        case 'tunnel':
+          this.tunnelIn(action.data);
+          break;
+        case 'close':
+          this.closing = true;
+          if (action.error) this.closeReason = 'error';
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private reject(action: Extract<ServerAction, { type: 'reject' }>): void {
+    const { error, head } = action;
+    this.ctx.emit({
+      type: 'protocolError',
+      connectionId: this.id,
+      index: action.index,
+      time: Date.now(),
+      requestOffset: action.requestOffset,
+      error,
+      ...(head !== null && head.method !== null
+        ? {
+            head: {
+              method: head.method,
+              target: head.target,
+              version: head.version === '' ? null : head.version,
+              headers: fieldPairs(head.fields),
+            },
+          }
+        : {}),
+    });
+    this.closeReason = 'error';
+    this.closing = true;
+    if (error.status === 0) {
+      this.endSocket();
+      return;
+    }
+    const { bytes, head: answer } = errorResponse(
+      error.status,
+      `${error.reason} (${error.code} at byte ${error.offset} of this connection).`,
+    );
+    this.answerLocally(action.index, bytes, answer);
+    this.endSocket();
+  }
+
+  /** A response the proxy makes itself (an error), recorded and sent. */
+  private answerLocally(index: number, bytes: Uint8Array, head: ResponseHead): void {
+    const start = this.bytesOut;
+    this.sendOut(bytes);
+    this.ctx.emit({
+      type: 'response',
+      connectionId: this.id,
+      index,
+      time: Date.now(),
+      span: { offset: start, length: bytes.length },
+      head,
+      ruleId: null,
+      deviations: NO_DEVIATIONS,
+      ending: COMPLETE,
+    });
+  }
+
+  private beginExchange(index: number, head: MessageHead): void {
+    const method = head.method ?? 'GET';
+    const target = head.target ?? '/';
+    const exchange: Exchange = {
+      index,
+      method,
+      address: null,
+      connect: method === 'CONNECT',
+      upgrade: head.upgrade && method !== 'CONNECT',
+      upstream: null,
+      reused: false,
+      waiting: [],
+      framingUp: 'none',
+      requestDone: false,
+      sentBody: 0,
+      headBytes: EMPTY,
+      reply: null,
+      headSent: false,
+      responseStart: -1,
+      responseHead: null,
+      framingDown: 'none',
+      closeDown: false,
+      responseDone: false,
+      upstreamKeepAlive: false,
+      tunnel: false,
+      takeover: null,
+      takeoverEnd: null,
+      failure: null,
+      ending: COMPLETE,
+      timer: null,
+      clientMinor: head.versionMinor,
+      keepAlive: head.keepAlive,
+      bodyParts: [],
+      bodyHeld: 0,
+      bodyKept: true,
+    };
+    this.exchange = exchange;
+    const mode = this.ctx.mode;
+    let sendTarget = target;
+    let host: string | null = null;
+    if (mode.kind === 'reverse') {
+      exchange.address = mode.upstream;
+      host = mode.host;
+    } else if (exchange.connect) {
+      const authority = parseAuthority(target, 443);
+      if (authority === null) {
+        this.failExchange(400, 'PROXY_BAD_TARGET', `CONNECT needs host:port, not ${target}.`);
+        return;
+      }
+      exchange.address = { host: authority.host, port: authority.port, tls: false };
+      // A CONNECT has no body: the tunnel opens when the request completes.
+      return;
+    } else {
+      const absolute = parseAbsolute(target);
+      if (absolute === null) {
+        this.failExchange(
+          400,
+          'PROXY_BAD_TARGET',
+          `This is a forward proxy: it needs an absolute URL (http://host/path) or CONNECT host:port, not ${target}.`,
+        );
+        return;
+      }
+      exchange.address = { host: absolute.host, port: absolute.port, tls: absolute.tls };
+      sendTarget = absolute.path;
+    }
+    const built = requestHead({
+      method,
+      target: sendTarget,
+      fields: fieldPairs(head.fields),
+      framing: head.framing,
+      host,
+      upgrade: exchange.upgrade,
+    });
+    exchange.framingUp = built.framing;
+    exchange.headBytes = built.bytes;
+    exchange.waiting.push(built.bytes);
+    this.connectUpstream(exchange, exchange.upgrade);
+  }
+
+  private connectUpstream(exchange: Exchange, own: boolean): void {
+    const address = exchange.address!;
+    const pool = this.ctx.pool;
+    // Until the upstream is there, what the client sends waits (at most one read: it is paused).
+    this.socket.pause();
+    void (own ? pool.open(address) : pool.acquire(address)).then((lease) =>
+      this.attach(exchange, lease),
+    );
+  }
+
+  private attach(exchange: Exchange, lease: Lease | UpstreamFailure): void {
+    if (this.exchange !== exchange || this.socket.destroyed) {
+      if ('socket' in lease) lease.socket.destroy();
+      return;
+    }
+    if (!('socket' in lease)) {
+      const status = lease.code === 'UPSTREAM_TIMEOUT' ? 504 : 502;
+      this.failExchange(status, lease.code, lease.message);
+      return;
+    }
+    const upstream = lease.socket;
+    exchange.upstream = upstream;
+    exchange.reused = lease.reused;
+    if (exchange.connect) {
+      this.openTunnel(exchange, upstream);
+      return;
+    }
+    exchange.reply = new ClientConversation(
+      Buffer.from(`${exchange.method} / HTTP/1.1\r\n\r\n`, 'latin1'),
+      { body: 'stream' },
+    );
+    upstream.on('data', (chunk: Buffer) => this.upstreamData(exchange, chunk));
+    upstream.on('end', () => this.upstreamEnd(exchange));
+    upstream.on('error', () => undefined);
+    upstream.on('close', () => this.upstreamClosed(exchange));
+    upstream.on('drain', () => this.resumeClient());
+    for (const bytes of exchange.waiting) this.writeUp(exchange, bytes);
+    exchange.waiting = [];
+    const timeout = this.ctx.responseTimeoutMs ?? 60_000;
+    exchange.timer = setTimeout(() => {
+      exchange.timer = null;
+      if (exchange.headSent || exchange.responseDone) return;
+      this.failExchange(
+        504,
+        'UPSTREAM_TIMEOUT',
+        `The upstream ${where(exchange)} did not begin its response within ${timeout} ms.`,
+      );
+    }, timeout);
+    this.resumeClient();
+  }
+
+  private writeUp(exchange: Exchange, bytes: Uint8Array): void {
+    if (exchange.failure !== null) return;
+    const upstream = exchange.upstream;
+    if (upstream === null) {
+      exchange.waiting.push(Uint8Array.prototype.slice.call(bytes));
+      return;
+    }
+    if (bytes !== exchange.headBytes) exchange.sentBody += bytes.length;
+    if (!upstream.destroyed && !upstream.write(bytes)) this.socket.pause();
+  }
+
+  private resumeClient(): void {
+    const exchange = this.exchange;
+    if (this.stash.length > 0 || this.socket.destroyed) return;
+    if (exchange !== null && exchange.upstream === null && exchange.failure === null) return;
+    if (exchange?.upstream?.writableNeedDrain === true) return;
+    this.socket.resume();
+  }
+
+  private requestBody(data: Uint8Array): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
+    if (exchange.bodyKept) {
+      if (exchange.bodyHeld + data.length > this.ctx.limits.maxBodyInMemoryBytes) {
+        exchange.bodyKept = false;
+        exchange.bodyParts = [];
+      } else {
+        exchange.bodyParts.push(Uint8Array.prototype.slice.call(data));
+        exchange.bodyHeld += data.length;
+      }
+    }
+    for (const piece of framePiece(exchange.framingUp, data)) this.writeUp(exchange, piece);
+  }
+
+  private requestComplete(action: Extract<ServerAction, { type: 'request' }>): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
+    exchange.requestDone = true;
+    exchange.keepAlive = action.keepAlive;
+    if (exchange.framingUp === 'chunked') this.writeUp(exchange, LAST_CHUNK);
+    const { head } = action;
+    const end = action.span.offset + action.span.length;
+    const body =
+      exchange.bodyKept && exchange.bodyParts.length > 0 ? concatBytes(exchange.bodyParts) : EMPTY;
+    exchange.bodyParts = [];
+    this.ctx.emit({
+      type: 'request',
+      connectionId: this.id,
+      index: action.index,
+      time: Date.now(),
+      span: action.span,
+      head: {
+        method: head.method ?? '',
+        target: head.target ?? '',
+        version: head.version,
+        headers: fieldPairs(head.fields),
+      },
+      body,
+      bodyInStream: exchange.bodyKept
+        ? undefined
+        : {
+            span: { offset: head.headEnd, length: end - head.headEnd },
+            length: action.bodyLength,
+          },
+    });
+    if (exchange.connect && exchange.address !== null && exchange.failure === null) {
+      this.connectUpstream(exchange, true);
+      return;
+    }
+    if (exchange.failure !== null) {
+      this.deliverFailure(exchange);
+      return;
+    }
+    if (exchange.responseDone) this.finishExchange(exchange);
+  }
+
+  // ---- From the upstream ----
+
+  private upstreamData(exchange: Exchange, chunk: Buffer): void {
+    if (this.exchange !== exchange || exchange.failure !== null) return;
+    if (exchange.tunnel) {
+      this.sendOut(chunk);
+      return;
+    }
+    this.reply(exchange, exchange.reply!.receive(chunk));
+  }
+
+  private reply(exchange: Exchange, actions: ClientAction[]): void {
+    for (const action of actions) {
+      if (this.exchange !== exchange || exchange.failure !== null) return;
+      switch (action.type) {
+        case 'head': {
+          if (action.interim) break;
+          if (exchange.timer !== null) clearTimeout(exchange.timer);
+          exchange.timer = null;
+          const head = action.head;
+          const upgraded = head.status === 101 && exchange.upgrade;
+          const built = responseHead({
+            status: head.status ?? 502,
+            reason: head.reason ?? '',
+            fields: fieldPairs(head.fields),
+            framing: upgraded ? 'none' : head.framing,
+            clientMinor: exchange.clientMinor,
+            close: !exchange.keepAlive && !upgraded,
+          });
+          exchange.framingDown = built.framing;
+          exchange.closeDown = built.close || (exchange.upgrade && !upgraded);
+          exchange.responseHead = {
+            version: 'HTTP/1.1',
+            status: head.status ?? 502,
+            reason: head.reason ?? '',
+            headers: built.fields,
+          };
+          exchange.headSent = true;
+          exchange.responseStart = this.bytesOut;
+          this.sendOut(built.bytes);
+          if (upgraded) {
+            exchange.tunnel = true;
+            this.emitResponse(exchange);
+          }
+          break;
+        }
+        case 'body':
+          for (const piece of framePiece(exchange.framingDown, action.data)) this.sendOut(piece);
+          break;
+        case 'response':
+          if (action.interim || exchange.tunnel) break;
+          if (exchange.framingDown === 'chunked') this.sendOut(LAST_CHUNK);
+          exchange.responseDone = true;
+          exchange.upstreamKeepAlive = action.message.head.keepAlive;
+          if (exchange.requestDone) this.finishExchange(exchange);
+          break;
+        case 'tunnel':
+          this.sendOut(action.data);
+          break;
+        case 'error':
+          if (!exchange.headSent) {
+            this.failExchange(
+              502,
+              'UPSTREAM_NOT_HTTP',
+              `The upstream ${where(exchange)} answered bytes that are not HTTP: ${action.error.reason} (byte ${action.error.offset}).`,
+            );
+          } else {
+            this.abort(
+              exchange,
+              `The upstream ${where(exchange)} sent a broken response body: ${action.error.reason}.`,
+            );
+          }
+          return;
+        default:
+          break;
+      }
+    }
+  }
+
+  private upstreamEnd(exchange: Exchange): void {
+    if (this.exchange !== exchange) return;
+    if (exchange.tunnel) {
+      if (exchange.takeover === null) this.endSocket();
+      return;
+    }
+    if (exchange.responseDone || exchange.failure !== null) return;
+    this.reply(exchange, exchange.reply!.end());
+  }
+
+  private upstreamClosed(exchange: Exchange): void {
+    if (exchange.timer !== null) clearTimeout(exchange.timer);
+    exchange.timer = null;
+    if (this.exchange !== exchange) return;
+    if (exchange.tunnel) {
+      if (exchange.takeover === null) this.endSocket();
+      return;
+    }
+    if (exchange.responseDone || exchange.failure !== null) return;
+    if (!exchange.headSent) {
+      // A kept-alive connection the upstream had closed meanwhile: try once more on a new one,
+      // when nothing of a body was sent on it.
+      if (exchange.reused && exchange.sentBody === 0 && !exchange.upgrade) {
+        exchange.upstream = null;
+        exchange.reused = false;
+        exchange.waiting = [exchange.headBytes];
+        this.connectUpstream(exchange, true);
+        return;
+      }
+      this.failExchange(
+        502,
+        'UPSTREAM_RESET',
+        `The upstream ${where(exchange)} closed the connection without answering.`,
+      );
+      return;
+    }
+    this.abort(
+      exchange,
+      `The upstream ${where(exchange)} closed the connection in the middle of its response.`,
+    );
+  }
+
+  /** The response already began and cannot become a 502: the client's connection is cut. */
+  private abort(exchange: Exchange, text: string): void {
+    exchange.ending = { state: 'truncated', missing: null };
+    exchange.upstream?.destroy();
+    this.notice({ key: 'proxy.upstreamCut', text, params: { detail: text } });
+    this.emitResponse(exchange);
+    this.exchange = null;
+    this.closeReason = 'error';
+    this.closing = true;
+    // What arrived is written, then the connection ends: the client sees the body cut short.
+    this.endSocket();
+  }
+
+  /** Answers the request with `status` instead of the upstream (once the request is complete). */
+  private failExchange(status: number, code: string, text: string): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
+    if (exchange.timer !== null) clearTimeout(exchange.timer);
+    exchange.timer = null;
+    exchange.upstream?.destroy();
+    exchange.upstream = null;
+    exchange.waiting = [];
+    const { bytes, head } = errorResponse(status, text, [['X-Socketscope-Proxy-Error', code]]);
+    exchange.failure = { bytes, head };
+    this.notice({
+      key: 'proxy.upstreamFailed',
+      text: `${text} The client got ${status}.`,
+      params: { detail: text, status },
+    });
+    // The rest of the request is read (and recorded) but goes nowhere.
+    this.socket.resume();
+    if (exchange.requestDone) this.deliverFailure(exchange);
+  }
+
+  private deliverFailure(exchange: Exchange): void {
+    const failure = exchange.failure!;
+    this.answerLocally(exchange.index, failure.bytes, failure.head);
+    this.exchange = null;
+    this.closing = true;
+    this.endSocket();
+  }
+
+  private finishExchange(exchange: Exchange): void {
+    this.emitResponse(exchange);
+    const upstream = exchange.upstream;
+    if (upstream !== null) {
+      upstream.removeAllListeners();
+      if (exchange.upstreamKeepAlive && exchange.address !== null && !exchange.upgrade) {
+        this.ctx.pool.release(exchange.address, upstream);
+      } else {
+        upstream.destroy();
+      }
+    }
+    this.exchange = null;
+    this.pausedForUpstream = false;
+    if (exchange.closeDown || !exchange.keepAlive) this.closing = true;
+    if (this.closing) {
+      this.endSocket();
+      return;
+    }
+    const stash = this.stash;
+    this.stash = [];
+    if (stash.length > 0) this.act(stash);
+    if (this.exchange === null && this.stash.length === 0) {
+      if (this.clientEnded) {
+        this.endSocket();
+        return;
+      }
+      this.setActivity('idle');
+      this.arm(this.ctx.limits.idleTimeoutMs, () => this.idleOut());
+      this.socket.resume();
+    }
+  }
+
+  private emitResponse(exchange: Exchange): void {
+    if (exchange.responseStart < 0) return;
+    this.ctx.emit({
+      type: 'response',
+      connectionId: this.id,
+      index: exchange.index,
+      time: Date.now(),
+      span: { offset: exchange.responseStart, length: this.bytesOut - exchange.responseStart },
+      head: exchange.responseHead,
+      ruleId: null,
+      deviations: NO_DEVIATIONS,
+      ending: exchange.ending,
+    });
+    exchange.responseStart = -1;
+  }
+
+  // ---- Tunnels (CONNECT) ----
+
+  private openTunnel(exchange: Exchange, upstream: Socket): void {
+    exchange.tunnel = true;
+    exchange.responseStart = this.bytesOut;
+    exchange.responseHead = ESTABLISHED_HEAD;
+    this.sendOut(ESTABLISHED);
+    this.emitResponse(exchange);
+    upstream.on('data', (chunk: Buffer) => this.upstreamData(exchange, chunk));
+    upstream.on('end', () => this.upstreamEnd(exchange));
+    upstream.on('error', () => undefined);
+    upstream.on('close', () => this.upstreamClosed(exchange));
+    upstream.on('drain', () => this.resumeClient());
+    for (const bytes of exchange.waiting) upstream.write(bytes);
+    exchange.waiting = [];
+    this.resumeClient();
+  }
+
+  private tunnelIn(data: Uint8Array): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
+    if (exchange.takeover !== null) {
+      exchange.takeover(data);
+      return;
+    }
+    this.writeUp(exchange, data);
+  }
+
+  // ---- To the client ----
+
+  private sendOut(bytes: Uint8Array): void {
+    if (bytes.length === 0 || this.ended) return;
+    this.ctx.emit({
+      type: 'data',
+      connectionId: this.id,
+      direction: 'out',
+      offset: this.bytesOut,
+      bytes,
+      time: Date.now(),
+    });
+    this.bytesOut += bytes.length;
+    this.outbox.push(bytes);
+    this.outboxBytes += bytes.length;
+    if (this.outbox.length === 1) this.ctx.writeAhead.afterWrite(this.drain);
+    if (this.outboxBytes + this.socket.writableLength > HIGH_WATER) {
+      const upstream = this.exchange?.upstream;
+      if (upstream != null && !this.pausedForUpstream) {
+        this.pausedForUpstream = true;
+        upstream.pause();
+      }
+    }
+  }
+
+  private readonly drain = (): void => {
+    const parts = this.outbox;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (parts.length > 0 && !this.socket.destroyed) {
+      this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    }
+    this.maybeResumeUpstream();
+    if (this.endAfterSend) {
+      this.endAfterSend = false;
+      this.halfClose();
+    }
+  };
+
+  private maybeResumeUpstream(): void {
+    if (!this.pausedForUpstream) return;
+    if (this.outboxBytes + this.socket.writableLength > HIGH_WATER / 2) return;
+    this.pausedForUpstream = false;
+    this.exchange?.upstream?.resume();
+  }
+
+  private notice(message: Message): void {
+    this.ctx.emit({ type: 'notice', level: 'warn', message });
+  }
+
+  // ---- Ending ----
+
+  private endSocket(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.clearTimer();
+    if (this.outbox.length > 0) this.endAfterSend = true;
+    else this.halfClose();
+  }
+
+  private halfClose(): void {
+    this.socket.end();
+    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+  }
+
+  private finishClose(): void {
+    this.closeReason ??= 'client';
+    this.endSocket();
+  }
+
+  private onClose(): void {
+    this.clearTimer();
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    const exchange = this.exchange;
+    if (exchange !== null) {
+      if (exchange.timer !== null) clearTimeout(exchange.timer);
+      exchange.upstream?.destroy();
+      if (exchange.responseStart >= 0) {
+        exchange.ending = { state: 'truncated', missing: null };
+        this.emitResponse(exchange);
+      }
+      this.exchange = null;
+    }
+    this.ctx.emit({
+      type: 'connectionClose',
+      connectionId: this.id,
+      time: Date.now(),
+      reason: this.closeReason ?? 'client',
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+    });
+    this.ctx.closed(this);
+  }
+
+  private arm(ms: number, fire: () => void): void {
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      fire();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private idleOut(): void {
+    if (this.exchange !== null) return;
+    this.closeReason ??= 'idle-timeout';
+    this.closing = true;
+    this.endSocket();
+  }
+
+  private headTimeout(): void {
+    if (this.exchange !== null || this.ended) return;
+    const reason = `The request head did not arrive within ${this.ctx.limits.headerTimeoutMs} ms`;
+    const index = this.conversation.requestIndex;
+    const offset = this.conversation.requestOffset;
+    this.ctx.emit({
+      type: 'protocolError',
+      connectionId: this.id,
+      index,
+      time: Date.now(),
+      requestOffset: offset >= 0 ? offset : this.bytesIn,
+      error: { code: 'TIMEOUT', offset: this.bytesIn, reason, status: 408 },
+    });
+    const { bytes, head } = errorResponse(408, `${reason}.`);
+    this.answerLocally(index, bytes, head);
+    this.closeReason = 'header-timeout';
+    this.closing = true;
+    this.endSocket();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function where(exchange: Exchange): string {
+  const address = exchange.address;
+  return address === null ? '' : `${address.host}:${address.port}`;
+}
+
+/** An action kept past its read: its views copied. */
+function copyAction(action: ServerAction): ServerAction {
+  if (action.type === 'body' || action.type === 'tunnel') {
+    return { ...action, data: Uint8Array.prototype.slice.call(action.data) };
+  }
+  return action;
+}

@@ -1,0 +1,181 @@
+// The heads a proxy passes on: every end-to-end field as parsed (names, values and order kept),
+// hop-by-hop fields dropped and the framing written anew (RFC 9110 §7.6.1), so what is forwarded
+// never depends on how the client or the upstream framed its message.
+
+import type { BodyFraming } from '../engine/events';
+import { sameFieldName } from '../engine/semantics';
+
+type Pairs = [string, string][];
+
+/** Fields meant for one connection only (RFC 9110 §7.6.1, plus the old Proxy-Connection). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** How a message's body travels on the next hop. */
+export type NextFraming = 'none' | 'length' | 'chunked' | 'close';
+
+/** The end-to-end fields: hop-by-hop ones and those the Connection field names are left out. */
+export function endToEnd(fields: Pairs): Pairs {
+  const named = new Set<string>();
+  for (const [name, value] of fields) {
+    if (!sameFieldName(name, 'connection')) continue;
+    for (const token of value.split(',')) {
+      const trimmed = token.trim().toLowerCase();
+      if (trimmed !== '') named.add(trimmed);
+    }
+  }
+  return fields.filter(([name]) => {
+    const lower = name.toLowerCase();
+    return !HOP_BY_HOP.has(lower) && !named.has(lower);
+  });
+}
+
+function upgradeValue(fields: Pairs): string | null {
+  for (const [name, value] of fields) if (sameFieldName(name, 'upgrade')) return value;
+  return null;
+}
+
+function write(startLine: string, fields: Pairs): Buffer {
+  let text = `${startLine}\r\n`;
+  for (const [name, value] of fields) text += `${name}: ${value}\r\n`;
+  return Buffer.from(`${text}\r\n`, 'latin1');
+}
+
+export interface ForwardRequest {
+  method: string;
+  /** The target to send (origin-form for an origin server). */
+  target: string;
+  fields: Pairs;
+  framing: BodyFraming;
+  /** Replaces the Host field's value (rewrite-host); null keeps the client's. */
+  host: string | null;
+  /** The request asks to switch protocols (Upgrade): keep Upgrade and say so in Connection. */
+  upgrade: boolean;
+}
+
+/** The request head sent upstream, always HTTP/1.1, and how its body travels. */
+export function requestHead(request: ForwardRequest): { bytes: Buffer; framing: NextFraming } {
+  const fields = endToEnd(request.fields);
+  if (request.host !== null) {
+    const at = fields.findIndex(([name]) => sameFieldName(name, 'host'));
+    if (at >= 0) fields[at] = [fields[at]![0], request.host];
+    else fields.unshift(['Host', request.host]);
+  }
+  let framing: NextFraming = 'none';
+  if (request.framing === 'chunked') {
+    framing = 'chunked';
+    fields.push(['Transfer-Encoding', 'chunked']);
+  } else if (request.framing === 'content-length') {
+    framing = 'length';
+  }
+  const upgrade = request.upgrade ? upgradeValue(request.fields) : null;
+  if (upgrade !== null) {
+    fields.push(['Connection', 'Upgrade'], ['Upgrade', upgrade]);
+  }
+  return { bytes: write(`${request.method} ${request.target} HTTP/1.1`, fields), framing };
+}
+
+export interface ForwardResponse {
+  status: number;
+  reason: string;
+  fields: Pairs;
+  framing: BodyFraming;
+  /** The client's version: HTTP/1.0 clients get no chunked body. */
+  clientMinor: number;
+  /** The connection to the client ends after this response. */
+  close: boolean;
+}
+
+/** The response head sent to the client, how its body travels, and whether the connection then ends. */
+export function responseHead(response: ForwardResponse): {
+  bytes: Buffer;
+  framing: NextFraming;
+  close: boolean;
+  fields: Pairs;
+} {
+  const fields = endToEnd(response.fields);
+  let framing: NextFraming = 'none';
+  let close = response.close;
+  if (response.framing === 'content-length') framing = 'length';
+  else if (response.framing === 'chunked' && response.clientMinor >= 1) framing = 'chunked';
+  else if (response.framing === 'chunked' || response.framing === 'close-delimited') {
+    framing = 'close';
+    close = true;
+  }
+  if (framing === 'chunked') fields.push(['Transfer-Encoding', 'chunked']);
+  if (response.status === 101) {
+    const upgrade = upgradeValue(response.fields);
+    fields.push(['Connection', 'Upgrade']);
+    if (upgrade !== null) fields.push(['Upgrade', upgrade]);
+  } else if (close) {
+    fields.push(['Connection', 'close']);
+  } else if (response.clientMinor === 0) {
+    fields.push(['Connection', 'keep-alive']);
+  }
+  const reason = response.reason;
+  return {
+    bytes: write(`HTTP/1.1 ${response.status}${reason === '' ? ' ' : ` ${reason}`}`, fields),
+    framing,
+    close,
+    fields,
+  };
+}
+
+const CRLF = Buffer.from('\r\n', 'latin1');
+export const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
+
+/** One piece of a body as the next hop's framing carries it. */
+export function framePiece(framing: NextFraming, data: Uint8Array): Uint8Array[] {
+  if (framing !== 'chunked') return [data];
+  return [Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF];
+}
+
+/** Where a forward proxy sends a request: from its absolute-form target, or a CONNECT authority. */
+export interface ProxyTarget {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** What to send as the request target (origin-form); '' for CONNECT. */
+  path: string;
+}
+
+/** Reads `host:port` (IPv6 in brackets); null when it is not one. */
+export function parseAuthority(authority: string, defaultPort: number): ProxyTarget | null {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]/@\s]+))(?::(\d{1,5}))?$/.exec(authority);
+  if (match === null) return null;
+  const port = match[3] === undefined ? defaultPort : Number(match[3]);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return null;
+  return { host: match[1] ?? match[2]!, port, tls: false, path: '' };
+}
+
+/** The upstream of an absolute-form target (http:// or https://); null for any other form. */
+export function parseAbsolute(target: string): ProxyTarget | null {
+  const lower = target.slice(0, 8).toLowerCase();
+  const tls = lower.startsWith('https://');
+  if (!tls && !lower.startsWith('http://')) return null;
+  const rest = target.slice(tls ? 8 : 7);
+  let end = rest.length;
+  for (const stop of ['/', '?', '#']) {
+    const at = rest.indexOf(stop);
+    if (at >= 0 && at < end) end = at;
+  }
+  let authority = rest.slice(0, end);
+  const userinfo = authority.lastIndexOf('@');
+  if (userinfo >= 0) authority = authority.slice(userinfo + 1);
+  const parsed = parseAuthority(authority, tls ? 443 : 80);
+  if (parsed === null) return null;
+  let path = rest.slice(end);
+  const hash = path.indexOf('#');
+  if (hash >= 0) path = path.slice(0, hash);
+  if (path === '' || path.startsWith('?')) path = `/${path}`;
+  return { ...parsed, tls, path };
+}

@@ -1,0 +1,197 @@
+// Connections from the proxy to upstream servers, kept alive between requests and reused (one
+// request at a time on each). A socket is handed out idle or new; the proxy gives it back when
+// its response ended cleanly and both sides keep the connection, or destroys it.
+
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+
+export interface UpstreamAddress {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** TLS only: skip verifying the upstream's certificate. */
+  insecure?: boolean;
+}
+
+export interface Lease {
+  socket: Socket;
+  /** True when the socket served an earlier request (the upstream may have closed it since). */
+  reused: boolean;
+}
+
+export type UpstreamFailure = {
+  code:
+    'UPSTREAM_REFUSED' | 'UPSTREAM_DNS' | 'UPSTREAM_TLS' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR';
+  /** One English sentence. */
+  message: string;
+};
+
+export interface PoolOptions {
+  connectTimeoutMs?: number;
+  /** An idle socket is closed after this long. */
+  idleMs?: number;
+  /** Idle sockets kept for one upstream at most. */
+  maxIdlePerUpstream?: number;
+}
+
+const IDLE_LISTENERS = Symbol('idle');
+type Tracked = Socket & { [IDLE_LISTENERS]?: () => void };
+
+export function upstreamKey(address: UpstreamAddress): string {
+  return `${address.tls ? 'https' : 'http'}://${address.host}:${address.port}${address.insecure ? '!' : ''}`;
+}
+
+export class UpstreamPool {
+  private readonly idle = new Map<string, Tracked[]>();
+  private readonly connectTimeoutMs: number;
+  private readonly idleMs: number;
+  private readonly maxIdle: number;
+  private closed = false;
+
+  constructor(options: PoolOptions = {}) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.idleMs = options.idleMs ?? 30_000;
+    this.maxIdle = options.maxIdlePerUpstream ?? 32;
+  }
+
+  /** An idle socket to `address` or a newly connected one; never throws. */
+  acquire(address: UpstreamAddress): Promise<Lease | UpstreamFailure> {
+    const list = this.idle.get(upstreamKey(address));
+    while (list !== undefined && list.length > 0) {
+      const socket = list.pop()!;
+      this.untrack(socket);
+      if (!socket.destroyed && socket.readyState === 'open') {
+        return Promise.resolve({ socket, reused: true });
+      }
+      socket.destroy();
+    }
+    return this.open(address);
+  }
+
+  /** Gives a socket back after a clean exchange (nothing unread, keep-alive on both sides). */
+  release(address: UpstreamAddress, socket: Socket): void {
+    const key = upstreamKey(address);
+    const list = this.idle.get(key) ?? [];
+    if (this.closed || socket.destroyed || list.length >= this.maxIdle) {
+      socket.destroy();
+      return;
+    }
+    const tracked = socket as Tracked;
+    socket.removeAllListeners('data');
+    socket.removeAllListeners('end');
+    socket.removeAllListeners('close');
+    socket.removeAllListeners('error');
+    socket.removeAllListeners('drain');
+    socket.removeAllListeners('timeout');
+    const drop = (): void => {
+      this.untrack(tracked);
+      const current = this.idle.get(key);
+      const at = current?.indexOf(tracked) ?? -1;
+      if (current !== undefined && at >= 0) current.splice(at, 1);
+      tracked.destroy();
+    };
+    tracked[IDLE_LISTENERS] = drop;
+    // Anything an idle upstream sends is not an answer to anything: the socket is dropped.
+    socket.on('data', drop);
+    socket.on('end', drop);
+    socket.on('error', drop);
+    socket.on('close', drop);
+    socket.setTimeout(this.idleMs, drop);
+    socket.resume();
+    list.push(tracked);
+    this.idle.set(key, list);
+  }
+
+  /** Closes every idle socket; later releases destroy theirs. */
+  close(): void {
+    this.closed = true;
+    for (const list of this.idle.values()) for (const socket of list) socket.destroy();
+    this.idle.clear();
+  }
+
+  idleCount(): number {
+    let count = 0;
+    for (const list of this.idle.values()) count += list.length;
+    return count;
+  }
+
+  private untrack(socket: Tracked): void {
+    const drop = socket[IDLE_LISTENERS];
+    if (drop === undefined) return;
+    delete socket[IDLE_LISTENERS];
+    socket.off('data', drop);
+    socket.off('end', drop);
+    socket.off('error', drop);
+    socket.off('close', drop);
+    socket.setTimeout(0);
+  }
+
+  /** A new connection of its own (a tunnel), never pooled. */
+  open(address: UpstreamAddress): Promise<Lease | UpstreamFailure> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const where = `${address.host}:${address.port}`;
+      const options: ConnectionOptions = {
+        host: address.host,
+        port: address.port,
+        ALPNProtocols: ['http/1.1'],
+        rejectUnauthorized: address.insecure !== true,
+      };
+      // SNI takes a name, never an IP address.
+      if (!/^[\d.]+$/.test(address.host) && !address.host.includes(':')) {
+        options.servername = address.host;
+      }
+      const socket = address.tls
+        ? tlsConnect(options)
+        : netConnect({ host: address.host, port: address.port });
+      const done = (result: Lease | UpstreamFailure): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.off('error', onError);
+        if ('code' in result) socket.destroy();
+        resolve(result);
+      };
+      const onError = (error: NodeJS.ErrnoException): void => done(describe(error, where));
+      const timer = setTimeout(
+        () =>
+          done({
+            code: 'UPSTREAM_TIMEOUT',
+            message: `The upstream ${where} did not accept the connection within ${this.connectTimeoutMs} ms.`,
+          }),
+        this.connectTimeoutMs,
+      );
+      socket.on('error', onError);
+      socket.once(address.tls ? 'secureConnect' : 'connect', () => {
+        socket.setNoDelay(true);
+        done({ socket, reused: false });
+      });
+    });
+  }
+}
+
+function describe(error: NodeJS.ErrnoException, where: string): UpstreamFailure {
+  const code = error.code ?? '';
+  if (code === 'ECONNREFUSED') {
+    return {
+      code: 'UPSTREAM_REFUSED',
+      message: `The upstream ${where} refused the connection (nothing listens there).`,
+    };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      code: 'UPSTREAM_DNS',
+      message: `The upstream's name could not be resolved (${where}).`,
+    };
+  }
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL')) {
+    return {
+      code: 'UPSTREAM_TLS',
+      message: `The TLS handshake with the upstream ${where} failed: ${error.message}.`,
+    };
+  }
+  return {
+    code: 'UPSTREAM_ERROR',
+    message: `The connection to the upstream ${where} failed: ${error.message}.`,
+  };
+}
