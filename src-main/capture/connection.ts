@@ -76,6 +76,25 @@ export interface RequestHandler {
   respond(
     request: ResponderRequest,
   ): PreparedResponse | Promise<PreparedResponse> | StreamedResponse;
+  /**
+   * Called instead of `respond` as soon as a request's head is read, before its body (a proxy
+   * forwards the head at once): the body follows through `body`, and the answer may start
+   * before the body ends.
+   */
+  forward?(request: ForwardedRequest, sink: ResponseSink): void;
+}
+
+/** A request handed on at its head: the body's pieces follow as they arrive. */
+export interface ForwardedRequest {
+  index: number;
+  head: MessageHead;
+  body: {
+    /** Each decoded body piece (a view, valid during the call), then the end. */
+    onData: ((data: Uint8Array) => void) | null;
+    onEnd: (() => void) | null;
+    /** The request will not complete (refused, cut short, or the connection closed). */
+    onAbort: ((reason: string) => void) | null;
+  };
 }
 
 type Deadline = 'none' | 'idle' | 'head' | 'body';
@@ -124,6 +143,8 @@ export class CaptureConnection {
   private headOffset = 0;
 
   private readonly queue: Slot[] = [];
+  /** The request being handed on as it arrives (a forwarding handler), until its body ends. */
+  private forwarded: { request: ForwardedRequest; slot: Slot } | null = null;
   /** No more requests are parsed; the connection ends once the queue is written. */
   private closing = false;
   private ended = false;
@@ -234,21 +255,30 @@ export class CaptureConnection {
           break;
         case 'head':
           this.beginBody(action.head, now);
+          this.forward(action.index, action.head);
           break;
         case 'body':
           this.keepBody(action.data);
+          this.forwarded?.request.body.onData?.(action.data);
           break;
-        case 'continue':
-          this.queue.push(newSlot(action.index, CONTINUE, null, false, true));
+        case 'continue': {
+          // Before the final answer, even when that answer's slot was made at the head.
+          const interim = newSlot(action.index, CONTINUE, null, false, true);
+          const at = this.forwarded === null ? -1 : this.queue.indexOf(this.forwarded.slot);
+          if (at >= 0) this.queue.splice(at, 0, interim);
+          else this.queue.push(interim);
           break;
+        }
         case 'request':
           this.completeRequest(action, now);
           break;
         case 'reject':
+          this.abortForwarded(action.error.reason);
           if (action.error.status === 0) this.refuseSilently(action.error, action.requestOffset);
           else this.failRequest(action.index, action.error, action.requestOffset, now, action.head);
           break;
         case 'truncated':
+          this.abortForwarded(action.error.reason);
           // A request cut short cannot be answered; report it without a response.
           this.protocolError(action.index, action.error, action.requestOffset, now);
           break;
@@ -338,6 +368,18 @@ export class CaptureConnection {
             length: request.bodyLength,
           },
     });
+    const forwarded = this.forwarded;
+    if (forwarded !== null) {
+      // Already answering (its slot was made at the head): the body is complete.
+      this.forwarded = null;
+      this.setDeadline('none', 0);
+      if (!request.keepAlive) {
+        this.closing = true;
+        forwarded.slot.close = true;
+      }
+      forwarded.request.body.onEnd?.();
+      return;
+    }
     if (!this.ctx.writeAhead.canKeep()) {
       this.refuseUnrecorded(index);
       return;
@@ -411,6 +453,45 @@ export class CaptureConnection {
       `The response could not be produced: ${String(error)}`,
     );
     return { bytes, head, ruleId: null, close: true, delayMs: 0, notice: null };
+  }
+
+  /**
+   * Hands a request on at its head when the handler forwards (a proxy): its slot is made now,
+   * so its answer keeps its place among pipelined ones and may start before the body ends.
+   */
+  private forward(index: number, head: MessageHead): void {
+    const forward = this.ctx.handler?.forward;
+    if (forward === undefined || !this.ctx.writeAhead.canKeep()) return;
+    const slot = newSlot(index, CONTINUE, null, !head.keepAlive || head.upgrade);
+    slot.ready = false;
+    slot.streaming = true;
+    slot.pending = [];
+    this.queue.push(slot);
+    const body = { onData: null, onEnd: null, onAbort: null };
+    const request: ForwardedRequest = { index, head, body };
+    this.forwarded = { request, slot };
+    forward.call(this.ctx.handler, request, this.sink(slot));
+  }
+
+  /**
+   * The forwarded request will not complete: its handler hears so, and an answer it has not
+   * begun gives way to the error answer (one it has begun ends where it is).
+   */
+  private abortForwarded(reason: string): void {
+    const forwarded = this.forwarded;
+    if (forwarded === null) return;
+    this.forwarded = null;
+    const { slot } = forwarded;
+    if (!slot.ready) {
+      // Nothing of it written yet: its place (first in line since `start`) is still empty.
+      if (slot.pending.length === 0 && (slot.start < 0 || slot.start === this.bytesOut)) {
+        const at = this.queue.indexOf(slot);
+        if (at >= 0) this.queue.splice(at, 1);
+      }
+      slot.ready = true;
+      slot.close = true;
+    }
+    forwarded.request.body.onAbort?.(reason);
   }
 
   /** Where a streamed response's bytes go: its slot, written as soon as it is first in line. */
@@ -671,6 +752,7 @@ export class CaptureConnection {
   }
 
   private onClose(): void {
+    this.abortForwarded('the connection closed');
     this.clearTimers();
     if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
     for (const timer of this.delays) clearTimeout(timer);
@@ -724,6 +806,7 @@ export class CaptureConnection {
 
   /** A head that did not arrive in time (slowloris), or a body under the minimum rate: 408, close. */
   private tooSlow(part: 'head' | 'body', now: number): void {
+    this.abortForwarded(`the request ${part} arrived too slowly`);
     const { headerTimeoutMs, minBytesPerSecond } = this.ctx.limits;
     const since = part === 'head' ? this.headStartedAt : this.bodyStartedAt;
     const received = this.bytesIn - (part === 'head' ? this.headOffset : this.headEnd);

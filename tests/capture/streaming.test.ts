@@ -3,7 +3,11 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RequestHandler, ResponseSink } from '../../src-main/capture/connection';
+import type {
+  ForwardedRequest,
+  RequestHandler,
+  ResponseSink,
+} from '../../src-main/capture/connection';
 import { defaultAssetsDir } from '../../src-main/capture/default-site';
 import type { WriteAhead } from '../../src-main/capture/events';
 import { Responder } from '../../src-main/capture/responder';
@@ -108,5 +112,94 @@ describe('streamed responses', () => {
     // Writes after the end are ignored.
     sinks[0]!.write(Buffer.from('more'));
     assert.ok(!socket.text().endsWith('more'));
+  });
+});
+
+// ---- Requests handed on at their head (a proxy) ----
+
+interface Forwarded {
+  request: ForwardedRequest;
+  sink: ResponseSink;
+  body: string;
+  ended: boolean;
+  aborted: string | null;
+}
+
+function forwarding(): { handler: RequestHandler; seen: Forwarded[] } {
+  const site = new Responder({
+    assetsDir: defaultAssetsDir(),
+    rulesDir: process.cwd(),
+    tutorialExact: false,
+  });
+  const seen: Forwarded[] = [];
+  return {
+    seen,
+    handler: {
+      respond: (request) => site.respond(request),
+      forward: (request, sink) => {
+        const entry: Forwarded = { request, sink, body: '', ended: false, aborted: null };
+        request.body.onData = (data) => (entry.body += Buffer.from(data).toString('latin1'));
+        request.body.onEnd = () => (entry.ended = true);
+        request.body.onAbort = (reason) => (entry.aborted = reason);
+        seen.push(entry);
+      },
+    },
+  };
+}
+
+describe('requests handed on at their head', () => {
+  const upload = 'PUT /up HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n';
+
+  it('the head is handed on before the body, and the answer may start before it ends', () => {
+    const { handler: forward, seen } = forwarding();
+    const { socket, events } = fakeConnection({}, { handler: forward });
+    socket.emit('data', Buffer.from(`${upload}abc`));
+    assert.equal(seen.length, 1);
+    const [entry] = seen;
+    assert.equal(entry!.request.head.target, '/up');
+    assert.equal(entry!.body, 'abc');
+    assert.equal(entry!.ended, false);
+    entry!.sink.write(Buffer.from(HEAD));
+    assert.equal(socket.text(), HEAD, 'answering while the body still arrives');
+    socket.emit('data', Buffer.from(`def${get('/')}`));
+    assert.equal(entry!.body, 'abcdef');
+    assert.equal(entry!.ended, true);
+    assert.equal(seen.length, 2, 'the pipelined request is handed on too');
+    seen[1]!.sink.write(Buffer.from('HTTP/1.1 204 No Content\r\n\r\n'));
+    seen[1]!.sink.end({ head: null, ruleId: null, close: false });
+    assert.equal(socket.text(), HEAD, 'its answer waits for the first');
+    entry!.sink.write(Buffer.from('0\r\n\r\n'));
+    entry!.sink.end({ head: RESPONSE_HEAD, ruleId: 'proxy', close: false });
+    assert.equal(socket.text(), `${HEAD}0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n`);
+    const request = events.find((event) => event.type === 'request');
+    assert.ok(request?.type === 'request');
+    assert.equal(Buffer.from(request.body).toString(), 'abcdef', 'still recorded');
+  });
+
+  it('100 Continue goes out before the forwarded answer', () => {
+    const { handler: forward, seen } = forwarding();
+    const { socket } = fakeConnection({}, { handler: forward });
+    socket.emit(
+      'data',
+      Buffer.from('PUT / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n'),
+    );
+    assert.equal(socket.text(), 'HTTP/1.1 100 Continue\r\n\r\n');
+    seen[0]!.sink.write(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'));
+    assert.match(socket.text(), /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK/);
+  });
+
+  it('a request refused in the middle of its body aborts, and the error is answered', () => {
+    const { handler: forward, seen } = forwarding();
+    const { socket } = fakeConnection({ maxBodyBytes: 10 }, { handler: forward });
+    socket.emit(
+      'data',
+      Buffer.from('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n'),
+    );
+    assert.equal(seen[0]!.body, 'abcde');
+    socket.emit('data', Buffer.from('9\r\nfghijklmn\r\n'));
+    assert.match(seen[0]!.aborted ?? '', /.+/);
+    assert.equal(seen[0]!.ended, false);
+    assert.deepEqual(statusLines(Buffer.from(socket.text())), ['HTTP/1.1 413 Content Too Large']);
+    assert.equal(socket.ended, true);
   });
 });
