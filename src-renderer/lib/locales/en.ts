@@ -32,7 +32,7 @@ export const en = {
   'tabs.replay': 'Replay',
 
   'list.filter': 'Filter',
-  'list.filterPlaceholder': 'Filter by URL, method, status…',
+  'list.filterPlaceholder': 'Filter: words, status:404, method:POST, host:, header:, body:…',
   'list.method': 'Method',
   'list.allMethods': 'All methods',
   'list.statusClass': 'Status',
@@ -80,7 +80,7 @@ export const en = {
   'message.errorStatus': 'Answered {status}: {reason}',
   'message.errorAt': 'at byte {offset}',
   'message.truncated': 'Showing the first {shown} of {total} bytes.',
-  'message.rule': 'Answered by rule {rule}',
+  'message.rule': 'Answered by rule ‘{rule}’',
   'message.timings': 'Timings (ms)',
   'message.timing.dns': 'DNS',
   'message.timing.connect': 'Connect',
@@ -652,6 +652,12 @@ export const en = {
     'Departs from the RFC in {n} places, and a browser refuses it (see below).',
   'deviation.rfcSays': 'The RFC:',
   'deviation.browsersDo': 'Browsers:',
+  // Search, the list's keys and unsaved rule edits (issue 12)
+  'list.filterHelp':
+    'Every term must match. Free words match the URL, method, status, headers and bodies; status:404 (or 4xx), method:POST, host:…, header:… and body:… look in one place; "quoted phrases" keep their spaces. Press / or Ctrl+F to come here.',
+  'message.ruleGone': 'Answered by a rule that is no longer in the list',
+  'rules.unsaved': 'Unsaved changes: save them, or they stay only in this window',
+  'rules.unsavedRule': 'Not saved yet',
 } as const;
 
 export type CatalogueKey = keyof typeof en;

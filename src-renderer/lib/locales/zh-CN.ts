@@ -34,7 +34,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'tabs.replay': '重放',
 
   'list.filter': '筛选',
-  'list.filterPlaceholder': '按 URL、方法、状态筛选…',
+  'list.filterPlaceholder': '筛选：关键词、status:404、method:POST、host:、header:、body:…',
   'list.method': '方法',
   'list.allMethods': '全部方法',
   'list.statusClass': '状态',
@@ -80,7 +80,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'message.errorStatus': '已应答 {status}：{reason}',
   'message.errorAt': '位于第 {offset} 字节',
   'message.truncated': '仅显示前 {shown} 字节，共 {total} 字节。',
-  'message.rule': '由规则 {rule} 应答',
+  'message.rule': '由规则“{rule}”应答',
   'message.timings': '耗时（毫秒）',
   'message.timing.dns': 'DNS 解析',
   'message.timing.connect': '建立连接',
@@ -358,7 +358,8 @@ export const zhCN: Record<CatalogueKey, string> = {
   'server.proxy': '正向代理',
   'server.proxyHint':
     '正向代理：绝对形式的请求被转发到各自的源站，CONNECT 打开一条隧道（把这个地址用作 HTTP_PROXY）。',
-  'core.server.badUpstream': '上游必须是带主机（和端口）的 http:// 或 https:// 网址，而不是 {upstream}。',
+  'core.server.badUpstream':
+    '上游必须是带主机（和端口）的 http:// 或 https:// 网址，而不是 {upstream}。',
   'core.proxy.upstreamFailed': '{detail} 客户端收到了 {status}。',
   'core.proxy.upstreamCut': '{detail}',
   'core.rules.invalid': '规则未被应用：{detail}',
@@ -625,4 +626,10 @@ export const zhCN: Record<CatalogueKey, string> = {
   'deviation.summaryRefused': '有 {n} 处偏离 RFC，浏览器会拒绝它（见下文）。',
   'deviation.rfcSays': 'RFC：',
   'deviation.browsersDo': '浏览器：',
+  // 搜索、列表按键和未保存的规则编辑（issue 12）
+  'list.filterHelp':
+    '每个条件都须匹配。普通关键词匹配 URL、方法、状态、头部和正文；status:404（或 4xx）、method:POST、host:…、header:… 和 body:… 只在对应位置查找；“带引号的短语”保留空格。按 / 或 Ctrl+F 可跳到这里。',
+  'message.ruleGone': '由一条已不在列表中的规则应答',
+  'rules.unsaved': '有未保存的更改：请保存，否则它们只保留在此窗口中',
+  'rules.unsavedRule': '尚未保存',
 };
