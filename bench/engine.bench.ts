@@ -66,7 +66,7 @@ function chunkedPost(chunks: number, chunkSize: number): string {
   return text + '0\r\n\r\n';
 }
 
-interface Scenario {
+export interface Scenario {
   name: string;
   bytes: Uint8Array;
   /** Requests in one buffer. */
@@ -86,7 +86,7 @@ const TOKEN_SCENARIOS: Scenario[] = [
   },
 ];
 
-const SCENARIOS: Scenario[] = [
+export const SCENARIOS: Scenario[] = [
   ...TOKEN_SCENARIOS,
   ...TOKEN_SCENARIOS.map((scenario) => ({
     ...scenario,
@@ -108,7 +108,7 @@ function emptyCollected(): Collected {
 }
 
 /** Returns a function that parses one buffer with the engine and reports requests completed. */
-function engineRunner(): (bytes: Uint8Array) => number {
+export function engineRunner(): (bytes: Uint8Array) => number {
   const parser = new RequestParser();
   let current = emptyCollected();
   let spans = 0;
@@ -146,7 +146,7 @@ function engineRunner(): (bytes: Uint8Array) => number {
 }
 
 /** The engine's message mode: heads, body views and complete messages, no token events. */
-function messageRunner(): (bytes: Uint8Array) => number {
+export function messageRunner(): (bytes: Uint8Array) => number {
   const parser = new MessageParser('request');
   let current = emptyCollected();
   return (bytes) => {
@@ -177,7 +177,7 @@ function messageRunner(): (bytes: Uint8Array) => number {
   };
 }
 
-function llhttpRunner(): (bytes: Uint8Array) => number {
+export function llhttpRunner(): (bytes: Uint8Array) => number {
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {});
   let current = emptyCollected();

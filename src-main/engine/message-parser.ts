@@ -5,16 +5,76 @@
 // into the pushed chunk (valid until the next push), or in 'collect' mode the body kept with the
 // message; the complete message with its trailers, tunnel bytes, or an error with the partial
 // head. No token event is made; tests/engine/message-parser.test.ts checks the equality.
-import type { BodyFraming, ErrorCode, MessageKind, ParserOptions } from './events';
+import type { BodyFraming, ErrorCode, MessageKind, ParserOptions, Span } from './events';
 import { concatBytes } from './bytes';
 import type { AssemblerOptions, AssemblyEvent, Field, MessageHead, PartialHead } from './message';
 import { ParserGraph } from './parser-core';
+
+/**
+ * A field line as message mode reads it: one object per field, whose spans are made when they
+ * are read (most consumers only read name and value). It is a `Field` in every other way, and
+ * JSON gives the plain shape.
+ */
+export class ParsedField implements Field {
+  name: string;
+  value: string;
+  nameOffset: number;
+  nameLength: number;
+  valueOffset: number;
+  valueLength: number;
+  /** The line's start is the name's; its end grows as the line is read. */
+  lineLength: number;
+
+  constructor(
+    name: string,
+    nameOffset: number,
+    nameLength: number,
+    value: string,
+    valueOffset: number,
+    valueLength: number,
+  ) {
+    this.name = name;
+    this.value = value;
+    this.nameOffset = nameOffset;
+    this.nameLength = nameLength;
+    this.valueOffset = valueOffset;
+    this.valueLength = valueLength;
+    this.lineLength = valueOffset + valueLength - nameOffset;
+  }
+
+  get nameSpan(): Span {
+    return { offset: this.nameOffset, length: this.nameLength };
+  }
+
+  get valueSpan(): Span {
+    return { offset: this.valueOffset, length: this.valueLength };
+  }
+
+  get line(): Span {
+    return { offset: this.nameOffset, length: this.lineLength };
+  }
+
+  toJSON(): Field {
+    return plainField(this);
+  }
+}
+
+/** A field as a plain object (for deep comparison, structured clone or JSON). */
+export function plainField(field: Field): Field {
+  return {
+    name: field.name,
+    value: field.value,
+    nameSpan: field.nameSpan,
+    valueSpan: field.valueSpan,
+    line: field.line,
+  };
+}
 
 interface Draft {
   head: PartialHead;
   complete: MessageHead | null;
   /** The field line whose line end is not yet known. */
-  open: Field | null;
+  open: ParsedField | null;
   openValue: boolean;
   trailers: Field[];
   /** 'collect' mode: the body's pieces; those from `viewsFrom` on are views of this push. */
@@ -25,8 +85,7 @@ interface Draft {
 
 /** `HTTP/x.y` by 10x + y, made once. */
 const VERSIONS = Array.from({ length: 100 }, (_, v) => `HTTP/${Math.floor(v / 10)}.${v % 10}`);
-/** A field's value span until its value is read (never handed out: see `openValue`). */
-const NO_SPAN = { offset: 0, length: 0 };
+const EMPTY_BODY = new Uint8Array(0);
 
 export class MessageParser extends ParserGraph {
   private readonly messageKind: MessageKind;
@@ -131,13 +190,7 @@ export class MessageParser extends ParserGraph {
       this.closeLine(draft, offset);
       // The start line ends where the first field line begins.
       if (draft.complete === null) draft.head.startLineEnd ??= offset;
-      draft.open = {
-        name: value,
-        value: '',
-        nameSpan: { offset, length },
-        valueSpan: NO_SPAN,
-        line: { offset, length },
-      };
+      draft.open = new ParsedField(value, offset, length, '', offset + length, 0);
       draft.openValue = false;
       return;
     }
@@ -145,8 +198,26 @@ export class MessageParser extends ParserGraph {
     if (field === null) return;
     field.value = value;
     draft.openValue = true;
-    field.valueSpan = { offset, length };
-    field.line.length = offset + length - field.line.offset;
+    field.valueOffset = offset;
+    field.valueLength = length;
+    field.lineLength = offset + length - field.nameOffset;
+  }
+
+  protected override onFieldLine(
+    nameOffset: number,
+    nameLength: number,
+    name: string,
+    valueOffset: number,
+    valueLength: number,
+    value: string,
+  ): void {
+    const draft = this.draft;
+    if (draft === null) return;
+    this.closeLine(draft, nameOffset);
+    if (draft.complete === null) draft.head.startLineEnd ??= nameOffset;
+    // Left open as the graph's field would be: its line end is known when the next line starts.
+    draft.open = new ParsedField(name, nameOffset, nameLength, value, valueOffset, valueLength);
+    draft.openValue = true;
   }
 
   protected onHead(
@@ -235,7 +306,7 @@ export class MessageParser extends ParserGraph {
       type: 'error',
       error: { type: 'error', offset, length: 0, code, reason, status },
       head: draft?.complete ?? draft?.head ?? null,
-      body: draft === null ? new Uint8Array(0) : ownBody(draft),
+      body: draft === null ? EMPTY_BODY : ownBody(draft),
     });
     this.draft = null;
   }
@@ -245,7 +316,7 @@ export class MessageParser extends ParserGraph {
     const field = draft.open;
     if (field === null) return;
     draft.open = null;
-    field.line.length = next - field.line.offset;
+    field.lineLength = next - field.nameOffset;
     if (draft.complete === null) draft.head.fields.push(field);
     else draft.trailers.push(field);
   }
@@ -254,7 +325,7 @@ export class MessageParser extends ParserGraph {
 /** The body, in memory of its own (a view would die with the caller's chunk). */
 function ownBody(draft: Draft): Uint8Array {
   const parts = draft.parts;
-  if (parts.length === 0) return new Uint8Array(0);
+  if (parts.length === 0) return EMPTY_BODY;
   if (parts.length === 1) return draft.viewsFrom === 0 ? parts[0]!.slice() : parts[0]!;
   return concatBytes(parts);
 }

@@ -155,6 +155,21 @@ export abstract class ParserBase {
     value: string,
     trailer: boolean,
   ): void;
+  /**
+   * A whole field line read at once (the fast path): its name and its value. The token mode
+   * reports it as the two fields the graph would.
+   */
+  protected onFieldLine(
+    nameOffset: number,
+    nameLength: number,
+    name: string,
+    valueOffset: number,
+    valueLength: number,
+    value: string,
+  ): void {
+    this.onField('headerName', nameOffset, nameLength, name, this.trailer);
+    this.onField('headerValue', valueOffset, valueLength, value, this.trailer);
+  }
   protected abstract onHead(
     offset: number,
     length: number,

@@ -205,10 +205,16 @@ export abstract class FastPaths extends BodyParser {
           : this.decodeAscii(chunk, valueStart, valueEnd);
       }
       this.headerCount++;
-      this.onField('headerName', base + i, nameEnd - i, name, trailer);
       if (kind === H_CONNECTION) this.connectionField(value);
       else if (kind === H_UPGRADE) this.hasUpgrade = true;
-      this.onField('headerValue', base + valueStart, valueEnd - valueStart, value, trailer);
+      this.onFieldLine(
+        base + i,
+        nameEnd - i,
+        name,
+        base + valueStart,
+        valueEnd - valueStart,
+        value,
+      );
       i = p + 2;
     }
     return i;

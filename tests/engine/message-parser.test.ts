@@ -5,17 +5,45 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { MessageKind, ParserOptions } from '../../src-main/engine/events';
-import { MessageAssembler, type AssemblyEvent } from '../../src-main/engine/message';
-import { MessageParser } from '../../src-main/engine/message-parser';
+import {
+  MessageAssembler,
+  type AssemblyEvent,
+  type PartialHead,
+} from '../../src-main/engine/message';
+import { MessageParser, ParsedField, plainField } from '../../src-main/engine/message-parser';
 import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
 import { caseAt, createRng } from './differential';
 import { ENGINE_CASES, LLHTTP_CASES, inputBytes, loadData } from './conformance-data';
 
-/** Body and tunnel views copied: they are valid only until the next push. */
+function plainHead<H extends PartialHead | null>(head: H): H {
+  return head === null ? head : { ...head, fields: head.fields.map(plainField) };
+}
+
+/**
+ * Body and tunnel views copied (they are valid only until the next push), and fields as plain
+ * objects (message mode's fields make their spans when read).
+ */
 function detach(events: AssemblyEvent[]): AssemblyEvent[] {
-  return events.map((e) =>
-    e.type === 'body' || e.type === 'tunnel' ? { ...e, data: e.data.slice() } : e,
-  );
+  return events.map((e): AssemblyEvent => {
+    switch (e.type) {
+      case 'body':
+      case 'tunnel':
+        return { ...e, data: e.data.slice() };
+      case 'head':
+        return { ...e, head: plainHead(e.head) };
+      case 'message':
+        return {
+          ...e,
+          message: {
+            ...e.message,
+            head: plainHead(e.message.head),
+            trailers: e.message.trailers.map(plainField),
+          },
+        };
+      case 'error':
+        return { ...e, head: plainHead(e.head) };
+    }
+  });
 }
 
 interface Runs {
@@ -139,6 +167,30 @@ describe('message mode', () => {
     );
     assert.equal(parser.failed, true);
     assert.deepEqual(parser.push(new Uint8Array([0x47])), []);
+  });
+
+  it('makes a field’s spans when they are read, and gives them as plain data in JSON', () => {
+    const text = 'GET / HTTP/1.1\r\nHost:  a.test \r\n\r\n';
+    const [event] = new MessageParser('request').push(
+      Uint8Array.from(text, (ch) => ch.charCodeAt(0)),
+    );
+    assert.ok(event?.type === 'head');
+    const [field] = event.head.fields;
+    assert.ok(field instanceof ParsedField);
+    const plain = {
+      name: 'Host',
+      value: 'a.test',
+      nameSpan: { offset: 16, length: 4 },
+      valueSpan: { offset: 23, length: 6 },
+      line: { offset: 16, length: 16 },
+    };
+    assert.deepEqual(plainField(field), plain);
+    assert.deepEqual(JSON.parse(JSON.stringify(field)), plain);
+    assert.notEqual(
+      field.line,
+      field.line,
+      'a fresh span each time: callers cannot alter the field',
+    );
   });
 
   it('is the same under random kinds of input too (any bytes)', () => {
