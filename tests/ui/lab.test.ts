@@ -106,7 +106,7 @@ interface Case {
   /** Whether the page's image is asked for afterwards (the lab's observation). */
   followsImage: boolean;
   /** A deviation the inspector must list (null: the browser refuses the response). */
-  deviation: string | null;
+  deviation: DeviationCode | null;
 }
 
 const cases: Case[] = [
@@ -200,7 +200,7 @@ for (const c of cases) {
       if (c.deviation)
         assert.ok(
           ((await outcome.getByTestId('break-deviations').textContent()) ?? '').includes(
-            explainDeviation(c.deviation as DeviationCode, 'en').title,
+            explainDeviation(c.deviation, 'en').title,
           ),
         );
       else await outcome.getByTestId('break-refused').waitFor();
