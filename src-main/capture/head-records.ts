@@ -256,3 +256,114 @@ function pairs(strings: string[], from: number): [string, string][] {
 function isCount(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
 }
+
+/**
+ * A request or response record's metadata read in place, for loading a big session: the same
+ * checks as `readRequestMeta` / `readResponseMeta`, but no event, head or header arrays are
+ * built; strings are cut from one decoded run only when asked for. One view is reused: what it
+ * holds is valid until its next `read…`. It reads only the common shape (for a response: no
+ * reading, or the empty one); `false` means "not read here", and the caller falls back to the
+ * full reader, which has the last word on whether the record makes sense.
+ */
+export class HeadView {
+  time = 0;
+  offset = 0;
+  length = 0;
+  index = 0;
+  /** Of a response with a head (else null). */
+  status: number | null = null;
+  ruleId: string | null = null;
+  /** The string index of the first header name (pairs of name, value follow). */
+  headersAt = 0;
+  count = 0;
+  private text = '';
+  private starts = new Int32Array(64);
+
+  /** The metadata at `bytes[at … end)` as a request's; false when not read here. */
+  readRequest(bytes: Buffer, data: DataView, at: number, end: number): boolean {
+    if (end - at < REQUEST_FIXED || !this.fixed(data, at)) return false;
+    if (!this.strings(bytes, data, at + REQUEST_FIXED, end)) return false;
+    if (this.count < REQUEST_STRINGS || this.count % 2 !== 0) return false;
+    this.status = null;
+    this.ruleId = null;
+    this.headersAt = REQUEST_STRINGS;
+    return true;
+  }
+
+  /** The metadata at `bytes[at … end)` as a response's; false when not read here. */
+  readResponse(bytes: Buffer, data: DataView, at: number, end: number): boolean {
+    if (end - at < RESPONSE_FIXED || !this.fixed(data, at)) return false;
+    const status = data.getFloat64(at + 32, true);
+    const flags = bytes[at + 40];
+    if (flags > (HAS_HEAD | HAS_RULE | HAS_READING) || !isCount(status)) return false;
+    if (!this.strings(bytes, data, at + RESPONSE_FIXED, end)) return false;
+    let count = this.count;
+    if (flags & HAS_READING) {
+      // Only the common reading (complete, no deviation) is read here.
+      if (count === 0 || this.starts[count] !== this.starts[count - 1]) return false;
+      count--;
+    }
+    let next = 1;
+    this.ruleId = null;
+    if (flags & HAS_RULE) {
+      if (count < 2) return false;
+      this.ruleId = this.string(next++);
+    }
+    if (count < 1) return false;
+    const rest = count - next;
+    if (flags & HAS_HEAD ? rest < 2 || rest % 2 !== 0 : rest !== 0) return false;
+    this.count = count;
+    this.status = flags & HAS_HEAD ? status : null;
+    this.headersAt = next + 2;
+    return true;
+  }
+
+  /** The string at `i` (0 is the connection id). */
+  string(i: number): string {
+    return this.text.slice(this.starts[i], this.starts[i + 1]);
+  }
+
+  /** Whether string `i` has `length` units and equals `lower` ignoring ASCII case. */
+  stringIs(i: number, lower: string): boolean {
+    const from = this.starts[i];
+    if (this.starts[i + 1] - from !== lower.length) return false;
+    for (let k = 0; k < lower.length; k++) {
+      const c = this.text.charCodeAt(from + k);
+      if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(k)) return false;
+    }
+    return true;
+  }
+
+  private fixed(data: DataView, at: number): boolean {
+    this.time = data.getFloat64(at, true);
+    this.offset = data.getFloat64(at + 8, true);
+    this.length = data.getFloat64(at + 16, true);
+    this.index = data.getFloat64(at + 24, true);
+    return (
+      Number.isFinite(this.time) &&
+      isCount(this.offset) &&
+      isCount(this.length) &&
+      isCount(this.index)
+    );
+  }
+
+  /** As readStrings: false when the counts and lengths do not add up. */
+  private strings(bytes: Buffer, data: DataView, at: number, end: number): boolean {
+    if (end - at < 4) return false;
+    const count = data.getUint32(at, true);
+    if (count > (end - at - 4) / 4) return false;
+    if (this.starts.length < count + 1) this.starts = new Int32Array(count + 1);
+    const starts = this.starts;
+    let units = 0;
+    for (let i = 0; i < count; i++) {
+      starts[i] = units;
+      units += data.getUint32(at + 4 + 4 * i, true);
+    }
+    starts[count] = units;
+    const text = bytes.toString('utf8', at + 4 + 4 * count, end);
+    if (text.length !== units) return false;
+    this.text = text;
+    this.count = count;
+    return true;
+  }
+}

@@ -12,7 +12,7 @@
 
 import { readSync } from 'node:fs';
 import type { Message } from '../protocol/types';
-import { crc32 } from './crc32';
+import { crc32, crc32Range } from './crc32';
 
 export const MAGIC = 0x53; // 'S'
 export const HEADER_BYTES = 14;
@@ -51,14 +51,31 @@ export interface DamagedRegion {
   reason: 'torn' | 'damaged' | 'unreadable';
 }
 
-/** An intact record. `meta` and `payload` are views valid until the reader's next call. */
-export interface ScannedRecord {
-  type: number;
-  meta: Buffer;
-  payload: Buffer;
-  start: number;
-  payloadAt: number;
-  end: number;
+/**
+ * An intact record, as the reader's window holds it: `bytes[metaAt … payloadAt)` is the metadata
+ * and `bytes[payloadAt … bodyEnd)` the payload (indices into `bytes`, not file offsets). The
+ * reader reuses one of these: it and its views are valid until the reader's next call.
+ */
+export class ScannedRecord {
+  type = 0;
+  /** File offsets of the record's first byte, its payload and its end. */
+  start = 0;
+  payloadAt = 0;
+  end = 0;
+  bytes: Buffer = Buffer.alloc(0);
+  /** A view of `bytes` for reading numbers in place. */
+  data: DataView = new DataView(new ArrayBuffer(0));
+  metaAt = 0;
+  metaEnd = 0;
+  bodyEnd = 0;
+
+  get meta(): Buffer {
+    return this.bytes.subarray(this.metaAt, this.metaEnd);
+  }
+
+  get payload(): Buffer {
+    return this.bytes.subarray(this.metaEnd, this.bodyEnd);
+  }
 }
 
 const BLOCK_BYTES = 1 << 20;
@@ -74,6 +91,7 @@ export class RecordReader {
   private length = 0;
   private scratch: Buffer | null = null;
   private readonly header = Buffer.alloc(HEADER_BYTES);
+  private readonly record = new ScannedRecord();
 
   /** Reads `fd` from `from` up to `size` (bytes past `size` are not looked at). */
   constructor(
@@ -91,7 +109,7 @@ export class RecordReader {
       const at = this.position;
       let fits = false;
       if (at + HEADER_BYTES <= this.size) {
-        // The hot path: read in place, one view each for the metadata and the payload.
+        // The hot path: read in place, no view or object per record.
         if (at < this.start || at + HEADER_BYTES > this.start + this.length)
           this.fill(at, HEADER_BYTES);
         const h = at - this.start;
@@ -114,11 +132,25 @@ export class RecordReader {
         ) {
           if (end > this.start + this.length) this.fill(bodyAt, bodyLength);
           const from = bodyAt - this.start;
-          const meta = this.buffer.subarray(from, from + metaLength);
-          const payload = this.buffer.subarray(from + metaLength, from + bodyLength);
-          if (checked || crc32(payload, crc32(meta)) === checksum) {
+          if (checked || crc32Range(this.buffer, from, from + bodyLength) === checksum) {
             this.position = end;
-            return { type, meta, payload, start: at, payloadAt: bodyAt + metaLength, end };
+            const record = this.record;
+            record.type = type;
+            record.start = at;
+            record.payloadAt = bodyAt + metaLength;
+            record.end = end;
+            if (record.bytes !== this.buffer) {
+              record.bytes = this.buffer;
+              record.data = new DataView(
+                this.buffer.buffer,
+                this.buffer.byteOffset,
+                this.buffer.length,
+              );
+            }
+            record.metaAt = from;
+            record.metaEnd = from + metaLength;
+            record.bodyEnd = from + bodyLength;
+            return record;
           }
         }
       }

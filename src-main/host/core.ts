@@ -501,10 +501,7 @@ class SocketscopeCore implements Core {
       fsync: this.fsync,
       write: this.storeWrite,
       onError: (error) => this.gate.writeFailed(error),
-      onRecord: (record) => {
-        if (record.kind === 'capture') book.applyLoaded(record.event);
-        else book.addLoaded(record.stored);
-      },
+      sink: book.loadSink(),
     });
     if (previous && !reopening) previous.close();
     this.book = book;

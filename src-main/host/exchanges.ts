@@ -4,7 +4,8 @@
 // the bytes.
 
 import type { CaptureEvent, RequestHead } from '../capture/events';
-import type { StoredExchange } from '../capture/store';
+import type { LoadSink, StoredExchange } from '../capture/store';
+import type { HeadView } from '../capture/head-records';
 import type { ReplayResult } from '../capture/client';
 import type {
   ConnectionSummary,
@@ -83,6 +84,61 @@ export class ExchangeBook {
   /** A stored exchange read back from the session file (its bytes are not kept). */
   addLoaded(stored: StoredExchange): void {
     this.storeNow(stored, EMPTY, EMPTY, null);
+  }
+
+  /**
+   * Receives a session read back from its file: what applyLoaded and addLoaded do, with the
+   * common records' fields written straight into the table (no event object per record).
+   */
+  loadSink(): LoadSink {
+    const fields: RequestFields = {
+      method: null,
+      target: null,
+      version: null,
+      host: null,
+      referer: null,
+      requestContentType: null,
+    };
+    return {
+      record: (record) => {
+        if (record.kind === 'capture') this.applyLoaded(record.event);
+        else this.addLoaded(record.stored);
+      },
+      data: (connectionId, direction, end) => {
+        const connection = this.connections.get(connectionId);
+        if (!connection) return;
+        if (direction === 'in') connection.bytesIn = Math.max(connection.bytesIn, end);
+        else connection.bytesOut = Math.max(connection.bytesOut, end);
+      },
+      request: (connectionId, head) => {
+        const row = this.exchangeFor(connectionId, head.index, head.time, head.offset);
+        fields.method = head.string(1);
+        fields.target = head.string(2);
+        fields.version = head.string(3);
+        fields.host = headerIn(head, 'host');
+        fields.referer = headerIn(head, 'referer');
+        fields.requestContentType = headerIn(head, 'content-type');
+        const table = this.exchanges;
+        table.setRequest(row, fields);
+        table.setRequestSpan(row, head.offset, head.length);
+      },
+      response: (connectionId, head) => {
+        const row = this.exchangeFor(connectionId, head.index, head.time, 0);
+        const table = this.exchanges;
+        table.setCompleted(row, head.time);
+        table.setResponseSpan(row, head.offset, head.length);
+        table.setRule(row, head.ruleId);
+        // The sink gets only responses read as complete (others come whole, to `record`).
+        table.setOutcome(row, 'complete');
+        if (head.status !== null)
+          table.setResponse(
+            row,
+            head.status,
+            head.string(head.headersAt - 1),
+            headerIn(head, 'content-type'),
+          );
+      },
+    };
   }
 
   /**
@@ -325,6 +381,18 @@ export function fillRequest(
   Object.assign(exchange, requestFields(head));
   exchange.requestSpan = { offset: span.offset, length: span.length };
   exchange.requestBytes = span.length;
+}
+
+type RequestFields = Pick<
+  ExchangeSummary,
+  'method' | 'target' | 'version' | 'host' | 'referer' | 'requestContentType'
+>;
+
+/** The value of the first header of a loaded head named `lower` (any case), or null. */
+function headerIn(head: HeadView, lower: string): string | null {
+  for (let i = head.headersAt; i + 1 < head.count; i += 2)
+    if (head.stringIs(i, lower)) return head.string(i + 1);
+  return null;
 }
 
 /** What a summary shows of a request head. */
