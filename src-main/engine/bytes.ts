@@ -73,3 +73,11 @@ export function base64ToBytes(text: string): Uint8Array | null {
     return null;
   }
 }
+
+/**
+ * A copy of `bytes` in memory of its own. `Buffer#slice` returns a view, so a Buffer's own
+ * `slice()` would keep the whole chunk it came from alive (and share its bytes).
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes);
+}

@@ -6,7 +6,7 @@
 // message; the complete message with its trailers, tunnel bytes, or an error with the partial
 // head. No token event is made; tests/engine/message-parser.test.ts checks the equality.
 import type { BodyFraming, ErrorCode, MessageKind, ParserOptions, Span } from './events';
-import { concatBytes } from './bytes';
+import { concatBytes, copyBytes } from './bytes';
 import type { AssemblerOptions, AssemblyEvent, Field, MessageHead, PartialHead } from './message';
 import { ParserGraph } from './parser-core';
 
@@ -113,7 +113,7 @@ export class MessageParser extends ParserGraph {
     if (draft !== null && draft.viewsFrom < draft.parts.length) {
       // The views die with this push: keep copies of a body still arriving.
       for (let i = draft.viewsFrom; i < draft.parts.length; i++) {
-        draft.parts[i] = draft.parts[i]!.slice();
+        draft.parts[i] = copyBytes(draft.parts[i]!);
       }
       draft.viewsFrom = draft.parts.length;
     }
@@ -326,6 +326,6 @@ export class MessageParser extends ParserGraph {
 function ownBody(draft: Draft): Uint8Array {
   const parts = draft.parts;
   if (parts.length === 0) return EMPTY_BODY;
-  if (parts.length === 1) return draft.viewsFrom === 0 ? parts[0]!.slice() : parts[0]!;
+  if (parts.length === 1) return draft.viewsFrom === 0 ? copyBytes(parts[0]!) : parts[0]!;
   return concatBytes(parts);
 }

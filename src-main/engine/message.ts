@@ -18,7 +18,7 @@ import type {
   Span,
 } from './events';
 import { RequestParser, ResponseParser } from './parser';
-import { concatBytes } from './bytes';
+import { concatBytes, copyBytes } from './bytes';
 import { sameFieldName } from './semantics';
 
 /** One field line: name and value as decoded by the parser, with their byte spans. */
@@ -139,7 +139,7 @@ export class MessageAssembler {
     if (draft !== null && draft.viewsFrom < draft.parts.length) {
       // The views die with this push: keep copies of a body still arriving.
       for (let i = draft.viewsFrom; i < draft.parts.length; i++) {
-        draft.parts[i] = draft.parts[i]!.slice();
+        draft.parts[i] = copyBytes(draft.parts[i]!);
       }
       draft.viewsFrom = draft.parts.length;
     }
@@ -287,7 +287,7 @@ export class MessageAssembler {
 function ownBody(draft: Draft): Uint8Array {
   const parts = draft.parts;
   if (parts.length === 0) return new Uint8Array(0);
-  if (parts.length === 1) return draft.viewsFrom === 0 ? parts[0]!.slice() : parts[0]!;
+  if (parts.length === 1) return draft.viewsFrom === 0 ? copyBytes(parts[0]!) : parts[0]!;
   return concatBytes(parts);
 }
 

@@ -23,6 +23,7 @@ import {
   encodeLatin1,
   encodeText,
   isBase64,
+  copyBytes,
 } from '../../src-main/engine/bytes';
 import { readMessages } from '../../src-main/engine/message';
 import { serializeResponse } from '../../src-main/engine/serialize';
@@ -153,4 +154,11 @@ describe('byte helpers, once', () => {
       [0x61, 0x62, 0x63],
     );
   });
+});
+
+it('copyBytes copies a Buffer too (Buffer#slice would return a view of it)', () => {
+  const chunk = Buffer.from('hello world');
+  const copy = copyBytes(chunk.subarray(0, 5));
+  chunk.fill(0);
+  assert.equal(Buffer.from(copy).toString(), 'hello');
 });
