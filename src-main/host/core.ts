@@ -23,7 +23,13 @@ import type {
 } from '../protocol/types';
 import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
-import { checkFilter, readsContent, type ListFilter } from '../protocol/filter';
+import {
+  checkFilter,
+  checkSort,
+  readsContent,
+  type ListFilter,
+  type ListSort,
+} from '../protocol/filter';
 import { SearchTextCache, searchTextOf } from './search-text';
 import {
   SessionStore,
@@ -792,6 +798,7 @@ class SocketscopeCore implements Core {
     from?: unknown;
     count?: unknown;
     filter?: unknown;
+    sort?: unknown;
   }): Promise<ExchangeRows> {
     const { from, count } = params;
     if (!isCount(from) || !isCount(count) || count > MAX_PAGE_ROWS)
@@ -800,21 +807,25 @@ class SocketscopeCore implements Core {
     const table = await this.scanned(filter);
     const filtered = table.filtered(filter);
     const total = filtered ? filtered.count : table.size;
+    const order = this.orderOf(table, filter, filtered, params.sort);
     const rows: ExchangeSummary[] = [];
     for (let i = from; i < Math.min(total, from + count); i++)
-      rows.push(table.summary(filtered ? filtered.rows[i] : i));
+      rows.push(table.summary(order ? order[i] : i));
     return { total, all: table.size, from, rows, methods: table.methods() };
   }
 
   private async indexOf(params: {
     exchangeId?: unknown;
     filter?: unknown;
+    sort?: unknown;
   }): Promise<{ index: number }> {
     const filter = this.filterOf(params.filter);
     const table = await this.scanned(filter);
     const row = typeof params.exchangeId === 'string' ? table.find(params.exchangeId) : -1;
     if (row < 0) return { index: -1 };
     const filtered = table.filtered(filter);
+    const sorted = this.orderOf(table, filter, filtered, params.sort);
+    if (sorted) return { index: sorted.indexOf(row) };
     if (!filtered) return { index: row };
     let lo = 0;
     let hi = filtered.count;
@@ -824,6 +835,20 @@ class SocketscopeCore implements Core {
       else hi = mid;
     }
     return { index: lo < filtered.count && filtered.rows[lo] === row ? lo : -1 };
+  }
+
+  /** The rows of the list in order (the filter's, sorted when asked), or null: every row as is. */
+  private orderOf(
+    table: ExchangeTable,
+    filter: ListFilter,
+    filtered: { rows: Int32Array; count: number } | null,
+    value: unknown,
+  ): Int32Array | null {
+    const sort: ListSort | null | string = checkSort(value);
+    if (typeof sort === 'string') throw new Error(sort);
+    if (sort === null) return filtered ? filtered.rows : null;
+    const count = filtered ? filtered.count : table.size;
+    return table.sorted(filtered ? filtered.rows : null, count, sort, table.filterKey(filter));
   }
 
   private exportRows(ids: string[] | undefined): ReturnType<HarTaskHost['exportRows']> {

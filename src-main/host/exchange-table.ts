@@ -13,7 +13,12 @@ import type {
   ReplayTarget,
   ReplayTimings,
 } from '../protocol/types';
-import { compileFilter, type FilterFields, type ListFilter } from '../protocol/filter';
+import {
+  compileFilter,
+  type FilterFields,
+  type ListFilter,
+  type ListSort,
+} from '../protocol/filter';
 
 // Number columns (NaN stands for null).
 const STARTED = 0;
@@ -159,6 +164,10 @@ export class ExchangeTable {
   private methodIds = new Set<number>();
   /** The lowest row changed since the last filter scan (rows at or above it are scanned again). */
   private scans = new Map<string, FilterScan>();
+  /** Bumped by every change to a row: a kept sort order is good while it stays the same. */
+  private version = 0;
+  /** Sort orders kept, by filter and sort (the most recently used last). */
+  private orders = new Map<string, { version: number; rows: Int32Array }>();
   /** Reads a row's messages for filters on headers and bodies (set by the Core, which has them). */
   contentSource: ((row: Row) => RowContent) | null = null;
 
@@ -170,6 +179,7 @@ export class ExchangeTable {
     this.count = 0;
     this.methodIds.clear();
     this.scans.clear();
+    this.orders.clear();
     this.chunks = [];
     this.stringChunks = [];
     this.arena = Buffer.alloc(64 * 1024);
@@ -506,6 +516,62 @@ export class ExchangeTable {
     return end >= this.count;
   }
 
+  /**
+   * The rows (those given, or all) in the order of `sort`, ties in the order of arrival. Kept
+   * until a row changes, so paging through a sorted list sorts once.
+   */
+  sorted(rows: Int32Array | null, count: number, sort: ListSort, filterKey: string): Int32Array {
+    const key = `${filterKey}|${sort.key}|${sort.descending}`;
+    const kept = this.orders.get(key);
+    if (kept && kept.version === this.version && kept.rows.length === count) return kept.rows;
+    const order = new Int32Array(count);
+    for (let i = 0; i < count; i++) order[i] = rows ? rows[i] : i;
+    const sign = sort.descending ? -1 : 1;
+    if (sort.key === 'method' || sort.key === 'target' || sort.key === 'connection') {
+      const texts = new Map<number, string>();
+      for (const row of order) {
+        const text =
+          sort.key === 'target'
+            ? this.target(row)
+            : this.text(this.str(row, sort.key === 'method' ? METHOD : CONNECTION));
+        texts.set(row, text ?? '');
+      }
+      const collator = new Intl.Collator(undefined, { numeric: true });
+      order.sort((a, b) => sign * collator.compare(texts.get(a)!, texts.get(b)!) || a - b);
+    } else {
+      const values = new Float64Array(this.count);
+      for (const row of order) values[row] = this.sortValue(row, sort.key);
+      // Rows without a value (no status yet, still running) go last either way.
+      order.sort((a, b) => {
+        const x = values[a];
+        const y = values[b];
+        if (Number.isNaN(x) || Number.isNaN(y))
+          return Number.isNaN(x) === Number.isNaN(y) ? a - b : Number.isNaN(x) ? 1 : -1;
+        return sign * (x - y) || a - b;
+      });
+    }
+    this.orders.delete(key);
+    this.orders.set(key, { version: this.version, rows: order });
+    if (this.orders.size > MAX_SCANS) this.orders.delete(this.orders.keys().next().value!);
+    return order;
+  }
+
+  private sortValue(row: Row, key: 'status' | 'size' | 'duration'): number {
+    if (key === 'status') {
+      const error = this.rare.get(row)?.error;
+      return error ? 1000 + (error.status || 0) : this.num(row, STATUS);
+    }
+    if (key === 'size') return this.num(row, REQUEST_BYTES) + this.num(row, RESPONSE_BYTES);
+    const timings = this.rare.get(row)?.timings;
+    if (timings?.complete != null) return timings.complete;
+    return this.num(row, COMPLETED) - this.num(row, STARTED);
+  }
+
+  /** The key a filter's scan is kept by (for a sort kept with it). */
+  filterKey(filter: ListFilter): string {
+    return JSON.stringify([filter.text.trim().toLowerCase(), filter.method, filter.statusClass]);
+  }
+
   /** The text of an interned-string column of the row (for RowFields). */
   textAt(row: Row, column: number): string | null {
     return this.text(this.str(row, column));
@@ -570,6 +636,28 @@ export class ExchangeTable {
     return rows.sort((a, b) => a - b).map((row) => this.summary(row));
   }
 
+  /**
+   * Sets the row's request-target to the UTF-8 bytes `bytes[from … to)` as they are (a session
+   * read back copies them from its file: no string is made of them).
+   */
+  setTargetBytes(row: Row, bytes: Uint8Array, from: number, to: number): void {
+    const length = to - from;
+    if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
+    const arena = this.arena;
+    const at = this.arenaUsed;
+    if (length < 64) for (let k = 0; k < length; k++) arena[at + k] = bytes[from + k];
+    else arena.set(bytes.subarray(from, to), at);
+    this.setNum(row, TARGET_AT, at);
+    this.setNum(row, TARGET_LENGTH, length);
+    this.arenaUsed += length;
+  }
+
+  private growArena(room: number): void {
+    const grown = Buffer.alloc(Math.max(this.arena.length * 2, room));
+    this.arena.copy(grown, 0, 0, this.arenaUsed);
+    this.arena = grown;
+  }
+
   private setTarget(row: Row, target: string | null): void {
     if (target === null) {
       this.setNum(row, TARGET_AT, NaN);
@@ -578,11 +666,7 @@ export class ExchangeTable {
     }
     // At most three bytes per UTF-16 unit.
     const room = this.arenaUsed + target.length * 3;
-    if (room > this.arena.length) {
-      const grown = Buffer.alloc(Math.max(this.arena.length * 2, room));
-      this.arena.copy(grown, 0, 0, this.arenaUsed);
-      this.arena = grown;
-    }
+    if (room > this.arena.length) this.growArena(room);
     const length = this.arena.write(target, this.arenaUsed, 'utf8');
     this.setNum(row, TARGET_AT, this.arenaUsed);
     this.setNum(row, TARGET_LENGTH, length);
@@ -650,6 +734,7 @@ export class ExchangeTable {
   }
 
   private setNum(row: Row, column: number, value: number): void {
+    this.version++;
     this.chunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * NUMBERS + column] = value;
   }
 }

@@ -43,7 +43,9 @@ const termFields = new Set<string>(['status', 'method', 'host', 'header', 'body'
 
 /**
  * The terms of the filter text: free words, `"quoted phrases"` and `field:value` (also
- * `field:"a phrase"`) for status, method, host, header and body. Every term must match.
+ * `field:"a phrase"`) for status, method, host, header and body. Every term must match. Free
+ * words match the URL, method, status, host and connection as they always did (so a word is a
+ * quick scan of the summaries); `header:` and `body:` read the messages.
  */
 export function parseQuery(text: string): QueryTerm[] {
   const terms: QueryTerm[] = [];
@@ -79,9 +81,7 @@ export function highlightWords(text: string): string[] {
 
 /** Whether the filter reads headers or bodies (a slower scan, run in time slices). */
 export function readsContent(filter: ListFilter): boolean {
-  return parseQuery(filter.text).some(
-    (term) => term.field === 'any' || term.field === 'header' || term.field === 'body',
-  );
+  return parseQuery(filter.text).some((term) => term.field === 'header' || term.field === 'body');
 }
 
 function statusMatches(value: string, status: number | null, hasError: boolean): boolean {
@@ -114,12 +114,7 @@ function termMatches(term: QueryTerm, fields: FilterFields): boolean {
     case 'body':
       return fields.bodyText?.includes(value) ?? false;
     case 'any':
-      // The summary first: headers and bodies are read only for rows it does not settle.
-      return (
-        summaryHas(fields, value) ||
-        (fields.headerText?.includes(value) ?? false) ||
-        (fields.bodyText?.includes(value) ?? false)
-      );
+      return summaryHas(fields, value);
   }
 }
 
@@ -163,4 +158,25 @@ export function compileFilter(filter: ListFilter): ((fields: FilterFields) => bo
     for (const term of terms) if (!termMatches(term, fields)) return false;
     return true;
   };
+}
+
+/** What the list can be sorted by (the Core sorts, so sorting works with paging). */
+export type SortKey = 'method' | 'target' | 'status' | 'size' | 'duration' | 'connection';
+
+export interface ListSort {
+  key: SortKey;
+  descending: boolean;
+}
+
+const sortKeys = new Set<string>(['method', 'target', 'status', 'size', 'duration', 'connection']);
+
+/** A sort from untrusted input (null: the order of arrival), or what is wrong with it. */
+export function checkSort(value: unknown): ListSort | null | string {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) return 'sort must be an object.';
+  const { key, descending = false } = value as Partial<Record<string, unknown>>;
+  if (typeof key !== 'string' || !sortKeys.has(key))
+    return 'sort.key must be one of method, target, status, size, duration or connection.';
+  if (typeof descending !== 'boolean') return 'sort.descending must be true or false.';
+  return { key: key as SortKey, descending };
 }

@@ -2,7 +2,7 @@
 // WebSocket). Small summaries travel live; raw bytes travel on demand, base64-encoded.
 
 import type { AnyErrorCode } from '../engine/errors';
-import type { ListFilter } from './filter';
+import type { ListFilter, ListSort } from './filter';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -434,12 +434,12 @@ export interface CommandMap {
   };
   /** A page of the list: rows `from … from+count` (count ≤ MAX_PAGE_ROWS) of the filtered list. */
   'exchanges.rows': {
-    params: { from: number; count: number; filter?: Partial<ListFilter> };
+    params: { from: number; count: number; filter?: Partial<ListFilter>; sort?: ListSort | null };
     result: ExchangeRows;
   };
   /** The position of an exchange in the filtered list, or -1. */
   'exchanges.indexOf': {
-    params: { exchangeId: ExchangeId; filter?: Partial<ListFilter> };
+    params: { exchangeId: ExchangeId; filter?: Partial<ListFilter>; sort?: ListSort | null };
     result: { index: number };
   };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };

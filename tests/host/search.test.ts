@@ -48,7 +48,7 @@ test('the query syntax: free words, phrases and status, method, host, header and
     false,
   );
   assert.equal(readsContent({ text: 'body:x', method: '', statusClass: '' }), true);
-  assert.equal(readsContent({ text: 'word', method: '', statusClass: '' }), true);
+  assert.equal(readsContent({ text: 'word', method: '', statusClass: '' }), false);
 });
 
 function fields(over: Partial<FilterFields> = {}): FilterFields {
@@ -83,10 +83,10 @@ test('each term must match, in its own field', () => {
   assert.equal(keeps('body:widget'), true);
   assert.equal(keeps('body:x-trace'), false, 'body: does not look in headers');
   assert.equal(keeps('items'), true, 'free words match the URL as before');
-  assert.equal(keeps('abc123'), true, 'and headers');
-  assert.equal(keeps('widget'), true, 'and bodies');
-  assert.equal(keeps('widget status:200'), false, 'every term must match');
-  assert.equal(keeps('WIDGET Status:404 METHOD:Post'), true, 'case does not matter');
+  assert.equal(keeps('abc123'), false, 'but not headers (header: does)');
+  assert.equal(keeps('widget'), false, 'nor bodies (body: does)');
+  assert.equal(keeps('body:widget status:200'), false, 'every term must match');
+  assert.equal(keeps('body:WIDGET Status:404 METHOD:Post items'), true, 'case does not matter');
   // Where headers and bodies cannot be read, terms on them do not match (and nothing throws).
   assert.equal(keeps('body:widget', { bodyText: undefined, headerText: undefined }), false);
   assert.equal(keeps('items', { bodyText: undefined, headerText: undefined }), true);
@@ -214,7 +214,8 @@ test('the Core filters the list on headers and decoded bodies read from the sess
   }
   assert.deepEqual(await targets(''), ['/upload', '/plain']);
   assert.deepEqual(await targets('body:haystack'), ['/upload']);
-  assert.deepEqual(await targets('haystack'), ['/upload'], 'a free word reaches the body');
+  assert.deepEqual(await targets('haystack'), [], 'a free word looks at the summary only');
+  assert.deepEqual(await targets('upload body:needle'), ['/upload']);
   assert.deepEqual(await targets('header:rq-777'), ['/upload']);
   assert.deepEqual(await targets('header:x-request-id method:GET'), []);
   assert.deepEqual(await targets('method:get'), ['/plain']);
@@ -224,4 +225,60 @@ test('the Core filters the list on headers and decoded bodies read from the sess
     filter: { text: 'host:127.0.0.1 plain', method: '', statusClass: '' },
   });
   assert.equal(at.index, 0);
+});
+
+test('the Core sorts the list (with paging, under a filter) and finds a row in the sorted order', async () => {
+  for (const [path, size] of [
+    ['/sort/b', 30],
+    ['/sort/a', 10],
+    ['/sort/c', 20],
+  ] as const) {
+    await send(
+      port,
+      Buffer.from(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n${'x'.repeat(size)}`,
+      ),
+    );
+  }
+  const filter = { text: '/sort/', method: '', statusClass: '' };
+  const page = async (sort: unknown, from = 0, count = 10): Promise<(string | null)[]> =>
+    (await core.call('exchanges.rows', { from, count, filter, sort } as never)).rows.map(
+      (r) => r.target,
+    );
+  for (let i = 0; i < 100; i++) {
+    if ((await page(null)).length === 3) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.deepEqual(await page(null), ['/sort/b', '/sort/a', '/sort/c'], 'arrival order');
+  assert.deepEqual(await page({ key: 'target', descending: false }), [
+    '/sort/a',
+    '/sort/b',
+    '/sort/c',
+  ]);
+  assert.deepEqual(await page({ key: 'target', descending: true }), [
+    '/sort/c',
+    '/sort/b',
+    '/sort/a',
+  ]);
+  assert.deepEqual(await page({ key: 'size', descending: false }), [
+    '/sort/a',
+    '/sort/c',
+    '/sort/b',
+  ]);
+  assert.deepEqual(await page({ key: 'size', descending: true }, 1, 2), ['/sort/c', '/sort/a']);
+  const rowsSorted = await core.call('exchanges.rows', {
+    from: 0,
+    count: 3,
+    filter,
+    sort: { key: 'target', descending: false },
+  });
+  const b = rowsSorted.rows[1].exchangeId;
+  const found = await core.call('exchanges.indexOf', {
+    exchangeId: b,
+    filter,
+    sort: { key: 'target', descending: true },
+  });
+  assert.equal(found.index, 1);
+  await assert.rejects(page({ key: 'nonsense' }), /sort.key must be/);
+  await assert.rejects(page({ key: 'size', descending: 'yes' }), /sort.descending/);
 });

@@ -654,7 +654,7 @@ export const en = {
   'deviation.browsersDo': 'Browsers:',
   // Search, the list's keys and unsaved rule edits (issue 12)
   'list.filterHelp':
-    'Every term must match. Free words match the URL, method, status, headers and bodies; status:404 (or 4xx), method:POST, host:…, header:… and body:… look in one place; "quoted phrases" keep their spaces. Press / or Ctrl+F to come here.',
+    'Every term must match. Free words match the URL, method and status; status:404 (or 4xx), method:POST, host:…, header:… and body:… look in one place; "quoted phrases" keep their spaces. Press / or Ctrl+F to come here.',
   'message.ruleGone': 'Answered by a rule that is no longer in the list',
   'rules.unsaved': 'Unsaved changes: save them, or they stay only in this window',
   'rules.unsavedRule': 'Not saved yet',

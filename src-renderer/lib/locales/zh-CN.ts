@@ -628,7 +628,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'deviation.browsersDo': '浏览器：',
   // 搜索、列表按键和未保存的规则编辑（issue 12）
   'list.filterHelp':
-    '每个条件都须匹配。普通关键词匹配 URL、方法、状态、头部和正文；status:404（或 4xx）、method:POST、host:…、header:… 和 body:… 只在对应位置查找；“带引号的短语”保留空格。按 / 或 Ctrl+F 可跳到这里。',
+    '每个条件都须匹配。普通关键词匹配 URL、方法和状态；status:404（或 4xx）、method:POST、host:…、header:… 和 body:… 只在对应位置查找；“带引号的短语”保留空格。按 / 或 Ctrl+F 可跳到这里。',
   'message.ruleGone': '由一条已不在列表中的规则应答',
   'rules.unsaved': '有未保存的更改：请保存，否则它们只保留在此窗口中',
   'rules.unsavedRule': '尚未保存',

@@ -1,0 +1,146 @@
+// The list and the keyboard: one row per arrow after a mouse click, Home/End/PageUp/PageDown
+// keep the focus, `/` and Ctrl+F reach the filter, and the list follows new rows when scrolled
+// to the bottom (and only then).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+
+const missing = missingPrerequisite();
+if (missing) console.log(`# UI tests skipped: ${missing}`);
+
+let ui: UiHarness;
+let base = '';
+const ROWS = 80;
+
+const path = (n: number): string => `/k/${String(n).padStart(3, '0')}`;
+
+async function total(page: Page): Promise<number> {
+  return Number(await page.getByTestId('list-count').getAttribute('data-total'));
+}
+
+async function fetchPaths(from: number, to: number): Promise<void> {
+  for (let n = from; n < to; n++) await (await fetch(base + path(n))).arrayBuffer();
+}
+
+function selected(page: Page): Promise<string> {
+  return page
+    .locator('[data-testid="connection-row"][aria-selected="true"] .c-target')
+    .innerText()
+    .then((t) => t.trim());
+}
+
+function focusedTestId(page: Page): Promise<string | null> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
+}
+
+before(async () => {
+  if (missing) return;
+  ui = await startUi({ viewport: { width: 1400, height: 800 } });
+  const state = await ui.core.call('server.start', { host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${state.port}`;
+  await fetchPaths(0, ROWS);
+  await eventually(async () => ((await total(ui.page)) >= ROWS ? true : undefined), 'the rows');
+});
+
+after(async () => {
+  await ui?.close();
+});
+
+test(
+  'after a click each arrow moves one row; Home, End, PageUp and PageDown keep the focus',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await page.locator('[data-testid="connection-row"]', { hasText: path(3) }).click();
+    assert.equal(await selected(page), path(3));
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await selected(page), path(4), 'one row down, not two');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await selected(page), path(5));
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await selected(page), path(4), 'one row up');
+    await page.keyboard.press('End');
+    await eventually(
+      async () => ((await selected(page).catch(() => '')) === path(ROWS - 1) ? true : undefined),
+      'the last row selected',
+    );
+    assert.equal(await focusedTestId(page), 'connection-list', 'End keeps the focus');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await selected(page), path(ROWS - 2), 'the keys still work after End');
+    await page.keyboard.press('PageUp');
+    await eventually(
+      async () => ((await selected(page).catch(() => '')) === path(ROWS - 22) ? true : undefined),
+      'a page up',
+    );
+    assert.equal(await focusedTestId(page), 'connection-list', 'PageUp keeps the focus');
+    await page.keyboard.press('Home');
+    await eventually(
+      async () => ((await selected(page).catch(() => '')) === path(0) ? true : undefined),
+      'the first row',
+    );
+    assert.equal(await focusedTestId(page), 'connection-list', 'Home keeps the focus');
+    await page.keyboard.press('PageDown');
+    await eventually(
+      async () => ((await selected(page).catch(() => '')) === path(20) ? true : undefined),
+      'a page down',
+    );
+    assert.equal(await focusedTestId(page), 'connection-list', 'PageDown keeps the focus');
+  },
+);
+
+test('/ and Ctrl+F focus the filter', { skip: missing ?? false }, async () => {
+  const { page } = ui;
+  await page.locator('[data-testid="connection-row"]', { hasText: path(20) }).click();
+  await page.keyboard.press('/');
+  assert.equal(await focusedTestId(page), 'filter-text');
+  assert.equal(await page.getByTestId('filter-text').inputValue(), '', 'the / is not typed');
+  // In the filter, / is text.
+  await page.keyboard.type('/k/');
+  assert.equal(await page.getByTestId('filter-text').inputValue(), '/k/');
+  await page.getByTestId('filter-text').fill('');
+  await page.getByTestId('connection-list').focus();
+  await page.keyboard.press('Control+f');
+  assert.equal(await focusedTestId(page), 'filter-text');
+  await page.getByTestId('connection-list').focus();
+  await page.keyboard.press('Meta+f');
+  assert.equal(await focusedTestId(page), 'filter-text');
+});
+
+test(
+  'scrolled to the bottom the list follows new rows; scrolled up it stays',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    const rowVisible = (p: string) =>
+      page
+        .locator('[data-testid="connection-row"]', { hasText: p })
+        .isVisible()
+        .catch(() => false);
+    await page.getByTestId('connection-list').focus();
+    await page.keyboard.press('End');
+    await eventually(
+      async () =>
+        (await page.getByTestId('connection-list').getAttribute('data-following')) === 'true'
+          ? true
+          : undefined,
+      'the list at its bottom',
+    );
+    await fetchPaths(ROWS, ROWS + 20);
+    await eventually(
+      async () => ((await rowVisible(path(ROWS + 19))) ? true : undefined),
+      'the newest row in view',
+    );
+    await page.keyboard.press('Home');
+    await eventually(async () => ((await rowVisible(path(0))) ? true : undefined), 'the top');
+    await fetchPaths(ROWS + 20, ROWS + 40);
+    await eventually(
+      async () => ((await total(page)) >= ROWS + 40 ? true : undefined),
+      'the rows counted',
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await rowVisible(path(0)), true, 'scrolled up, the list does not jump');
+    assert.equal(await rowVisible(path(ROWS + 39)), false);
+  },
+);
