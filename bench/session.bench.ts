@@ -3,7 +3,8 @@
 // opened from the Sessions tab. Measured: seconds from the click to the first rows on screen and
 // to the full count, the peak RSS of the process running the Core and web host (a child of its
 // own, bench/session-host.ts, read from /proc) and the page's JS heap (CDP). Targets: 2 s, 10 s,
-// 500 MB, 300 MB.
+// 500 MB, 300 MB. Also printed: the CPU seconds the Core used for the open (from /proc) and the
+// load average, since the machine running it may be shared.
 //
 // Convention as in ui.bench.ts: ours = target / measured (above 1 meets the target).
 
@@ -46,6 +47,33 @@ function rssOf(pid: number): { now: number; peak: number } {
     return { now: field('VmRSS'), peak: field('VmHWM') };
   } catch {
     return { now: NaN, peak: NaN };
+  }
+}
+
+/**
+ * CPU seconds a process has used (user and system, from /proc; NaN elsewhere). The machine may
+ * be shared, so the open's CPU time says more than its wall time about the work it did.
+ */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (in parentheses, which may hold spaces): utime and
+    // stime are the 12th and 13th of them, in clock ticks (USER_HZ, 100 on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+const CLOCK_TICKS = 100;
+
+/** The 1-minute load average, for reading the wall times of a run on a shared machine. */
+function loadAverage(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
   }
 }
 
@@ -112,6 +140,8 @@ export async function run(): Promise<BenchResult[]> {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssOf(started.pid).now);
     }, 20);
+    const cpuBefore = cpuOf(started.pid);
+    const loadBefore = loadAverage();
     const t0 = performance.now();
     await row.getByTestId('session-open').click();
     await page.getByTestId('main-tab-inspector').click();
@@ -119,6 +149,7 @@ export async function run(): Promise<BenchResult[]> {
     let fullCount = 0;
     let peakHeap = 0;
     let lastHeap = 0;
+    let cpuAtFullCount = NaN;
     const deadline = Date.now() + OPEN_DEADLINE_MS;
     while (Date.now() < deadline && fullCount === 0) {
       const state = await page.evaluate(() => {
@@ -131,7 +162,10 @@ export async function run(): Promise<BenchResult[]> {
       });
       const now = performance.now();
       if (!firstRows && state.rows > 0) firstRows = now;
-      if (state.total >= REQUESTS && !state.loading) fullCount = now;
+      if (state.total >= REQUESTS && !state.loading) {
+        fullCount = now;
+        cpuAtFullCount = cpuOf(started.pid);
+      }
       if (now - lastHeap > 500) {
         lastHeap = now;
         peakHeap = Math.max(peakHeap, await heap(context, page, false));
@@ -146,6 +180,10 @@ export async function run(): Promise<BenchResult[]> {
       requests: REQUESTS,
       firstRowsSeconds: firstRows ? (firstRows - t0) / 1000 : Infinity,
       fullCountSeconds: fullCount ? (fullCount - t0) / 1000 : Infinity,
+      /** CPU seconds of the Core's process from the click to the full count. */
+      coreCpuSeconds: cpuAtFullCount - cpuBefore,
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAverage(),
       coreRssPeakMb: Math.max(peakRss, rssAfter.peak),
       coreRssBeforeMb: rssBefore.now,
       coreRssAfterMb: rssAfter.now,

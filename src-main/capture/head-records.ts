@@ -257,13 +257,21 @@ function isCount(value: number): boolean {
   return Number.isSafeInteger(value) && value >= 0;
 }
 
+/** Strings up to this many bytes are remembered by each view's slots (see HeadView.string). */
+const SLOT_BYTES = 64;
+const SLOTS = 16;
+
 /**
  * A request or response record's metadata read in place, for loading a big session: the same
  * checks as `readRequestMeta` / `readResponseMeta`, but no event, head or header arrays are
- * built; strings are cut from one decoded run only when asked for. One view is reused: what it
- * holds is valid until its next `read…`. It reads only the common shape (for a response: no
- * reading, or the empty one); `false` means "not read here", and the caller falls back to the
- * full reader, which has the last word on whether the record makes sense.
+ * built. When the strings are ASCII (nearly always) nothing is decoded up front: each string is
+ * compared, byte for byte, with the one at the same position in the previous record read by this
+ * view, and decoded only when it differs (consecutive heads mostly repeat their connection id,
+ * method, version and header names), and a caller can copy one's bytes as they are. Otherwise
+ * the strings are decoded at once and cut from the text. One view is reused (keep one per kind
+ * of record): what it holds is valid until its next `read…`. It reads only the common shape (for
+ * a response: no reading, or the empty one); `false` means "not read here", and the caller falls
+ * back to the full reader, which has the last word on whether the record makes sense.
  */
 export class HeadView {
   time = 0;
@@ -276,8 +284,18 @@ export class HeadView {
   /** The string index of the first header name (pairs of name, value follow). */
   headersAt = 0;
   count = 0;
+  /** Whether every string is ASCII: then `bytes[byteStart(i) … byteStart(i + 1))` is string i. */
+  ascii = false;
+  bytes: Buffer = Buffer.alloc(0);
+  /** Where the strings' bytes begin in `bytes`. */
+  private textAt = 0;
+  /** The decoded strings, when they are not ASCII. */
   private text = '';
+  /** Where each string starts, in code units from the first (also bytes when ASCII). */
   private starts = new Int32Array(64);
+  private readonly slotBytes = Buffer.alloc(SLOTS * SLOT_BYTES);
+  private readonly slotLength = new Int32Array(SLOTS).fill(-1);
+  private readonly slotText: string[] = new Array<string>(SLOTS).fill('');
 
   /** The metadata at `bytes[at … end)` as a request's; false when not read here. */
   readRequest(bytes: Buffer, data: DataView, at: number, end: number): boolean {
@@ -304,15 +322,13 @@ export class HeadView {
       count--;
     }
     let next = 1;
-    this.ruleId = null;
-    if (flags & HAS_RULE) {
-      if (count < 2) return false;
-      this.ruleId = this.string(next++);
-    }
+    if (flags & HAS_RULE && count < 2) return false;
     if (count < 1) return false;
+    if (flags & HAS_RULE) next++;
     const rest = count - next;
     if (flags & HAS_HEAD ? rest < 2 || rest % 2 !== 0 : rest !== 0) return false;
     this.count = count;
+    this.ruleId = flags & HAS_RULE ? this.string(1) : null;
     this.status = flags & HAS_HEAD ? status : null;
     this.headersAt = next + 2;
     return true;
@@ -320,13 +336,45 @@ export class HeadView {
 
   /** The string at `i` (0 is the connection id). */
   string(i: number): string {
-    return this.text.slice(this.starts[i], this.starts[i + 1]);
+    const from = this.starts[i];
+    const to = this.starts[i + 1];
+    if (!this.ascii) return this.text.slice(from, to);
+    const length = to - from;
+    const bytes = this.bytes;
+    const at = this.textAt + from;
+    if (i >= SLOTS || length > SLOT_BYTES) return bytes.toString('latin1', at, at + length);
+    const slot = this.slotBytes;
+    const base = i * SLOT_BYTES;
+    if (this.slotLength[i] === length) {
+      let k = 0;
+      while (k < length && bytes[at + k] === slot[base + k]) k++;
+      if (k === length) return this.slotText[i];
+    }
+    const text = bytes.toString('latin1', at, at + length);
+    for (let k = 0; k < length; k++) slot[base + k] = bytes[at + k];
+    this.slotLength[i] = length;
+    this.slotText[i] = text;
+    return text;
   }
 
-  /** Whether string `i` has `length` units and equals `lower` ignoring ASCII case. */
+  /** Where string `i`'s bytes start in `bytes` (only when `ascii`). */
+  byteStart(i: number): number {
+    return this.textAt + this.starts[i];
+  }
+
+  /** Whether string `i` equals `lower` ignoring ASCII case. */
   stringIs(i: number, lower: string): boolean {
     const from = this.starts[i];
     if (this.starts[i + 1] - from !== lower.length) return false;
+    if (this.ascii) {
+      const bytes = this.bytes;
+      const at = this.textAt + from;
+      for (let k = 0; k < lower.length; k++) {
+        const c = bytes[at + k];
+        if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(k)) return false;
+      }
+      return true;
+    }
     for (let k = 0; k < lower.length; k++) {
       const c = this.text.charCodeAt(from + k);
       if ((c >= 65 && c <= 90 ? c + 32 : c) !== lower.charCodeAt(k)) return false;
@@ -356,14 +404,23 @@ export class HeadView {
     const starts = this.starts;
     let units = 0;
     for (let i = 0; i < count; i++) {
+      // Past the bytes there are, the total cannot match (and the int32 starts are not read).
       starts[i] = units;
       units += data.getUint32(at + 4 + 4 * i, true);
     }
     starts[count] = units;
-    const text = bytes.toString('utf8', at + 4 + 4 * count, end);
+    const textAt = at + 4 + 4 * count;
+    this.bytes = bytes;
+    this.textAt = textAt;
+    this.count = count;
+    // ASCII bytes decode to as many units, one each: then nothing needs decoding now.
+    let ascii = units === end - textAt;
+    for (let k = textAt; ascii && k < end; k++) if (bytes[k] >= 0x80) ascii = false;
+    this.ascii = ascii;
+    if (ascii) return true;
+    const text = bytes.toString('utf8', textAt, end);
     if (text.length !== units) return false;
     this.text = text;
-    this.count = count;
     return true;
   }
 }

@@ -193,7 +193,9 @@ export class SessionStore {
   private lastId = '';
   private lastIdBytes = Buffer.alloc(64);
   private lastIdLength = -1;
-  private readonly headView = new HeadView();
+  /** One view per kind of head: each remembers the strings of the last head of its kind. */
+  private readonly requestView = new HeadView();
+  private readonly responseView = new HeadView();
 
   private constructor(dir: string, fd: number, size: number, readOnly: boolean, flushMs: number) {
     this.dir = dir;
@@ -608,7 +610,7 @@ export class SessionStore {
     }
     if (type !== REQUEST && type !== RESPONSE) return false;
     if (found.bodyEnd !== metaEnd) return false;
-    const head = this.headView;
+    const head = type === REQUEST ? this.requestView : this.responseView;
     if (
       type === REQUEST
         ? !head.readRequest(bytes, data, metaAt, metaEnd)

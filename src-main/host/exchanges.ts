@@ -113,13 +113,15 @@ export class ExchangeBook {
       request: (connectionId, head) => {
         const row = this.exchangeFor(connectionId, head.index, head.time, head.offset);
         fields.method = head.string(1);
-        fields.target = head.string(2);
+        // An ASCII target is copied into the table as bytes, never made a string.
+        fields.target = head.ascii ? null : head.string(2);
         fields.version = head.string(3);
         fields.host = headerIn(head, 'host');
         fields.referer = headerIn(head, 'referer');
         fields.requestContentType = headerIn(head, 'content-type');
         const table = this.exchanges;
         table.setRequest(row, fields);
+        if (head.ascii) table.setTargetBytes(row, head.bytes, head.byteStart(2), head.byteStart(3));
         table.setRequestSpan(row, head.offset, head.length);
       },
       response: (connectionId, head) => {
