@@ -529,7 +529,9 @@ export class ProxyConnection {
           },
     });
     if (exchange.connect && exchange.address !== null && exchange.failure === null) {
-      this.connectUpstream(exchange, true);
+      const takeover = this.ctx.takeover?.(exchange.address, this.id) ?? null;
+      if (takeover !== null) this.takeOver(exchange, takeover);
+      else this.connectUpstream(exchange, true);
       return;
     }
     if (exchange.failure !== null) {
@@ -766,6 +768,27 @@ export class ProxyConnection {
     for (const bytes of exchange.waiting) upstream.write(bytes);
     exchange.waiting = [];
     this.resumeClient();
+  }
+
+  /** The tunnel is established here and its bytes handed to `takeover` (interception). */
+  private takeOver(exchange: Exchange, takeover: (client: TunnelEnd) => void): void {
+    exchange.tunnel = true;
+    exchange.responseStart = this.bytesOut;
+    exchange.responseHead = ESTABLISHED_HEAD;
+    this.sendOut(ESTABLISHED);
+    this.emitResponse(exchange);
+    let onData: (bytes: Uint8Array) => void = () => undefined;
+    let onEnd: () => void = () => undefined;
+    exchange.takeover = (bytes) => onData(bytes);
+    exchange.takeoverEnd = () => onEnd();
+    takeover({
+      write: (bytes) => this.sendOut(Uint8Array.prototype.slice.call(bytes)),
+      end: () => this.endSocket(),
+      onData: (listener) => (onData = listener),
+      onEnd: (listener) => (onEnd = listener),
+      pause: () => this.socket.pause(),
+      resume: () => this.socket.resume(),
+    });
   }
 
   private tunnelIn(data: Uint8Array): void {

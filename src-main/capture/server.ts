@@ -16,6 +16,9 @@ import { CaptureConnection, type Activity } from './connection';
 import { ProxyConnection, type ProxyMode } from './proxy-connection';
 import { parseAbsolute } from './proxy-heads';
 import { UpstreamPool } from './upstream-pool';
+import { LocalCa } from './ca';
+import { interceptor } from './intercept';
+import type { TunnelTakeover } from './proxy-connection';
 import { defaultAssetsDir } from './default-site';
 import { errorResponse, Responder } from './responder';
 import { loadRules, validateRules, type LoadRulesResult } from './rules-file';
@@ -31,6 +34,8 @@ export interface CaptureServerOptions {
   onEvent: CaptureListener;
   /** The recorder's write-ahead rule (default: none, responses go out at once). */
   writeAhead?: WriteAhead;
+  /** Where the local CA for HTTPS interception lives (made on first use); required to intercept. */
+  caDir?: string;
 }
 
 /** Connections over the limit are accepted, answered 503 and closed; this long at most. */
@@ -103,6 +108,8 @@ export class CaptureServer implements CaptureServerApi {
   private readonly evicted = new Set<Accepted>();
   private mode: ProxyMode | null = null;
   private pool: UpstreamPool | null = null;
+  private takeover: TunnelTakeover | undefined = undefined;
+  private readonly caDir: string | null;
   private evictionNoticeAt = -Infinity;
   private status: ServerState = {
     status: 'stopped',
@@ -121,6 +128,7 @@ export class CaptureServer implements CaptureServerApi {
   constructor(options: CaptureServerOptions) {
     this.emit = options.onEvent;
     this.writeAhead = options.writeAhead ?? NO_WRITE_AHEAD;
+    this.caDir = options.caDir ?? null;
     this.current = mergeSettings(DEFAULT_SETTINGS, options.settings);
     this.responder = new Responder({
       assetsDir: options.assetsDir ?? defaultAssetsDir(),
@@ -237,6 +245,21 @@ export class CaptureServer implements CaptureServerApi {
       });
     }
     this.mode = mode;
+    this.takeover = undefined;
+    if (mode?.kind === 'forward' && this.current.intercept === true) {
+      const failure = await this.openCa();
+      if (failure !== null) {
+        this.notice('error', failure);
+        return this.setState({
+          status: 'error',
+          host,
+          port,
+          url: null,
+          message: failure,
+          tutorialExact,
+        });
+      }
+    }
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) =>
       this.accept(socket),
     );
@@ -281,6 +304,17 @@ export class CaptureServer implements CaptureServerApi {
     });
     this.server = server;
     if (this.mode !== null) this.pool = new UpstreamPool();
+    if (this.ca !== null && this.pool !== null && this.current.intercept === true) {
+      this.takeover = interceptor({
+        ca: this.ca,
+        pool: this.pool,
+        limits: this.current.limits,
+        emit: this.emit,
+        writeAhead: this.writeAhead,
+        passthrough: this.current.passthroughHosts ?? [],
+        insecure: this.current.insecureHosts ?? [],
+      });
+    }
     this.runPrefix = `${Date.now().toString(36)}-`;
     this.connectionCount = 0;
     const used = this.boundPort(server);
@@ -292,6 +326,30 @@ export class CaptureServer implements CaptureServerApi {
       message,
       tutorialExact,
     });
+  }
+
+  private ca: LocalCa | null = null;
+
+  /** Opens (or makes) the local CA; a message when it cannot be. */
+  private async openCa(): Promise<Message | null> {
+    if (this.ca !== null) return null;
+    if (this.caDir === null) {
+      return {
+        key: 'server.noCaFolder',
+        text: 'HTTPS interception needs a data folder for its certificate authority.',
+      };
+    }
+    try {
+      this.ca = await LocalCa.open(this.caDir);
+      return null;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      return {
+        key: 'server.caFailed',
+        text: `The local certificate authority could not be opened in ${this.caDir}: ${detail}`,
+        params: { dir: this.caDir, detail },
+      };
+    }
   }
 
   private boundPort(server: Server): number {
@@ -335,6 +393,7 @@ export class CaptureServer implements CaptureServerApi {
         writeAhead: this.writeAhead,
         closed: (done) => this.forget(done),
         activity: (changed, activity) => this.track(changed, activity),
+        ...(this.takeover !== undefined ? { takeover: this.takeover } : {}),
       });
       this.connections.add(proxied);
       this.silent.set(proxied, true);

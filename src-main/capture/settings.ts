@@ -64,16 +64,29 @@ export function mergeSettings(base: ServerSettings, patch: SettingsPatch = {}): 
 }
 
 /** The proxy fields: an empty upstream string turns the reverse proxy off. */
-function proxySettings(
-  base: ServerSettings,
-  patch: SettingsPatch,
-): Pick<ServerSettings, 'upstream' | 'rewriteHost' | 'proxy'> {
-  const out: Pick<ServerSettings, 'upstream' | 'rewriteHost' | 'proxy'> = {};
+function proxySettings(base: ServerSettings, patch: SettingsPatch): ProxyFields {
+  const out: ProxyFields = {};
   const upstream = typeof patch.upstream === 'string' ? patch.upstream.trim() : base.upstream;
   if (upstream !== undefined && upstream !== '') out.upstream = upstream;
   const rewriteHost = typeof patch.rewriteHost === 'boolean' ? patch.rewriteHost : base.rewriteHost;
   if (rewriteHost === true) out.rewriteHost = true;
   const proxy = typeof patch.proxy === 'boolean' ? patch.proxy : base.proxy;
   if (proxy === true) out.proxy = true;
+  const intercept = typeof patch.intercept === 'boolean' ? patch.intercept : base.intercept;
+  if (intercept === true) out.intercept = true;
+  const passthrough = hostList(patch.passthroughHosts) ?? base.passthroughHosts;
+  if (passthrough !== undefined && passthrough.length > 0) out.passthroughHosts = passthrough;
+  const insecure = hostList(patch.insecureHosts) ?? base.insecureHosts;
+  if (insecure !== undefined && insecure.length > 0) out.insecureHosts = insecure;
   return out;
+}
+
+type ProxyFields = Pick<
+  ServerSettings,
+  'upstream' | 'rewriteHost' | 'proxy' | 'intercept' | 'passthroughHosts' | 'insecureHosts'
+>;
+
+function hostList(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
 }

@@ -17,6 +17,7 @@ import { createCore } from './core';
 import { ExchangeBook } from './exchanges';
 import { defaultHome, sessionsFolder } from './paths';
 import { toBase64 } from '../capture/base64';
+import { browserCommand, caCommand, hostList } from './cli-proxy';
 
 const HELP: Record<string, string> = {
   main: `Usage: socketscope <command> [options]
@@ -26,11 +27,13 @@ Commands:
   replay     send raw request bytes to HOST:PORT and print the response
   export     write a session as HAR 1.2 to stdout
   sessions   list the saved sessions
+  ca         the local certificate authority for HTTPS interception (path, SPKI hash)
+  browser    start an intercepted Chromium-family browser with a fresh profile
 
 Run "socketscope <command> --help" for a command's options, "socketscope --version" for the
 version.
 Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketscope.`,
-  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES] [--quiet] [--upstream URL [--rewrite-host] | --proxy]
+  serve: `Usage: socketscope serve [--host H] [--port P] [--json] [--tutorial-exact] [--rules FILE] [--session DIR] [--fsync] [--max-body BYTES] [--quiet] [--upstream URL [--rewrite-host] | --proxy [--intercept]]
 
   --host H          address to listen on (default 127.0.0.1)
   --port P          port (default 8080; 0 picks a free one; a taken port falls back to a free one)
@@ -51,6 +54,10 @@ Data folder: $SOCKETSCOPE_HOME, else the platform's app-data folder + /Socketsco
   --rewrite-host    with --upstream: send the upstream's host as Host instead of the client's
   --proxy           forward proxy: absolute-form requests go to their origin, CONNECT opens a
                     tunnel (use it as HTTP_PROXY / curl -x)
+  --intercept       with --proxy: decrypt CONNECT tunnels with the local CA ("socketscope ca")
+  --passthrough HOSTS    with --intercept: hosts (comma-separated, *.example.com for a domain)
+                    tunnelled untouched
+  --insecure-host HOSTS  with --intercept: hosts whose certificate is not verified
 
 Every received byte is written to the session before it is shown. Ctrl-C or SIGTERM flushes
 and exits.`,
@@ -94,6 +101,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return exportCommand(rest);
       case 'sessions':
         return sessionsCommand(rest);
+      case 'ca':
+        return await caCommand(rest);
+      case 'browser':
+        return await browserCommand(rest);
       case '--version':
       case '-V':
       case 'version':
@@ -173,6 +184,9 @@ async function serve(args: string[]): Promise<number> {
     upstream: { type: 'string' },
     'rewrite-host': { type: 'boolean' },
     proxy: { type: 'boolean' },
+    intercept: { type: 'boolean' },
+    passthrough: { type: 'string' },
+    'insecure-host': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP.serve}\n`);
@@ -252,6 +266,9 @@ async function serve(args: string[]): Promise<number> {
     upstream: values.upstream ?? '',
     rewriteHost: values['rewrite-host'] === true,
     proxy: values.proxy === true,
+    intercept: values.intercept === true,
+    passthroughHosts: hostList(values.passthrough),
+    insecureHosts: hostList(values['insecure-host']),
   });
   if (state.status !== 'listening' || !state.url) {
     await core.close();

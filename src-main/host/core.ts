@@ -67,7 +67,7 @@ import { EventBatch } from './batch';
 import type { ExchangeTable } from './exchange-table';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage, lockOwner } from '../capture/fs-errors';
-import { defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
+import { caFolder, defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
 import {
   DEFAULT_CORE_SETTINGS,
   patchUiSettings,
@@ -270,6 +270,7 @@ class SocketscopeCore implements Core {
       rulesDir,
       onEvent: (event) => this.onCaptureEvent(event),
       writeAhead: this.gate,
+      caDir: caFolder(this.home),
     };
     this.server = options.serverFactory
       ? await options.serverFactory(serverOptions)

@@ -31,3 +31,8 @@ export function rulesFile(home: string): string {
 export function settingsFile(home: string): string {
   return join(home, 'settings.json');
 }
+
+/** The local certificate authority for HTTPS interception (capture/ca.ts). */
+export function caFolder(home: string): string {
+  return join(home, 'ca');
+}

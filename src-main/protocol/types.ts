@@ -36,6 +36,12 @@ export interface ServerSettings {
   rewriteHost?: boolean;
   /** Forward proxy: absolute-form requests go to their origin, CONNECT opens a tunnel. */
   proxy?: boolean;
+  /** Forward proxy: CONNECT tunnels are decrypted with the local CA (HTTPS interception). */
+  intercept?: boolean;
+  /** Hosts (`name` or `*.name`) whose tunnels pass untouched when intercepting. */
+  passthroughHosts?: string[];
+  /** Hosts whose certificate is not verified when intercepting (self-signed dev servers). */
+  insecureHosts?: string[];
 }
 
 export type ServerStatus = 'stopped' | 'starting' | 'listening' | 'error';

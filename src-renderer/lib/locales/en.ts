@@ -368,6 +368,8 @@ export const en = {
     'The upstream must be an http:// or https:// URL with a host (and port), not {upstream}.',
   'core.proxy.upstreamFailed': '{detail} The client got {status}.',
   'core.proxy.upstreamCut': '{detail}',
+  'core.server.noCaFolder': 'HTTPS interception needs a data folder for its certificate authority.',
+  'core.server.caFailed': 'The local certificate authority could not be opened in {dir}: {detail}',
   'core.rules.invalid': 'The rules were not applied: {detail}',
   'core.rules.fileInvalid': 'The rules file was not loaded (the previous rules stay): {detail}',
   'core.rules.fileUnreadable':
@@ -658,6 +660,11 @@ export const en = {
   'message.ruleGone': 'Answered by a rule that is no longer in the list',
   'rules.unsaved': 'Unsaved changes: save them, or they stay only in this window',
   'rules.unsavedRule': 'Not saved yet',
+  'list.columns': 'Columns',
+  'list.sortBy': 'Sort by {column} (again: the other way, then as they came)',
+  'list.resizeColumn': 'Width of the {column} column (Left and Right arrows)',
+  'inspector.resizeList': 'Width of the list (Left and Right arrows)',
+  'inspector.resizeBottom': 'Height of the byte view (Up and Down arrows)',
 } as const;
 
 export type CatalogueKey = keyof typeof en;

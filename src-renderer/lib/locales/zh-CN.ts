@@ -362,6 +362,8 @@ export const zhCN: Record<CatalogueKey, string> = {
     '上游必须是带主机（和端口）的 http:// 或 https:// 网址，而不是 {upstream}。',
   'core.proxy.upstreamFailed': '{detail} 客户端收到了 {status}。',
   'core.proxy.upstreamCut': '{detail}',
+  'core.server.noCaFolder': 'HTTPS 拦截需要一个数据文件夹来存放它的证书颁发机构。',
+  'core.server.caFailed': '无法在 {dir} 中打开本地证书颁发机构：{detail}',
   'core.rules.invalid': '规则未被应用：{detail}',
   'core.rules.fileInvalid': '规则文件未载入（之前的规则保持不变）：{detail}',
   'core.rules.fileUnreadable': '规则“{rule}”用文件 {path} 应答，但该文件无法读取（{code}）。',
@@ -632,4 +634,9 @@ export const zhCN: Record<CatalogueKey, string> = {
   'message.ruleGone': '由一条已不在列表中的规则应答',
   'rules.unsaved': '有未保存的更改：请保存，否则它们只保留在此窗口中',
   'rules.unsavedRule': '尚未保存',
+  'list.columns': '列',
+  'list.sortBy': '按{column}排序（再按一次：反向，再一次：按到达顺序）',
+  'list.resizeColumn': '“{column}”列的宽度（左右方向键）',
+  'inspector.resizeList': '列表的宽度（左右方向键）',
+  'inspector.resizeBottom': '字节视图的高度（上下方向键）',
 };
