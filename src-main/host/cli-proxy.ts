@@ -2,6 +2,7 @@
 // `socketscope browser` (a forward proxy with interception, and a Chromium-family browser with a
 // fresh profile that goes through it).
 
+import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalCa } from '../capture/ca';
@@ -127,6 +128,9 @@ export async function browserCommand(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       if (child.exitCode === null) child.kill('SIGTERM');
+      // The profile was made for this run only.
+      child.once('exit', () => rmSync(profileDir, { recursive: true, force: true }));
+      if (child.exitCode !== null) rmSync(profileDir, { recursive: true, force: true });
       core.close().then(
         () => done(code),
         () => done(1),
