@@ -6,7 +6,12 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createServer as createHttp, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createNet, type Server as NetServer, type Socket } from 'node:net';
+import {
+  connect as connectTcp,
+  createServer as createNet,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -372,3 +377,71 @@ test('a 50 MiB response streams through the CLI core under 200 MB of memory', as
     await upstream.close();
   }
 });
+
+test('an Upgrade is tunnelled after 101: bytes flow both ways and are recorded', async () => {
+  const upstream = await httpUpstream((_request, _body, res) => res.end('plain'));
+  upstream.server.on('upgrade', (request: IncomingMessage, socket: Socket) => {
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${request.headers.upgrade}\r\nConnection: Upgrade\r\n\r\n`,
+    );
+    socket.on('data', (chunk: Buffer) => socket.write(`echo:${chunk.toString('latin1')}`));
+    // An upgraded socket is the handler's own: the server's close waits for it.
+    socket.on('end', () => socket.end());
+    socket.on('error', () => socket.destroy());
+  });
+  const proxy = await proxyTo(upstream.port);
+  try {
+    const client = await new Promise<Socket>((resolve) => {
+      const socket: Socket = openClient(proxy.port, () => resolve(socket));
+    });
+    let got = '';
+    client.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    client.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
+    await waitFor(() => got.includes('\r\n\r\n'), 5000, '101');
+    assert.match(got, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    client.write('ping');
+    await waitFor(() => got.endsWith('echo:ping'), 5000, 'echo');
+    const id = await proxy.connectionId();
+    assert.match(proxy.stream(id, 'in').toString('latin1'), /\r\n\r\nping$/);
+    assert.match(proxy.stream(id, 'out').toString('latin1'), /echo:ping$/);
+    assert.equal(proxy.of('response', id)[0]?.head?.status, 101);
+    client.destroy();
+  } finally {
+    await proxy.stop();
+    await upstream.close();
+  }
+});
+
+test('pipelined requests are answered in order, each forwarded in turn', async () => {
+  const upstream = await httpUpstream((request, _body, res) => {
+    // The first answer is the slowest: order must come from the proxy, not the timing.
+    setTimeout(() => res.end(`answer ${request.url}`), request.url === '/1' ? 100 : 0);
+  });
+  const proxy = await proxyTo(upstream.port);
+  try {
+    const client = await new Promise<Socket>((resolve) => {
+      const socket: Socket = openClient(proxy.port, () => resolve(socket));
+    });
+    let got = '';
+    client.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    client.write(
+      'GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    await new Promise((resolve) => client.once('close', resolve));
+    const bodies = [...got.matchAll(/answer \/\d/g)].map((match) => match[0]);
+    assert.deepEqual(bodies, ['answer /1', 'answer /2', 'answer /3']);
+    const id = await proxy.connectionId();
+    await waitFor(() => proxy.of('response', id).length === 3, 5000, 'three responses');
+    assert.deepEqual(
+      proxy.of('response', id).map((event) => event.index),
+      [0, 1, 2],
+    );
+  } finally {
+    await proxy.stop();
+    await upstream.close();
+  }
+});
+
+function openClient(port: number, ready: () => void): Socket {
+  return connectTcp(port, '127.0.0.1', ready);
+}
