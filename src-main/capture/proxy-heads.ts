@@ -44,6 +44,20 @@ function upgradeValue(fields: Pairs): string | null {
   return null;
 }
 
+/** The Transfer-Encoding to send with a chunked body: the codings it came with, chunked last. */
+function transferCodings(fields: Pairs): string {
+  const codings: string[] = [];
+  for (const [name, value] of fields) {
+    if (!sameFieldName(name, 'transfer-encoding')) continue;
+    for (const token of value.split(',')) {
+      const trimmed = token.trim();
+      if (trimmed !== '' && trimmed.toLowerCase() !== 'chunked') codings.push(trimmed);
+    }
+  }
+  codings.push('chunked');
+  return codings.join(', ');
+}
+
 function write(startLine: string, fields: Pairs): Buffer {
   let text = `${startLine}\r\n`;
   for (const [name, value] of fields) text += `${name}: ${value}\r\n`;
@@ -73,7 +87,7 @@ export function requestHead(request: ForwardRequest): { bytes: Buffer; framing: 
   let framing: NextFraming = 'none';
   if (request.framing === 'chunked') {
     framing = 'chunked';
-    fields.push(['Transfer-Encoding', 'chunked']);
+    fields.push(['Transfer-Encoding', transferCodings(request.fields)]);
   } else if (request.framing === 'content-length') {
     framing = 'length';
   }
@@ -111,7 +125,10 @@ export function responseHead(response: ForwardResponse): {
     framing = 'close';
     close = true;
   }
-  if (framing === 'chunked') fields.push(['Transfer-Encoding', 'chunked']);
+  if (framing === 'chunked') {
+    const codings = response.framing === 'chunked' ? transferCodings(response.fields) : 'chunked';
+    fields.push(['Transfer-Encoding', codings]);
+  }
   if (response.status === 101) {
     const upgrade = upgradeValue(response.fields);
     fields.push(['Connection', 'Upgrade']);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WriteAhead } from '../../src-main/capture/events';
 import { ProxyConnection } from '../../src-main/capture/proxy-connection';
+import { requestHead } from '../../src-main/capture/proxy-heads';
 import { DEFAULT_LIMITS } from '../../src-main/capture/settings';
 import { UpstreamPool } from '../../src-main/capture/upstream-pool';
 import { startServer, waitFor, type TestServer } from './helpers';
@@ -445,3 +446,50 @@ test('pipelined requests are answered in order, each forwarded in turn', async (
 function openClient(port: number, ready: () => void): Socket {
   return connectTcp(port, '127.0.0.1', ready);
 }
+
+test('never a smuggling relay: ambiguous framing is refused and nothing reaches the upstream', async () => {
+  const upstream = await httpUpstream((_request, _body, res) => res.end('reached'));
+  const proxy = await proxyTo(upstream.port);
+  try {
+    for (const head of [
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n',
+    ]) {
+      const client = await new Promise<Socket>((resolve) => {
+        const socket: Socket = openClient(proxy.port, () => resolve(socket));
+      });
+      let got = '';
+      client.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+      client.write(head);
+      await new Promise((resolve) => client.once('close', resolve));
+      assert.match(got, /^HTTP\/1\.1 400 /, JSON.stringify(head));
+    }
+    assert.equal(upstream.requests.length, 0);
+    assert.equal(upstream.connections, 0);
+  } finally {
+    await proxy.stop();
+    await upstream.close();
+  }
+});
+
+test('a chunked body keeps its other transfer codings on the next hop', () => {
+  const { bytes } = requestHead({
+    method: 'POST',
+    target: '/',
+    fields: [
+      ['Host', 'x'],
+      ['Transfer-Encoding', 'gzip, chunked'],
+      ['Connection', 'keep-alive, X-Hop'],
+      ['X-Hop', '1'],
+      ['X-End', '2'],
+    ],
+    framing: 'chunked',
+    host: null,
+    upgrade: false,
+  });
+  assert.equal(
+    bytes.toString('latin1'),
+    'POST / HTTP/1.1\r\nHost: x\r\nX-End: 2\r\nTransfer-Encoding: gzip, chunked\r\n\r\n',
+  );
+});
