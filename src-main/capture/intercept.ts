@@ -54,8 +54,9 @@ function decrypt(
       end.resume();
     },
     write(chunk: Buffer, _encoding, done) {
-      end.write(chunk);
-      done();
+      // Hold the TLS writer while the client is behind: the origin is paused in turn.
+      if (end.write(chunk)) done();
+      else end.onDrain(() => done());
     },
     final(done) {
       end.end();

@@ -53,8 +53,13 @@ export type TunnelTakeover = (
 
 /** The client's side of an established tunnel, as handed to a takeover. */
 export interface TunnelEnd {
-  /** Bytes to the client (recorded as this connection's `data` out, through the write-ahead rule). */
-  write(bytes: Uint8Array): void;
+  /**
+   * Bytes to the client (recorded as this connection's `data` out, through the write-ahead rule).
+   * False when enough waits for the client already: hold further bytes until `onDrain`.
+   */
+  write(bytes: Uint8Array): boolean;
+  /** Called once, when what waits for the client has gone down (after `write` said false). */
+  onDrain(listener: () => void): void;
   end(): void;
   /** Called with the bytes the client sends through the tunnel. */
   onData(listener: (bytes: Uint8Array) => void): void;
@@ -134,6 +139,8 @@ export class ProxyConnection {
   private outboxBytes = 0;
   private endAfterSend = false;
   private pausedForUpstream = false;
+  /** A tunnel's taker waiting for the client to catch up. */
+  private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
 
@@ -782,7 +789,14 @@ export class ProxyConnection {
     exchange.takeover = (bytes) => onData(bytes);
     exchange.takeoverEnd = () => onEnd();
     takeover({
-      write: (bytes) => this.sendOut(Uint8Array.prototype.slice.call(bytes)),
+      write: (bytes) => {
+        this.sendOut(Uint8Array.prototype.slice.call(bytes));
+        return this.waitingOut() <= HIGH_WATER;
+      },
+      onDrain: (listener) => {
+        this.drainWaiters.push(listener);
+        this.maybeResumeUpstream();
+      },
       end: () => this.endSocket(),
       onData: (listener) => (onData = listener),
       onEnd: (listener) => (onEnd = listener),
@@ -817,7 +831,7 @@ export class ProxyConnection {
     this.outbox.push(bytes);
     this.outboxBytes += bytes.length;
     if (this.outbox.length === 1) this.ctx.writeAhead.afterWrite(this.drain);
-    if (this.outboxBytes + this.socket.writableLength > HIGH_WATER) {
+    if (this.waitingOut() > HIGH_WATER) {
       const upstream = this.exchange?.upstream;
       if (upstream != null && !this.pausedForUpstream) {
         this.pausedForUpstream = true;
@@ -840,9 +854,18 @@ export class ProxyConnection {
     }
   };
 
+  /** Bytes sent to the client and not yet taken by the kernel (outbox and socket buffer). */
+  private waitingOut(): number {
+    return this.outboxBytes + this.socket.writableLength;
+  }
+
   private maybeResumeUpstream(): void {
+    if (!this.pausedForUpstream && this.drainWaiters.length === 0) return;
+    if (this.waitingOut() > HIGH_WATER / 2) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const waiter of waiters) waiter();
     if (!this.pausedForUpstream) return;
-    if (this.outboxBytes + this.socket.writableLength > HIGH_WATER / 2) return;
     this.pausedForUpstream = false;
     this.exchange?.upstream?.resume();
   }

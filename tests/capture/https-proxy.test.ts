@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttps, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,5 +227,82 @@ test('serve --proxy --intercept verifies the upstream against NODE_EXTRA_CA_CERT
     await exited;
     site.server.closeAllConnections();
     site.server.close();
+  }
+});
+
+test('a 50 MiB https response through the interception, to a slow client, stays under 200 MB', async () => {
+  const SIZE = 50 * 1024 * 1024;
+  const ca = await LocalCa.open(join(home, 'origin-ca'));
+  const { key, cert } = await ca.leafFiles('127.0.0.1');
+  const piece = Buffer.alloc(64 * 1024, 'q');
+  const site = createHttps({ key, cert }, (_request, res) => {
+    res.setHeader('Content-Length', String(SIZE));
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < SIZE) {
+        sent += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
+  const sitePort = (site.address() as { port: number }).port;
+  const cliHome = mkdtempSync(join(home, 'big-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src-main/host/cli.ts',
+      'serve',
+      '--json',
+      '--quiet',
+      '--port',
+      '0',
+      '--proxy',
+      '--intercept',
+      '--insecure-host',
+      '127.0.0.1',
+    ],
+    { env: { ...process.env, SOCKETSCOPE_HOME: cliHome }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => (output += text));
+    await waitFor(() => output.includes('\n'), 20_000, 'the proxy to listen');
+    const { port } = JSON.parse(output.split('\n')[0]!) as { port: number };
+    const out = await curl([
+      '--max-time',
+      '60',
+      '--limit-rate',
+      '25M',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{size_download}',
+      '--cacert',
+      join(cliHome, 'ca', 'ca-cert.pem'),
+      '-x',
+      `http://127.0.0.1:${port}`,
+      `https://127.0.0.1:${sitePort}/big`,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(Number(out.stdout), SIZE);
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const peakMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
+    console.log(`core peak RSS after a 50 MiB intercepted response: ${peakMb.toFixed(1)} MB`);
+    assert.ok(peakMb < 200, `peak RSS ${peakMb} MB`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    site.closeAllConnections();
+    site.close();
   }
 });
