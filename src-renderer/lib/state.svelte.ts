@@ -18,6 +18,7 @@ import type {
 } from '../../src-main/protocol/types';
 import { MAX_PAGE_ROWS } from '../../src-main/protocol/types';
 import { emptyFilter, isFilterActive, type ListFilter } from './filter';
+import type { ListSort } from '../../src-main/protocol/filter';
 import { core } from './core';
 
 export interface Notice {
@@ -31,6 +32,7 @@ export type RowSource = (query: {
   from: number;
   count: number;
   filter: ListFilter;
+  sort?: ListSort | null;
 }) => Promise<ExchangeRows>;
 
 const maxNotices = 5;
@@ -63,6 +65,8 @@ export class Store {
    */
   view = $state.raw<(ExchangeSummary | null)[]>([]);
   filter = $state.raw<ListFilter>(emptyFilter);
+  /** The list's order (null: as the exchanges came); the Core sorts. */
+  sort = $state.raw<ListSort | null>(null);
   paused = $state(false);
   buffered = $state(0);
   selectedId = $state<string | null>(null);
@@ -85,10 +89,9 @@ export class Store {
   private readonly recent = new Map<string, ExchangeSummary>();
   private visible = { from: 0, to: 0 };
   private source: RowSource = (query) => core().call('exchanges.rows', query);
-  private finder: (id: string, filter: ListFilter) => Promise<number> = async (
-    exchangeId,
-    filter,
-  ) => (await core().call('exchanges.indexOf', { exchangeId, filter })).index;
+  private finder: (id: string, filter: ListFilter, sort?: ListSort | null) => Promise<number> =
+    async (exchangeId, filter, sort) =>
+      (await core().call('exchanges.indexOf', { exchangeId, filter, sort: sort ?? null })).index;
   /** Bumped when the list starts over (filter, session): replies for an older one are dropped. */
   private generation = 0;
   private fetching = false;
@@ -117,7 +120,7 @@ export class Store {
     this.loading = snapshot.loading ?? null;
     this.buffered = 0;
     this.startOver(snapshot.exchangeCount ?? snapshot.exchanges.length);
-    if (!isFilterActive(this.filter)) {
+    if (!this.reordered()) {
       snapshot.exchanges.forEach((exchange, index) => this.place(index, exchange));
       this.total = this.allTotal;
     }
@@ -149,6 +152,15 @@ export class Store {
 
   setFilter(filter: ListFilter): void {
     this.filter = filter;
+    this.startOver(this.allTotal);
+    this.publish();
+    this.ensureRows(true);
+    if (this.selectedId !== null) this.locateSelection();
+  }
+
+  setSort(sort: ListSort | null): void {
+    if (JSON.stringify(sort) === JSON.stringify(this.sort)) return;
+    this.sort = sort;
     this.startOver(this.allTotal);
     this.publish();
     this.ensureRows(true);
@@ -259,7 +271,7 @@ export class Store {
     const shrank = total < this.allTotal;
     this.allTotal = total;
     if (shrank) this.startOver(total);
-    if (!isFilterActive(this.filter)) this.total = total;
+    if (!this.reordered()) this.total = total;
     else this.scheduleRefresh();
     this.ensureRows();
     return true;
@@ -274,7 +286,7 @@ export class Store {
     }
     if (exchange.exchangeId === this.selectedId) this.selected = exchange;
     if (this.paused) return exchange.exchangeId === this.selectedId;
-    if (isFilterActive(this.filter)) this.scheduleRefresh();
+    if (this.reordered()) this.scheduleRefresh();
     const at = this.positions.get(exchange.exchangeId);
     if (at === undefined) return false;
     this.cache.set(at, exchange);
@@ -304,6 +316,11 @@ export class Store {
     }
   }
 
+  /** The Core's list is not the order of arrival (filtered or sorted): only it knows where rows go. */
+  private reordered(): boolean {
+    return isFilterActive(this.filter) || this.sort !== null;
+  }
+
   /** Fetches the rows missing around the visible range (all of them again when `fresh`). */
   private ensureRows(fresh = false): void {
     if (fresh) this.again = true;
@@ -328,10 +345,11 @@ export class Store {
     const count = Math.min(MAX_PAGE_ROWS, to - from + 1);
     const generation = this.generation;
     const filter = this.filter;
+    const sort = this.sort;
     this.fetching = true;
     let failed = false;
     Promise.resolve()
-      .then(() => this.source({ from, count, filter }))
+      .then(() => this.source({ from, count, filter, sort }))
       .then((page) => {
         if (generation === this.generation) this.received(page);
         else this.again = true;
@@ -391,12 +409,17 @@ export class Store {
     if (id === null) return;
     const generation = this.generation;
     void Promise.resolve()
-      .then(() => this.finder(id, this.filter))
+      .then(() => this.finder(id, this.filter, this.sort))
       .then(async (index) => {
         if (this.selectedId !== id || generation !== this.generation) return;
         this.selectedIndex = index;
         if (index >= 0 && this.selected === null) {
-          const page = await source({ from: index, count: 1, filter: this.filter });
+          const page = await source({
+            from: index,
+            count: 1,
+            filter: this.filter,
+            sort: this.sort,
+          });
           if (this.selectedId === id && page.rows[0]?.exchangeId === id)
             this.selected = page.rows[0];
         }

@@ -4,6 +4,8 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
 
@@ -142,5 +144,129 @@ test(
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(await rowVisible(path(0)), true, 'scrolled up, the list does not jump');
     assert.equal(await rowVisible(path(ROWS + 39)), false);
+  },
+);
+
+function uiSettingsFile(): {
+  columns?: { id: string; width?: number; hidden?: boolean }[];
+  sort?: unknown;
+  panes?: Record<string, number>;
+} {
+  const text = readFileSync(join(ui.home, 'settings.json'), 'utf8');
+  return (JSON.parse(text) as { ui?: ReturnType<typeof uiSettingsFile> }).ui ?? {};
+}
+
+test(
+  'columns sort in the Core, resize, hide, and are remembered (settings.json) across a reload',
+  { skip: missing ?? false },
+  async () => {
+    const { page } = ui;
+    await page.getByTestId('connection-list').focus();
+    await page.keyboard.press('Home');
+    const firstTargets = async (): Promise<string[]> =>
+      (await page.locator('[data-testid="connection-row"] .c-target').allTextContents())
+        .map((t) => t.trim())
+        .slice(0, 3);
+    await page.getByTestId('sort-target').click();
+    await eventually(async () => {
+      const t = await firstTargets();
+      return t[0] === path(0) && t[1] === path(1) ? true : undefined;
+    }, 'ascending by target');
+    await page.getByTestId('sort-target').click();
+    const last = path(ROWS + 39);
+    await eventually(
+      async () => ((await firstTargets())[0] === last ? true : undefined),
+      'descending by target',
+    );
+    assert.equal(await page.getByTestId('sort-target').getAttribute('data-sort'), 'descending');
+    await eventually(
+      () =>
+        JSON.stringify(uiSettingsFile().sort) ===
+        JSON.stringify({ column: 'target', descending: true })
+          ? true
+          : undefined,
+      'the sort kept',
+    );
+    // Sorting works with paging: the far end of the sorted list is the smallest target.
+    await page.getByTestId('connection-list').focus();
+    await page.keyboard.press('End');
+    await eventually(
+      async () => ((await selected(page).catch(() => '')) === path(0) ? true : undefined),
+      'the end of the sorted list',
+    );
+
+    // Resize the method column by dragging its edge.
+    const methodCell = page.locator('[data-testid="list-head"] .c-method');
+    const before = (await methodCell.boundingBox())!.width;
+    const handle = (await page.getByTestId('resize-method').boundingBox())!;
+    await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(handle.x + 60, handle.y + handle.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const after = (await methodCell.boundingBox())!.width;
+    assert.ok(after > before + 40, `the method column went from ${before} to ${after} px`);
+    await eventually(
+      () =>
+        (uiSettingsFile().columns?.find((c) => c.id === 'method')?.width ?? 0) > 100
+          ? true
+          : undefined,
+      'the width kept',
+    );
+
+    // Hide the connection column.
+    await page.getByTestId('columns-menu').click();
+    await page.getByTestId('column-toggle-connection').uncheck();
+    await eventually(
+      async () =>
+        (await page.locator('[data-testid="connection-row"] .c-conn').count()) === 0
+          ? true
+          : undefined,
+      'the connection column hidden',
+    );
+    assert.equal(await page.getByTestId('column-toggle-target').isDisabled(), true);
+
+    // Resize the list pane with the keyboard.
+    const listPane = page.locator('.inspector > .left');
+    const paneBefore = (await listPane.boundingBox())!.width;
+    await page.getByTestId('splitter-list').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await eventually(
+      async () => ((await listPane.boundingBox())!.width >= paneBefore + 30 ? true : undefined),
+      'a wider list pane',
+    );
+    await eventually(() => (uiSettingsFile().panes?.list ? true : undefined), 'the pane kept');
+    const paneWidth = (await listPane.boundingBox())!.width;
+
+    await page.reload();
+    await page.getByTestId('server-status').waitFor();
+    await eventually(
+      async () =>
+        (await page.getByTestId('sort-target').getAttribute('data-sort')) === 'descending'
+          ? true
+          : undefined,
+      'the sort back after a reload',
+    );
+    await eventually(
+      async () => ((await firstTargets())[0] === last ? true : undefined),
+      'sorted rows after a reload',
+    );
+    assert.equal(await page.locator('[data-testid="connection-row"] .c-conn').count(), 0);
+    const widthAfter = (await methodCell.boundingBox())!.width;
+    assert.ok(
+      Math.abs(widthAfter - after) < 2,
+      `the method column ${widthAfter} px after a reload`,
+    );
+    assert.ok(
+      Math.abs((await listPane.boundingBox())!.width - paneWidth) < 2,
+      'the list pane keeps its width',
+    );
+    // Back to the order of arrival.
+    await page.getByTestId('sort-target').click();
+    await eventually(
+      async () => ((await firstTargets())[0] === path(0) ? true : undefined),
+      'arrival order',
+    );
+    assert.equal(await page.getByTestId('sort-target').getAttribute('data-sort'), 'none');
   },
 );
