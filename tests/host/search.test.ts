@@ -240,7 +240,7 @@ test('the Core sorts the list (with paging, under a filter) and finds a row in t
       ),
     );
   }
-  const filter = { text: '/sort/', method: '', statusClass: '' };
+  const filter = { text: '/sort/', method: '', statusClass: '' as const };
   const page = async (sort: unknown, from = 0, count = 10): Promise<(string | null)[]> =>
     (await core.call('exchanges.rows', { from, count, filter, sort } as never)).rows.map(
       (r) => r.target,
