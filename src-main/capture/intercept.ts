@@ -87,6 +87,7 @@ function decrypt(
         const host = sni ?? target.host;
         new ProxyConnection(tls, {
           id,
+          peer: end.peer,
           limits: options.limits,
           mode: {
             kind: 'reverse',

@@ -60,6 +60,8 @@ export interface TunnelEnd {
   write(bytes: Uint8Array): boolean;
   /** Called once, when what waits for the client has gone down (after `write` said false). */
   onDrain(listener: () => void): void;
+  /** Where the client's connection comes from (for the decrypted connection's record). */
+  peer: Peer;
   end(): void;
   /** Called with the bytes the client sends through the tunnel. */
   onData(listener: (bytes: Uint8Array) => void): void;
@@ -68,8 +70,17 @@ export interface TunnelEnd {
   resume(): void;
 }
 
+/** A connection's two ends, as its `connectionOpen` reports them. */
+export interface Peer {
+  remoteAddress: string;
+  remotePort: number;
+  localPort: number;
+}
+
 export interface ProxyContext {
   id: string;
+  /** Reported in place of the socket's own ends (a decrypted tunnel has none of its own). */
+  peer?: Peer;
   limits: ServerLimits;
   mode: ProxyMode;
   pool: UpstreamPool;
@@ -160,9 +171,9 @@ export class ProxyConnection {
     ctx.emit({
       type: 'connectionOpen',
       connectionId: this.id,
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      localPort: socket.localPort ?? 0,
+      remoteAddress: ctx.peer?.remoteAddress ?? socket.remoteAddress ?? '',
+      remotePort: ctx.peer?.remotePort ?? socket.remotePort ?? 0,
+      localPort: ctx.peer?.localPort ?? socket.localPort ?? 0,
       time: Date.now(),
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -802,6 +813,11 @@ export class ProxyConnection {
       onEnd: (listener) => (onEnd = listener),
       pause: () => this.socket.pause(),
       resume: () => this.socket.resume(),
+      peer: {
+        remoteAddress: this.socket.remoteAddress ?? '',
+        remotePort: this.socket.remotePort ?? 0,
+        localPort: this.socket.localPort ?? 0,
+      },
     });
   }
 

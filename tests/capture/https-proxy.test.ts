@@ -71,6 +71,9 @@ test('curl --cacert through the proxy: decrypted, captured and re-encrypted', as
     await waitFor(() => proxy.of('response', inner).length === 1, 5000, 'decrypted response');
     assert.equal(proxy.of('request', outer)[0]!.head.method, 'CONNECT');
     assert.equal(proxy.of('request', inner)[0]!.head.target, '/private?x=1');
+    const opened = proxy.of('connectionOpen', inner)[0]!;
+    assert.equal(opened.remoteAddress, '127.0.0.1');
+    assert.equal(opened.remotePort, proxy.of('connectionOpen', outer)[0]!.remotePort);
     assert.equal(proxy.of('response', inner)[0]!.head?.status, 200);
     assert.match(proxy.stream(inner, 'out').toString('latin1'), /secret for \/private\?x=1$/);
     // The outer connection holds the encrypted bytes, never the plain text.
