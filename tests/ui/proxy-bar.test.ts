@@ -1,8 +1,11 @@
-// The server bar's upstream field: a server started with it is a reverse proxy to that origin.
+// The server bar's proxy fields: the upstream makes a reverse proxy to that origin; the forward
+// proxy switch, with HTTPS interception, a forward proxy that decrypts with the local CA.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
 
 const missing = missingPrerequisite();
@@ -40,3 +43,33 @@ test('the upstream field starts a reverse proxy to it', { skip: missing ?? false
     origin.close();
   }
 });
+
+test(
+  'the forward proxy with HTTPS interception starts from the bar',
+  { skip: missing ?? false },
+  async () => {
+    const { page, core } = ui;
+    await page.getByTestId('server-toggle').click();
+    await eventually(async () => {
+      const { server } = await core.call('snapshot', {});
+      return server.status === 'stopped' ? true : undefined;
+    }, 'server stopped');
+    assert.equal(
+      await page.getByTestId('server-intercept').isDisabled(),
+      true,
+      'only with the forward proxy',
+    );
+    await page.getByTestId('server-forward-proxy').check();
+    await page.getByTestId('server-intercept').check();
+    await page.getByTestId('server-toggle').click();
+    const snapshot = await eventually(async () => {
+      const found = await core.call('snapshot', {});
+      return found.server.status === 'listening' ? found : undefined;
+    }, 'proxy listening');
+    assert.equal(snapshot.settings.proxy, true);
+    assert.equal(snapshot.settings.intercept, true);
+    assert.equal(snapshot.settings.upstream, undefined);
+    // The CA was made in the data folder on this first use.
+    assert.ok(existsSync(join(ui.home, 'ca', 'ca-cert.pem')));
+  },
+);

@@ -364,6 +364,9 @@ export const en = {
   'server.proxy': 'Forward proxy',
   'server.proxyHint':
     'Forward proxy: absolute-form requests go to their origin and CONNECT opens a tunnel (use this address as HTTP_PROXY).',
+  'server.intercept': 'Intercept HTTPS',
+  'server.interceptHint':
+    'With the forward proxy: decrypt CONNECT tunnels with the local certificate authority (socketscope ca --path prints its certificate; a client must trust it, or use socketscope browser).',
   'core.server.badUpstream':
     'The upstream must be an http:// or https:// URL with a host (and port), not {upstream}.',
   'core.proxy.upstreamFailed': '{detail} The client got {status}.',

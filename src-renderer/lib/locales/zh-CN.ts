@@ -358,6 +358,9 @@ export const zhCN: Record<CatalogueKey, string> = {
   'server.proxy': '正向代理',
   'server.proxyHint':
     '正向代理：绝对形式的请求被转发到各自的源站，CONNECT 打开一条隧道（把这个地址用作 HTTP_PROXY）。',
+  'server.intercept': '拦截 HTTPS',
+  'server.interceptHint':
+    '配合正向代理：用本地证书颁发机构解密 CONNECT 隧道（socketscope ca --path 会打印它的证书；客户端必须信任它，或者使用 socketscope browser）。',
   'core.server.badUpstream':
     '上游必须是带主机（和端口）的 http:// 或 https:// 网址，而不是 {upstream}。',
   'core.proxy.upstreamFailed': '{detail} 客户端收到了 {status}。',
