@@ -527,14 +527,13 @@ test('an exchange still waiting in the batch when the session is cleared arrives
     const summary = (e: CoreEvent): string =>
       e.type === 'exchange' ? `${e.exchange.exchangeId} ${e.exchange.method}` : e.type;
     const counting = new Set(['exchangeCount', 'sessionLoad']);
-    assert.deepEqual(seen.all().filter((e) => !counting.has(e.type)).map(summary), [
-      'connectionOpen',
-      'k1#0 PUT',
-      'cleared',
-      'session',
-      'connectionOpen',
-      'k2#0 DELETE',
-    ]);
+    assert.deepEqual(
+      seen
+        .all()
+        .filter((e) => !counting.has(e.type))
+        .map(summary),
+      ['connectionOpen', 'k1#0 PUT', 'cleared', 'session', 'connectionOpen', 'k2#0 DELETE'],
+    );
   } finally {
     await local.close();
   }
