@@ -6,7 +6,8 @@
 // message; the complete message with its trailers, tunnel bytes, or an error with the partial
 // head. No token event is made; tests/engine/message-parser.test.ts checks the equality.
 import type { BodyFraming, ErrorCode, MessageKind, ParserOptions, Span } from './events';
-import { concatBytes, copyBytes } from './bytes';
+import { copyBytes } from './bytes';
+import { emptyHead, ownBody } from './message';
 import type { AssemblerOptions, AssemblyEvent, Field, MessageHead, PartialHead } from './message';
 import { ParserGraph } from './parser-core';
 
@@ -134,19 +135,7 @@ export class MessageParser extends ParserGraph {
 
   protected onBegin(offset: number): void {
     this.draft = {
-      head: {
-        kind: this.messageKind,
-        offset,
-        method: null,
-        target: null,
-        version: '',
-        versionMajor: 0,
-        versionMinor: 0,
-        status: null,
-        reason: null,
-        startLineEnd: null,
-        fields: [],
-      },
+      head: emptyHead(this.messageKind, offset),
       complete: null,
       open: null,
       openValue: false,
@@ -320,12 +309,4 @@ export class MessageParser extends ParserGraph {
     if (draft.complete === null) draft.head.fields.push(field);
     else draft.trailers.push(field);
   }
-}
-
-/** The body, in memory of its own (a view would die with the caller's chunk). */
-function ownBody(draft: Draft): Uint8Array {
-  const parts = draft.parts;
-  if (parts.length === 0) return EMPTY_BODY;
-  if (parts.length === 1) return draft.viewsFrom === 0 ? copyBytes(parts[0]!) : parts[0]!;
-  return concatBytes(parts);
 }

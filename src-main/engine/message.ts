@@ -283,29 +283,42 @@ export class MessageAssembler {
   }
 }
 
+/** Where a collected body's pieces wait: those from `viewsFrom` on are views of this push. */
+export interface BodyDraft {
+  parts: Uint8Array[];
+  viewsFrom: number;
+}
+
+const EMPTY_BODY = new Uint8Array(0);
+
 /** The body, in memory of its own (a view would die with the caller's chunk). */
-function ownBody(draft: Draft): Uint8Array {
+export function ownBody(draft: BodyDraft): Uint8Array {
   const parts = draft.parts;
-  if (parts.length === 0) return new Uint8Array(0);
+  if (parts.length === 0) return EMPTY_BODY;
   if (parts.length === 1) return draft.viewsFrom === 0 ? copyBytes(parts[0]!) : parts[0]!;
   return concatBytes(parts);
 }
 
+/** A head with nothing read yet, for a message that begins at `offset`. */
+export function emptyHead(kind: MessageKind, offset: number): PartialHead {
+  return {
+    kind,
+    offset,
+    method: null,
+    target: null,
+    version: '',
+    versionMajor: 0,
+    versionMinor: 0,
+    status: null,
+    reason: null,
+    startLineEnd: null,
+    fields: [],
+  };
+}
+
 function newDraft(kind: MessageKind, offset: number): Draft {
   return {
-    head: {
-      kind,
-      offset,
-      method: null,
-      target: null,
-      version: '',
-      versionMajor: 0,
-      versionMinor: 0,
-      status: null,
-      reason: null,
-      startLineEnd: null,
-      fields: [],
-    },
+    head: emptyHead(kind, offset),
     complete: null,
     open: null,
     openValue: false,
