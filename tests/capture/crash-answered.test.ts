@@ -3,12 +3,12 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionStore } from '../../src-main/capture/store';
+import { startServe } from './serve-child';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-crash-answered-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -49,44 +49,15 @@ function keepAliveClient(port: number, c: number, stop: () => boolean) {
 
 test('after kill -9 under keep-alive load, every answered request is in the session', async () => {
   const sessionDir = join(home, 'session');
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-main/host/cli.ts',
-      'serve',
-      '--json',
-      '--port',
-      '0',
-      '--session',
-      sessionDir,
-    ],
-    { env: { ...process.env, SOCKETSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let firstLine = '';
-  child.stdout.setEncoding('utf8');
-  const listening = new Promise<void>((resolve) => {
-    child.stdout.on('data', (text: string) => {
-      if (firstLine.includes('\n')) return;
-      firstLine += text;
-      if (firstLine.includes('\n')) resolve();
-    });
-  });
-  await Promise.race([
-    listening,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('no start')), 15_000)),
-  ]);
-  const { port } = JSON.parse(firstLine.split('\n')[0]) as { port: number };
+  const serve = await startServe(['--json', '--port', '0', '--session', sessionDir], { home });
+  const { port } = serve;
 
   let stopped = false;
   const clients = Array.from({ length: CLIENTS }, (_, c) =>
     keepAliveClient(port, c, () => stopped),
   );
   await new Promise((resolve) => setTimeout(resolve, RUN_MS));
-  child.kill('SIGKILL');
-  await exited;
+  await serve.stop('SIGKILL');
   stopped = true;
   await Promise.all(clients.map((client) => client.done));
 

@@ -6,13 +6,13 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SessionStore } from '../../src-main/capture/store';
 import { ExchangeBook } from '../../src-main/host/exchanges';
+import { startServe } from './serve-child';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-crash-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -30,36 +30,8 @@ interface Client {
 
 test('after kill -9 under load, every reported request is stored with identical bytes', async () => {
   const sessionDir = join(home, 'session');
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-main/host/cli.ts',
-      'serve',
-      '--json',
-      '--port',
-      '0',
-      '--session',
-      sessionDir,
-    ],
-    { env: { ...process.env, SOCKETSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const lines: string[] = [];
-  let partial = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (text: string) => {
-    const parts = (partial + text).split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts);
-  });
-  const deadline = Date.now() + 15_000;
-  while (lines.length === 0) {
-    assert.ok(Date.now() < deadline, 'the server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const { port } = JSON.parse(lines[0]) as { port: number };
+  const serve = await startServe(['--json', '--port', '0', '--session', sessionDir], { home });
+  const { port } = serve;
 
   const clients: Client[] = await Promise.all(
     Array.from(
@@ -77,7 +49,7 @@ test('after kill -9 under load, every reported request is stored with identical 
     client.socket.on('data', (chunk) => (client.received += chunk.length));
 
   const requestLines = (): number =>
-    lines.filter((line) => line.startsWith('{"type":"request"')).length;
+    serve.lines().filter((line) => line.startsWith('{"type":"request"')).length;
   let stop = false;
   const load = clients.map(async (client, c) => {
     for (let i = 0; i < REQUESTS_PER_CONNECTION && !stop; i += BURST) {
@@ -103,14 +75,13 @@ test('after kill -9 under load, every reported request is stored with identical 
   ) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  child.kill('SIGKILL');
-  await exited;
+  await serve.stop('SIGKILL');
   stop = true;
   await Promise.all(load);
   for (const client of clients) client.socket.destroy();
 
   // Only whole lines count: the last one may have been cut by the kill.
-  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const events = serve.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
   const reported = events.filter((e) => e.type === 'request') as {
     connectionId: string;
     index: number;

@@ -5,7 +5,7 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttps, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { LocalCa } from '../../src-main/capture/ca';
 import { browserArgs, findBrowser } from '../../src-main/host/browser';
 import { startServer, waitFor } from './helpers';
+import { startServe } from './serve-child';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-https-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -180,32 +181,12 @@ test('serve --proxy --intercept verifies the upstream against NODE_EXTRA_CA_CERT
   const site = await origin();
   const cliHome = mkdtempSync(join(home, 'cli-'));
   const env = { ...process.env, SOCKETSCOPE_HOME: cliHome };
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-main/host/cli.ts',
-      'serve',
-      '--json',
-      '--quiet',
-      '--port',
-      '0',
-      '--proxy',
-      '--intercept',
-    ],
-    {
-      env: { ...env, NODE_EXTRA_CA_CERTS: join(home, 'origin-ca', 'ca-cert.pem') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const serve = await startServe(['--json', '--quiet', '--port', '0', '--proxy', '--intercept'], {
+    home: cliHome,
+    env: { NODE_EXTRA_CA_CERTS: join(home, 'origin-ca', 'ca-cert.pem') },
+  });
   try {
-    let output = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => (output += text));
-    await waitFor(() => output.includes('\n'), 20_000, 'the proxy to listen');
-    const { port } = JSON.parse(output.split('\n')[0]!) as { port: number };
+    const { port } = serve;
     const cacert = join(cliHome, 'ca', 'ca-cert.pem');
     const out = await curl([
       '--cacert',
@@ -226,8 +207,7 @@ test('serve --proxy --intercept verifies the upstream against NODE_EXTRA_CA_CERT
     );
     assert.equal(spki, (await LocalCa.open(join(cliHome, 'ca'))).spki);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await serve.stop();
     site.server.closeAllConnections();
     site.server.close();
   }
@@ -256,31 +236,12 @@ test('a 50 MiB https response through the interception, to a slow client, stays 
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', () => resolve()));
   const sitePort = (site.address() as { port: number }).port;
   const cliHome = mkdtempSync(join(home, 'big-'));
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src-main/host/cli.ts',
-      'serve',
-      '--json',
-      '--quiet',
-      '--port',
-      '0',
-      '--proxy',
-      '--intercept',
-      '--insecure-host',
-      '127.0.0.1',
-    ],
-    { env: { ...process.env, SOCKETSCOPE_HOME: cliHome }, stdio: ['ignore', 'pipe', 'inherit'] },
+  const serve = await startServe(
+    ['--json', '--quiet', '--port', '0', '--proxy', '--intercept', '--insecure-host', '127.0.0.1'],
+    { home: cliHome },
   );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    let output = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => (output += text));
-    await waitFor(() => output.includes('\n'), 20_000, 'the proxy to listen');
-    const { port } = JSON.parse(output.split('\n')[0]!) as { port: number };
+    const { port } = serve;
     const out = await curl([
       '--max-time',
       '60',
@@ -298,13 +259,12 @@ test('a 50 MiB https response through the interception, to a slow client, stays 
     ]);
     assert.equal(out.code, 0, out.stderr);
     assert.equal(Number(out.stdout), SIZE);
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
     const peakMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
     console.log(`core peak RSS after a 50 MiB intercepted response: ${peakMb.toFixed(1)} MB`);
     assert.ok(peakMb < 200, `peak RSS ${peakMb} MB`);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
+    await serve.stop();
     site.closeAllConnections();
     site.close();
   }

@@ -4,7 +4,6 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import {
   type RawClient,
   type TestServer,
 } from './helpers';
+import { startServe } from './serve-child';
 
 const GET = 'GET / HTTP/1.1\r\nHost: x\r\n\r\n';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -374,29 +374,13 @@ describe(
       '100 concurrent 10 MiB uploads keep `socketscope serve` under 300 MB',
       { timeout: 120_000 },
       async () => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'src-main/host/cli.ts',
-            'serve',
-            '--port',
-            '0',
-            '--session',
-            join(home, 'session'),
-          ],
-          { env: { ...process.env, SOCKETSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
-        );
+        const serve = await startServe(['--port', '0', '--session', join(home, 'session')], {
+          home,
+        });
+        const child = serve.child;
         try {
-          let out = '';
-          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-          await waitFor(
-            () => /Listening on http:\/\/127\.0\.0\.1:(\d+)\//.test(out),
-            30_000,
-            'the server',
-          );
-          const port = Number(/Listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)![1]);
+          const out = serve.output;
+          const port = serve.port;
           const before = peakRss(child.pid!);
           const size = 10 * 1024 * 1024;
           const started = Date.now();
@@ -410,12 +394,11 @@ describe(
           assert.deepEqual(
             new Set(statuses),
             new Set(['HTTP/1.1 405 Method Not Allowed']),
-            `answers: ${[...new Set(statuses)].join(', ')}; server output:\n${out.slice(-2000)}`,
+            `answers: ${[...new Set(statuses)].join(', ')}; server output:\n${out().slice(-2000)}`,
           );
           assert.ok(peak < 300e6, `peak RSS ${(peak / 1e6).toFixed(0)} MB`);
         } finally {
-          child.kill('SIGTERM');
-          await new Promise((resolve) => child.once('exit', resolve));
+          await serve.stop();
         }
       },
     );
@@ -432,33 +415,14 @@ describe('socketscope serve: --max-body and large bodies in --json', () => {
     'prints a 2 MiB body read back from the session, and answers 413 over the limit',
     { timeout: 60_000 },
     async () => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'src-main/host/cli.ts',
-          'serve',
-          '--json',
-          '--port',
-          '0',
-          '--max-body',
-          '3M',
-        ],
-        { env: { ...process.env, SOCKETSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'inherit'] },
-      );
+      const serve = await startServe(['--json', '--port', '0', '--max-body', '3M'], { home });
       try {
-        let out = '';
-        child.stdout.setEncoding('utf8');
-        child.stdout.on('data', (text: string) => (out += text));
+        const port = serve.port;
         const records = (): Record<string, unknown>[] =>
-          out
-            .split('\n')
-            .slice(0, -1)
+          serve
+            .lines()
             .filter((line) => line.startsWith('{'))
             .map((line) => JSON.parse(line) as Record<string, unknown>);
-        await waitFor(() => records().some((r) => r.type === 'listening'), 30_000, 'listening');
-        const port = records().find((r) => r.type === 'listening')!.port as number;
         const body = Buffer.alloc(2 * 1024 * 1024);
         for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff;
         const client = await rawClient(port);
@@ -483,8 +447,7 @@ describe('socketscope serve: --max-body and large bodies in --json', () => {
         assert.match(answer.toString('utf8'), /The limit is 3145728 bytes/);
         over.close();
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
+        await serve.stop();
       }
     },
   );

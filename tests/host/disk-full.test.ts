@@ -4,12 +4,13 @@
 
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCK_FILE_NAME, SessionStore } from '../../src-main/capture/store';
+import { startServe } from '../capture/serve-child';
 
 function mountTmpfs(dir: string): string | null {
   if (process.getuid?.() !== 0) return 'the test needs root to mount a small tmpfs';
@@ -76,24 +77,11 @@ test(
   { skip: skipReason ?? false },
   async () => {
     const sessionDir = join(disk, 'session');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src-main/host/cli.ts', 'serve', '--port', '0', '--session', sessionDir],
-      {
-        env: { ...process.env, SOCKETSCOPE_HOME: join(root, 'home') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => (out += text));
-    child.stderr.on('data', (text: string) => (out += text));
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
-    );
-    await until(() => /Listening on http:\/\/127\.0\.0\.1:(\d+)/.test(out), 'the server to listen');
-    const port = Number(/Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)![1]);
+    const serve = await startServe(['--port', '0', '--session', sessionDir], {
+      home: join(root, 'home'),
+      captureStderr: true,
+    });
+    const { port } = serve;
 
     const targets: string[] = [];
     const statuses: number[] = [];
@@ -104,12 +92,15 @@ test(
     await send('/?before');
     const filler = fill(disk);
     for (let i = 0; i < 80; i++) await send(`/?during-${i}`);
-    await until(() => out.includes('is full, so recording is paused'), 'the disk-full line');
+    await until(
+      () => serve.output().includes('is full, so recording is paused'),
+      'the disk-full line',
+    );
     rmSync(filler);
     await send('/?after');
-    await until(() => out.includes('has resumed'), 'the resumed line');
-    child.kill('SIGTERM');
-    const code = await exited;
+    await until(() => serve.output().includes('has resumed'), 'the resumed line');
+    const code = await serve.stop();
+    const out = serve.output();
 
     assert.deepEqual(new Set(statuses), new Set([200]), 'every request was answered');
     assert.equal(out.match(/is full, so recording is paused/g)?.length, 1, 'said once');
