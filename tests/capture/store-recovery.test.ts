@@ -26,12 +26,11 @@ import {
   LOG_FILE_NAME,
   SessionStore,
   type OpenStoreOptions,
-  type StoredExchange,
   type StoredRecord,
 } from '../../src-main/capture/store';
 import { createCore } from '../../src-main/host/core';
 import { SESSION_FORMAT_VERSION } from '../../src-main/capture/record-scan';
-import { emptyExchange } from '../../src-main/host/exchanges';
+import { storedExchange } from './store-fixtures';
 import { en } from '../../src-renderer/lib/locales/en';
 import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
 
@@ -81,27 +80,6 @@ function load(dir: string, options: OpenStoreOptions = {}) {
   const writable = opened.store.writable;
   opened.store.close();
   return { ...opened, list, writable };
-}
-
-function storedExchange(id: string): StoredExchange {
-  const exchange = emptyExchange(`${id}#0`, id, 0, 5, 0);
-  exchange.source = 'replay';
-  return {
-    exchange,
-    connection: {
-      connectionId: id,
-      source: 'replay',
-      remoteAddress: '127.0.0.1',
-      remotePort: 80,
-      localPort: 1234,
-      openedAt: 5,
-      closedAt: 9,
-      closeReason: 'client',
-      bytesIn: 3,
-      bytesOut: 4,
-      exchanges: 1,
-    },
-  };
 }
 
 /** 30 exchanges' worth of records, made through the store's own API. */

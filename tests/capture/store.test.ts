@@ -28,8 +28,7 @@ import {
   renameSession,
 } from '../../src-main/capture/sessions';
 import type { CaptureEvent } from '../../src-main/capture/events';
-import type { StoredExchange } from '../../src-main/capture/store';
-import { emptyExchange } from '../../src-main/host/exchanges';
+import { storedExchange } from './store-fixtures';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'socketscope-store-'));
@@ -68,27 +67,6 @@ function data(offset: number, text: string, direction: 'in' | 'out' = 'in'): Cap
     offset,
     bytes: Buffer.from(text, 'latin1'),
     time: 1000 + offset,
-  };
-}
-
-function storedExchange(id: string): StoredExchange {
-  const exchange = emptyExchange(`${id}#0`, id, 0, 5, 0);
-  exchange.source = 'replay';
-  return {
-    exchange,
-    connection: {
-      connectionId: id,
-      source: 'replay',
-      remoteAddress: '127.0.0.1',
-      remotePort: 80,
-      localPort: 1234,
-      openedAt: 5,
-      closedAt: 9,
-      closeReason: 'client',
-      bytesIn: 3,
-      bytesOut: 4,
-      exchanges: 1,
-    },
   };
 }
 
