@@ -4,6 +4,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { upstreamSecureContext } from './trust-store';
 import type { ResponseHead } from './events';
 import type { ParseErrorInfo, ReplayTarget, ReplayTimings } from '../protocol/types';
 import { ClientConversation, type ClientAction } from '../engine/client-conversation';
@@ -154,6 +155,7 @@ class ReplayRun {
           port: target.port,
           servername: target.servername ?? (isIP(target.host) === 0 ? target.host : undefined),
           rejectUnauthorized: !target.insecure,
+          secureContext: upstreamSecureContext(),
           ALPNProtocols: ['http/1.1'],
         })
       : netConnect({ host: address, port: target.port });

@@ -4,6 +4,7 @@
 
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { upstreamSecureContext } from './trust-store';
 
 export interface UpstreamAddress {
   host: string;
@@ -30,7 +31,10 @@ export interface PoolOptions {
   connectTimeoutMs?: number;
   /** An idle socket is closed after this long. */
   idleMs?: number;
-  /** Idle sockets kept for one upstream at most. */
+  /**
+   * Idle sockets kept for one upstream at most. Many clients at once each hold one in turn, and
+   * all come back idle between their requests: a socket dropped here is opened again at once.
+   */
   maxIdlePerUpstream?: number;
 }
 
@@ -51,7 +55,7 @@ export class UpstreamPool {
   constructor(options: PoolOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.idleMs = options.idleMs ?? 30_000;
-    this.maxIdle = options.maxIdlePerUpstream ?? 32;
+    this.maxIdle = options.maxIdlePerUpstream ?? 256;
   }
 
   /** An idle socket to `address` or a newly connected one; never throws. */
@@ -136,6 +140,7 @@ export class UpstreamPool {
         port: address.port,
         ALPNProtocols: ['http/1.1'],
         rejectUnauthorized: address.insecure !== true,
+        secureContext: upstreamSecureContext(),
       };
       // SNI takes a name, never an IP address.
       if (!/^[\d.]+$/.test(address.host) && !address.host.includes(':')) {
