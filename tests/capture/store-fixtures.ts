@@ -1,5 +1,6 @@
 // Fixtures shared by the session store's tests.
 
+import { crc32 } from '../../src-main/capture/crc32';
 import type { StoredExchange } from '../../src-main/capture/store';
 import { emptyExchange } from '../../src-main/host/exchanges';
 
@@ -23,4 +24,15 @@ export function storedExchange(id: string): StoredExchange {
       exchanges: 1,
     },
   };
+}
+
+/** One record as the session file lays it out: header, metadata, payload. */
+export function rawRecord(type: number, meta: Buffer, payload = Buffer.alloc(0)): Buffer {
+  const header = Buffer.alloc(14);
+  header[0] = 0x53;
+  header[1] = type;
+  header.writeUInt32LE(meta.length, 2);
+  header.writeUInt32LE(payload.length, 6);
+  header.writeUInt32LE(crc32(Buffer.concat([meta, payload])), 10);
+  return Buffer.concat([header, meta, payload]);
 }

@@ -20,7 +20,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaptureEvent } from '../../src-main/capture/events';
-import { crc32 } from '../../src-main/capture/crc32';
 import {
   LOCK_FILE_NAME,
   LOG_FILE_NAME,
@@ -30,7 +29,7 @@ import {
 } from '../../src-main/capture/store';
 import { createCore } from '../../src-main/host/core';
 import { SESSION_FORMAT_VERSION } from '../../src-main/capture/record-scan';
-import { storedExchange } from './store-fixtures';
+import { rawRecord, storedExchange } from './store-fixtures';
 import { en } from '../../src-renderer/lib/locales/en';
 import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
 
@@ -144,17 +143,6 @@ function newSession(dir: string, exchanges = 30): void {
   const { store } = SessionStore.open(dir);
   recordSession(store, exchanges);
   store.close();
-}
-
-/** One record as the file lays it out. */
-function rawRecord(type: number, meta: Buffer, payload = Buffer.alloc(0)): Buffer {
-  const header = Buffer.alloc(14);
-  header[0] = 0x53;
-  header[1] = type;
-  header.writeUInt32LE(meta.length, 2);
-  header.writeUInt32LE(payload.length, 6);
-  header.writeUInt32LE(crc32(Buffer.concat([meta, payload])), 10);
-  return Buffer.concat([header, meta, payload]);
 }
 
 test('one flipped byte anywhere in a record header or body costs exactly that record', () => {

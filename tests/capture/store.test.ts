@@ -28,7 +28,7 @@ import {
   renameSession,
 } from '../../src-main/capture/sessions';
 import type { CaptureEvent } from '../../src-main/capture/events';
-import { storedExchange } from './store-fixtures';
+import { rawRecord, storedExchange } from './store-fixtures';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'socketscope-store-'));
@@ -380,17 +380,6 @@ test('one writer at a time: a second writer is refused, a stale lock is taken ov
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** One record as the file lays it out: header, metadata, payload. */
-function rawRecord(type: number, meta: Buffer, payload: Buffer): Buffer {
-  const header = Buffer.alloc(14);
-  header[0] = 0x53;
-  header[1] = type;
-  header.writeUInt32LE(meta.length, 2);
-  header.writeUInt32LE(payload.length, 6);
-  header.writeUInt32LE(crc32(Buffer.concat([meta, payload])), 10);
-  return Buffer.concat([header, meta, payload]);
-}
 
 test('data records keep every field: any connection id, offsets past 4 GiB, both directions', () => {
   const dir = tempDir();
