@@ -10,7 +10,12 @@ import {
   deviationExplanationKey,
   type DeviationCode,
 } from './browser-reading';
-import type { Explanation, ExplanationText, Locale } from './explanations/catalogue';
+import {
+  entry,
+  type Explanation,
+  type ExplanationText,
+  type Locale,
+} from './explanations/catalogue';
 import { body } from './explanations/body';
 import { deviationTexts, type DeviationText } from './explanations/deviations';
 import { errorExplanations } from './explanations/errors';
@@ -18,6 +23,8 @@ import { browserFields } from './explanations/browser-fields';
 import { fieldLines, namedFields as rfcFields } from './explanations/fields';
 import { lines } from './explanations/lines';
 import { startLine } from './explanations/start-line';
+import { websocketErrorTexts, websocketParts } from './explanations/websocket';
+import { WS_ERROR_CODES, WS_ERROR_RFC, wsErrorKey, type WsErrorCode } from './websocket-errors';
 
 export type { Explanation, ExplanationText, Locale };
 export type { DeviationText };
@@ -32,6 +39,9 @@ export const EXPLAINED_FIELDS: readonly string[] = Object.keys(namedFields);
 
 // The type checker fails here when a code of the error table has no explanation.
 const byCode: Record<AnyErrorCode, Explanation> = errorExplanations;
+// … and here when a WebSocket error code has none.
+const byWsError: Record<WsErrorCode, (typeof websocketErrorTexts)[WsErrorCode]> =
+  websocketErrorTexts;
 // … and here when a deviation code has none.
 const byDeviation: Record<DeviationCode, Record<Locale, DeviationText>> = deviationTexts;
 
@@ -63,6 +73,13 @@ export const explanations: Record<string, Explanation> = {
     DEVIATION_CODES.map((code) => [deviationExplanationKey(code), deviationEntry(code)]),
   ),
   ...Object.fromEntries(ERROR_CODES.map((code) => [errorExplanationKey(code), byCode[code]])),
+  ...websocketParts,
+  ...Object.fromEntries(
+    WS_ERROR_CODES.map((code) => [
+      wsErrorKey(code),
+      entry(WS_ERROR_RFC[code], byWsError[code][0], byWsError[code][1]),
+    ]),
+  ),
 };
 
 /** The explanation for `key` in `locale`, or null when the key is unknown. */

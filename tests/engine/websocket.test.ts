@@ -15,6 +15,8 @@ import {
   type WsMessage,
 } from '../../src-main/engine/websocket';
 import { isUtf8 } from '../../src-main/engine/websocket-utf8';
+import { WS_ERROR_CODES, wsErrorKey } from '../../src-main/engine/websocket-errors';
+import { explain } from '../../src-main/engine/explanations';
 import { isSendableCloseCode } from '../../src-main/engine/websocket-close';
 import { bytesOf, closePayload, concat, encodeFrame, type FrameSpec } from './websocket-encode';
 
@@ -505,5 +507,32 @@ describe('WebSocket parser on any bytes', () => {
       ),
       { numRuns: 500, seed: 20261202 },
     );
+  });
+});
+
+describe('WebSocket explanations', () => {
+  it('every frame part and every error has an explanation in English and Chinese, with its RFC section', () => {
+    const keys = [
+      'ws.first-byte',
+      'ws.second-byte',
+      'ws.length-16',
+      'ws.length-64',
+      'ws.masking-key',
+      'ws.close-code',
+      'ws.close-reason',
+      ...(['text', 'binary', 'continuation', 'ping', 'pong', 'close'] as const).map(
+        (kind) => `ws.payload.${kind}`,
+      ),
+      ...WS_ERROR_CODES.map(wsErrorKey),
+    ];
+    for (const key of keys) {
+      const en = explain(key, 'en');
+      const zh = explain(key, 'zh-CN');
+      assert.ok(en && zh, key);
+      assert.match(en.rfc, /^RFC 6455 §\d/, key);
+      assert.ok(en.title.length > 3 && en.text.length > 20, key);
+      assert.match(zh.title + zh.text, /[\u4e00-\u9fff]/, key);
+    }
+    assert.equal(explain('ws.error.BAD_CLOSE_CODE')?.rfc, 'RFC 6455 §7.4');
   });
 });
