@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CoreEvent, ExchangeSummary, ServerState } from '../../src-main/protocol/types';
+import type { CoreEvent, ServerState } from '../../src-main/protocol/types';
 import {
   checkDone,
   currentStep,
@@ -16,37 +16,9 @@ import {
 } from '../../src-renderer/lib/lesson';
 import { labRule } from '../../src-renderer/lib/breaks';
 import { bytesToBase64 } from '../../src-renderer/lib/bytes';
+import { summaryMaker } from './summary-fixture';
 
-let seq = 0;
-function exchange(patch: Partial<ExchangeSummary>): ExchangeSummary {
-  seq++;
-  return {
-    exchangeId: `x${seq}`,
-    connectionId: 'c1',
-    source: 'capture',
-    indexOnConnection: 0,
-    startedAt: 1000 + seq,
-    completedAt: 1001 + seq,
-    method: 'GET',
-    target: '/',
-    version: 'HTTP/1.1',
-    host: '127.0.0.1:8080',
-    referer: null,
-    status: 200,
-    reason: 'OK',
-    requestContentType: null,
-    responseContentType: 'text/html',
-    requestBytes: 100,
-    responseBytes: 200,
-    requestSpan: { offset: 0, length: 100 },
-    responseSpan: { offset: 0, length: 200 },
-    error: null,
-    ruleId: null,
-    replayTarget: null,
-    timings: null,
-    ...patch,
-  };
-}
+const exchange = summaryMaker(1000);
 
 function server(patch: Partial<ServerState>): CoreEvent {
   return {

@@ -2,7 +2,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ExchangeSummary } from '../../src-main/protocol/types';
 import { matcher, statusClassOf } from '../../src-renderer/lib/filter';
 import { exchangeUrl, linksFor } from '../../src-renderer/lib/timeline';
 import {
@@ -15,37 +14,9 @@ import {
 import { newRule, validateRule } from '../../src-renderer/lib/rules';
 import { previewDocument, previewKind } from '../../src-renderer/lib/preview';
 import { translateMessage } from '../../src-renderer/lib/translate';
+import { summaryMaker } from './summary-fixture';
 
-let seq = 0;
-function exchange(patch: Partial<ExchangeSummary>): ExchangeSummary {
-  seq++;
-  return {
-    exchangeId: `x${seq}`,
-    connectionId: 'c1',
-    source: 'capture',
-    indexOnConnection: 0,
-    startedAt: seq,
-    completedAt: seq + 1,
-    method: 'GET',
-    target: '/',
-    version: 'HTTP/1.1',
-    host: '127.0.0.1:8080',
-    referer: null,
-    status: 200,
-    reason: 'OK',
-    requestContentType: null,
-    responseContentType: 'text/html',
-    requestBytes: 100,
-    responseBytes: 200,
-    requestSpan: { offset: 0, length: 100 },
-    responseSpan: { offset: 0, length: 200 },
-    error: null,
-    ruleId: null,
-    replayTarget: null,
-    timings: null,
-    ...patch,
-  };
-}
+const exchange = summaryMaker();
 
 test('the filter matches text, method and status class', () => {
   const page = exchange({ target: '/index.html' });
