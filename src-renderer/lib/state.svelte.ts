@@ -202,10 +202,20 @@ export class Store {
   }
 
   select(id: string | null, index?: number): void {
+    if (id !== this.selectedId) this.pinSelection(id);
     this.selectedId = id;
     this.selected = this.get(id);
     this.selectedIndex = id === null ? -1 : (index ?? this.positions.get(id) ?? -1);
     if (id !== null && (this.selected === null || index === undefined)) this.locateSelection();
+  }
+
+  /** A flood of events is thinned before it reaches the page: the selection's updates never are. */
+  private pinSelection(id: string | null): void {
+    try {
+      core().pin?.(id);
+    } catch {
+      // No Core linked (a stand-in source): nothing thins its events.
+    }
   }
 
   dismissNotice(id: number): void {

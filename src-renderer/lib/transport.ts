@@ -20,6 +20,8 @@ export interface CoreClient extends CoreApi {
   /** Called with 'open' after every (re)connection, so the caller can take a fresh snapshot. */
   onStatus(listener: (status: LinkStatus) => void): () => void;
   status(): LinkStatus;
+  /** The selected exchange: its updates keep coming however thin a flood of events is made. */
+  pin?(exchangeId: string | null): void;
 }
 
 interface Pending {
@@ -56,8 +58,16 @@ class FrameClient implements CoreClient {
   private readonly statusListeners = new Set<(status: LinkStatus) => void>();
   private linkStatus: LinkStatus = 'connecting';
   private readonly joiner = new PartJoiner(MAX_MESSAGE_BYTES * 2);
+  /** The pinned exchange, and where it is told (a socket worker thins events; others do not). */
+  pinned: string | null = null;
+  onPin: (exchangeId: string | null) => void = () => undefined;
 
   constructor(private readonly sendFrame: (frame: ClientFrame) => boolean) {}
+
+  pin(exchangeId: string | null): void {
+    this.pinned = exchangeId;
+    this.onPin(exchangeId);
+  }
 
   call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
     const id = this.nextId++;
@@ -150,6 +160,7 @@ function webSocketUrl(): string {
 interface Link {
   send(text: string): boolean;
   close(): void;
+  pin?(exchangeId: string | null): void;
 }
 
 interface LinkHandlers {
@@ -185,6 +196,9 @@ function workerLink(url: string, on: LinkHandlers): Link | null {
   worker.onerror = () => finish();
   worker.postMessage({ type: 'connect', url } satisfies WorkerInbound);
   return {
+    pin(exchangeId) {
+      worker.postMessage({ type: 'pin', exchangeId } satisfies WorkerInbound);
+    },
     send(text) {
       if (!open) return false;
       worker.postMessage({ type: 'send', text } satisfies WorkerInbound);
@@ -222,6 +236,7 @@ function connectWebSocket(): Promise<CoreClient> {
   let link: Link | null = null;
   let attempt = 0;
   const client = new FrameClient((frame) => link?.send(JSON.stringify(frame)) ?? false);
+  client.onPin = (exchangeId) => link?.pin?.(exchangeId);
 
   return new Promise<CoreClient>((resolveFirst) => {
     let announced = false;
@@ -257,6 +272,7 @@ function connectWebSocket(): Promise<CoreClient> {
       const current: Link =
         (viaWorker ? workerLink(url, handlers) : null) ?? directLink(url, handlers);
       link = current;
+      current.pin?.(client.pinned);
     };
     open();
   });
