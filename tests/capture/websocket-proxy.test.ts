@@ -1,0 +1,222 @@
+// A WebSocket echo through the reverse proxy and through the forward proxy: a real `ws` server
+// on 127.0.0.1 as the upstream and a `ws` client. The echo must arrive, and the tunnel bytes
+// recorded after the 101, read by the engine's frame parser, must be exactly the frames each
+// side sent (text, binary, a 70 KB message with a 64-bit length, a fragmented message, ping and
+// pong, close), masked from the client and not from the server, with no byte left over.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  WebSocketParser,
+  type WsEvent,
+  type WsFrame,
+  type WsMessage,
+} from '../../src-main/engine/websocket';
+import { startServer, waitFor, type TestServer } from './helpers';
+
+interface Echo {
+  server: WebSocketServer;
+  port: number;
+  /** Each message the upstream received: kind and bytes. */
+  received: [string, Buffer][];
+  close(): Promise<void>;
+}
+
+async function echoServer(): Promise<Echo> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const echo: Echo = {
+    server,
+    port: (server.address() as { port: number }).port,
+    received: [],
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+  server.on('connection', (socket) => {
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      const bytes = toBuffer(data);
+      echo.received.push([isBinary ? 'binary' : 'text', bytes]);
+      socket.send(bytes, { binary: isBinary });
+    });
+  });
+  return echo;
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+const TEXT = 'hello, 世界';
+const BINARY = Buffer.from([0, 1, 2, 0xfe, 0xff]);
+/** Over 65,535 bytes: its length takes the 64-bit form. */
+const LARGE = Buffer.from(Uint8Array.from({ length: 70_000 }, (_, i) => (i * 13) & 0xff));
+const FRAGMENTS = ['frag', 'men', 'ted ✓'];
+const PING = 'are you there?';
+
+/** Runs the script against an open client; resolves with what came back. */
+async function converse(
+  client: WebSocket,
+): Promise<{ messages: [string, Buffer][]; pong: Buffer; close: [number, string] }> {
+  const messages: [string, Buffer][] = [];
+  client.on('message', (data: RawData, isBinary: boolean) =>
+    messages.push([isBinary ? 'binary' : 'text', toBuffer(data)]),
+  );
+  const echoed = (n: number) => waitFor(() => messages.length >= n, 10_000, `echo ${n}`);
+  client.send(TEXT);
+  await echoed(1);
+  client.send(BINARY);
+  await echoed(2);
+  client.send(LARGE);
+  await echoed(3);
+  // One text message in three frames: text (FIN 0), continuation, continuation (FIN 1).
+  client.send(FRAGMENTS[0]!, { fin: false });
+  client.send(FRAGMENTS[1]!, { fin: false });
+  client.send(FRAGMENTS[2]!, { fin: true });
+  await echoed(4);
+  const pong = new Promise<Buffer>((resolve) => client.once('pong', resolve));
+  client.ping(PING);
+  const pongData = await pong;
+  const closed = new Promise<[number, string]>((resolve) =>
+    client.once('close', (code: number, reason: Buffer) => resolve([code, reason.toString()])),
+  );
+  client.close(1000, 'done');
+  return { messages, pong: pongData, close: await closed };
+}
+
+function decode(bytes: Buffer, from: 'client' | 'server', offset: number) {
+  const parser = new WebSocketParser({ from, offset, keepBytes: 1 << 20 });
+  const events: WsEvent[] = [...parser.push(bytes.subarray(offset)), ...parser.end()];
+  const frames = events.flatMap((e): WsFrame[] => (e.type === 'frame' ? [e.frame] : []));
+  const messages = events.flatMap((e): WsMessage[] => (e.type === 'message' ? [e.message] : []));
+  const errors = events.filter((e) => e.type === 'error');
+  return { frames, messages, errors, parser };
+}
+
+const show = (m: WsMessage): [string, string] => [
+  m.kind,
+  m.kind === 'close' ? `${m.close?.code} ${m.close?.reason}` : Buffer.from(m.data).toString('hex'),
+];
+
+/** The recorded tunnel, each way, is exactly the frames the script sent and nothing else. */
+async function checkRecorded(proxy: TestServer, id: string): Promise<void> {
+  await proxy.closed(id, 10_000);
+  const request = proxy.of('request', id)[0]!;
+  const response = proxy.of('response', id)[0]!;
+  assert.equal(response.head?.status, 101);
+  const inbound = proxy.stream(id, 'in');
+  const outbound = proxy.stream(id, 'out');
+  const up = decode(inbound, 'client', request.span.offset + request.span.length);
+  const down = decode(outbound, 'server', response.span.offset + response.span.length);
+  assert.deepEqual(up.errors, []);
+  assert.deepEqual(down.errors, []);
+  // Nothing lost, nothing left over: the frames tile each tunnel to its last byte.
+  assert.equal(up.parser.position, inbound.length);
+  assert.equal(down.parser.position, outbound.length);
+  const hex = (b: Uint8Array | string) => Buffer.from(b).toString('hex');
+  assert.deepEqual(up.messages.map(show), [
+    ['text', hex(TEXT)],
+    ['binary', hex(BINARY)],
+    ['binary', hex(LARGE)],
+    ['text', hex(FRAGMENTS.join(''))],
+    ['ping', hex(PING)],
+    ['close', '1000 done'],
+  ]);
+  assert.deepEqual(down.messages.map(show), [
+    ['text', hex(TEXT)],
+    ['binary', hex(BINARY)],
+    ['binary', hex(LARGE)],
+    ['text', hex(FRAGMENTS.join(''))],
+    ['pong', hex(PING)],
+    ['close', '1000 done'],
+  ]);
+  // Every client frame masked (with its key), no server frame masked.
+  assert.ok(up.frames.every((f) => f.masked && f.maskingKey?.length === 4));
+  assert.ok(down.frames.every((f) => !f.masked && f.maskingKey === null));
+  // The fragmented message: three frames, FIN only on the last, continuations after the first.
+  const fragmented = up.messages[3]!;
+  assert.deepEqual(
+    fragmented.frames.map((i) => [
+      up.frames[i]!.opcode,
+      up.frames[i]!.fin,
+      up.frames[i]!.payloadLength,
+    ]),
+    FRAGMENTS.map((part, i) => [
+      i === 0 ? 1 : 0,
+      i === FRAGMENTS.length - 1,
+      Buffer.byteLength(part),
+    ]),
+  );
+  // The 70 KB message: a 64-bit length, each way.
+  for (const side of [up, down]) {
+    const large = side.frames[side.messages[2]!.frames[0]!]!;
+    assert.equal(large.spans.extendedLength?.length, 8);
+    assert.equal(large.payloadLength, LARGE.length);
+  }
+}
+
+function checkEcho(got: Awaited<ReturnType<typeof converse>>, echo: Echo): void {
+  const expected: [string, Buffer][] = [
+    ['text', Buffer.from(TEXT)],
+    ['binary', BINARY],
+    ['binary', LARGE],
+    ['text', Buffer.from(FRAGMENTS.join(''))],
+  ];
+  assert.deepEqual(got.messages, expected);
+  assert.deepEqual(echo.received, expected);
+  assert.equal(got.pong.toString(), PING);
+  assert.deepEqual(got.close, [1000, 'done']);
+}
+
+test('a WebSocket echo through the reverse proxy: echoed, and the recorded frames are those sent', async () => {
+  const echo = await echoServer();
+  const proxy = await startServer({ settings: { upstream: `http://127.0.0.1:${echo.port}` } });
+  try {
+    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/echo`, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    const got = await converse(client);
+    checkEcho(got, echo);
+    await checkRecorded(proxy, await proxy.connectionId());
+  } finally {
+    await proxy.stop();
+    await echo.close();
+  }
+});
+
+test('a WebSocket echo through the forward proxy (absolute-form upgrade): the same frames recorded', async () => {
+  const echo = await echoServer();
+  const proxy = await startServer({ settings: { proxy: true } });
+  const url = `ws://127.0.0.1:${echo.port}/echo`;
+  try {
+    const client = new WebSocket(url, {
+      perMessageDeflate: false,
+      // To the proxy, with the absolute URL as the request-target.
+      createConnection: () => connect(proxy.port, '127.0.0.1'),
+      finishRequest: (request) => {
+        request.path = `http://127.0.0.1:${echo.port}/echo`;
+        request.end();
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    const got = await converse(client);
+    checkEcho(got, echo);
+    const id = await proxy.connectionId();
+    assert.equal(proxy.of('request', id)[0]!.head.target, `http://127.0.0.1:${echo.port}/echo`);
+    await checkRecorded(proxy, id);
+  } finally {
+    await proxy.stop();
+    await echo.close();
+  }
+});
