@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** Names on PATH, then fixed install locations, in order of preference. */
-function candidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
+export function candidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string[] {
   if (platform === 'darwin') {
     return [
       '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',

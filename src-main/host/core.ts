@@ -76,6 +76,7 @@ import {
   type CoreSettings,
 } from './settings-file';
 import { fromBase64, toBase64 } from '../capture/base64';
+import { InterceptLauncher, type InterceptOptions } from './intercept-launch';
 
 export interface CoreOptions {
   /** The user-data folder (default: SOCKETSCOPE_HOME, else the platform's app-data folder). */
@@ -107,6 +108,8 @@ export interface CoreOptions {
   /** The session file's positional write (tests inject write failures through it). */
   storeWrite?: FileWriter;
   assetsDir?: string;
+  /** How the Intercept panel finds and starts browsers (tests: headless, their own PATH). */
+  intercept?: Omit<InterceptOptions, 'caDir'>;
   /** Builds the capture server (tests substitute their own). */
   serverFactory?: (options: CaptureServerOptions) => CaptureServerApi | Promise<CaptureServerApi>;
 }
@@ -203,6 +206,7 @@ class SocketscopeCore implements Core {
   private rulesProblem: RulesFileProblem | null = null;
   private closed = false;
   private readonly handlers: Handlers;
+  private intercept!: InterceptLauncher;
 
   constructor(home: string, options: CoreOptions) {
     this.home = home;
@@ -275,6 +279,16 @@ class SocketscopeCore implements Core {
     this.server = options.serverFactory
       ? await options.serverFactory(serverOptions)
       : new CaptureServer(serverOptions);
+    const server = this.server;
+    this.intercept = new InterceptLauncher(
+      {
+        state: () => server.state(),
+        settings: () => server.settings(),
+        start: async (settings) => this.handlers['server.start'](settings),
+        notify: (level, message) => this.notify(level, message),
+      },
+      { ...options.intercept, caDir: caFolder(this.home) },
+    );
   }
 
   // ---- CoreApi ----
@@ -330,6 +344,7 @@ class SocketscopeCore implements Core {
   async close(): Promise<void> {
     if (this.closed) return;
     try {
+      await this.intercept.closeAll();
       await this.server.stop();
     } finally {
       this.gate.commitNow();
@@ -1114,6 +1129,15 @@ class SocketscopeCore implements Core {
       },
       'exchanges.rows': (params) => this.rows(params),
       'exchanges.indexOf': (params) => this.indexOf(params),
+      'intercept.status': () => this.intercept.status(),
+      'intercept.launch': async (params) => {
+        const result = await this.intercept.launch(params);
+        return { ...result, status: await this.intercept.status() };
+      },
+      'intercept.close': async ({ launchId }) => {
+        await this.intercept.close(launchId);
+        return this.intercept.status();
+      },
       'exchange.curl': ({ exchangeId }) => {
         const exchange = this.exchangeOrThrow(exchangeId);
         const connection = this.book.connections.get(exchange.connectionId);

@@ -12,6 +12,7 @@ import type {
   ReplayOutcome,
   ReplayTarget,
   ReplayTimings,
+  TunnelSummary,
 } from '../protocol/types';
 import {
   compileFilter,
@@ -589,6 +590,13 @@ export class ExchangeTable {
     for (const scan of this.scans.values()) if (row < scan.dirtyFrom) scan.dirtyFrom = row;
   }
 
+  /** What a CONNECT's tunnel carried: set by the book, which knows the connections. */
+  tunnelSource: ((summary: ExchangeSummary) => TunnelSummary | undefined) | null = null;
+
+  methodOf(row: Row): string | null {
+    return this.textAt(row, METHOD);
+  }
+
   /** A fresh summary object of the row. */
   summary(row: Row): ExchangeSummary {
     const rare = this.rare.get(row);
@@ -596,7 +604,7 @@ export class ExchangeTable {
     const status = this.num(row, STATUS);
     const responseOffset = this.num(row, RESPONSE_OFFSET);
     const outcome = this.num(row, OUTCOME);
-    return {
+    const summary: ExchangeSummary = {
       exchangeId: rare?.exchangeId ?? this.idOf(row),
       connectionId: this.pool[this.str(row, CONNECTION)],
       source: rare?.source ?? 'capture',
@@ -627,6 +635,9 @@ export class ExchangeTable {
       ...(Number.isNaN(outcome) ? {} : { outcome: OUTCOMES[outcome] }),
       ...(rare?.missingBytes !== undefined ? { missingBytes: rare.missingBytes } : {}),
     };
+    const tunnel = this.tunnelSource?.(summary);
+    if (tunnel) summary.tunnel = tunnel;
+    return summary;
   }
 
   /** The replays made from an exchange, in the order they were added. */

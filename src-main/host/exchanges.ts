@@ -19,6 +19,7 @@ import { INLINE_DATA_LIMIT } from './batch';
 import { ExchangeTable, type Row } from './exchange-table';
 import { headerValue } from '../engine/semantics';
 import { toBase64 } from '../capture/base64';
+import { isTunnelOpening, tunnelOf } from './tunnel';
 
 /** Receives the CoreEvents announcing a change; the summaries in them are fresh copies. */
 export type Emit = (event: CoreEvent) => void;
@@ -50,10 +51,17 @@ export class ExchangeBook {
    * order of the file and the live ones follow it.
    */
   private queued: Queued[] | null = null;
+  /** Connection → the row of the CONNECT whose tunnel it carries (announced as bytes pass). */
+  private readonly tunnels = new Map<string, Row>();
+
+  constructor() {
+    this.exchanges.tunnelSource = (summary) => tunnelOf(summary, this.connections);
+  }
 
   clear(): void {
     this.connections.clear();
     this.exchanges.clear();
+    this.tunnels.clear();
   }
 
   get loading(): boolean {
@@ -182,6 +190,8 @@ export class ExchangeBook {
           if (event.direction === 'in') connection.bytesIn = Math.max(connection.bytesIn, end);
           else connection.bytesOut = Math.max(connection.bytesOut, end);
         }
+        const tunnel = emit ? this.tunnels.get(event.connectionId) : undefined;
+        if (tunnel !== undefined) this.announce(tunnel, emit!, emitRow);
         break;
       }
       case 'request': {
@@ -215,6 +225,8 @@ export class ExchangeBook {
             event.head.reason,
             headerValue(event.head.headers, 'content-type'),
           );
+          if (isTunnelOpening(table.methodOf(row), event.head.status))
+            this.tunnels.set(event.connectionId, row);
         }
         if (emit) this.announce(row, emit, emitRow);
         break;
@@ -262,6 +274,9 @@ export class ExchangeBook {
           this.exchanges.setCompleted(row, event.time);
           if (emit) this.announce(row, emit, emitRow);
         }
+        const tunnel = this.tunnels.get(event.connectionId);
+        this.tunnels.delete(event.connectionId);
+        if (tunnel !== undefined && emit) this.announce(tunnel, emit, emitRow);
         emit?.({ type: 'connectionClose', connection: { ...connection } });
         break;
       }

@@ -46,6 +46,9 @@ const COMMANDS: Record<CommandName, true> = {
   'export.har.save': true,
   'exchanges.rows': true,
   'exchanges.indexOf': true,
+  'intercept.status': true,
+  'intercept.launch': true,
+  'intercept.close': true,
   'exchange.curl': true,
 };
 

@@ -116,6 +116,28 @@ export interface ExchangeSummary {
   outcome?: ExchangeOutcome;
   /** `truncated`: the body bytes the response's Content-Length promised that never came. */
   missingBytes?: number;
+  /** A CONNECT that opened a tunnel: what went through it. */
+  tunnel?: TunnelSummary;
+}
+
+/**
+ * What went through a CONNECT tunnel after its `200`: bytes each way (still encrypted, unless it
+ * was intercepted, when its requests are listed from the connection `<id>.tls`) and how it ended.
+ */
+export interface TunnelSummary {
+  /** Decrypted with the local CA (its requests are listed separately), or passed untouched. */
+  intercepted: boolean;
+  /** Where the tunnel's bytes start in the connection's inbound (client → server) stream. */
+  upOffset: number;
+  /** Bytes from the client through the tunnel. */
+  bytesUp: number;
+  /** Where they start in the outbound stream. */
+  downOffset: number;
+  /** Bytes to the client through the tunnel. */
+  bytesDown: number;
+  /** When the tunnel's connection closed (null while it is open), and why. */
+  closedAt: number | null;
+  closeReason: CloseReason | null;
 }
 
 /**
@@ -358,6 +380,46 @@ export interface UiSettings {
 /** A change to the UI settings: a field given replaces it, `null` returns it to the default. */
 export type UiSettingsPatch = { [K in keyof UiSettings]?: UiSettings[K] | null };
 
+/** A browser Socketscope can start through its proxy (the Intercept panel). */
+export interface InterceptBrowser {
+  /** What `intercept.launch` takes: the executable's path. */
+  id: string;
+  name: string;
+  family: 'chromium' | 'firefox';
+  path: string;
+  /** What cannot be done for this browser here (one sentence), or null. */
+  limitation: Message | null;
+}
+
+/** A browser started by `intercept.launch` that has not ended yet. */
+export interface LaunchedBrowser {
+  launchId: string;
+  browserId: string;
+  name: string;
+  family: 'chromium' | 'firefox';
+  pid: number | null;
+  url: string;
+  startedAt: number;
+  /** Its fresh profile, removed when it ends. */
+  profileDir: string;
+}
+
+export interface InterceptStatus {
+  browsers: InterceptBrowser[];
+  launched: LaunchedBrowser[];
+  /** The forward proxy with HTTPS interception is listening: a browser starts at once. */
+  ready: boolean;
+  /** What starting a browser will turn on, or why it cannot start one (null when ready). */
+  needs: Message | null;
+  /** The proxy's URL (`http://127.0.0.1:8080`) for the current port. */
+  proxy: string;
+  listening: boolean;
+  /** The CA certificate's path (null when the CA could not be opened; see `needs`). */
+  caPath: string | null;
+  /** The lines to paste in a terminal, for each kind of shell. */
+  terminal: { posix: string; powershell: string } | null;
+}
+
 /** Commands from UI to Core: name → params and result. */
 export interface CommandMap {
   snapshot: { params: Record<string, never>; result: Snapshot };
@@ -448,6 +510,19 @@ export interface CommandMap {
     params: { exchangeId: ExchangeId; filter?: Partial<ListFilter>; sort?: ListSort | null };
     result: { index: number };
   };
+  /** The browsers found, the ones started and running, and the terminal's lines. */
+  'intercept.status': { params: Record<string, never>; result: InterceptStatus };
+  /**
+   * Starts a browser with a fresh profile through the forward proxy, turning the proxy and
+   * interception on first when they are off. `message` says why nothing started, or what could
+   * not be done (a Firefox that cannot be made to trust the CA).
+   */
+  'intercept.launch': {
+    params: { browserId: string; url?: string };
+    result: { launched: LaunchedBrowser | null; message: Message | null; status: InterceptStatus };
+  };
+  /** Ends a started browser (and removes its profile). */
+  'intercept.close': { params: { launchId: string }; result: InterceptStatus };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };
 }
 

@@ -1,5 +1,5 @@
 // View state shared between panels: tabs, the highlighted header and byte, the replay draft.
-export type MainTab = 'inspector' | 'rules' | 'replay' | 'sessions';
+export type MainTab = 'inspector' | 'rules' | 'replay' | 'sessions' | 'intercept';
 export type MessageTab = 'request' | 'response';
 
 export interface ReplayDraft {

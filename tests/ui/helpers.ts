@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createCore, type Core } from '../../src-main/host/core';
+import { createCore, type Core, type CoreOptions } from '../../src-main/host/core';
 import { startWebHost, type WebHost } from '../../src-main/host/web';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,6 +41,8 @@ export interface UiOptions {
   batchMs?: number;
   /** A first start: the guided lesson opens by itself (otherwise it counts as seen). */
   firstStart?: boolean;
+  /** How the Core's Intercept panel starts browsers (headless in tests). */
+  intercept?: CoreOptions['intercept'];
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -63,6 +65,7 @@ export async function startUi(options: UiOptions = {}): Promise<UiHarness> {
     settings: { port: 0 },
     assetsDir: join(repoRoot, 'assets'),
     ...(options.batchMs ? { batchMs: options.batchMs } : {}),
+    ...(options.intercept ? { intercept: options.intercept } : {}),
   });
   const host = await startWebHost({ core, port: 0, rendererDir });
   const browser = await launchChromium();

@@ -668,6 +668,78 @@ export const en = {
   'list.resizeColumn': 'Width of the {column} column (Left and Right arrows)',
   'inspector.resizeList': 'Width of the list (Left and Right arrows)',
   'inspector.resizeBottom': 'Height of the byte view (Up and Down arrows)',
+  // Intercept a browser or a terminal, and CONNECT tunnels (issue 11)
+  'tabs.intercept': 'Intercept',
+  'intercept.browserTitle': 'Intercept a browser',
+  'intercept.browserIntro':
+    "Starts a browser with a fresh, throwaway profile that sends everything through Socketscope (loopback included) and trusts its certificate authority. Your own profile and the system's trust store are not touched.",
+  'intercept.browser': 'Browser',
+  'intercept.url': 'Page to open',
+  'intercept.urlPlaceholder': 'https://example.com (optional)',
+  'intercept.start': 'Start {browser}',
+  'intercept.enableAndStart': 'Turn on the proxy and start {browser}',
+  'intercept.starting': 'Starting…',
+  'intercept.noBrowsers':
+    'No Chromium, Chrome, Edge, Brave or Firefox was found: install one, or name its executable in SOCKETSCOPE_BROWSER and restart Socketscope.',
+  'intercept.launched': 'Started browsers',
+  'intercept.noneLaunched': 'None running.',
+  'intercept.close': 'Close',
+  'intercept.startedAt': 'started at {time}, opening {url}',
+  'intercept.ready': 'The forward proxy with HTTPS interception listens at {proxy}.',
+  'intercept.failed': 'The browser could not start: {detail}',
+  'intercept.terminalTitle': 'Intercept a terminal',
+  'intercept.terminalIntro':
+    'Paste these lines into a terminal: the programs you start from it then go through the proxy and trust the local CA (curl, Python requests, Node, OpenSSL-based tools).',
+  'intercept.shells': 'Shell',
+  'intercept.shellPosix': 'bash, zsh, sh',
+  'intercept.shellPowershell': 'PowerShell',
+  'intercept.copy': 'Copy',
+  'intercept.copied': 'Copied.',
+  'intercept.copyFailed': 'This page may not use the clipboard: select the lines and copy them.',
+  'intercept.terminalNotReady':
+    'These lines work once the forward proxy with HTTPS interception listens on this port: turn it on in the server bar, or start a browser above.',
+  'intercept.caPath': 'CA certificate: {path}',
+  'core.intercept.noCertutil':
+    'certutil (Debian package libnss3-tools) is not installed, so this Firefox cannot be made to trust the local CA: its HTTPS pages will show a certificate error until you install it.',
+  'core.intercept.reverseProxy':
+    'The server is a reverse proxy to {upstream}: stop it and empty Upstream, then a browser can start through the forward proxy.',
+  'core.intercept.willEnable':
+    'Starting a browser turns on the forward proxy and HTTPS interception on this port (the server restarts).',
+  'core.intercept.caFailed':
+    'The local certificate authority could not be opened in {dir}: {detail}',
+  'core.intercept.proxyFailed': 'The forward proxy could not start ({status}).',
+  'core.intercept.notFound': 'No browser {browser} was found: it may have been uninstalled.',
+  'core.intercept.launchFailed': '{browser} could not start: {detail}',
+  'core.intercept.exitedEarly': '{browser} ended right after it started (exit code {code}).',
+  'core.intercept.badUrl': '{url} is not an http:// or https:// address.',
+  'tunnel.mark': 'tunnel',
+  'tunnel.markIntercepted': 'tunnel, decrypted',
+  'tunnel.summary': '↑ {up} ↓ {down} · {duration} · {ended}',
+  'tunnel.open': 'open',
+  'tunnel.title': 'Tunnel to {target}',
+  'tunnel.explainPassthrough':
+    'These bytes went through the tunnel untouched. They are TLS records, encrypted with keys that only the client and the server agreed on, so Socketscope cannot read them and does not try; to see inside, turn on Intercept HTTPS (and leave the host off the passthrough list).',
+  'tunnel.explainIntercepted':
+    'Socketscope decrypted this tunnel with its local CA: the bytes below are still the encrypted TLS records as they went through, and the requests inside are listed on the connection {connection}.',
+  'tunnel.up': 'Client → server',
+  'tunnel.down': 'Server → client',
+  'tunnel.bytes': '{n} bytes',
+  'tunnel.shownFirst': 'The first {shown} of {total} bytes, in hex',
+  'tunnel.none': 'No bytes.',
+  'tunnel.duration': 'Lasted',
+  'tunnel.ended': 'Ended',
+  'tunnel.stillOpen': 'Still open',
+  'tunnel.end.client': 'closed by the client',
+  'tunnel.end.server': 'closed by the server',
+  'tunnel.end.header-timeout': 'timed out',
+  'tunnel.end.body-timeout': 'timed out',
+  'tunnel.end.idle-timeout': 'closed when idle',
+  'tunnel.end.error': 'ended with an error',
+  'tunnel.end.limit': 'closed at the connection limit',
+  'tunnel.end.evicted': 'closed to make room',
+  'tunnel.end.rule-reset': 'reset by a rule',
+  'tunnel.end.rule-close': 'closed by a rule',
+  'tunnel.end.stopped': 'closed when the server stopped',
 } as const;
 
 export type CatalogueKey = keyof typeof en;
