@@ -677,7 +677,8 @@ export const zhCN: Record<CatalogueKey, string> = {
     '未安装 certutil（Debian 软件包 libnss3-tools），因此无法让这个 Firefox 信任本地 CA：在安装它之前，其 HTTPS 页面会显示证书错误。',
   'core.intercept.reverseProxy':
     '服务器正作为 {upstream} 的反向代理运行：请先停止它并清空“上游”，然后才能通过正向代理启动浏览器。',
-  'core.intercept.willEnable': '启动浏览器会在此端口打开正向代理和 HTTPS 拦截（服务器会重新启动）。',
+  'core.intercept.willEnable':
+    '启动浏览器会在此端口打开正向代理和 HTTPS 拦截（服务器会重新启动）。',
   'core.intercept.caFailed': '无法在 {dir} 中打开本地证书颁发机构：{detail}',
   'core.intercept.proxyFailed': '正向代理无法启动（{status}）。',
   'core.intercept.notFound': '没有找到浏览器 {browser}：它可能已被卸载。',
