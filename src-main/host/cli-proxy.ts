@@ -9,8 +9,9 @@ import { LocalCa } from '../capture/ca';
 import { findBrowser, launchBrowser } from './browser';
 import { createCore } from './core';
 import { caFolder, defaultHome } from './paths';
+import { proxyUrl, terminalLines } from './terminal-env';
 
-export const CA_HELP = `Usage: socketscope ca [--path | --spki | --regenerate]
+export const CA_HELP = `Usage: socketscope ca [--path | --spki | --regenerate | --env [--port P] [--powershell]]
 
 The local certificate authority that signs the certificates of intercepted HTTPS sites. It is
 made on first use in the data folder (ca/ca-cert.pem; its key ca/ca-key.pem is readable by you
@@ -20,6 +21,9 @@ only) and never added to any trust store by Socketscope.
   --spki        print the SHA-256 of its public key in base64, which Chromium's
                 --ignore-certificate-errors-spki-list takes
   --regenerate  make a new CA (certificates trusted through the old one stop being accepted)
+  --env         the lines that send a terminal's programs through the proxy on 127.0.0.1:P
+                (default 8080) and make them trust the CA: eval "$(socketscope ca --env)";
+                with --powershell, as PowerShell lines
 
 Without an option: the path and the SPKI hash.`;
 
@@ -53,6 +57,9 @@ export async function caCommand(args: string[]): Promise<number> {
       path: { type: 'boolean' },
       spki: { type: 'boolean' },
       regenerate: { type: 'boolean' },
+      env: { type: 'boolean' },
+      port: { type: 'string' },
+      powershell: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -61,8 +68,15 @@ export async function caCommand(args: string[]): Promise<number> {
     process.stdout.write(`${CA_HELP}\n`);
     return 0;
   }
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`--port takes a port number from 1 to 65535, not ${values.port}.`);
+  }
   const ca = await LocalCa.open(caFolder(defaultHome()), values.regenerate === true);
-  if (values.path) process.stdout.write(`${ca.certPath}\n`);
+  if (values.env) {
+    const shell = values.powershell === true ? 'powershell' : 'posix';
+    process.stdout.write(terminalLines(proxyUrl('127.0.0.1', port), ca.certPath, shell));
+  } else if (values.path) process.stdout.write(`${ca.certPath}\n`);
   else if (values.spki) process.stdout.write(`${ca.spki}\n`);
   else process.stdout.write(`${ca.certPath}\nSPKI SHA-256: ${ca.spki}\n`);
   return 0;

@@ -83,6 +83,27 @@ test('the PowerShell lines: $env: assignments, single-quoted, one per name', () 
   assert.equal(proxyUrl('::1', 9), 'http://[::1]:9');
 });
 
+test('socketscope ca --env prints the same lines, for POSIX shells or PowerShell', async () => {
+  const data = join(home, 'cli-env');
+  const cli = (args: string[]) =>
+    new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'src-main/host/cli.ts', 'ca', ...args],
+        { env: { ...process.env, SOCKETSCOPE_HOME: data }, timeout: 30_000 },
+        (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
+      ),
+    );
+  const posix = await cli(['--env', '--port', '8123']);
+  const caPath = join(data, 'ca', 'ca-cert.pem');
+  assert.equal(posix, terminalLines('http://127.0.0.1:8123', caPath, 'posix'));
+  assert.equal(
+    await cli(['--env', '--powershell']),
+    terminalLines('http://127.0.0.1:8080', caPath, 'powershell'),
+  );
+  await assert.rejects(cli(['--env', '--port', 'x']), /--port takes a port number/);
+});
+
 test('curl goes through the proxy with the POSIX lines alone', async () => {
   const core = await createCore({ home: join(home, 'curl-core'), settings: { port: 0 } });
   try {
