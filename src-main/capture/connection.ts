@@ -352,13 +352,14 @@ export class CaptureConnection {
     const end = request.span.offset + request.span.length;
     const method = head.method ?? '';
     const target = head.target ?? '';
+    const headers = fieldPairs(head.fields);
     this.ctx.emit({
       type: 'request',
       connectionId: this.id,
       index,
       time: now,
       span: request.span,
-      head: { method, target, version: head.version, headers: fieldPairs(head.fields) },
+      head: { method, target, version: head.version, headers },
       body,
       // Always present (a spread would cost more on every request than the field does).
       bodyInStream: kept
@@ -393,6 +394,9 @@ export class CaptureConnection {
       versionMajor: head.versionMajor,
       versionMinor: head.versionMinor,
       keepAlive,
+      connectionId: this.id,
+      headers,
+      body: kept ? body : null,
     });
     const slot = newSlot(index, CONTINUE, null, !keepAlive);
     slot.ready = false;
@@ -521,6 +525,13 @@ export class CaptureConnection {
     slot.ruleId = prepared.ruleId;
     slot.close = slot.close || prepared.close;
     slot.reading = prepared.reading;
+    if (prepared.closeReason !== undefined) this.closeReason = prepared.closeReason;
+    if (prepared.reset === true) {
+      // A fail rule: no answer, a TCP RST once what came before is recorded.
+      this.closing = true;
+      this.ctx.writeAhead.afterWrite(() => this.socket.resetAndDestroy());
+      return;
+    }
     if (prepared.notice !== null) {
       this.ctx.emit({ type: 'notice', level: 'warn', message: prepared.notice });
     }

@@ -11,7 +11,7 @@ import { concatBytes } from '../engine/bytes';
 import { fieldPairs, type MessageHead } from '../engine/message';
 import { isValidHostValue } from '../engine/target';
 import { ServerConversation, type ServerAction } from '../engine/server-conversation';
-import type { CloseReason, Message, ServerLimits } from '../protocol/types';
+import type { CloseReason, Message, ResponderRule, ServerLimits } from '../protocol/types';
 import type { CaptureListener, ResponseEnding, ResponseHead, WriteAhead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
 import type { Activity } from './connection';
@@ -24,7 +24,8 @@ import {
   responseHead,
   type NextFraming,
 } from './proxy-heads';
-import { errorResponse } from './responder';
+import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
+import { proxyRoute } from './rule-actions';
 import type { Lease, UpstreamAddress, UpstreamFailure, UpstreamPool } from './upstream-pool';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
@@ -91,6 +92,8 @@ export interface ProxyContext {
   /** How long the upstream has to begin its response (default 60 s), else 504. */
   responseTimeoutMs?: number;
   takeover?: TunnelTakeover;
+  /** Rules answer matching requests instead of the upstream (or forward them with edits). */
+  responder?: Responder;
 }
 
 interface Exchange {
@@ -129,6 +132,8 @@ interface Exchange {
   bodyParts: Uint8Array[];
   bodyHeld: number;
   bodyKept: boolean;
+  /** The rule that answers instead of the upstream (capture/rule-actions.ts). */
+  rule: ResponderRule | null;
 }
 
 export class ProxyConnection {
@@ -386,8 +391,14 @@ export class ProxyConnection {
       bodyParts: [],
       bodyHeld: 0,
       bodyKept: true,
+      rule: null,
     };
     this.exchange = exchange;
+    if (!exchange.connect && !exchange.upgrade) {
+      exchange.rule = this.ctx.responder?.match(method, targetPath(target)) ?? null;
+      // The body is held for the rule, which answers once the request is complete.
+      if (exchange.rule !== null) return;
+    }
     const mode = this.ctx.mode;
     let sendTarget = target;
     let host: string | null = null;
@@ -512,6 +523,7 @@ export class ProxyConnection {
         exchange.bodyHeld += data.length;
       }
     }
+    if (exchange.rule !== null) return;
     for (const piece of framePiece(exchange.framingUp, data)) this.writeUp(exchange, piece);
   }
 
@@ -546,6 +558,10 @@ export class ProxyConnection {
             length: action.bodyLength,
           },
     });
+    if (exchange.rule !== null) {
+      this.answerByRule(exchange, exchange.rule, head, exchange.bodyKept ? body : null);
+      return;
+    }
     if (exchange.connect && exchange.address !== null && exchange.failure === null) {
       const takeover = this.ctx.takeover?.(exchange.address, this.id) ?? null;
       if (takeover !== null) this.takeOver(exchange, takeover);
@@ -557,6 +573,66 @@ export class ProxyConnection {
       return;
     }
     if (exchange.responseDone) this.finishExchange(exchange);
+  }
+
+  /** A rule answers (or forwards with edits, holds, fails): its answer goes out in the exchange's place. */
+  private answerByRule(
+    exchange: Exchange,
+    rule: ResponderRule,
+    head: MessageHead,
+    body: Uint8Array | null,
+  ): void {
+    const request = {
+      method: head.method ?? 'GET',
+      target: head.target ?? '/',
+      versionMajor: head.versionMajor,
+      versionMinor: head.versionMinor,
+      keepAlive: exchange.keepAlive,
+      connectionId: this.id,
+      headers: fieldPairs(head.fields),
+      body,
+    };
+    const answered = this.ctx.responder!.answerRule(rule, request, proxyRoute(this.ctx.mode));
+    void Promise.resolve(answered)
+      .then(async (prepared) => {
+        if (prepared.delayMs > 0) await new Promise((done) => setTimeout(done, prepared.delayMs));
+        return prepared;
+      })
+      .then((prepared) => this.sendRuled(exchange, prepared));
+  }
+
+  private sendRuled(exchange: Exchange, prepared: PreparedResponse): void {
+    if (this.exchange !== exchange || this.socket.destroyed) return;
+    if (prepared.notice !== null) this.notice(prepared.notice);
+    if (prepared.closeReason !== undefined) this.closeReason = prepared.closeReason;
+    if (prepared.reset === true) {
+      this.exchange = null;
+      this.closing = true;
+      this.ctx.writeAhead.afterWrite(() => this.socket.resetAndDestroy());
+      return;
+    }
+    if (prepared.bytes.length === 0) {
+      this.exchange = null;
+      this.closing = true;
+      this.endSocket();
+      return;
+    }
+    const start = this.bytesOut;
+    this.sendOut(prepared.bytes);
+    this.ctx.emit({
+      type: 'response',
+      connectionId: this.id,
+      index: exchange.index,
+      time: Date.now(),
+      span: { offset: start, length: prepared.bytes.length },
+      head: prepared.head ?? prepared.reading?.head ?? null,
+      ruleId: prepared.ruleId,
+      deviations: prepared.reading?.deviations ?? NO_DEVIATIONS,
+      ending: prepared.reading?.ending ?? COMPLETE,
+    });
+    exchange.responseDone = true;
+    exchange.closeDown = prepared.close;
+    this.finishExchange(exchange);
   }
 
   // ---- From the upstream ----

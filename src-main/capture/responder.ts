@@ -3,7 +3,13 @@
 
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { Message, ResponderRule, RuleBody, RuleMatchMode } from '../protocol/types';
+import type {
+  CloseReason,
+  Message,
+  ResponderRule,
+  RuleBody,
+  RuleMatchMode,
+} from '../protocol/types';
 import type { ResponseEnding, ResponseHead } from './events';
 import { encodeChunked } from '../engine/serialize';
 import { base64ToBytes } from '../engine/bytes';
@@ -19,6 +25,8 @@ import {
   statusLine,
 } from '../engine/semantics';
 import { DefaultSite } from './default-site';
+import { Holds } from './holds';
+import { isAction, runAction, type ActionRoute } from './rule-actions';
 
 const CHUNK_SIZE = 16 * 1024;
 
@@ -29,6 +37,10 @@ export interface ResponderRequest {
   versionMinor: number;
   /** The request allows the connection to stay open (RFC 9112 §9.3). */
   keepAlive: boolean;
+  /** For rule actions (forward, break): the connection, the fields and the body (null: not held). */
+  connectionId?: string;
+  headers?: [string, string][];
+  body?: Uint8Array | null;
 }
 
 export interface PreparedResponse {
@@ -43,6 +55,10 @@ export interface PreparedResponse {
   notice: Message | null;
   /** How a browser reads the bytes; absent: conformant (the server's own responses). */
   reading?: SentReading;
+  /** No answer, and the connection is reset (TCP RST) rather than closed (a fail rule). */
+  reset?: boolean;
+  /** Why the connection closes after it, when a rule says (fail, an aborted hold). */
+  closeReason?: CloseReason;
 }
 
 /**
@@ -207,6 +223,15 @@ export class Responder {
   private tutorial: { page: PreparedResponse; image: PreparedResponse } | null = null;
   /** Rule responses as a browser reads them, read once per rule and shape. */
   private readings = new WeakMap<ResponderRule, Map<string, SentReading>>();
+  /** Where break rules hold their messages for a UI. */
+  private holds = new Holds();
+  private notify: (level: 'info' | 'warn', message: Message) => void = () => undefined;
+  /** Without an upstream, a request a rule lets go on is answered by the server itself. */
+  private readonly localRoute: ActionRoute = {
+    upstream: () => null,
+    local: (request) =>
+      this.localAnswer({ ...request, versionMajor: 1 }, targetPath(request.target)),
+  };
 
   constructor(options: ResponderOptions, rules: ResponderRule[] = []) {
     this.site = new DefaultSite(options.assetsDir);
@@ -220,6 +245,12 @@ export class Responder {
       rule,
       matches: compileMatcher(rule.match.mode, rule.match.path),
     }));
+  }
+
+  /** The hold registry of break rules, and where rule actions report. */
+  setActions(holds: Holds, notify: (level: 'info' | 'warn', message: Message) => void): void {
+    this.holds = holds;
+    this.notify = notify;
   }
 
   setRulesDir(dir: string): void {
@@ -254,7 +285,12 @@ export class Responder {
   respond(request: ResponderRequest): PreparedResponse | Promise<PreparedResponse> {
     const path = targetPath(request.target);
     const rule = this.compiled.length > 0 ? this.match(request.method, path) : null;
-    if (rule !== null) return this.ruleResponse(rule, request);
+    if (rule !== null) return this.answerRule(rule, request);
+    return this.localAnswer(request, path);
+  }
+
+  /** The server's own answer, rules aside: the default site or its tutorial-exact form. */
+  private localAnswer(request: ResponderRequest, path: string): PreparedResponse {
     if (this.tutorialOn) return this.tutorialResponse(request.method, path);
     return this.siteResponse(request, path);
   }
@@ -375,10 +411,35 @@ export class Responder {
       headers.push(['Connection', 'keep-alive']);
   }
 
-  private ruleResponse(
+  /**
+   * A rule's answer to a request. An action (forward, break, fail) lets the request go on by
+   * `route` (the proxy's upstream; by default the server's own answer).
+   */
+  answerRule(
     rule: ResponderRule,
     request: ResponderRequest,
+    route: ActionRoute = this.localRoute,
   ): PreparedResponse | Promise<PreparedResponse> {
+    if (isAction(rule)) {
+      return runAction(
+        rule,
+        {
+          method: request.method,
+          target: request.target,
+          versionMinor: request.versionMinor,
+          keepAlive: request.keepAlive,
+          headers: request.headers ?? [],
+          body: request.body === undefined ? new Uint8Array(0) : request.body,
+        },
+        {
+          connectionId: request.connectionId ?? '',
+          holds: this.holds,
+          route,
+          rulesDir: this.rulesDir,
+          notice: this.notify,
+        },
+      );
+    }
     const response = rule.response;
     if (response.kind === 'raw') {
       const bytes = decodeBase64(response.base64);
@@ -393,6 +454,9 @@ export class Responder {
         notice: null,
         reading: bytes.length > 0 ? this.ruleReading(rule, request.method, bytes) : undefined,
       };
+    }
+    if (response.kind !== 'structured') {
+      return this.ruleFailure(rule, request, 'Its action is not known.', null);
     }
     const body = response.body;
     if (body.type === 'file') {

@@ -21,6 +21,7 @@ import { interceptor } from './intercept';
 import type { TunnelTakeover } from './proxy-connection';
 import { defaultAssetsDir } from './default-site';
 import { errorResponse, Responder } from './responder';
+import { Holds } from './holds';
 import { loadRules, validateRules, type LoadRulesResult } from './rules-file';
 import { DEFAULT_SETTINGS, mergeSettings, type SettingsPatch } from './settings';
 
@@ -36,6 +37,8 @@ export interface CaptureServerOptions {
   writeAhead?: WriteAhead;
   /** Where the local CA for HTTPS interception lives (made on first use); required to intercept. */
   caDir?: string;
+  /** Where break rules hold messages for a UI (default: a registry of the server's own). */
+  holds?: Holds;
 }
 
 /** Connections over the limit are accepted, answered 503 and closed; this long at most. */
@@ -110,6 +113,8 @@ export class CaptureServer implements CaptureServerApi {
   private pool: UpstreamPool | null = null;
   private takeover: TunnelTakeover | undefined = undefined;
   private readonly caDir: string | null;
+  /** The messages break rules hold (released, aborted or timed out through it). */
+  readonly holds: Holds;
   private evictionNoticeAt = -Infinity;
   private status: ServerState = {
     status: 'stopped',
@@ -135,6 +140,9 @@ export class CaptureServer implements CaptureServerApi {
       rulesDir: options.rulesDir ?? process.cwd(),
       tutorialExact: this.current.tutorialExact,
     });
+    const notice = (level: 'info' | 'warn', message: Message): void => this.notice(level, message);
+    this.holds = options.holds ?? new Holds({ notice });
+    this.responder.setActions(this.holds, notice);
     this.status = {
       ...this.status,
       host: this.current.host,
@@ -393,6 +401,7 @@ export class CaptureServer implements CaptureServerApi {
         writeAhead: this.writeAhead,
         closed: (done) => this.forget(done),
         activity: (changed, activity) => this.track(changed, activity),
+        responder: this.responder,
         ...(this.takeover !== undefined ? { takeover: this.takeover } : {}),
       });
       this.connections.add(proxied);
@@ -423,6 +432,7 @@ export class CaptureServer implements CaptureServerApi {
     this.silent.delete(connection);
     this.idle.delete(connection);
     this.evicted.delete(connection);
+    this.holds.forget(connection.id);
   }
 
   /** Closes the oldest idle connection to make room; false when every connection is busy. */

@@ -76,6 +76,7 @@ import {
   type CoreSettings,
 } from './settings-file';
 import { fromBase64, toBase64 } from '../capture/base64';
+import { Holds } from '../capture/holds';
 import { InterceptLauncher, type InterceptOptions } from './intercept-launch';
 
 export interface CoreOptions {
@@ -206,6 +207,11 @@ class SocketscopeCore implements Core {
   private rulesProblem: RulesFileProblem | null = null;
   private closed = false;
   private readonly handlers: Handlers;
+  /** The messages break rules hold, listed live to every UI. */
+  private readonly holds = new Holds({
+    onChange: (holds) => this.emit({ type: 'holds', holds }),
+    notice: (level, message) => this.notify(level, message),
+  });
   private intercept!: InterceptLauncher;
 
   constructor(home: string, options: CoreOptions) {
@@ -275,6 +281,7 @@ class SocketscopeCore implements Core {
       onEvent: (event) => this.onCaptureEvent(event),
       writeAhead: this.gate,
       caDir: caFolder(this.home),
+      holds: this.holds,
     };
     this.server = options.serverFactory
       ? await options.serverFactory(serverOptions)
@@ -1138,6 +1145,11 @@ class SocketscopeCore implements Core {
         await this.intercept.close(launchId);
         return this.intercept.status();
       },
+      'holds.list': () => this.holds.list(),
+      'holds.release': ({ holdId, request, response }) => ({
+        released: this.holds.release(String(holdId), { request, response }),
+      }),
+      'holds.abort': ({ holdId }) => ({ aborted: this.holds.abort(String(holdId)) }),
       'exchange.curl': ({ exchangeId }) => {
         const exchange = this.exchangeOrThrow(exchangeId);
         const connection = this.book.connections.get(exchange.connectionId);

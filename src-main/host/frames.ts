@@ -50,6 +50,9 @@ const COMMANDS: Record<CommandName, true> = {
   'intercept.launch': true,
   'intercept.close': true,
   'exchange.curl': true,
+  'holds.list': true,
+  'holds.release': true,
+  'holds.abort': true,
 };
 
 /** The id used in replies to frames too broken to carry a usable id of their own. */

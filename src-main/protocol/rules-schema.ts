@@ -2,7 +2,15 @@
 // files and rules sent by a UI, untyped JSON) and by the renderer's editor (typed drafts).
 // Each constrained field has one check here; both validators call it.
 
-import type { ResponderRule, RuleBody, RuleMatchMode, RuleResponse } from './types';
+import type {
+  FailMode,
+  MessageEdits,
+  ResponderRule,
+  ResponseEdits,
+  RuleBody,
+  RuleMatchMode,
+  RuleResponse,
+} from './types';
 import { isBase64 } from '../engine/bytes';
 
 export const RULES_FILE_VERSION = 1;
@@ -11,6 +19,11 @@ export const RULES_FILE_VERSION = 1;
 export const MAX_DELAY_MS = 600_000;
 export const MIN_STATUS = 100;
 export const MAX_STATUS = 999;
+/** How long a break rule holds a message at most, at least, and unless told. */
+export const MAX_HOLD_MS = 600_000;
+export const MIN_HOLD_MS = 100;
+export const DEFAULT_HOLD_MS = 60_000;
+const FAIL_MODES: readonly FailMode[] = ['reset', 'close', 'delay'];
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MATCH_MODES: readonly RuleMatchMode[] = ['exact', 'prefix', 'glob'];
@@ -36,7 +49,11 @@ export type RuleField =
   | 'headerValue'
   | 'hex'
   | 'base64'
-  | 'file';
+  | 'file'
+  | 'timeout'
+  | 'hold'
+  | 'failMode'
+  | 'removeHeader';
 
 /** One check per constrained value: the problem in English, or null when it is fine. */
 export const ruleChecks = {
@@ -91,6 +108,19 @@ export const ruleChecks = {
   file(path: string): string | null {
     return path.length === 0 ? 'must not be empty' : null;
   },
+  /** How long a break rule holds a message before it goes on untouched. */
+  timeout(ms: number): string | null {
+    return integerIn(ms, MIN_HOLD_MS, MAX_HOLD_MS);
+  },
+  /** A break rule holds the request, the response, or both. */
+  hold(request: boolean, response: boolean): string | null {
+    return request || response ? null : 'must hold the request, the response or both';
+  },
+  failMode(mode: string): string | null {
+    return (FAIL_MODES as readonly string[]).includes(mode)
+      ? null
+      : 'must be "reset", "close" or "delay"';
+  },
 };
 
 function integerIn(value: number, min: number, max: number): string | null {
@@ -117,21 +147,50 @@ export function ruleProblems(rule: ResponderRule): RuleProblem[] {
   check('path', 'match.path', ruleChecks.path(rule.match.path, rule.match.mode));
   check('delay', 'delayMs', ruleChecks.delay(rule.delayMs));
   const response = rule.response;
-  if (response.kind === 'raw') {
-    check('base64', 'response.base64', ruleChecks.base64(response.base64));
-    return out;
+  const bodyProblems = (body: RuleBody, at: string): void => {
+    if (body.type === 'hex') check('hex', `${at}.hex`, ruleChecks.hex(body.hex));
+    else if (body.type === 'base64')
+      check('base64', `${at}.base64`, ruleChecks.base64(body.base64));
+    else if (body.type === 'file') check('file', `${at}.path`, ruleChecks.file(body.path));
+  };
+  const headerProblems = (headers: [string, string][], at: string): void => {
+    headers.forEach(([name, value], i) => {
+      check('header', `${at}[${i}][0]`, ruleChecks.headerName(name));
+      check('headerValue', `${at}[${i}][1]`, ruleChecks.headerValue(value));
+    });
+  };
+  const editProblems = (edits: MessageEdits, at: string): void => {
+    headerProblems(edits.setHeaders, `${at}.setHeaders`);
+    edits.removeHeaders.forEach((name, i) => {
+      check('removeHeader', `${at}.removeHeaders[${i}]`, ruleChecks.headerName(name));
+    });
+    if (edits.body !== null) bodyProblems(edits.body, `${at}.body`);
+  };
+  switch (response.kind) {
+    case 'raw':
+      check('base64', 'response.base64', ruleChecks.base64(response.base64));
+      return out;
+    case 'forward':
+      editProblems(response.request, 'response.request');
+      if (response.response.status !== null) {
+        check('status', 'response.response.status', ruleChecks.status(response.response.status));
+      }
+      editProblems(response.response, 'response.response');
+      return out;
+    case 'break':
+      check('hold', 'response.request', ruleChecks.hold(response.request, response.response));
+      check('timeout', 'response.timeoutMs', ruleChecks.timeout(response.timeoutMs));
+      return out;
+    case 'fail':
+      check('failMode', 'response.mode', ruleChecks.failMode(response.mode));
+      return out;
+    default:
+      break;
   }
   check('status', 'response.status', ruleChecks.status(response.status));
   check('reason', 'response.reason', ruleChecks.reason(response.reason));
-  response.headers.forEach(([name, value], i) => {
-    check('header', `response.headers[${i}][0]`, ruleChecks.headerName(name));
-    check('headerValue', `response.headers[${i}][1]`, ruleChecks.headerValue(value));
-  });
-  const body = response.body;
-  if (body.type === 'hex') check('hex', 'response.body.hex', ruleChecks.hex(body.hex));
-  else if (body.type === 'base64') {
-    check('base64', 'response.body.base64', ruleChecks.base64(body.base64));
-  } else if (body.type === 'file') check('file', 'response.body.path', ruleChecks.file(body.path));
+  headerProblems(response.headers, 'response.headers');
+  bodyProblems(response.body, 'response.body');
   return out;
 }
 
@@ -226,6 +285,68 @@ function body(value: unknown, path: string): RuleBody {
   fail(`${path}.type`, 'must be "text", "file", "base64" or "hex"');
 }
 
+function names(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(path, 'must be an array of field names');
+  return value.map((item, i) => {
+    const name = string(item, `${path}[${i}]`);
+    return checked(name, `${path}[${i}]`, ruleChecks.headerName(name));
+  });
+}
+
+const EDIT_FIELDS = ['setHeaders', 'removeHeaders', 'body'] as const;
+
+/** The edits of a checked object `v` (absent fields: no edit). */
+function edits(v: Json, path: string): MessageEdits {
+  return {
+    setHeaders: headers(v.setHeaders, `${path}.setHeaders`),
+    removeHeaders: names(v.removeHeaders, `${path}.removeHeaders`),
+    body: v.body === undefined || v.body === null ? null : body(v.body, `${path}.body`),
+  };
+}
+
+function responseEdits(value: unknown, path: string): ResponseEdits {
+  const v = object(value ?? {}, path, [...EDIT_FIELDS, 'status']);
+  return {
+    ...edits(v, path),
+    status:
+      v.status === undefined || v.status === null
+        ? null
+        : number(v.status, `${path}.status`, ruleChecks.status),
+  };
+}
+
+/** The actions beside an answer: forward with edits, break, fail. */
+function action(value: Json, path: string): RuleResponse {
+  if (value.kind === 'forward') {
+    const v = object(value, path, ['kind', 'request', 'response']);
+    const request = object(v.request ?? {}, `${path}.request`, EDIT_FIELDS);
+    return {
+      kind: 'forward',
+      request: edits(request, `${path}.request`),
+      response: responseEdits(v.response, `${path}.response`),
+    };
+  }
+  if (value.kind === 'break') {
+    const v = object(value, path, ['kind', 'request', 'response', 'timeoutMs']);
+    const request = boolean(v.request, `${path}.request`, true);
+    const held = boolean(v.response, `${path}.response`, false);
+    checked(request, `${path}.request`, ruleChecks.hold(request, held));
+    return {
+      kind: 'break',
+      request,
+      response: held,
+      timeoutMs: number(v.timeoutMs, `${path}.timeoutMs`, ruleChecks.timeout, DEFAULT_HOLD_MS),
+    };
+  }
+  const v = object(value, path, ['kind', 'mode']);
+  const mode = string(v.mode, `${path}.mode`);
+  return {
+    kind: 'fail',
+    mode: checked(mode, `${path}.mode`, ruleChecks.failMode(mode)) as FailMode,
+  };
+}
+
 function response(value: unknown, path: string): RuleResponse {
   if (!isObject(value)) fail(path, 'must be an object');
   if (value.kind === 'raw') {
@@ -233,7 +354,12 @@ function response(value: unknown, path: string): RuleResponse {
     const text = string(v.base64, `${path}.base64`);
     return { kind: 'raw', base64: checked(text, `${path}.base64`, ruleChecks.base64(text)) };
   }
-  if (value.kind !== 'structured') fail(`${path}.kind`, 'must be "structured" or "raw"');
+  if (value.kind === 'forward' || value.kind === 'break' || value.kind === 'fail') {
+    return action(value, path);
+  }
+  if (value.kind !== 'structured') {
+    fail(`${path}.kind`, 'must be "structured", "raw", "forward", "break" or "fail"');
+  }
   const v = object(value, path, [
     'kind',
     'status',

@@ -187,6 +187,10 @@ export type CloseReason =
   | 'limit'
   /** An idle connection closed to make room for a new one at the connection limit. */
   | 'evicted'
+  /** A rule's fail action reset the connection (or an aborted hold). */
+  | 'rule-reset'
+  /** A rule's fail action closed the connection with no answer (or an aborted hold). */
+  | 'rule-close'
   | 'stopped';
 
 export interface ReplayTarget {
@@ -229,7 +233,30 @@ export type RuleResponse =
       /** Send the body with chunked transfer coding. */
       chunked: boolean;
     }
-  | { kind: 'raw'; base64: string };
+  | { kind: 'raw'; base64: string }
+  /** The request goes on to the upstream, with these edits on the way there and back. */
+  | { kind: 'forward'; request: MessageEdits; response: ResponseEdits }
+  /** The request and/or the response is held until a UI releases it (edited or not), or the timeout. */
+  | { kind: 'break'; request: boolean; response: boolean; timeoutMs: number }
+  /** Reset the connection (TCP RST), close it with no answer (FIN), or only delay (`delayMs`). */
+  | { kind: 'fail'; mode: FailMode };
+
+export type FailMode = 'reset' | 'close' | 'delay';
+
+/** Edits a forward rule makes to a message (framing is always written anew). */
+export interface MessageEdits {
+  /** Each replaces every field of its name (or is added). */
+  setHeaders: [string, string][];
+  /** Field names removed. */
+  removeHeaders: string[];
+  /** Replaces the body (Content-Length recomputed); null keeps it. */
+  body: RuleBody | null;
+}
+
+export interface ResponseEdits extends MessageEdits {
+  /** Replaces the status (with its standard reason); null keeps it. */
+  status: number | null;
+}
 
 export interface ResponderRule {
   id: string;
@@ -275,7 +302,41 @@ export type CoreEvent =
   /** Progress of reading the opened session's file; the list grows while it lasts. */
   | { type: 'sessionLoad'; load: SessionLoad }
   /** Progress of a HAR export or import started by a UI. */
-  | { type: 'progress'; progress: TaskProgress };
+  | { type: 'progress'; progress: TaskProgress }
+  /** The messages break rules hold now (all of them, after each change). */
+  | { type: 'holds'; holds: HeldItem[] };
+
+/** A request as a break rule holds it (and as the UI sends it back edited). */
+export interface HeldRequest {
+  method: string;
+  target: string;
+  headers: [string, string][];
+  bodyBase64: string;
+}
+
+/** A response as a break rule holds it. */
+export interface HeldResponse {
+  status: number;
+  reason: string;
+  headers: [string, string][];
+  bodyBase64: string;
+}
+
+/** A message held by a break rule until it is released, aborted, or its timeout. */
+export interface HeldItem {
+  holdId: string;
+  connectionId: ConnectionId;
+  ruleId: string;
+  ruleName: string;
+  stage: 'request' | 'response';
+  /** When it was held, and when its timeout releases it untouched (ms since the epoch). */
+  since: number;
+  until: number;
+  /** The request (as it went on, at the response stage). */
+  request: HeldRequest;
+  /** The response, at the response stage. */
+  response: HeldResponse | null;
+}
 
 export interface SessionLoad {
   loadedBytes: number;
@@ -524,6 +585,15 @@ export interface CommandMap {
   /** Ends a started browser (and removes its profile). */
   'intercept.close': { params: { launchId: string }; result: InterceptStatus };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };
+  /** What break rules hold now. */
+  'holds.list': { params: Record<string, never>; result: HeldItem[] };
+  /** Lets a held message go on: edited (the stage's message given) or untouched (none given). */
+  'holds.release': {
+    params: { holdId: string; request?: HeldRequest; response?: HeldResponse };
+    result: { released: boolean };
+  };
+  /** Ends a held exchange: the client's connection is closed with no answer. */
+  'holds.abort': { params: { holdId: string }; result: { aborted: boolean } };
 }
 
 export type CommandName = keyof CommandMap;

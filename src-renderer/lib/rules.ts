@@ -1,6 +1,10 @@
 // Responder rule helpers for the editor: defaults, validation (the shared schema), content type.
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
-import { ruleProblems, type RuleField } from '../../src-main/protocol/rules-schema';
+import {
+  DEFAULT_HOLD_MS,
+  ruleProblems,
+  type RuleField,
+} from '../../src-main/protocol/rules-schema';
 import { headerValue, sameFieldName } from '../../src-main/engine/semantics';
 import type { CatalogueKey } from './locales/en';
 
@@ -22,6 +26,18 @@ export function defaultStructured(): StructuredResponse {
     autoDate: true,
     chunked: false,
   };
+}
+
+export type ActionKind = 'forward' | 'break' | 'fail';
+export type RuleAction = Extract<RuleResponse, { kind: ActionKind }>;
+
+/** A new action of a kind: no edits, a break on the request, a reset. */
+export function defaultAction(kind: ActionKind): RuleAction {
+  const none = { setHeaders: [], removeHeaders: [], body: null };
+  if (kind === 'forward')
+    return { kind, request: { ...none }, response: { ...none, status: null } };
+  if (kind === 'break') return { kind, request: true, response: false, timeoutMs: DEFAULT_HOLD_MS };
+  return { kind, mode: 'reset' };
 }
 
 export function newRule(name: string): ResponderRule {
@@ -62,6 +78,10 @@ const ERROR_KEYS: Record<RuleField, CatalogueKey> = {
   hex: 'rules.error.hex',
   base64: 'rules.error.base64',
   file: 'rules.error.file',
+  timeout: 'rules.error.timeout',
+  hold: 'rules.error.hold',
+  failMode: 'rules.error.failMode',
+  removeHeader: 'rules.error.removeHeader',
 };
 
 /** The schema's problems with a draft (the Core checks rules against the same schema). */

@@ -251,6 +251,7 @@ export class Store {
       case 'connectionOpen':
       case 'connectionClose':
       case 'data':
+      case 'holds':
         return false;
       case 'sessionLoad':
         this.loading = event.load.done ? null : event.load;

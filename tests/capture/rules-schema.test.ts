@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ResponderRule, RuleBody, RuleMatchMode } from '../../src-main/protocol/types';
-import { MAX_DELAY_MS, ruleProblems, validateRules } from '../../src-main/protocol/rules-schema';
+import {
+  DEFAULT_HOLD_MS,
+  MAX_DELAY_MS,
+  MAX_HOLD_MS,
+  ruleProblems,
+  validateRules,
+} from '../../src-main/protocol/rules-schema';
 import { validateRules as coreValidateRules } from '../../src-main/capture/rules-file';
 import { hasErrors, newRule, validateRule } from '../../src-renderer/lib/rules';
 
@@ -199,5 +205,123 @@ describe('properties: one schema, one verdict', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('rule actions: forward, break and fail', () => {
+  const edits = { setHeaders: [], removeHeaders: [], body: null };
+  const forward = (change: (r: ResponderRule) => void = () => undefined): ResponderRule =>
+    rule((r) => {
+      r.response = { kind: 'forward', request: { ...edits }, response: { ...edits, status: null } };
+      change(r);
+    });
+  const brk = (request: boolean, response: boolean, timeoutMs: number): ResponderRule =>
+    rule((r) => (r.response = { kind: 'break', request, response, timeoutMs }));
+
+  it('forward edits: set header names and values, removed names, body and status are each checked', () => {
+    assertBoth(forward(), true, 'no edits');
+    const ok = forward((r) => {
+      if (r.response.kind !== 'forward') return;
+      r.response.request.setHeaders = [['X-A', '1']];
+      r.response.request.removeHeaders = ['Cookie'];
+      r.response.request.body = { type: 'text', text: 'x' };
+      r.response.response.status = 418;
+      r.response.response.body = { type: 'hex', hex: '41 42' };
+    });
+    assertBoth(ok, true, 'every edit');
+    const cases: [string, (f: Extract<ResponderRule['response'], { kind: 'forward' }>) => void][] =
+      [
+        ['a bad set name', (f) => (f.request.setHeaders = [['Bad Name', '1']])],
+        ['a value with CR LF', (f) => (f.response.setHeaders = [['X-A', 'a\r\nb']])],
+        ['a bad removed name', (f) => (f.request.removeHeaders = ['no:colon'])],
+        ['a status out of range', (f) => (f.response.status = 42)],
+        ['an odd hex body', (f) => (f.response.body = { type: 'hex', hex: 'abc' })],
+        ['an empty file path', (f) => (f.request.body = { type: 'file', path: '' })],
+      ];
+    for (const [what, change] of cases) {
+      assertBoth(
+        forward((r) => r.response.kind === 'forward' && change(r.response)),
+        false,
+        what,
+      );
+    }
+    const problem = ruleProblems(
+      forward((r) => r.response.kind === 'forward' && (r.response.request.removeHeaders = ['a b'])),
+    );
+    assert.deepEqual(
+      problem.map((p) => [p.field, p.at]),
+      [['removeHeader', 'response.request.removeHeaders[0]']],
+    );
+  });
+
+  it(`break holds the request, the response or both, with a timeout up to ${MAX_HOLD_MS} ms`, () => {
+    assertBoth(brk(true, false, 1000), true, 'request');
+    assertBoth(brk(false, true, MAX_HOLD_MS), true, 'response, the longest');
+    assertBoth(brk(false, false, 1000), false, 'holds nothing');
+    assertBoth(brk(true, true, MAX_HOLD_MS + 1), false, 'too long');
+    assertBoth(brk(true, true, 10), false, 'too short');
+    assertBoth(brk(true, true, 1.5), false, 'not whole');
+    const loaded = validateRules([{ id: 'b', match: { path: '/' }, response: { kind: 'break' } }]);
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.rules[0]!.response, {
+      kind: 'break',
+      request: true,
+      response: false,
+      timeoutMs: DEFAULT_HOLD_MS,
+    });
+  });
+
+  it('fail resets, closes or delays; nothing else', () => {
+    for (const mode of ['reset', 'close', 'delay'] as const) {
+      assertBoth(
+        rule((r) => (r.response = { kind: 'fail', mode })),
+        true,
+        mode,
+      );
+    }
+    const bad = rule((r) => (r.response = { kind: 'fail', mode: 'explode' as 'reset' }));
+    assertBoth(bad, false, 'an unknown mode');
+    const v = validateRules([JSON.parse(JSON.stringify(bad))]);
+    assert.ok(
+      !v.ok && /rules\[0\]\.response\.mode: must be "reset", "close" or "delay"/.test(v.message),
+    );
+  });
+
+  it('a forward rule in a file: absent edits are none; unknown fields are named', () => {
+    const loaded = validateRules({
+      version: 1,
+      rules: [
+        {
+          id: 'f',
+          match: { path: '/api', mode: 'prefix' },
+          response: { kind: 'forward', response: { status: 503 } },
+        },
+      ],
+    });
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.rules[0]!.response, {
+      kind: 'forward',
+      request: { setHeaders: [], removeHeaders: [], body: null },
+      response: { setHeaders: [], removeHeaders: [], body: null, status: 503 },
+    });
+    const unknown = validateRules([
+      { id: 'f', match: { path: '/' }, response: { kind: 'forward', request: { addHeader: 1 } } },
+    ]);
+    assert.ok(!unknown.ok && /response\.request\.addHeader: unknown field/.test(unknown.message));
+    const kind = validateRules([{ id: 'k', match: { path: '/' }, response: { kind: 'mock' } }]);
+    assert.ok(!kind.ok && /"structured", "raw", "forward", "break" or "fail"/.test(kind.message));
+  });
+
+  it('a version 1 file of structured and raw rules still loads as it did', () => {
+    const loaded = validateRules({
+      version: 1,
+      rules: [
+        { id: 'a', match: { path: '/' }, response: { kind: 'structured', status: 200 } },
+        { id: 'b', match: { path: '/raw' }, response: { kind: 'raw', base64: 'SFRUUA==' } },
+      ],
+    });
+    assert.ok(loaded.ok);
+    assert.equal(loaded.rules[0]!.response.kind, 'structured');
+    assert.equal(loaded.rules[1]!.response.kind, 'raw');
   });
 });

@@ -1,0 +1,437 @@
+// The rule actions beside an answer: forward with edits, break (hold for a UI) and fail. They
+// work on whole messages: the request as received (its body held), the upstream's answer read
+// whole by the replay client, and every head written anew from the parsed form with its framing
+// computed (Content-Length of the body as it is now), so no edit can leave the framing wrong and
+// no ambiguous framing passes on (the server conversation refused that before a rule ran).
+
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type {
+  HeldRequest,
+  HeldResponse,
+  Message,
+  MessageEdits,
+  ResponderRule,
+  RuleBody,
+} from '../protocol/types';
+import {
+  formatHead,
+  hasHeader,
+  methodExpectsContent,
+  reasonPhrase,
+  sameFieldName,
+  statusHasNoContent,
+} from '../engine/semantics';
+import { fieldPairs } from '../engine/message';
+import { ClientConversation } from '../engine/client-conversation';
+import { replay } from './client';
+import { endToEnd, parseAbsolute } from './proxy-heads';
+import type { ProxyMode } from './proxy-connection';
+import type { UpstreamAddress } from './upstream-pool';
+import type { Holds, HoldOutcome } from './holds';
+import {
+  decodeBase64,
+  decodeHex,
+  encodeHead,
+  errorResponse,
+  type PreparedResponse,
+} from './responder';
+import type { ResponseHead } from './events';
+
+type Pairs = [string, string][];
+type ActionRule = ResponderRule & {
+  response: Extract<ResponderRule['response'], { kind: 'forward' | 'break' | 'fail' }>;
+};
+
+/** The request as a rule sees it; `body` is null when it was too large to hold in memory. */
+export interface ActionRequest {
+  method: string;
+  target: string;
+  versionMinor: number;
+  keepAlive: boolean;
+  headers: Pairs;
+  body: Uint8Array | null;
+}
+
+/** Where a request goes on, as the server's mode says. */
+export interface ActionRoute {
+  /** The upstream for a target and the target to send it; null when there is none. */
+  upstream(
+    target: string,
+  ): { address: UpstreamAddress; target: string; host: string | null } | null;
+  /** The server's own answer (the default site) when there is no upstream; absent: none. */
+  local?(request: ActionRequest): PreparedResponse | Promise<PreparedResponse>;
+}
+
+export interface ActionContext {
+  connectionId: string;
+  holds: Holds;
+  route: ActionRoute;
+  rulesDir: string;
+  notice(level: 'info' | 'warn', message: Message): void;
+  /** How long the upstream has to answer (default 60 s). */
+  responseTimeoutMs?: number;
+}
+
+/** A response taken apart: what edits and holds work on. */
+interface Parts {
+  status: number;
+  reason: string;
+  headers: Pairs;
+  body: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+/** The largest upstream answer a rule reads whole. */
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export function isAction(rule: ResponderRule): rule is ActionRule {
+  const kind = rule.response.kind;
+  return kind === 'forward' || kind === 'break' || kind === 'fail';
+}
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((done) => (ms > 0 ? setTimeout(done, ms) : done()));
+
+/** Runs a rule's action for a complete request; never rejects. */
+export async function runAction(
+  rule: ActionRule,
+  request: ActionRequest,
+  ctx: ActionContext,
+): Promise<PreparedResponse> {
+  try {
+    return await run(rule, request, ctx);
+  } catch (error) {
+    return failure(rule, 500, `Rule "${name(rule)}" could not run: ${String(error)}`, ctx);
+  }
+}
+
+async function run(
+  rule: ActionRule,
+  request: ActionRequest,
+  ctx: ActionContext,
+): Promise<PreparedResponse> {
+  const action = rule.response;
+  if (action.kind === 'fail' && action.mode !== 'delay') {
+    await sleep(rule.delayMs);
+    return ended(rule, action.mode === 'reset');
+  }
+  let sent: ActionRequest = request;
+  if (action.kind === 'forward') {
+    const edited = await edit(request.headers, request.body, action.request, ctx.rulesDir);
+    if (typeof edited === 'string') return failure(rule, 500, edited, ctx);
+    sent = { ...request, headers: edited.headers, body: edited.body };
+  } else if (action.kind === 'break' && action.request) {
+    const outcome = await ctx.holds.hold(
+      {
+        connectionId: ctx.connectionId,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        stage: 'request',
+        request: held(request),
+        response: null,
+      },
+      action.timeoutMs,
+    );
+    if (outcome.kind === 'aborted' || outcome.kind === 'gone') return ended(rule, false);
+    const edited = releasedRequest(outcome);
+    if (edited !== null) {
+      sent = {
+        ...request,
+        method: edited.method,
+        target: edited.target,
+        headers: edited.headers,
+        body: Buffer.from(edited.bodyBase64, 'base64'),
+      };
+      ctx.notice('info', {
+        key: 'holds.requestEdited',
+        text: `Rule "${name(rule)}": the request went on as edited: ${sent.method} ${sent.target} (${sent.body?.length ?? 0} body bytes).`,
+        params: {
+          rule: name(rule),
+          what: `${sent.method} ${sent.target}`,
+          bytes: sent.body?.length ?? 0,
+        },
+      });
+    }
+  }
+  const answer = await obtain(rule, sent, ctx);
+  if ('bytes' in answer) return answer;
+  let parts: Parts = answer;
+  let bodyReplaced = false;
+  if (action.kind === 'forward') {
+    const edits = action.response;
+    const edited = await edit(parts.headers, parts.body, edits, ctx.rulesDir);
+    if (typeof edited === 'string') return failure(rule, 500, edited, ctx);
+    bodyReplaced = edits.body !== null;
+    parts = { ...parts, headers: edited.headers, body: edited.body ?? EMPTY };
+    if (edits.status !== null)
+      parts = { ...parts, status: edits.status, reason: reasonPhrase(edits.status) };
+  } else if (action.kind === 'break' && action.response) {
+    const outcome = await ctx.holds.hold(
+      {
+        connectionId: ctx.connectionId,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        stage: 'response',
+        request: held(sent),
+        response: heldParts(parts),
+      },
+      action.timeoutMs,
+    );
+    if (outcome.kind === 'aborted' || outcome.kind === 'gone') return ended(rule, false);
+    const edited = outcome.kind === 'released' ? outcome.response : null;
+    if (edited !== null) {
+      parts = {
+        status: edited.status,
+        reason: edited.reason,
+        headers: edited.headers,
+        body: Buffer.from(edited.bodyBase64, 'base64'),
+      };
+      bodyReplaced = true;
+    }
+  }
+  await sleep(rule.delayMs);
+  return prepare(rule, parts, sent, bodyReplaced);
+}
+
+function name(rule: ResponderRule): string {
+  return rule.name || rule.id;
+}
+
+function releasedRequest(outcome: HoldOutcome): HeldRequest | null {
+  return outcome.kind === 'released' ? outcome.request : null;
+}
+
+/** No answer: the connection is reset (RST) or closed (FIN). */
+function ended(rule: ActionRule, reset: boolean): PreparedResponse {
+  return {
+    bytes: EMPTY,
+    head: null,
+    ruleId: rule.id,
+    close: true,
+    delayMs: 0,
+    notice: null,
+    reset,
+    closeReason: reset ? 'rule-reset' : 'rule-close',
+  };
+}
+
+/** An answer the rule makes itself (500, 502, 504) that says why, with a notice. */
+function failure(
+  rule: ResponderRule,
+  status: number,
+  text: string,
+  ctx: ActionContext,
+): PreparedResponse {
+  const { bytes, head } = errorResponse(status, text, [['X-Socketscope-Rule', rule.id]]);
+  ctx.notice('warn', {
+    key: 'rules.actionFailed',
+    text: `${text} The client got ${status}.`,
+    params: { detail: text, status },
+  });
+  return { bytes, head, ruleId: rule.id, close: true, delayMs: 0, notice: null };
+}
+
+function held(request: ActionRequest): HeldRequest {
+  return {
+    method: request.method,
+    target: request.target,
+    headers: request.headers,
+    bodyBase64: Buffer.from(request.body ?? EMPTY).toString('base64'),
+  };
+}
+
+function heldParts(parts: Parts): HeldResponse {
+  return {
+    status: parts.status,
+    reason: parts.reason,
+    headers: parts.headers,
+    bodyBase64: Buffer.from(parts.body).toString('base64'),
+  };
+}
+
+// ---- Edits ----
+
+async function bodyBytes(body: RuleBody, rulesDir: string): Promise<Uint8Array | string> {
+  if (body.type === 'text') return Buffer.from(body.text, 'utf8');
+  if (body.type === 'file') {
+    const full = isAbsolute(body.path) ? body.path : resolve(rulesDir, body.path);
+    try {
+      return await readFile(full);
+    } catch (error) {
+      return `The file ${full} could not be read (${(error as NodeJS.ErrnoException).code ?? 'EIO'}).`;
+    }
+  }
+  const bytes = body.type === 'hex' ? decodeHex(body.hex) : decodeBase64(body.base64);
+  return bytes ?? `Its ${body.type} body is not valid ${body.type}.`;
+}
+
+/** Applies edits to fields and a body: removals, then each set field in the first one's place. */
+export async function edit(
+  headers: Pairs,
+  body: Uint8Array | null,
+  edits: MessageEdits,
+  rulesDir: string,
+): Promise<{ headers: Pairs; body: Uint8Array | null } | string> {
+  let fields = headers.filter(
+    ([field]) => !edits.removeHeaders.some((gone) => sameFieldName(field, gone)),
+  );
+  for (const [setName, value] of edits.setHeaders) {
+    const at = fields.findIndex(([field]) => sameFieldName(field, setName));
+    fields = fields.filter(([field]) => !sameFieldName(field, setName));
+    fields.splice(at < 0 ? fields.length : at, 0, [setName, value]);
+  }
+  if (edits.body === null) return { headers: fields, body };
+  const replaced = await bodyBytes(edits.body, rulesDir);
+  return typeof replaced === 'string' ? replaced : { headers: fields, body: replaced };
+}
+
+// ---- On to the upstream (or the server's own answer) ----
+
+/** The request head and body sent upstream, always HTTP/1.1, framed by its length. */
+export function requestBytes(
+  request: ActionRequest,
+  target: string,
+  host: string | null,
+  address: UpstreamAddress,
+): Buffer {
+  const body = request.body ?? EMPTY;
+  const fields = endToEnd(request.headers).filter(
+    ([field]) => !sameFieldName(field, 'content-length'),
+  );
+  const hostAt = fields.findIndex(([field]) => sameFieldName(field, 'host'));
+  const named = address.host.includes(':') ? `[${address.host}]` : address.host;
+  const hostValue = host ?? (hostAt >= 0 ? fields[hostAt]![1] : `${named}:${address.port}`);
+  if (hostAt >= 0) fields[hostAt] = [fields[hostAt]![0], hostValue];
+  else fields.unshift(['Host', hostValue]);
+  const declared =
+    hasHeader(request.headers, 'content-length') || hasHeader(request.headers, 'transfer-encoding');
+  if (body.length > 0 || declared || methodExpectsContent(request.method)) {
+    fields.push(['Content-Length', String(body.length)]);
+  }
+  fields.push(['Connection', 'close']);
+  const head = Buffer.from(formatHead(`${request.method} ${target} HTTP/1.1`, fields), 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+async function obtain(
+  rule: ActionRule,
+  request: ActionRequest,
+  ctx: ActionContext,
+): Promise<Parts | PreparedResponse> {
+  const upstream = ctx.route.upstream(request.target);
+  if (upstream === null) {
+    if (rule.response.kind === 'forward' || ctx.route.local === undefined) {
+      return failure(
+        rule,
+        502,
+        `Rule "${name(rule)}" forwards ${request.method} ${request.target}, but there is no upstream to forward it to: start the server with an upstream (reverse proxy) or as a forward proxy.`,
+        ctx,
+      );
+    }
+    const local = await ctx.route.local(request);
+    if (local.bytes.length === 0) return local;
+    return partsOf(local.bytes, request.method) ?? local;
+  }
+  if (request.body === null) {
+    return failure(
+      rule,
+      502,
+      `Rule "${name(rule)}": the request body is too large to hold for the rule, so it was not forwarded.`,
+      ctx,
+    );
+  }
+  const { address } = upstream;
+  const bytes = requestBytes(request, upstream.target, upstream.host, address);
+  const where = `${address.host}:${address.port}`;
+  const result = await replay({
+    target: {
+      host: address.host,
+      port: address.port,
+      tls: address.tls,
+      insecure: address.insecure === true,
+    },
+    bytes,
+    responseTimeoutMs: ctx.responseTimeoutMs ?? 60_000,
+  });
+  const final = [...result.responses].reverse().find((response) => response.head.status >= 200);
+  if (final === undefined || result.response.length > MAX_RESPONSE_BYTES) {
+    const detail =
+      result.response.length > MAX_RESPONSE_BYTES
+        ? `answered more than ${MAX_RESPONSE_BYTES} bytes, more than a rule reads whole`
+        : result.error !== null
+          ? `failed: ${result.error.message}`
+          : result.parseError !== null
+            ? `answered bytes that are not HTTP: ${result.parseError.reason}`
+            : 'closed the connection without answering';
+    const timedOut = result.error?.code === 'RESPONSE_TIMEOUT';
+    return failure(rule, timedOut ? 504 : 502, `The upstream ${where} ${detail}.`, ctx);
+  }
+  return {
+    status: final.head.status,
+    reason: final.head.reason,
+    headers: final.head.headers,
+    body: final.body,
+  };
+}
+
+/** A whole response read back into its parts (the server's own answer, to edit or hold). */
+function partsOf(bytes: Uint8Array, method: string): Parts | null {
+  const conversation = new ClientConversation(
+    Buffer.from(`${method} / HTTP/1.1\r\n\r\n`, 'latin1'),
+  );
+  for (const action of [...conversation.receive(bytes), ...conversation.end()]) {
+    if (action.type === 'response' && !action.interim) {
+      const head = action.message.head;
+      return {
+        status: head.status ?? 200,
+        reason: head.reason ?? '',
+        headers: fieldPairs(head.fields),
+        body: action.message.body,
+      };
+    }
+  }
+  return null;
+}
+
+/** The response to the client, its head written anew: Content-Length of the body as it is now. */
+function prepare(
+  rule: ActionRule,
+  parts: Parts,
+  request: ActionRequest,
+  bodyReplaced: boolean,
+): PreparedResponse {
+  const noBody = statusHasNoContent(parts.status) || (parts.status >= 100 && parts.status < 200);
+  const isHead = request.method === 'HEAD';
+  // A HEAD answer's Content-Length describes the GET body; it stays unless the body was replaced.
+  const keepLength = isHead && !bodyReplaced;
+  const fields = endToEnd(parts.headers).filter(
+    ([field]) => keepLength || !sameFieldName(field, 'content-length'),
+  );
+  if (!noBody && !keepLength) fields.push(['Content-Length', String(parts.body.length)]);
+  const close = !request.keepAlive;
+  if (close) fields.push(['Connection', 'close']);
+  else if (request.versionMinor === 0) fields.push(['Connection', 'keep-alive']);
+  const head: ResponseHead = {
+    version: 'HTTP/1.1',
+    status: parts.status,
+    reason: parts.reason,
+    headers: fields,
+  };
+  const headBytes = encodeHead(head);
+  const bytes = isHead || noBody ? headBytes : Buffer.concat([headBytes, parts.body]);
+  return { bytes, head, ruleId: rule.id, close, delayMs: 0, notice: null };
+}
+
+/** Where a proxy's requests go on: its upstream (reverse), or each absolute-form target's origin. */
+export function proxyRoute(mode: ProxyMode): ActionRoute {
+  return {
+    upstream: (target) => {
+      if (mode.kind === 'reverse') return { address: mode.upstream, target, host: mode.host };
+      const absolute = parseAbsolute(target);
+      if (absolute === null) return null;
+      const { host, port, tls } = absolute;
+      return { address: { host, port, tls }, target: absolute.path, host: null };
+    },
+  };
+}
