@@ -254,6 +254,12 @@ export class InterceptLauncher {
     return this.ca;
   }
 
+  /** Windows and macOS always have one; elsewhere X11 or Wayland must be named. */
+  private hasDisplay(): boolean {
+    if (this.platform === 'win32' || this.platform === 'darwin') return true;
+    return Boolean(this.env.DISPLAY || this.env.WAYLAND_DISPLAY);
+  }
+
   /** The forward proxy with interception is listening. */
   private ready(): boolean {
     const settings = this.host.settings();
@@ -351,12 +357,21 @@ export class InterceptLauncher {
     }
     const url = checkUrl(params.url);
     if (typeof url !== 'string') return { launched: null, message: url.message };
+    const headless = this.options.headless === true;
+    if (!headless && !this.hasDisplay()) {
+      return {
+        launched: null,
+        message: {
+          key: 'intercept.noDisplay',
+          text: 'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: start Socketscope in your desktop session.',
+        },
+      };
+    }
     const problem = await this.enable();
     if (problem) return { launched: null, message: problem };
     const ca = await this.localCa();
     const state = this.host.state();
     const host = proxyHost(state.host);
-    const headless = this.options.headless === true;
     const profileDir = mkdtempSync(join(tmpdir(), `socketscope-${browser.family}-`));
     let args: string[];
     let message: Message | null = null;

@@ -245,7 +245,7 @@ test('intercept.launch turns the forward proxy on, starts the browser through it
   const core = await createCore({
     home: join(home, 'launch-core'),
     settings: { port: 0 },
-    intercept: { env: { PATH: bin } },
+    intercept: { env: { PATH: bin, DISPLAY: ':99' } },
   });
   try {
     const plain = await core.call('server.start', {});
@@ -308,7 +308,7 @@ test('a reverse proxy is not switched away: the launch says what to do', async (
   const core = await createCore({
     home: join(home, 'reverse-core'),
     settings: { port: 0 },
-    intercept: { env: { PATH: bin } },
+    intercept: { env: { PATH: bin, DISPLAY: ':99' } },
   });
   try {
     await core.call('server.start', { upstream: 'http://127.0.0.1:9' });
@@ -318,6 +318,27 @@ test('a reverse proxy is not switched away: the launch says what to do', async (
     assert.equal(result.message?.key, 'intercept.reverseProxy');
     assert.equal(result.launched, null);
     assert.equal((await core.call('snapshot', {})).settings.upstream, 'http://127.0.0.1:9');
+  } finally {
+    await core.close();
+  }
+});
+
+test('no display and not headless: one sentence, and the server is left as it was', async () => {
+  const bin = join(home, 'bin-nodisplay');
+  mkdirSync(bin);
+  script(join(bin, 'chromium'), 'exit 0');
+  const core = await createCore({
+    home: join(home, 'nodisplay-core'),
+    settings: { port: 0 },
+    intercept: { env: { PATH: bin }, platform: 'linux' },
+  });
+  try {
+    await core.call('server.start', {});
+    const status = await core.call('intercept.status', {});
+    const result = await core.call('intercept.launch', { browserId: status.browsers[0]!.id });
+    assert.equal(result.message?.key, 'intercept.noDisplay');
+    assert.equal(result.launched, null);
+    assert.notEqual((await core.call('snapshot', {})).settings.proxy, true);
   } finally {
     await core.close();
   }

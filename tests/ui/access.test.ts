@@ -13,7 +13,7 @@ const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
 
 const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const mainTabs = ['inspector', 'rules', 'replay', 'sessions'] as const;
+const mainTabs = ['inspector', 'rules', 'replay', 'sessions', 'intercept'] as const;
 type MainTab = (typeof mainTabs)[number];
 
 let ui: UiHarness;
@@ -130,7 +130,7 @@ test(
         }
       }
     }
-    assert.equal(checked, 16);
+    assert.equal(checked, 4 * mainTabs.length);
     // The lesson, over the inspector.
     await tabButton(page, 'inspector').click();
     await page.getByTestId('lesson-open').click();

@@ -58,7 +58,7 @@ test(
       (await page.getByTestId('intercept-needs').textContent()) ?? '',
       /turns on the forward proxy/,
     );
-    await page.getByTestId('shell-powershell').check();
+    await page.getByTestId('shell-powershell').click();
     const ps = (await lines.textContent()) ?? '';
     assert.ok(ps.includes(`$env:HTTPS_PROXY = 'http://127.0.0.1:${state.port}'`), ps);
     assert.ok(ps.includes(`$env:CURL_CA_BUNDLE = '${caPath}'`), ps);
@@ -77,7 +77,7 @@ test(
     assert.ok(((await page.getByTestId('terminal-ca').textContent()) ?? '').includes(caPath));
     await page.getByTestId('lang-switch').selectOption('en');
     await page.getByRole('heading', { name: 'Intercept a browser' }).waitFor();
-    await page.getByTestId('shell-posix').check();
+    await page.getByTestId('shell-posix').click();
   },
 );
 

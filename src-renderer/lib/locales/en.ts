@@ -712,6 +712,8 @@ export const en = {
   'core.intercept.launchFailed': '{browser} could not start: {detail}',
   'core.intercept.exitedEarly': '{browser} ended right after it started (exit code {code}).',
   'core.intercept.badUrl': '{url} is not an http:// or https:// address.',
+  'core.intercept.noDisplay':
+    'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: start Socketscope in your desktop session.',
   'tunnel.mark': 'tunnel',
   'tunnel.markIntercepted': 'tunnel, decrypted',
   'tunnel.summary': '↑ {up} ↓ {down} · {duration} · {ended}',

@@ -685,6 +685,8 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.intercept.launchFailed': '{browser} 无法启动：{detail}',
   'core.intercept.exitedEarly': '{browser} 启动后立即退出了（退出码 {code}）。',
   'core.intercept.badUrl': '{url} 不是 http:// 或 https:// 地址。',
+  'core.intercept.noDisplay':
+    '这里没有显示器（DISPLAY 和 WAYLAND_DISPLAY 都未设置），因此无法打开浏览器窗口：请在你的桌面会话中启动 Socketscope。',
   'tunnel.mark': '隧道',
   'tunnel.markIntercepted': '隧道，已解密',
   'tunnel.summary': '↑ {up} ↓ {down} · {duration} · {ended}',
