@@ -1,0 +1,186 @@
+// The WebSocket messages of an upgraded connection, decoded here from the tunnel bytes recorded
+// after the 101 (the engine's frame parser, one per direction). Bytes are fetched in pages under
+// the Core's 1 MiB frame limit, a load reads a bounded number of bytes and keeps a bounded number
+// of rows, and each message keeps only a preview of its payload: a long connection costs what is
+// shown, and "load more" continues where the last load stopped.
+import {
+  WebSocketParser,
+  isControlOpcode,
+  type WsError,
+  type WsFrame,
+  type WsMessage,
+} from '../../src-main/engine/websocket';
+import { parseResponseMessage } from '../../src-main/engine/serialize';
+import { headerValue } from '../../src-main/engine/semantics';
+import type { WsOpcodeName } from '../../src-main/engine/websocket';
+import type { CatalogueKey } from './locales/en';
+
+/** `in`: what the client sent (the connection's inbound stream); `out`: what the server sent. */
+export type WsDirection = 'in' | 'out';
+
+export type FetchBytes = (
+  direction: WsDirection,
+  offset: number,
+  length: number,
+) => Promise<Uint8Array>;
+
+/** Bytes per request: base64 of it stays well under the 1 MiB frame. */
+export const PAGE_BYTES = 256 * 1024;
+/** Bytes read per direction by one load. */
+export const LOAD_BYTES = 4 * 1024 * 1024;
+/** Rows kept per direction, over all loads. */
+export const MAX_ROWS = 5000;
+/** Payload bytes kept per message, for its preview. */
+export const PREVIEW_BYTES = 1024;
+/** Frame headers kept per message (a message may have any number of fragments). */
+const MAX_FRAMES_KEPT = 16;
+
+export interface WsUpgrade {
+  perMessageDeflate: boolean;
+  protocol: string | null;
+}
+
+/** The WebSocket a 101 response accepted, or null when it is not one. */
+export function websocketUpgrade(
+  response: Uint8Array | null,
+  method: string | null,
+): WsUpgrade | null {
+  if (!response || response.length === 0) return null;
+  const parsed = parseResponseMessage(response, method ?? 'GET');
+  if (!parsed.ok || parsed.message.status !== 101) return null;
+  const headers = parsed.message.headers;
+  if (!/\bwebsocket\b/i.test(headerValue(headers, 'upgrade') ?? '')) return null;
+  const extensions = headerValue(headers, 'sec-websocket-extensions') ?? '';
+  return {
+    perMessageDeflate: /(^|,)\s*permessage-deflate\b/i.test(extensions),
+    protocol: headerValue(headers, 'sec-websocket-protocol'),
+  };
+}
+
+export interface WsRow {
+  direction: WsDirection;
+  message: WsMessage;
+  /** The headers of its first frames (all of them unless `framesOmitted`). */
+  frames: WsFrame[];
+  framesOmitted: number;
+}
+
+/** One direction of the conversation: a parser and what it has read so far. */
+export class WsStream {
+  readonly rows: WsRow[] = [];
+  error: WsError | null = null;
+  /** Absolute offset of the next byte to fetch. */
+  next: number;
+  /** Nothing more will come: an error, the end of a closed connection, or the row limit. */
+  finished = false;
+  limited = false;
+  private readonly parser: WebSocketParser;
+  private pending: WsFrame[] = [];
+  private omitted = 0;
+  private control: WsFrame | null = null;
+
+  constructor(
+    readonly direction: WsDirection,
+    start: number,
+    upgrade: WsUpgrade,
+  ) {
+    this.next = start;
+    this.parser = new WebSocketParser({
+      from: direction === 'in' ? 'client' : 'server',
+      offset: start,
+      perMessageDeflate: upgrade.perMessageDeflate,
+      keepBytes: PREVIEW_BYTES,
+    });
+  }
+
+  /** Where an unfinished frame starts (its bytes have not all been recorded yet), or null. */
+  get frameInProgress(): number | null {
+    return this.parser.frameInProgress;
+  }
+
+  /**
+   * Reads up to LOAD_BYTES more; with `closed` (the connection has ended), an unfinished frame
+   * at the end is reported. Resolves with whether anything new was read.
+   */
+  async load(fetch: FetchBytes, closed: boolean): Promise<boolean> {
+    if (this.finished) return false;
+    let read = 0;
+    let changed = false;
+    while (read < LOAD_BYTES && !this.finished) {
+      const bytes = await fetch(this.direction, this.next, PAGE_BYTES);
+      if (bytes.length > 0) {
+        this.take(this.parser.push(bytes));
+        this.next += bytes.length;
+        read += bytes.length;
+        changed = true;
+      }
+      if (this.rows.length >= MAX_ROWS) {
+        this.limited = true;
+        this.finished = true;
+      }
+      if (bytes.length < PAGE_BYTES) {
+        if (closed && !this.finished) {
+          this.take(this.parser.end());
+          this.finished = true;
+          changed = true;
+        }
+        break;
+      }
+    }
+    return changed;
+  }
+
+  private take(events: ReturnType<WebSocketParser['push']>): void {
+    for (const event of events) {
+      if (event.type === 'error') {
+        this.error = event.error;
+        this.finished = true;
+      } else if (event.type === 'frame') {
+        const frame = event.frame;
+        if (isControlOpcode(frame.opcode)) this.control = frame;
+        else if (this.pending.length < MAX_FRAMES_KEPT) this.pending.push(frame);
+        else this.omitted++;
+      } else if (this.rows.length < MAX_ROWS) {
+        const message = event.message;
+        const control =
+          message.kind === 'close' || message.kind === 'ping' || message.kind === 'pong';
+        this.rows.push({
+          direction: this.direction,
+          message,
+          frames: control ? (this.control ? [this.control] : []) : this.pending,
+          framesOmitted: control ? 0 : this.omitted,
+        });
+        if (!control) {
+          this.pending = [];
+          this.omitted = 0;
+        }
+      }
+    }
+  }
+}
+
+/** What a row shows of its payload: text as text, anything else as the first bytes in hex. */
+export function preview(message: WsMessage, maxChars = 120): { text: string; hex: boolean } {
+  if (message.kind === 'close') return { text: message.close?.reason ?? '', hex: false };
+  if (message.text !== undefined) {
+    const text =
+      message.text.length > maxChars ? `${message.text.slice(0, maxChars)}…` : message.text;
+    return { text, hex: false };
+  }
+  const shown = message.data.subarray(0, Math.floor(maxChars / 3));
+  const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return { text: shown.length < message.length ? `${hex} …` : hex, hex: true };
+}
+
+/** The frame's first bytes as recorded, at most this many (the header and a start of payload). */
+export const FRAME_VIEW_BYTES = 14 + 50;
+
+/** The catalogue key naming each opcode. */
+export const OPCODE_KEYS: Record<WsOpcodeName, CatalogueKey> = {
+  continuation: 'ws.opcode.continuation',
+  text: 'ws.opcode.text',
+  binary: 'ws.opcode.binary',
+  close: 'ws.opcode.close',
+  ping: 'ws.opcode.ping',
+  pong: 'ws.opcode.pong',
+};

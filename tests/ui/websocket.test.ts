@@ -1,0 +1,172 @@
+// The WebSocket messages card: a `ws` client talks to a `ws` echo server through the reverse
+// proxy, and the 101 exchange's detail lists each direction's messages (a masked text, a
+// fragmented text, a 70 KB binary with its 64-bit length, ping/pong, close with its code), in
+// English and in Chinese; a frame's header bytes explain themselves.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+
+const missing = missingPrerequisite();
+if (missing) console.log(`# UI tests skipped: ${missing}`);
+
+let ui: UiHarness;
+let echo: WebSocketServer;
+
+before(async () => {
+  if (missing) return;
+  ui = await startUi();
+  echo = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise<void>((resolve) => echo.once('listening', () => resolve()));
+  echo.on('connection', (socket) => {
+    socket.on('message', (data: RawData, isBinary: boolean) =>
+      socket.send(data, { binary: isBinary }),
+    );
+  });
+});
+
+after(async () => {
+  for (const client of echo?.clients ?? []) client.terminate();
+  await new Promise<void>((resolve) => (echo ? echo.close(() => resolve()) : resolve()));
+  await ui?.close();
+});
+
+test(
+  'the messages of a WebSocket through the proxy, in English and Chinese',
+  { skip: missing ?? false },
+  async () => {
+    const { page, core } = ui;
+    const echoPort = (echo.address() as { port: number }).port;
+    const state = await core.call('server.start', {
+      port: 0,
+      upstream: `http://127.0.0.1:${echoPort}`,
+    });
+    assert.equal(state.status, 'listening');
+    const port = state.status === 'listening' ? state.port : 0;
+
+    const client = new WebSocket(`ws://127.0.0.1:${port}/chat`, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    let echoed = 0;
+    client.on('message', () => echoed++);
+    client.send('hello through the proxy');
+    client.send('frag', { fin: false });
+    client.send('mented', { fin: true });
+    client.send(Buffer.alloc(70_000, 0xab));
+    await eventually(() => (echoed === 3 ? true : undefined), 'three echoes');
+    await new Promise<void>((resolve) => {
+      client.once('pong', () => resolve());
+      client.ping('are you there');
+    });
+    await new Promise<void>((resolve) => {
+      client.once('close', () => resolve());
+      client.close(1000, 'bye');
+    });
+
+    await page.getByTestId('main-tab-inspector').click();
+    const row = page.locator('[data-testid="connection-row"]', { hasText: '101' }).first();
+    await row.waitFor();
+    await row.click();
+    const card = page.getByTestId('ws-messages');
+    await card.waitFor();
+    const rows = card.getByTestId('ws-row');
+    const texts = async () =>
+      (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+    await eventually(
+      async () => ((await rows.count()) === 5 ? true : undefined),
+      'five client messages',
+    );
+    const sent = await texts();
+    assert.match(sent[0]!, /^0 text 23 B hello through the proxy$/);
+    assert.match(sent[1]!, /^1 text 2 frames 10 B fragmented$/);
+    assert.match(sent[2]!, /^2 binary 70000 B ab ab ab/);
+    assert.match(sent[3]!, /^3 ping 13 B/);
+    assert.match(sent[4]!, /^4 close 5 B 1000 Normal Closure bye$/);
+    assert.match(
+      (await card.getByTestId('ws-dir-in').textContent()) ?? '',
+      /Client → server \(5\)/,
+    );
+
+    await card.getByTestId('ws-dir-out').click();
+    await eventually(
+      async () => ((await rows.count()) === 5 ? true : undefined),
+      'five server messages',
+    );
+    const back = await texts();
+    assert.match(back[0]!, /^0 text 23 B hello through the proxy$/);
+    assert.match(back[1]!, /^1 text 10 B fragmented$/);
+    assert.match(back[3]!, /^3 pong 13 B/);
+
+    // The 70 KB frame's header: FIN/opcode, MASK/length 127, the 64-bit length, explained.
+    await card.getByTestId('ws-dir-in').click();
+    await rows.nth(2).click();
+    const frame = card.getByTestId('ws-frame').first();
+    await frame.waitFor();
+    assert.match(
+      (await frame.textContent()) ?? '',
+      /opcode 0x2 \(binary\) · MASK 1 · payload 70000 B/,
+    );
+    const cells = frame.locator('[data-key]');
+    await eventually(async () => ((await cells.count()) > 14 ? true : undefined), 'frame bytes');
+    assert.deepEqual(
+      await cells.evaluateAll((els) => els.slice(0, 14).map((el) => el.getAttribute('data-key'))),
+      [
+        'ws.first-byte',
+        'ws.second-byte',
+        ...Array<string>(8).fill('ws.length-64'),
+        ...Array<string>(4).fill('ws.masking-key'),
+      ],
+    );
+    assert.deepEqual(
+      await cells.evaluateAll((els) => els.slice(0, 2).map((el) => el.textContent)),
+      ['82', 'ff'],
+    );
+    await cells.nth(2).hover();
+    const explanation = card.getByTestId('ws-explanation');
+    assert.match(
+      (await explanation.textContent()) ?? '',
+      /Extended payload length \(64 bits\)\s*RFC 6455 §5\.2/,
+    );
+    await cells.nth(10).focus();
+    assert.match((await explanation.textContent()) ?? '', /Masking key\s*RFC 6455 §5\.3/);
+
+    // The fragmented message: two frames, FIN 0 then FIN 1.
+    await rows.nth(1).click();
+    const frames = card.getByTestId('ws-frame');
+    await eventually(async () => ((await frames.count()) === 2 ? true : undefined), 'two frames');
+    assert.match(
+      (await frames.nth(0).textContent()) ?? '',
+      /FIN 0 · RSV 000 · opcode 0x1 \(text\)/,
+    );
+    assert.match(
+      (await frames.nth(1).textContent()) ?? '',
+      /FIN 1 · RSV 000 · opcode 0x0 \(continuation\)/,
+    );
+
+    await page.getByTestId('lang-switch').selectOption('zh-CN');
+    await eventually(
+      async () =>
+        (await card.getByRole('heading').textContent()) === 'WebSocket 消息' ? true : undefined,
+      'the card in Chinese',
+    );
+    const zh = await texts();
+    assert.match(zh[0]!, /^0 文本 23 字节 hello through the proxy$/);
+    assert.match(zh[1]!, /^1 文本 2 个帧 10 字节 fragmented$/);
+    assert.match(zh[2]!, /^2 二进制 70000 字节/);
+    assert.match((await card.getByTestId('ws-dir-in').textContent()) ?? '', /客户端 → 服务器/);
+    await frames.nth(0).locator('[data-key]').first().hover();
+    assert.match(
+      (await card.getByTestId('ws-explanation').first().textContent()) ?? '',
+      /FIN、RSV1–3 与操作码/,
+    );
+    await page.getByTestId('lang-switch').selectOption('en');
+    // The web host has no favicon: the page's 404 for it is not an error of this view.
+    assert.deepEqual(
+      ui.pageErrors.filter((error) => !error.includes('/favicon.ico')),
+      [],
+    );
+  },
+);
