@@ -47,6 +47,10 @@ async function connectRow(core: Core, done: (row: ExchangeSummary) => boolean) {
 test('a raw CONNECT through the forward proxy: the tunnel row counts every byte each way', async () => {
   const site = await origin('raw');
   const core = await createCore({ home: join(home, 'raw-core'), settings: { port: 0 } });
+  const seen: ExchangeSummary[] = [];
+  const unsubscribe = core.subscribe((events) => {
+    for (const event of events) if (event.type === 'exchange') seen.push(event.exchange);
+  });
   try {
     const state = await core.call('server.start', { proxy: true, intercept: false });
     const connectHead = `CONNECT 127.0.0.1:${site.port} HTTP/1.1\r\nHost: 127.0.0.1:${site.port}\r\n\r\n`;
@@ -60,6 +64,13 @@ test('a raw CONNECT through the forward proxy: the tunnel row counts every byte 
     // TLS over the tunnel; the origin's certificate is its own (not verified here).
     const tls = tlsConnect({ socket, servername: 'localhost', rejectUnauthorized: false });
     await new Promise<void>((resolve) => tls.once('secureConnect', () => resolve()));
+    // While it is open, the row is announced as bytes pass.
+    await until(async () => {
+      const open = seen.find(
+        (e) => e.tunnel && e.tunnel.bytesDown > 0 && e.tunnel.closedAt === null,
+      );
+      return open ?? undefined;
+    }, 'the open tunnel announced with its bytes');
     tls.write(`GET /inside HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
     let answer = '';
     tls.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
@@ -95,6 +106,7 @@ test('a raw CONNECT through the forward proxy: the tunnel row counts every byte 
     });
     assert.deepEqual([...Buffer.from(back.base64, 'base64')], [0x16]);
   } finally {
+    unsubscribe();
     await core.close();
     site.close();
   }
@@ -134,9 +146,12 @@ test('live: the tunnel row is announced as bytes pass, and an intercepted tunnel
     const row = await connectRow(core, (r) => r.tunnel?.closedAt != null);
     assert.equal(row.tunnel!.intercepted, true);
     assert.ok(row.tunnel!.bytesUp > 0 && row.tunnel!.bytesDown > 0);
-    const announced = seen.filter((e) => e.exchangeId === row.exchangeId && e.tunnel);
-    assert.ok(announced.length >= 1, 'the tunnel row was announced with its bytes');
-    assert.ok(announced.at(-1)!.tunnel!.closedAt !== null, 'and again when it ended');
+    // The batch of the close reaches subscribers a moment after the list has it.
+    const ended = await until(async () => {
+      const last = seen.filter((e) => e.exchangeId === row.exchangeId && e.tunnel).at(-1);
+      return last?.tunnel?.closedAt != null ? last : undefined;
+    }, 'the tunnel row announced as ended');
+    assert.equal(ended.tunnel!.bytesUp, row.tunnel!.bytesUp);
   } finally {
     unsubscribe();
     await core.close();
