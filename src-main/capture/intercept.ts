@@ -12,6 +12,7 @@ import type { CaptureListener, WriteAhead } from './events';
 import type { LocalCa } from './ca';
 import { ProxyConnection, type TunnelEnd, type TunnelTakeover } from './proxy-connection';
 import type { UpstreamPool } from './upstream-pool';
+import type { Responder } from './responder';
 
 export interface InterceptOptions {
   ca: LocalCa;
@@ -23,6 +24,10 @@ export interface InterceptOptions {
   passthrough: readonly string[];
   /** Hosts whose certificate is not verified. */
   insecure: readonly string[];
+  /** Rules answer (or forward with edits, hold, fail) decrypted requests as they do plain ones. */
+  responder?: Responder;
+  /** A decrypted connection closed (what rules held for it goes nowhere). */
+  forget?: (connectionId: string) => void;
 }
 
 /** A host matches `example.com` itself, or `*.example.com` any name under it. */
@@ -102,7 +107,8 @@ function decrypt(
           pool: options.pool,
           emit: options.emit,
           writeAhead: options.writeAhead,
-          closed: () => undefined,
+          closed: (done) => options.forget?.(done.id),
+          ...(options.responder !== undefined ? { responder: options.responder } : {}),
         });
       });
       tls.on('close', () => end.end());

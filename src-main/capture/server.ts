@@ -321,6 +321,8 @@ export class CaptureServer implements CaptureServerApi {
         writeAhead: this.writeAhead,
         passthrough: this.current.passthroughHosts ?? [],
         insecure: this.current.insecureHosts ?? [],
+        responder: this.responder,
+        forget: (id) => this.holds.forget(id),
       });
     }
     this.runPrefix = `${Date.now().toString(36)}-`;

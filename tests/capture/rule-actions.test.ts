@@ -1,11 +1,18 @@
 // Rule actions beside an answer: forward with edits (reverse and forward proxy, real Node http
 // upstreams on 127.0.0.1), break (held, released edited, by its timeout, aborted) and fail
-// (reset, close, delay), with raw TCP clients that see exactly what comes back.
+// (reset, close, delay), with raw TCP clients that see exactly what comes back, and curl through
+// an intercepting forward proxy.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttps } from 'node:https';
 import { connect } from 'node:net';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalCa } from '../../src-main/capture/ca';
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
 import { startServer, waitFor, type TestServer } from './helpers';
 
@@ -490,5 +497,56 @@ test('a structured rule answers in proxy mode instead of the upstream', async ()
   } finally {
     await proxy.stop();
     await up.close();
+  }
+});
+
+test('forward with edits on an intercepted HTTPS request (curl --cacert through --proxy --intercept)', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'socketscope-rule-https-'));
+  const originCa = await LocalCa.open(join(home, 'origin-ca'));
+  const { key, cert } = await originCa.leafFiles('127.0.0.1');
+  const site = createHttps({ key, cert }, (req, res) => {
+    req.resume();
+    req.on('end', () => res.end(`tls origin saw ${req.url} ${req.headers['x-rule']}`));
+  });
+  await new Promise<void>((done) => site.listen(0, '127.0.0.1', () => done()));
+  const caDir = join(home, 'proxy-ca');
+  const proxy = await startServer({
+    settings: { proxy: true, intercept: true, insecureHosts: ['127.0.0.1'] },
+    caDir,
+    rules: [
+      rule({
+        kind: 'forward',
+        request: { ...NO_EDITS, setHeaders: [['X-Rule', 'tls']] },
+        response: { ...NO_EDITS, setHeaders: [['X-Answered-By', 'rule']], status: 203 },
+      }),
+    ],
+  });
+  try {
+    const port = (site.address() as { port: number }).port;
+    const out = await new Promise<string>((resolve) => {
+      execFile(
+        'curl',
+        [
+          '-s',
+          '-i',
+          '--max-time',
+          '15',
+          '--cacert',
+          join(caDir, 'ca-cert.pem'),
+          '-x',
+          `http://127.0.0.1:${proxy.port}`,
+          `https://127.0.0.1:${port}/api/s`,
+        ],
+        (_error, stdout) => resolve(stdout),
+      );
+    });
+    assert.match(out, /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 203 /);
+    assert.match(out, /X-Answered-By: rule/);
+    assert.ok(out.endsWith('tls origin saw /api/s tls'), out);
+  } finally {
+    await proxy.stop();
+    site.closeAllConnections();
+    site.close();
+    rmSync(home, { recursive: true, force: true });
   }
 });
