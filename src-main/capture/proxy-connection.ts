@@ -468,10 +468,7 @@ export class ProxyConnection {
       this.openTunnel(exchange, upstream);
       return;
     }
-    exchange.reply = new ClientConversation(
-      Buffer.from(`${exchange.method} / HTTP/1.1\r\n\r\n`, 'latin1'),
-      { body: 'stream' },
-    );
+    exchange.reply = new ClientConversation(EMPTY, { methods: [exchange.method], body: 'stream' });
     upstream.on('data', (chunk: Buffer) => this.upstreamData(exchange, chunk));
     upstream.on('end', () => this.upstreamEnd(exchange));
     upstream.on('error', () => undefined);

@@ -23,20 +23,29 @@ const HOP_BY_HOP = new Set([
 /** How a message's body travels on the next hop. */
 export type NextFraming = 'none' | 'length' | 'chunked' | 'close';
 
+/** The lengths of the names in HOP_BY_HOP: most fields are told apart without lowercasing. */
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((name) => name.length));
+
 /** The end-to-end fields: hop-by-hop ones and those the Connection field names are left out. */
 export function endToEnd(fields: Pairs): Pairs {
-  const named = new Set<string>();
+  let named: Set<string> | null = null;
   for (const [name, value] of fields) {
-    if (!sameFieldName(name, 'connection')) continue;
+    if (name.length !== 10 || !sameFieldName(name, 'connection')) continue;
     for (const token of value.split(',')) {
       const trimmed = token.trim().toLowerCase();
-      if (trimmed !== '') named.add(trimmed);
+      if (trimmed !== '') (named ??= new Set()).add(trimmed);
     }
   }
-  return fields.filter(([name]) => {
-    const lower = name.toLowerCase();
-    return !HOP_BY_HOP.has(lower) && !named.has(lower);
-  });
+  const out: Pairs = [];
+  for (const field of fields) {
+    const name = field[0];
+    if (named !== null || HOP_BY_HOP_LENGTHS.has(name.length)) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || named?.has(lower) === true) continue;
+    }
+    out.push(field);
+  }
+  return out;
 }
 
 function upgradeValue(fields: Pairs): string | null {

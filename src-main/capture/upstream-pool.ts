@@ -38,18 +38,25 @@ export interface PoolOptions {
   maxIdlePerUpstream?: number;
 }
 
-const IDLE_LISTENERS = Symbol('idle');
-type Tracked = Socket & { [IDLE_LISTENERS]?: () => void };
+/** An idle socket: the listener that drops it, and since when it waits. */
+interface Idle {
+  drop: () => void;
+  since: number;
+}
 
 export function upstreamKey(address: UpstreamAddress): string {
   return `${address.tls ? 'https' : 'http'}://${address.host}:${address.port}${address.insecure ? '!' : ''}`;
 }
 
 export class UpstreamPool {
-  private readonly idle = new Map<string, Tracked[]>();
+  private readonly idle = new Map<string, Socket[]>();
+  /** Kept beside the sockets, never on them: a socket's own shape stays as Node made it. */
+  private readonly waiting = new Map<Socket, Idle>();
   private readonly connectTimeoutMs: number;
   private readonly idleMs: number;
   private readonly maxIdle: number;
+  /** One timer for every idle socket (none per socket, none while nothing waits). */
+  private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(options: PoolOptions = {}) {
@@ -80,7 +87,6 @@ export class UpstreamPool {
       socket.destroy();
       return;
     }
-    const tracked = socket as Tracked;
     socket.removeAllListeners('data');
     socket.removeAllListeners('end');
     socket.removeAllListeners('close');
@@ -88,22 +94,23 @@ export class UpstreamPool {
     socket.removeAllListeners('drain');
     socket.removeAllListeners('timeout');
     const drop = (): void => {
-      this.untrack(tracked);
+      this.untrack(socket);
       const current = this.idle.get(key);
-      const at = current?.indexOf(tracked) ?? -1;
+      const at = current?.indexOf(socket) ?? -1;
       if (current !== undefined && at >= 0) current.splice(at, 1);
-      tracked.destroy();
+      socket.destroy();
     };
-    tracked[IDLE_LISTENERS] = drop;
+    this.waiting.set(socket, { drop, since: Date.now() });
     // Anything an idle upstream sends is not an answer to anything: the socket is dropped.
     socket.on('data', drop);
     socket.on('end', drop);
     socket.on('error', drop);
     socket.on('close', drop);
-    socket.setTimeout(this.idleMs, drop);
     socket.resume();
-    list.push(tracked);
+    list.push(socket);
     this.idle.set(key, list);
+    this.sweeper ??= setInterval(() => this.sweep(), Math.max(250, this.idleMs / 4));
+    this.sweeper.unref();
   }
 
   /** Closes every idle socket; later releases destroy theirs. */
@@ -111,6 +118,8 @@ export class UpstreamPool {
     this.closed = true;
     for (const list of this.idle.values()) for (const socket of list) socket.destroy();
     this.idle.clear();
+    this.waiting.clear();
+    this.stopSweeping();
   }
 
   idleCount(): number {
@@ -119,15 +128,26 @@ export class UpstreamPool {
     return count;
   }
 
-  private untrack(socket: Tracked): void {
-    const drop = socket[IDLE_LISTENERS];
-    if (drop === undefined) return;
-    delete socket[IDLE_LISTENERS];
-    socket.off('data', drop);
-    socket.off('end', drop);
-    socket.off('error', drop);
-    socket.off('close', drop);
-    socket.setTimeout(0);
+  /** Drops the sockets idle for `idleMs` or more (within a quarter of it). */
+  private sweep(): void {
+    const before = Date.now() - this.idleMs;
+    for (const [, idle] of this.waiting) if (idle.since <= before) idle.drop();
+    if (this.waiting.size === 0) this.stopSweeping();
+  }
+
+  private stopSweeping(): void {
+    if (this.sweeper !== null) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  private untrack(socket: Socket): void {
+    const idle = this.waiting.get(socket);
+    if (idle === undefined) return;
+    this.waiting.delete(socket);
+    socket.off('data', idle.drop);
+    socket.off('end', idle.drop);
+    socket.off('error', idle.drop);
+    socket.off('close', idle.drop);
   }
 
   /** A new connection of its own (a tunnel), never pooled. */

@@ -37,6 +37,8 @@ export type ClientAction =
 export interface ClientConversationOptions {
   /** 'collect' (default) keeps each body for its `response`; 'stream' passes it on. */
   body?: 'collect' | 'stream';
+  /** The methods of the requests sent, when the caller has them: the request bytes are not read. */
+  methods?: readonly string[];
 }
 
 /** The methods of the complete requests in `bytes`, in order (HEAD and CONNECT change framing). */
@@ -62,7 +64,8 @@ export class ClientConversation {
 
   /** `requestBytes`: what was sent, to know how many answers to expect and how each is framed. */
   constructor(requestBytes: Uint8Array, options: ClientConversationOptions = {}) {
-    const methods = requestMethods(requestBytes);
+    const methods =
+      options.methods !== undefined ? [...options.methods] : requestMethods(requestBytes);
     this.expected = methods.length > 0 ? methods.length : null;
     this.parser = new MessageParser(
       'response',

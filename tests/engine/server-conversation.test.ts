@@ -490,6 +490,17 @@ describe('client conversation: response bytes → actions', () => {
     assert.equal(conversation.complete, true);
   });
 
+  it('takes the methods sent instead of the request bytes (a proxy has them parsed)', () => {
+    const conversation = new ClientConversation(new Uint8Array(0), {
+      methods: ['HEAD'],
+      body: 'stream',
+    });
+    assert.equal(conversation.expected, 1);
+    // Framed as the answer to HEAD: no body, whatever its Content-Length says.
+    const actions = conversation.receive(bytes('HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n'));
+    assert.deepEqual(clientSummary(actions), ['head 0 200', 'response 0 200 ""', 'done']);
+  });
+
   it('a close-delimited body ends when the server closes', () => {
     const conversation = new ClientConversation(bytes(GET));
     const actions = [
