@@ -6,12 +6,29 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { eventually, missingPrerequisite, repoRoot, startUi, type UiHarness } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
 
 let ui: UiHarness;
+const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations inside `selector`. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async (within) => {
+    type Result = { violations: { id: string; impact?: string | null }[] };
+    const axe = (window as unknown as { axe: { run(c: Element, o: object): Promise<Result> } }).axe;
+    const result = await axe.run(document.querySelector(within)!, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id);
+  }, selector);
+}
 let echo: WebSocketServer;
 
 before(async () => {
@@ -163,10 +180,56 @@ test(
       /FIN、RSV1–3 与操作码/,
     );
     await page.getByTestId('lang-switch').selectOption('en');
+    assert.deepEqual(await seriousViolations(page, '[data-testid="ws-messages"]'), []);
     // The web host has no favicon: the page's 404 for it is not an error of this view.
     assert.deepEqual(
       ui.pageErrors.filter((error) => !error.includes('/favicon.ico')),
       [],
+    );
+  },
+);
+
+test(
+  'a live connection: new frames on request, and the rest once it closes',
+  { skip: missing ?? false },
+  async () => {
+    const { page, core } = ui;
+    const { server } = await core.call('snapshot', {});
+    assert.equal(server.status, 'listening');
+    const port = server.status === 'listening' ? server.port : 0;
+    const client = new WebSocket(`ws://127.0.0.1:${port}/live`, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    let echoed = 0;
+    client.on('message', () => echoed++);
+    client.send('one');
+    await eventually(() => (echoed === 1 ? true : undefined), 'first echo');
+    const row = page.locator('[data-testid="connection-row"]', { hasText: '/live' }).first();
+    await row.waitFor();
+    await row.click();
+    const card = page.getByTestId('ws-messages');
+    const rows = card.getByTestId('ws-row');
+    await card.getByTestId('ws-dir-in').click();
+    await eventually(async () => ((await rows.count()) === 1 ? true : undefined), 'one message');
+    client.send('two');
+    await eventually(() => (echoed === 2 ? true : undefined), 'second echo');
+    await card.getByRole('button', { name: 'Read new frames' }).click();
+    await eventually(async () => ((await rows.count()) === 2 ? true : undefined), 'two messages');
+    await new Promise<void>((resolve) => {
+      client.once('close', () => resolve());
+      client.close(4000, 'app says bye');
+    });
+    // The close is read by itself when the connection ends.
+    await eventually(
+      async () => ((await rows.count()) === 3 ? true : undefined),
+      'the close',
+      15_000,
+    );
+    assert.match(
+      (await rows.nth(2).innerText()).replace(/\s+/g, ' '),
+      /close 14 B 4000 app says bye/,
     );
   },
 );
