@@ -1,57 +1,31 @@
 // The rule actions beside an answer: forward with edits, break (hold for a UI) and fail. They
 // work on whole messages: the request as received (its body held), the upstream's answer read
-// whole by the replay client, and every head written anew from the parsed form with its framing
-// computed (Content-Length of the body as it is now), so no edit can leave the framing wrong and
-// no ambiguous framing passes on (the server conversation refused that before a rule ran).
+// whole by the replay client, and every head written anew by rule-messages.ts, so no edit can
+// leave the framing wrong and no ambiguous framing passes on (the server conversation refused
+// that before a rule ran).
 
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import type {
-  HeldRequest,
-  HeldResponse,
-  Message,
-  MessageEdits,
-  ResponderRule,
-  RuleBody,
-} from '../protocol/types';
-import {
-  formatHead,
-  hasHeader,
-  methodExpectsContent,
-  reasonPhrase,
-  sameFieldName,
-  statusHasNoContent,
-} from '../engine/semantics';
-import { fieldPairs } from '../engine/message';
-import { ClientConversation } from '../engine/client-conversation';
+import type { HeldRequest, HeldResponse, Message, ResponderRule } from '../protocol/types';
+import { reasonPhrase } from '../engine/semantics';
 import { replay } from './client';
-import { endToEnd, parseAbsolute } from './proxy-heads';
+import { parseAbsolute } from './proxy-heads';
 import type { ProxyMode } from './proxy-connection';
 import type { UpstreamAddress } from './upstream-pool';
 import type { Holds, HoldOutcome } from './holds';
+import { errorResponse, type PreparedResponse } from './responder';
 import {
-  decodeBase64,
-  decodeHex,
-  encodeHead,
-  errorResponse,
-  type PreparedResponse,
-} from './responder';
-import type { ResponseHead } from './events';
+  edit,
+  partsOf,
+  requestBytes,
+  responseBytes,
+  type ActionRequest,
+  type Parts,
+} from './rule-messages';
 
-type Pairs = [string, string][];
+export type { ActionRequest };
+
 type ActionRule = ResponderRule & {
   response: Extract<ResponderRule['response'], { kind: 'forward' | 'break' | 'fail' }>;
 };
-
-/** The request as a rule sees it; `body` is null when it was too large to hold in memory. */
-export interface ActionRequest {
-  method: string;
-  target: string;
-  versionMinor: number;
-  keepAlive: boolean;
-  headers: Pairs;
-  body: Uint8Array | null;
-}
 
 /** Where a request goes on, as the server's mode says. */
 export interface ActionRoute {
@@ -71,14 +45,6 @@ export interface ActionContext {
   notice(level: 'info' | 'warn', message: Message): void;
   /** How long the upstream has to answer (default 60 s). */
   responseTimeoutMs?: number;
-}
-
-/** A response taken apart: what edits and holds work on. */
-interface Parts {
-  status: number;
-  reason: string;
-  headers: Pairs;
-  body: Uint8Array;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -191,7 +157,8 @@ async function run(
     }
   }
   await sleep(rule.delayMs);
-  return prepare(rule, parts, sent, bodyReplaced);
+  const { bytes, head, close } = responseBytes(parts, sent, bodyReplaced);
+  return { bytes, head, ruleId: rule.id, close, delayMs: 0, notice: null };
 }
 
 function name(rule: ResponderRule): string {
@@ -248,70 +215,6 @@ function heldParts(parts: Parts): HeldResponse {
     headers: parts.headers,
     bodyBase64: Buffer.from(parts.body).toString('base64'),
   };
-}
-
-// ---- Edits ----
-
-async function bodyBytes(body: RuleBody, rulesDir: string): Promise<Uint8Array | string> {
-  if (body.type === 'text') return Buffer.from(body.text, 'utf8');
-  if (body.type === 'file') {
-    const full = isAbsolute(body.path) ? body.path : resolve(rulesDir, body.path);
-    try {
-      return await readFile(full);
-    } catch (error) {
-      return `The file ${full} could not be read (${(error as NodeJS.ErrnoException).code ?? 'EIO'}).`;
-    }
-  }
-  const bytes = body.type === 'hex' ? decodeHex(body.hex) : decodeBase64(body.base64);
-  return bytes ?? `Its ${body.type} body is not valid ${body.type}.`;
-}
-
-/** Applies edits to fields and a body: removals, then each set field in the first one's place. */
-export async function edit(
-  headers: Pairs,
-  body: Uint8Array | null,
-  edits: MessageEdits,
-  rulesDir: string,
-): Promise<{ headers: Pairs; body: Uint8Array | null } | string> {
-  let fields = headers.filter(
-    ([field]) => !edits.removeHeaders.some((gone) => sameFieldName(field, gone)),
-  );
-  for (const [setName, value] of edits.setHeaders) {
-    const at = fields.findIndex(([field]) => sameFieldName(field, setName));
-    fields = fields.filter(([field]) => !sameFieldName(field, setName));
-    fields.splice(at < 0 ? fields.length : at, 0, [setName, value]);
-  }
-  if (edits.body === null) return { headers: fields, body };
-  const replaced = await bodyBytes(edits.body, rulesDir);
-  return typeof replaced === 'string' ? replaced : { headers: fields, body: replaced };
-}
-
-// ---- On to the upstream (or the server's own answer) ----
-
-/** The request head and body sent upstream, always HTTP/1.1, framed by its length. */
-export function requestBytes(
-  request: ActionRequest,
-  target: string,
-  host: string | null,
-  address: UpstreamAddress,
-): Buffer {
-  const body = request.body ?? EMPTY;
-  const fields = endToEnd(request.headers).filter(
-    ([field]) => !sameFieldName(field, 'content-length'),
-  );
-  const hostAt = fields.findIndex(([field]) => sameFieldName(field, 'host'));
-  const named = address.host.includes(':') ? `[${address.host}]` : address.host;
-  const hostValue = host ?? (hostAt >= 0 ? fields[hostAt]![1] : `${named}:${address.port}`);
-  if (hostAt >= 0) fields[hostAt] = [fields[hostAt]![0], hostValue];
-  else fields.unshift(['Host', hostValue]);
-  const declared =
-    hasHeader(request.headers, 'content-length') || hasHeader(request.headers, 'transfer-encoding');
-  if (body.length > 0 || declared || methodExpectsContent(request.method)) {
-    fields.push(['Content-Length', String(body.length)]);
-  }
-  fields.push(['Connection', 'close']);
-  const head = Buffer.from(formatHead(`${request.method} ${target} HTTP/1.1`, fields), 'latin1');
-  return Buffer.concat([head, body]);
 }
 
 async function obtain(
@@ -373,54 +276,6 @@ async function obtain(
     headers: final.head.headers,
     body: final.body,
   };
-}
-
-/** A whole response read back into its parts (the server's own answer, to edit or hold). */
-function partsOf(bytes: Uint8Array, method: string): Parts | null {
-  const conversation = new ClientConversation(
-    Buffer.from(`${method} / HTTP/1.1\r\n\r\n`, 'latin1'),
-  );
-  for (const action of [...conversation.receive(bytes), ...conversation.end()]) {
-    if (action.type === 'response' && !action.interim) {
-      const head = action.message.head;
-      return {
-        status: head.status ?? 200,
-        reason: head.reason ?? '',
-        headers: fieldPairs(head.fields),
-        body: action.message.body,
-      };
-    }
-  }
-  return null;
-}
-
-/** The response to the client, its head written anew: Content-Length of the body as it is now. */
-function prepare(
-  rule: ActionRule,
-  parts: Parts,
-  request: ActionRequest,
-  bodyReplaced: boolean,
-): PreparedResponse {
-  const noBody = statusHasNoContent(parts.status) || (parts.status >= 100 && parts.status < 200);
-  const isHead = request.method === 'HEAD';
-  // A HEAD answer's Content-Length describes the GET body; it stays unless the body was replaced.
-  const keepLength = isHead && !bodyReplaced;
-  const fields = endToEnd(parts.headers).filter(
-    ([field]) => keepLength || !sameFieldName(field, 'content-length'),
-  );
-  if (!noBody && !keepLength) fields.push(['Content-Length', String(parts.body.length)]);
-  const close = !request.keepAlive;
-  if (close) fields.push(['Connection', 'close']);
-  else if (request.versionMinor === 0) fields.push(['Connection', 'keep-alive']);
-  const head: ResponseHead = {
-    version: 'HTTP/1.1',
-    status: parts.status,
-    reason: parts.reason,
-    headers: fields,
-  };
-  const headBytes = encodeHead(head);
-  const bytes = isHead || noBody ? headBytes : Buffer.concat([headBytes, parts.body]);
-  return { bytes, head, ruleId: rule.id, close, delayMs: 0, notice: null };
 }
 
 /** Where a proxy's requests go on: its upstream (reverse), or each absolute-form target's origin. */

@@ -1,0 +1,148 @@
+// The messages rule actions pass on, as data: edits applied to fields and bodies, and the
+// request and response written anew from their parsed parts, with hop-by-hop fields dropped
+// and the framing computed from the body as it is (Content-Length), never copied.
+
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { MessageEdits, RuleBody } from '../protocol/types';
+import {
+  formatHead,
+  hasHeader,
+  methodExpectsContent,
+  sameFieldName,
+  statusHasNoContent,
+} from '../engine/semantics';
+import { fieldPairs } from '../engine/message';
+import { ClientConversation } from '../engine/client-conversation';
+import type { ResponseHead } from './events';
+import { endToEnd } from './proxy-heads';
+import { decodeBase64, decodeHex, encodeHead } from './responder';
+import type { UpstreamAddress } from './upstream-pool';
+
+type Pairs = [string, string][];
+const EMPTY = new Uint8Array(0);
+
+/** The request as a rule sees it; `body` is null when it was too large to hold in memory. */
+export interface ActionRequest {
+  method: string;
+  target: string;
+  versionMinor: number;
+  keepAlive: boolean;
+  headers: Pairs;
+  body: Uint8Array | null;
+}
+
+/** A response taken apart: what edits and holds work on. */
+export interface Parts {
+  status: number;
+  reason: string;
+  headers: Pairs;
+  body: Uint8Array;
+}
+
+async function bodyBytes(body: RuleBody, rulesDir: string): Promise<Uint8Array | string> {
+  if (body.type === 'text') return Buffer.from(body.text, 'utf8');
+  if (body.type === 'file') {
+    const full = isAbsolute(body.path) ? body.path : resolve(rulesDir, body.path);
+    try {
+      return await readFile(full);
+    } catch (error) {
+      return `The file ${full} could not be read (${(error as NodeJS.ErrnoException).code ?? 'EIO'}).`;
+    }
+  }
+  const bytes = body.type === 'hex' ? decodeHex(body.hex) : decodeBase64(body.base64);
+  return bytes ?? `Its ${body.type} body is not valid ${body.type}.`;
+}
+
+/** Applies edits to fields and a body: removals, then each set field in the first one's place. */
+export async function edit(
+  headers: Pairs,
+  body: Uint8Array | null,
+  edits: MessageEdits,
+  rulesDir: string,
+): Promise<{ headers: Pairs; body: Uint8Array | null } | string> {
+  let fields = headers.filter(
+    ([field]) => !edits.removeHeaders.some((gone) => sameFieldName(field, gone)),
+  );
+  for (const [setName, value] of edits.setHeaders) {
+    const at = fields.findIndex(([field]) => sameFieldName(field, setName));
+    fields = fields.filter(([field]) => !sameFieldName(field, setName));
+    fields.splice(at < 0 ? fields.length : at, 0, [setName, value]);
+  }
+  if (edits.body === null) return { headers: fields, body };
+  const replaced = await bodyBytes(edits.body, rulesDir);
+  return typeof replaced === 'string' ? replaced : { headers: fields, body: replaced };
+}
+
+/** The request head and body sent upstream, always HTTP/1.1, framed by its length. */
+export function requestBytes(
+  request: ActionRequest,
+  target: string,
+  host: string | null,
+  address: UpstreamAddress,
+): Buffer {
+  const body = request.body ?? EMPTY;
+  const fields = endToEnd(request.headers).filter(
+    ([field]) => !sameFieldName(field, 'content-length'),
+  );
+  const hostAt = fields.findIndex(([field]) => sameFieldName(field, 'host'));
+  const named = address.host.includes(':') ? `[${address.host}]` : address.host;
+  const hostValue = host ?? (hostAt >= 0 ? fields[hostAt]![1] : `${named}:${address.port}`);
+  if (hostAt >= 0) fields[hostAt] = [fields[hostAt]![0], hostValue];
+  else fields.unshift(['Host', hostValue]);
+  const declared =
+    hasHeader(request.headers, 'content-length') || hasHeader(request.headers, 'transfer-encoding');
+  if (body.length > 0 || declared || methodExpectsContent(request.method)) {
+    fields.push(['Content-Length', String(body.length)]);
+  }
+  fields.push(['Connection', 'close']);
+  const head = Buffer.from(formatHead(`${request.method} ${target} HTTP/1.1`, fields), 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+/** A whole response read back into its parts (the server's own answer, to edit or hold). */
+export function partsOf(bytes: Uint8Array, method: string): Parts | null {
+  const conversation = new ClientConversation(
+    Buffer.from(`${method} / HTTP/1.1\r\n\r\n`, 'latin1'),
+  );
+  for (const action of [...conversation.receive(bytes), ...conversation.end()]) {
+    if (action.type === 'response' && !action.interim) {
+      const head = action.message.head;
+      return {
+        status: head.status ?? 200,
+        reason: head.reason ?? '',
+        headers: fieldPairs(head.fields),
+        body: action.message.body,
+      };
+    }
+  }
+  return null;
+}
+
+/** The response to the client, its head written anew: Content-Length of the body as it is now. */
+export function responseBytes(
+  parts: Parts,
+  request: ActionRequest,
+  bodyReplaced: boolean,
+): { bytes: Buffer; head: ResponseHead; close: boolean } {
+  const noBody = statusHasNoContent(parts.status) || (parts.status >= 100 && parts.status < 200);
+  const isHead = request.method === 'HEAD';
+  // A HEAD answer's Content-Length describes the GET body; it stays unless the body was replaced.
+  const keepLength = isHead && !bodyReplaced;
+  const fields = endToEnd(parts.headers).filter(
+    ([field]) => keepLength || !sameFieldName(field, 'content-length'),
+  );
+  if (!noBody && !keepLength) fields.push(['Content-Length', String(parts.body.length)]);
+  const close = !request.keepAlive;
+  if (close) fields.push(['Connection', 'close']);
+  else if (request.versionMinor === 0) fields.push(['Connection', 'keep-alive']);
+  const head: ResponseHead = {
+    version: 'HTTP/1.1',
+    status: parts.status,
+    reason: parts.reason,
+    headers: fields,
+  };
+  const headBytes = encodeHead(head);
+  const bytes = isHead || noBody ? headBytes : Buffer.concat([headBytes, parts.body]);
+  return { bytes, head, close };
+}
