@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCa } from '../../src-main/capture/ca';
+import { edit, requestBytes, responseBytes } from '../../src-main/capture/rule-messages';
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
 import { startServer, waitFor, type TestServer } from './helpers';
 
@@ -549,4 +550,90 @@ test('forward with edits on an intercepted HTTPS request (curl --cacert through 
     site.close();
     rmSync(home, { recursive: true, force: true });
   }
+});
+
+test('ambiguous framing is refused with 400 before a forward rule runs, never reaching the upstream', async () => {
+  const up = await upstream(chunkedHello);
+  const proxy = await proxyTo(up, [
+    rule({ kind: 'forward', request: NO_EDITS, response: { ...NO_EDITS, status: null } }),
+  ]);
+  try {
+    for (const smuggle of [
+      'Content-Length: 3\r\nTransfer-Encoding: chunked\r\n',
+      'Content-Length: 3\r\nContent-Length: 4\r\n',
+    ]) {
+      const out = await exchange(
+        proxy.port,
+        `POST /api HTTP/1.1\r\nHost: h\r\n${smuggle}\r\n3\r\nabc\r\n0\r\n\r\n`,
+      );
+      assert.match(split(out.bytes).head, /^HTTP\/1\.1 400 /, smuggle);
+    }
+    assert.equal(up.seen.length, 0);
+  } finally {
+    await proxy.stop();
+    await up.close();
+  }
+});
+
+test('edits and heads as data: set in the first one’s place, removals by any case, framing computed', async () => {
+  const edited = await edit(
+    [
+      ['Accept', 'a'],
+      ['x-one', '1'],
+      ['X-ONE', '2'],
+      ['Cookie', 'c'],
+    ],
+    null,
+    { setHeaders: [['X-One', 'new']], removeHeaders: ['cookie'], body: null },
+    '.',
+  );
+  assert.deepEqual(edited, {
+    headers: [
+      ['Accept', 'a'],
+      ['X-One', 'new'],
+    ],
+    body: null,
+  });
+  const address = { host: '::1', port: 8000, tls: false };
+  const request = {
+    method: 'POST',
+    target: '/p',
+    versionMinor: 1,
+    keepAlive: true,
+    headers: [
+      ['Transfer-Encoding', 'chunked'],
+      ['Connection', 'keep-alive, X-Hop'],
+      ['X-Hop', 'h'],
+      ['Content-Length', '9'],
+    ] as [string, string][],
+    body: new Uint8Array(0),
+  };
+  assert.equal(
+    requestBytes(request, '/p', null, address).toString('latin1'),
+    'POST /p HTTP/1.1\r\nHost: [::1]:8000\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+  );
+  const head = responseBytes(
+    { status: 200, reason: 'OK', headers: [['Content-Length', '5']], body: new Uint8Array(0) },
+    { ...request, method: 'HEAD', versionMinor: 0 },
+    false,
+  );
+  assert.equal(
+    head.bytes.toString('latin1'),
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\n',
+  );
+  const empty = responseBytes(
+    {
+      status: 204,
+      reason: 'No Content',
+      headers: [['Content-Length', '5']],
+      body: Buffer.from('x'),
+    },
+    { ...request, keepAlive: false },
+    true,
+  );
+  assert.equal(
+    empty.bytes.toString('latin1'),
+    'HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n',
+  );
+  assert.equal(empty.close, true);
 });
