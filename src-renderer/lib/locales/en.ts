@@ -720,7 +720,7 @@ export const en = {
   'tunnel.open': 'open',
   'tunnel.title': 'Tunnel to {target}',
   'tunnel.explainPassthrough':
-    'These bytes went through the tunnel untouched. They are TLS records, encrypted with keys that only the client and the server agreed on, so Socketscope cannot read them and does not try; to see inside, turn on Intercept HTTPS (and leave the host off the passthrough list).',
+    'These bytes went through the tunnel without being decrypted (the host is on the passthrough list, interception is off, or the client never finished a TLS handshake with Socketscope). They are TLS records, encrypted with keys that only the two ends agreed on, so Socketscope cannot read them and does not try.',
   'tunnel.explainIntercepted':
     'Socketscope decrypted this tunnel with its local CA: the bytes below are still the encrypted TLS records as they went through, and the requests inside are listed on the connection {connection}.',
   'tunnel.up': 'Client → server',

@@ -693,7 +693,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'tunnel.open': '仍打开',
   'tunnel.title': '到 {target} 的隧道',
   'tunnel.explainPassthrough':
-    '这些字节原样穿过了隧道。它们是 TLS 记录，用只有客户端和服务器协商出的密钥加密，所以 Socketscope 无法读懂，也不去尝试；要看到其中内容，请打开“拦截 HTTPS”（并且不要把该主机放进直通列表）。',
+    '这些字节未经解密就穿过了隧道（该主机在直通列表中、拦截未打开，或客户端没有与 Socketscope 完成 TLS 握手）。它们是 TLS 记录，用只有两端协商出的密钥加密，所以 Socketscope 无法读懂，也不去尝试。',
   'tunnel.explainIntercepted':
     'Socketscope 用本地 CA 解密了这条隧道：下面仍是穿过隧道时的加密 TLS 记录，其中的请求列在连接 {connection} 下。',
   'tunnel.up': '客户端 → 服务器',
