@@ -1,13 +1,20 @@
-// A WebSocket echo through the reverse proxy and through the forward proxy: a real `ws` server
-// on 127.0.0.1 as the upstream and a `ws` client. The echo must arrive, and the tunnel bytes
+// A WebSocket echo through the reverse proxy, through the forward proxy, and as wss:// through
+// the intercepting forward proxy: a real `ws` server on 127.0.0.1 as the upstream and a `ws`
+// client. The echo must arrive, and the tunnel bytes
 // recorded after the 101, read by the engine's frame parser, must be exactly the frames each
 // side sent (text, binary, a 70 KB message with a 64-bit length, a fragmented message, ping and
 // pong, close), masked from the client and not from the server, with no byte left over.
 
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttps } from 'node:https';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as connectTls } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { LocalCa } from '../../src-main/capture/ca';
 import {
   WebSocketParser,
   type WsEvent,
@@ -24,17 +31,25 @@ interface Echo {
   close(): Promise<void>;
 }
 
-async function echoServer(): Promise<Echo> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+const home = mkdtempSync(join(tmpdir(), 'socketscope-ws-'));
+after(() => rmSync(home, { recursive: true, force: true }));
+
+/** A ws echo server, on plain TCP or (with `tls`) on an https server of its own CA. */
+async function echoServer(tls?: { key: string; cert: string }): Promise<Echo> {
+  const https = tls ? createHttps(tls) : null;
+  const server = https
+    ? new WebSocketServer({ server: https, perMessageDeflate: false })
+    : new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  if (https) await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', () => resolve()));
+  else await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const echo: Echo = {
     server,
-    port: (server.address() as { port: number }).port,
+    port: ((https ?? server).address() as { port: number }).port,
     received: [],
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close(() => (https ? https.close(() => resolve()) : resolve()));
       }),
   };
   server.on('connection', (socket) => {
@@ -215,6 +230,61 @@ test('a WebSocket echo through the forward proxy (absolute-form upgrade): the sa
     const id = await proxy.connectionId();
     assert.equal(proxy.of('request', id)[0]!.head.target, `http://127.0.0.1:${echo.port}/echo`);
     await checkRecorded(proxy, id);
+  } finally {
+    await proxy.stop();
+    await echo.close();
+  }
+});
+
+/** A TCP connection to the proxy with a CONNECT tunnel to `port` established on it. */
+async function tunnel(proxyPort: number, port: number): Promise<Socket> {
+  const socket = connect(proxyPort, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(`CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  let head = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      if (/^HTTP\/1\.1 200 /.test(head)) resolve();
+      else reject(new Error(`CONNECT answered ${head}`));
+    };
+    socket.on('data', onData);
+  });
+  return socket;
+}
+
+test('wss:// through the intercepting forward proxy: the decrypted connection records the same frames', async () => {
+  const originCa = await LocalCa.open(join(home, 'origin-ca'));
+  const echo = await echoServer(await originCa.leafFiles('127.0.0.1'));
+  const caDir = join(home, 'proxy-ca');
+  const proxy = await startServer({
+    settings: { proxy: true, intercept: true, insecureHosts: ['127.0.0.1'] },
+    caDir,
+  });
+  try {
+    const raw = await tunnel(proxy.port, echo.port);
+    const client = new WebSocket(`wss://127.0.0.1:${echo.port}/echo`, {
+      perMessageDeflate: false,
+      // TLS to the proxy's leaf for 127.0.0.1, inside the tunnel, trusting the proxy's CA.
+      createConnection: () =>
+        connectTls({
+          socket: raw,
+          // Checked against this address; an IP sends no SNI (RFC 6066).
+          host: '127.0.0.1',
+          ca: readFileSync(join(caDir, 'ca-cert.pem'), 'utf8'),
+          ALPNProtocols: ['http/1.1'],
+        }),
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    const got = await converse(client);
+    checkEcho(got, echo);
+    const outer = await proxy.connectionId(0);
+    await checkRecorded(proxy, `${outer}.tls`);
   } finally {
     await proxy.stop();
     await echo.close();
