@@ -6,11 +6,21 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { connect } from 'node:net';
 import { en } from '../../src-renderer/lib/locales/en';
 import { zhCN } from '../../src-renderer/lib/locales/zh-CN';
-import { eventually, missingPrerequisite, resultPath, startUi, type UiHarness } from './helpers';
+import {
+  eventually,
+  missingPrerequisite,
+  repoRoot,
+  resultPath,
+  startUi,
+  type UiHarness,
+} from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
@@ -38,6 +48,23 @@ after(async () => {
   origin?.closeAllConnections();
   origin?.close();
 });
+
+const axeSource = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is (ids and targets). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    type Result = {
+      violations: { id: string; impact?: string | null; nodes: { target: unknown[] }[] }[];
+    };
+    const axe = (window as unknown as { axe: { run(d: Document): Promise<Result> } }).axe;
+    const result = await axe.run(document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 /** What the page logged as errors, but the browser's own ask for a favicon the web host lacks. */
 const pageErrors = (): string[] => ui.pageErrors.filter((error) => !error.includes('/favicon.ico'));
@@ -83,6 +110,19 @@ test(
     assert.equal(await page.getByTestId('rule-break-request').isChecked(), true);
     await page.getByTestId('rule-break-response').check();
     await page.getByTestId('rule-break-timeout').fill('30000');
+    assert.deepEqual(await seriousViolations(page), [], 'the break editor');
+    await page.getByTestId('rule-kind').selectOption('forward');
+    await page.getByTestId('rule-forward-response-status-on').check();
+    await page.getByTestId('rule-forward-request-add-set').click();
+    await page.getByTestId('rule-forward-request-add-remove').click();
+    await page.getByTestId('rule-forward-response-body-on').check();
+    assert.deepEqual(await seriousViolations(page), [], 'the forward editor');
+    await page.screenshot({ path: resultPath('holds-forward-editor.png') });
+    await page.getByTestId('rule-kind').selectOption('fail');
+    assert.equal(await page.getByTestId('rule-fail-mode').inputValue(), 'reset');
+    await page.getByTestId('rule-kind').selectOption('break');
+    await page.getByTestId('rule-break-response').check();
+    await page.getByTestId('rule-break-timeout').fill('30000');
     await page.getByTestId('rule-save').click();
     await page.getByTestId('rule-status').filter({ hasText: en['rules.saved'] }).waitFor();
     const saved = await ui.core.call('rules.get', {});
@@ -105,6 +145,7 @@ test(
     const headers = await page.getByTestId('held-headers').inputValue();
     await page.getByTestId('held-headers').fill(`${headers}\nX-Edited: yes`);
     await page.screenshot({ path: resultPath('holds-request.png') });
+    assert.deepEqual(await seriousViolations(page), [], 'the Held panel');
     await page.getByTestId('held-release').click();
 
     // The response stage: the origin's answer to the edited request, held in its turn.
