@@ -38,9 +38,9 @@ export interface PoolOptions {
   maxIdlePerUpstream?: number;
 }
 
-/** An idle socket: the listener that drops it, and since when it waits. */
+/** An idle socket: the upstream it leads to, and since when it waits. */
 interface Idle {
-  drop: () => void;
+  key: string;
   since: number;
 }
 
@@ -58,11 +58,20 @@ export class UpstreamPool {
   /** One timer for every idle socket (none per socket, none while nothing waits). */
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
+  /**
+   * The one listener on every idle socket (`this` is the socket): anything an idle upstream
+   * sends is not an answer to anything, and an end or error ends it; the socket is dropped.
+   */
+  private readonly onIdleEvent: (this: Socket) => void;
 
   constructor(options: PoolOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.idleMs = options.idleMs ?? 30_000;
     this.maxIdle = options.maxIdlePerUpstream ?? 256;
+    const drop = this.drop.bind(this);
+    this.onIdleEvent = function (this: Socket) {
+      drop(this);
+    };
   }
 
   /** An idle socket to `address` or a newly connected one; never throws. */
@@ -93,19 +102,11 @@ export class UpstreamPool {
     socket.removeAllListeners('error');
     socket.removeAllListeners('drain');
     socket.removeAllListeners('timeout');
-    const drop = (): void => {
-      this.untrack(socket);
-      const current = this.idle.get(key);
-      const at = current?.indexOf(socket) ?? -1;
-      if (current !== undefined && at >= 0) current.splice(at, 1);
-      socket.destroy();
-    };
-    this.waiting.set(socket, { drop, since: Date.now() });
-    // Anything an idle upstream sends is not an answer to anything: the socket is dropped.
-    socket.on('data', drop);
-    socket.on('end', drop);
-    socket.on('error', drop);
-    socket.on('close', drop);
+    this.waiting.set(socket, { key, since: Date.now() });
+    socket.on('data', this.onIdleEvent);
+    socket.on('end', this.onIdleEvent);
+    socket.on('error', this.onIdleEvent);
+    socket.on('close', this.onIdleEvent);
     socket.resume();
     list.push(socket);
     this.idle.set(key, list);
@@ -131,7 +132,7 @@ export class UpstreamPool {
   /** Drops the sockets idle for `idleMs` or more (within a quarter of it). */
   private sweep(): void {
     const before = Date.now() - this.idleMs;
-    for (const [, idle] of this.waiting) if (idle.since <= before) idle.drop();
+    for (const [socket, idle] of this.waiting) if (idle.since <= before) this.drop(socket);
     if (this.waiting.size === 0) this.stopSweeping();
   }
 
@@ -140,14 +141,22 @@ export class UpstreamPool {
     this.sweeper = null;
   }
 
-  private untrack(socket: Socket): void {
+  /** An idle socket leaves the pool and is closed. */
+  private drop(socket: Socket): void {
     const idle = this.waiting.get(socket);
-    if (idle === undefined) return;
-    this.waiting.delete(socket);
-    socket.off('data', idle.drop);
-    socket.off('end', idle.drop);
-    socket.off('error', idle.drop);
-    socket.off('close', idle.drop);
+    this.untrack(socket);
+    const list = idle === undefined ? undefined : this.idle.get(idle.key);
+    const at = list?.indexOf(socket) ?? -1;
+    if (list !== undefined && at >= 0) list.splice(at, 1);
+    socket.destroy();
+  }
+
+  private untrack(socket: Socket): void {
+    if (!this.waiting.delete(socket)) return;
+    socket.off('data', this.onIdleEvent);
+    socket.off('end', this.onIdleEvent);
+    socket.off('error', this.onIdleEvent);
+    socket.off('close', this.onIdleEvent);
   }
 
   /** A new connection of its own (a tunnel), never pooled. */
