@@ -7,7 +7,7 @@
 import { createHash, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createSecureContext, type SecureContext } from 'node:tls';
 // @peculiar/x509's dependency injection needs the Reflect metadata API loaded first.
 import 'reflect-metadata';
@@ -21,6 +21,8 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Leaves are valid for less than Chromium's 398-day limit; the CA for ten years. */
 const LEAF_DAYS = 365;
 const CA_DAYS = 3650;
+/** Opens under way, by folder. */
+const opening = new Map<string, Promise<LocalCa>>();
 
 export const CA_CERT_FILE = 'ca-cert.pem';
 export const CA_KEY_FILE = 'ca-key.pem';
@@ -73,8 +75,24 @@ export class LocalCa {
     this.leafKeyPem = leafKeyPem;
   }
 
-  /** The CA in `dir`, made there first when it is missing (or when `regenerate`). */
-  static async open(dir: string, regenerate = false): Promise<LocalCa> {
+  /**
+   * The CA in `dir`, made there first when it is missing (or when `regenerate`). Opens of one
+   * folder that overlap in this process share one result, so two first uses never make two CAs.
+   */
+  static open(dir: string, regenerate = false): Promise<LocalCa> {
+    const key = resolve(dir);
+    const pending = opening.get(key);
+    if (pending !== undefined) {
+      return regenerate ? pending.then(() => LocalCa.open(dir, true)) : pending;
+    }
+    const started = LocalCa.load(dir, regenerate).finally(() => {
+      if (opening.get(key) === started) opening.delete(key);
+    });
+    opening.set(key, started);
+    return started;
+  }
+
+  private static async load(dir: string, regenerate: boolean): Promise<LocalCa> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const certPath = join(dir, CA_CERT_FILE);
     const keyPath = join(dir, CA_KEY_FILE);

@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttps, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +48,18 @@ test('the CA is made once in its folder, its key readable by the user only', asy
   assert.match(first.spki, /^[A-Za-z0-9+/]{43}=$/);
   const renewed = await LocalCa.open(dir, true);
   assert.notEqual(renewed.spki, first.spki);
+});
+
+test('two first uses at once (the Intercept tab and a server start) get one and the same CA', async () => {
+  const dir = join(home, 'ca-race');
+  const opened = await Promise.all([LocalCa.open(dir), LocalCa.open(dir), LocalCa.open(dir)]);
+  const onDisk = await LocalCa.open(dir);
+  for (const ca of opened) assert.equal(ca.spki, onDisk.spki);
+  assert.deepEqual(
+    readdirSync(dir).sort(),
+    ['ca-cert.pem', 'ca-key.pem'],
+    'no temporary file left',
+  );
 });
 
 test('curl --cacert through the proxy: decrypted, captured and re-encrypted', async () => {
