@@ -37,6 +37,8 @@ export interface WebSocketParserOptions {
   perMessageDeflate?: boolean;
   /** Payload bytes kept per data message (default 1 MiB); control payloads (≤ 125) always whole. */
   keepBytes?: number;
+  /** The same for a compressed message, which inflates only whole (default: keepBytes). */
+  keepCompressedBytes?: number;
 }
 
 const DEFAULT_KEEP = 1024 * 1024;
@@ -50,6 +52,7 @@ export class WebSocketParser {
   private readonly from: 'client' | 'server';
   private readonly deflate: boolean;
   private readonly keep: number;
+  private readonly keepCompressed: number;
   private state: State = 'header';
   /** Absolute offset of the next byte. */
   private offset: number;
@@ -73,6 +76,7 @@ export class WebSocketParser {
     this.from = options.from;
     this.deflate = options.perMessageDeflate === true;
     this.keep = Math.max(0, options.keepBytes ?? DEFAULT_KEEP);
+    this.keepCompressed = Math.max(0, options.keepCompressedBytes ?? this.keep);
     this.offset = options.offset ?? 0;
   }
 
@@ -345,7 +349,7 @@ export class WebSocketParser {
         name as 'text' | 'binary',
         this.frameStart,
         compressed,
-        this.keep,
+        compressed ? this.keepCompressed : this.keep,
       );
     }
     if (this.payloadLength === 0) this.completeFrame(events);

@@ -1,0 +1,124 @@
+// The raw DEFLATE decoder against Node's zlib: every block type and level, inputs that refer
+// back into earlier ones (permessage-deflate's context takeover), and broken inputs that fail
+// with a reason instead of throwing.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { constants, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
+import { RawInflater } from '../../src-main/engine/inflate-raw';
+import { MessageInflater, deflateAgreement } from '../../src-main/engine/websocket-deflate';
+
+function inflateOnce(bytes: Uint8Array): Uint8Array {
+  const result = new RawInflater().inflate(bytes);
+  assert.ok(result.ok, result.ok ? '' : result.reason);
+  return result.data;
+}
+
+test('inflates what zlib deflates: stored, fixed and dynamic blocks, every level', () => {
+  const text = Buffer.from('WebSocket frames, WebSocket messages, 中文 and more. '.repeat(400));
+  const random = Buffer.from(
+    Uint8Array.from({ length: 70_000 }, (_, i) => (i * 2654435761) >>> 24),
+  );
+  for (const input of [Buffer.alloc(0), Buffer.from('a'), text, random]) {
+    for (const level of [0, 1, 6, 9]) {
+      assert.deepEqual(
+        Buffer.from(inflateOnce(deflateRawSync(input, { level }))),
+        input,
+        `level ${level}`,
+      );
+    }
+    const fixed = deflateRawSync(input, { strategy: constants.Z_FIXED });
+    assert.deepEqual(Buffer.from(inflateOnce(fixed)), input, 'fixed Huffman');
+  }
+});
+
+test('property: any bytes round-trip through zlib and back', () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ maxLength: 3000 }),
+      fc.integer({ min: 0, max: 9 }),
+      (bytes, level) => {
+        assert.deepEqual(
+          Buffer.from(inflateOnce(deflateRawSync(bytes, { level }))),
+          Buffer.from(bytes),
+        );
+      },
+    ),
+    { numRuns: 200, seed: 20261203 },
+  );
+});
+
+/** Messages compressed as permessage-deflate does: one stream, a sync flush after each, tail removed. */
+async function perMessage(messages: Buffer[], resetEach: boolean): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  let stream = createDeflateRaw();
+  for (const message of messages) {
+    if (resetEach) stream = createDeflateRaw();
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    stream.on('data', onData);
+    stream.write(message);
+    await new Promise<void>((resolve) => stream.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+    stream.off('data', onData);
+    const all = Buffer.concat(chunks);
+    assert.deepEqual([...all.subarray(-4)], [0, 0, 0xff, 0xff]);
+    out.push(all.subarray(0, -4));
+  }
+  return out;
+}
+
+test('messages that refer back into earlier ones inflate in order (context takeover)', async () => {
+  const messages = ['hello hello hello', 'hello again, hello', 'x'.repeat(40_000), 'hello x'].map(
+    (s) => Buffer.from(s),
+  );
+  const compressed = await perMessage(messages, false);
+  const inflater = new MessageInflater(false);
+  for (let i = 0; i < messages.length; i++) {
+    const result = inflater.inflate(compressed[i]!);
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    assert.deepEqual(Buffer.from(result.data), messages[i]);
+  }
+  // Without the earlier messages, a later one cannot be read.
+  const alone = new MessageInflater(false).inflate(compressed[1]!);
+  assert.ok(!alone.ok || Buffer.from(alone.data).toString() !== messages[1]!.toString());
+});
+
+test('no context takeover: each message inflates alone', async () => {
+  const messages = ['same same same', 'same same same'].map((s) => Buffer.from(s));
+  const compressed = await perMessage(messages, true);
+  const inflater = new MessageInflater(true);
+  for (let i = 0; i < messages.length; i++) {
+    const result = inflater.inflate(compressed[i]!);
+    assert.ok(result.ok);
+    assert.deepEqual(Buffer.from(result.data), messages[i]);
+  }
+});
+
+test('broken inputs fail with a reason, never throw; the output limit holds', () => {
+  for (const bad of [[0x07], [0xff, 0xff, 0xff], [0x00, 0x05, 0x00, 0x00, 0x00], [0x04, 0x00]]) {
+    const result = new RawInflater().inflate(new Uint8Array(bad));
+    assert.equal(result.ok, false, JSON.stringify(bad));
+  }
+  const big = deflateRawSync(Buffer.alloc(100_000));
+  const limited = new RawInflater().inflate(big, true, 1000);
+  assert.equal(limited.ok, false);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+      new RawInflater().inflate(bytes, true, 1 << 20);
+    }),
+    { numRuns: 500, seed: 20261204 },
+  );
+});
+
+test('the agreement is read from Sec-WebSocket-Extensions', () => {
+  assert.deepEqual(
+    deflateAgreement('permessage-deflate; server_no_context_takeover; client_max_window_bits=15'),
+    {
+      serverNoContextTakeover: true,
+      clientNoContextTakeover: false,
+    },
+  );
+  assert.equal(deflateAgreement('x-webkit-deflate-frame'), null);
+  assert.equal(deflateAgreement(''), null);
+});
