@@ -271,16 +271,57 @@ async function rendererCpu(browser: Browser): Promise<number> {
   }
 }
 
-/** Starts the page's CPU profiler when profiling; the returned function writes the profile. */
-async function profile(cdp: CDPSession, name: string): Promise<() => Promise<void>> {
-  if (!PROFILE_DIR) return async () => undefined;
+/** Main-thread tasks of a trace: how many took over 50 ms of CPU (not of wall time), the longest. */
+function taskCpu(tracePath: string): { tasksOver50msCpu: number; longestTaskCpuMs: number } {
+  type TraceEvent = {
+    name: string;
+    ph: string;
+    pid: number;
+    tid: number;
+    tdur?: number;
+    args?: { name?: string };
+  };
+  const trace = JSON.parse(readFileSync(tracePath, 'utf8')) as { traceEvents: TraceEvent[] };
+  const main = new Set(
+    trace.traceEvents
+      .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const cpu = trace.traceEvents
+    .filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`))
+    .map((e) => (e.tdur ?? 0) / 1000);
+  return {
+    tasksOver50msCpu: cpu.filter((ms) => ms > LONG_TASK_TARGET_MS).length,
+    longestTaskCpuMs: Math.round(Math.max(0, ...cpu)),
+  };
+}
+
+/**
+ * When profiling: the page's CPU profile and a Chromium trace of one phase. The returned function
+ * writes them and gives the trace's CPU time per task (on a shared machine a task's wall time
+ * can be several times its CPU time).
+ */
+async function profile(
+  browser: Browser,
+  page: Page,
+  cdp: CDPSession,
+  name: string,
+): Promise<() => Promise<Record<string, number>>> {
+  if (!PROFILE_DIR) return async () => ({});
   mkdirSync(PROFILE_DIR, { recursive: true });
+  const tracePath = join(PROFILE_DIR, `trace-${name}.json`);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
   await cdp.send('Profiler.start');
+  await browser.startTracing(page, {
+    path: tracePath,
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+  });
   return async () => {
+    await browser.stopTracing();
     const { profile: taken } = await cdp.send('Profiler.stop');
     writeFileSync(join(PROFILE_DIR, `page-${name}.cpuprofile`), JSON.stringify(taken));
+    return taskCpu(tracePath);
   };
 }
 
@@ -396,7 +437,7 @@ export async function run(): Promise<BenchResult[]> {
       lastSample = performance.now();
       peakHeap = Math.max(peakHeap, await heapMb(cdp, false));
     };
-    const stopFastProfile = await profile(cdp, 'ingest');
+    const stopFastProfile = await profile(browser, page, cdp, 'ingest');
     const fastFrom = await pageNow(page);
     const t0 = performance.now();
     let paused = false;
@@ -412,7 +453,7 @@ export async function run(): Promise<BenchResult[]> {
     const fastLimit = t0 + PHASE_LIMIT_MS;
     let shownAt = await waitShown(page, TOTAL_FAST, c, fastLimit, sample);
     await writing;
-    await stopFastProfile();
+    const fastCpu = await stopFastProfile();
     // The page's clock at the footer's count, on the bench's clock.
     const uiSeconds = shownAt === null ? null : (shownAt - fastFrom) / 1000;
     const coreSeconds = c.answeredAt ? (c.answeredAt - t0) / 1000 : null;
@@ -437,6 +478,7 @@ export async function run(): Promise<BenchResult[]> {
       coreSeconds: coreSeconds ?? 'never',
       lastRowReachedMs: lastRowMs === null ? 'never' : Math.round(lastRowMs),
       ...fastTasks,
+      ...fastCpu,
       coreCpuSeconds: coreCpu1 - coreCpu0,
       rendererCpuSeconds: rendererCpu1 - rendererCpu0,
       rendererHeapPeakMb: peakHeap,
@@ -469,6 +511,7 @@ export async function run(): Promise<BenchResult[]> {
     await setTarget(page, TOTAL_FAST + pacedTotal);
     c.awaited = TOTAL_FAST + pacedTotal;
     c.answeredAt = 0;
+    const stopPacedProfile = await profile(browser, page, cdp, 'paced');
     const pacedFrom = await pageNow(page);
     const pacedStart = performance.now();
     let sent = 0;
@@ -485,6 +528,7 @@ export async function run(): Promise<BenchResult[]> {
       await new Promise((r) => setTimeout(r, 10));
     }
     shownAt = await waitShown(page, TOTAL_FAST + sent, c, performance.now() + STALL_MS * 2);
+    const pacedCpu = await stopPacedProfile();
     const lagMs = shownAt === null ? null : shownAt - pacedFrom - PACED_SECONDS * 1000;
     const pacedRate =
       ((await shownRows(page)) - before) / ((performance.now() - pacedStart) / 1000);
@@ -499,6 +543,7 @@ export async function run(): Promise<BenchResult[]> {
         complete: shownAt === null ? 'no' : 'yes',
         lagAfterLastMs: lagMs === null ? 'never' : Math.round(lagMs),
         ...(await tasksSince(page, pacedFrom)),
+        ...pacedCpu,
       },
     });
     c.close();
@@ -509,12 +554,7 @@ export async function run(): Promise<BenchResult[]> {
     await page.keyboard.press('Home');
     await page.locator('[data-testid="connection-list"]').hover();
     await new Promise((r) => setTimeout(r, 500));
-    const stopScrollProfile = await profile(cdp, 'scroll');
-    if (PROFILE_DIR)
-      await browser.startTracing(page, {
-        path: join(PROFILE_DIR, 'trace-scroll.json'),
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
-      });
+    const stopScrollProfile = await profile(browser, page, cdp, 'scroll');
     const scrollFrom = await pageNow(page);
     await page.evaluate(`
       window.__frames = 0;
@@ -529,8 +569,7 @@ export async function run(): Promise<BenchResult[]> {
       await new Promise((r) => setTimeout(r, 16));
     }
     const elapsed = (await pageNow(page)) - scrollFrom;
-    await stopScrollProfile();
-    if (PROFILE_DIR) await browser.stopTracing();
+    const scrollCpu = await stopScrollProfile();
     const frames = await page.evaluate(() => window.__frames ?? 0);
     const expected = Math.floor((elapsed / 1000) * 60);
     const scrollTasks = await tasksSince(page, scrollFrom);
@@ -552,6 +591,7 @@ export async function run(): Promise<BenchResult[]> {
         rows: await shownRows(page),
         filledRowsAtEnd: filled,
         ...scrollTasks,
+        ...scrollCpu,
       },
     });
 
