@@ -88,6 +88,10 @@ export interface Load {
   failures: number;
   /** CPU time (user + system) the process under test spent per request, in µs; NaN when unknown. */
   cpuUs: number;
+  /** The same for the upstream behind it (the process under test itself when direct). */
+  upstreamCpuUs: number;
+  /** The same for the load generator (autocannon, in this process). */
+  loadCpuUs: number;
 }
 
 /** CPU time the process has used so far, in µs (from /proc, so Linux only; NaN elsewhere). */
@@ -106,11 +110,18 @@ export async function load(
   options: Pick<AutocannonOptions, 'url' | 'requests'> &
     Partial<Pick<AutocannonOptions, 'amount' | 'duration' | 'connections'>>,
   pid?: number,
+  upstreamPid: number | undefined = pid,
 ): Promise<Load> {
   const cpuBefore = cpuTimeUs(pid);
+  const upstreamBefore = cpuTimeUs(upstreamPid);
+  const loadBefore = process.cpuUsage();
   const result = await autocannon({ connections: CONNECTIONS, ...options });
-  const cpuUs = (cpuTimeUs(pid) - cpuBefore) / result.requests.total;
+  const total = result.requests.total;
+  const loadUsed = process.cpuUsage(loadBefore);
+  const cpuUs = (cpuTimeUs(pid) - cpuBefore) / total;
   return {
+    upstreamCpuUs: (cpuTimeUs(upstreamPid) - upstreamBefore) / total,
+    loadCpuUs: (loadUsed.user + loadUsed.system) / total,
     rate: result.requests.total / result.duration,
     p99: result.latency.p99,
     total: result.requests.total,
@@ -459,6 +470,7 @@ async function rounds(variant: Variant, upstream: Child, contestants: Contestant
       const result = await load(
         { ...options(contestant), duration: DURATION_S },
         contestant.child.process.pid,
+        upstream.process.pid,
       );
       contestant.runs.push(result);
     }
@@ -473,12 +485,17 @@ function compare(
   against: Contestant | null,
 ): BenchResult {
   const ratios = ours.runs.map((run, round) => run.rate / baseline.runs[round]!.rate);
+  const cpu = (runs: Load[], of: (run: Load) => number): number =>
+    Math.round(median(runs.map(of)) * 10) / 10;
   const extra: Record<string, number | string> = {
     oursP99Ms: median(ours.runs.map((run) => run.p99)),
     baselineP99Ms: median(baseline.runs.map((run) => run.p99)),
     // CPU per request of each process under test (the proxy, or the upstream when direct).
-    oursCpuUsPerRequest: Math.round(median(ours.runs.map((run) => run.cpuUs)) * 10) / 10,
-    baselineCpuUsPerRequest: Math.round(median(baseline.runs.map((run) => run.cpuUs)) * 10) / 10,
+    oursCpuUsPerRequest: cpu(ours.runs, (run) => run.cpuUs),
+    baselineCpuUsPerRequest: cpu(baseline.runs, (run) => run.cpuUs),
+    // The upstream's and the load generator's share: on a 2-core machine the three add up.
+    oursUpstreamCpuUsPerRequest: cpu(ours.runs, (run) => run.upstreamCpuUs),
+    loadCpuUsPerRequest: cpu(ours.runs, (run) => run.loadCpuUs),
     roundRatios: ratios.map((ratio) => ratio.toFixed(2)).join(' '),
     oursFailures: ours.runs.reduce((sum, run) => sum + run.failures, 0),
     baselineFailures: baseline.runs.reduce((sum, run) => sum + run.failures, 0),
