@@ -12,6 +12,11 @@ import {
 } from '../../src-main/engine/websocket';
 import { parseResponseMessage } from '../../src-main/engine/serialize';
 import { headerValue } from '../../src-main/engine/semantics';
+import {
+  MessageInflater,
+  deflateAgreement,
+  type DeflateAgreement,
+} from '../../src-main/engine/websocket-deflate';
 import type { WsOpcodeName } from '../../src-main/engine/websocket';
 import type { CatalogueKey } from './locales/en';
 
@@ -34,9 +39,15 @@ export const MAX_ROWS = 5000;
 export const PREVIEW_BYTES = 1024;
 /** Frame headers kept per message (a message may have any number of fragments). */
 const MAX_FRAMES_KEPT = 16;
+/** A compressed message is kept whole up to this size, to be inflated. */
+const MAX_COMPRESSED = 8 * 1024 * 1024;
+/** And inflated up to this size. */
+const MAX_INFLATED = 32 * 1024 * 1024;
 
 export interface WsUpgrade {
   perMessageDeflate: boolean;
+  /** What permessage-deflate agreed, when it did. */
+  deflate: DeflateAgreement | null;
   protocol: string | null;
 }
 
@@ -50,16 +61,27 @@ export function websocketUpgrade(
   if (!parsed.ok || parsed.message.status !== 101) return null;
   const headers = parsed.message.headers;
   if (!/\bwebsocket\b/i.test(headerValue(headers, 'upgrade') ?? '')) return null;
-  const extensions = headerValue(headers, 'sec-websocket-extensions') ?? '';
+  const deflate = deflateAgreement(headerValue(headers, 'sec-websocket-extensions') ?? '');
   return {
-    perMessageDeflate: /(^|,)\s*permessage-deflate\b/i.test(extensions),
+    perMessageDeflate: deflate !== null,
+    deflate,
     protocol: headerValue(headers, 'sec-websocket-protocol'),
   };
 }
 
+/** A compressed message inflated: its length and first bytes (and text, for a text message). */
+export interface WsInflated {
+  length: number;
+  data: Uint8Array;
+  text?: string;
+}
+
 export interface WsRow {
   direction: WsDirection;
+  /** The message with at most PREVIEW_BYTES of its payload (still compressed, if it was). */
   message: WsMessage;
+  /** A compressed message's content, or null when it could not be inflated. */
+  inflated?: WsInflated | null;
   /** The headers of its first frames (all of them unless `framesOmitted`). */
   frames: WsFrame[];
   framesOmitted: number;
@@ -78,6 +100,8 @@ export class WsStream {
   private pending: WsFrame[] = [];
   private omitted = 0;
   private control: WsFrame | null = null;
+  /** Inflates compressed messages in order; null once one could not be (the window is lost). */
+  private inflater: MessageInflater | null;
 
   constructor(
     readonly direction: WsDirection,
@@ -90,7 +114,14 @@ export class WsStream {
       offset: start,
       perMessageDeflate: upgrade.perMessageDeflate,
       keepBytes: PREVIEW_BYTES,
+      keepCompressedBytes: MAX_COMPRESSED,
     });
+    const deflate = upgrade.deflate;
+    this.inflater = deflate
+      ? new MessageInflater(
+          direction === 'in' ? deflate.clientNoContextTakeover : deflate.serverNoContextTakeover,
+        )
+      : null;
   }
 
   /** Where an unfinished frame starts (its bytes have not all been recorded yet), or null. */
@@ -130,6 +161,24 @@ export class WsStream {
     return changed;
   }
 
+  private inflate(message: WsMessage): WsInflated | null {
+    if (this.inflater === null || message.truncated) {
+      this.inflater = null;
+      return null;
+    }
+    const result = this.inflater.inflate(message.data, MAX_INFLATED);
+    if (!result.ok) {
+      this.inflater = null;
+      return null;
+    }
+    const data = result.data.slice(0, PREVIEW_BYTES);
+    return {
+      length: result.data.length,
+      data,
+      ...(message.kind === 'text' ? { text: UTF8.decode(data) } : {}),
+    };
+  }
+
   private take(events: ReturnType<WebSocketParser['push']>): void {
     for (const event of events) {
       if (event.type === 'error') {
@@ -144,9 +193,11 @@ export class WsStream {
         const message = event.message;
         const control =
           message.kind === 'close' || message.kind === 'ping' || message.kind === 'pong';
+        const inflated = message.compressed ? this.inflate(message) : undefined;
         this.rows.push({
           direction: this.direction,
-          message,
+          message: message.compressed ? shortened(message) : message,
+          ...(inflated === undefined ? {} : { inflated }),
           frames: control ? (this.control ? [this.control] : []) : this.pending,
           framesOmitted: control ? 0 : this.omitted,
         });
@@ -159,17 +210,32 @@ export class WsStream {
   }
 }
 
-/** What a row shows of its payload: text as text, anything else as the first bytes in hex. */
-export function preview(message: WsMessage, maxChars = 120): { text: string; hex: boolean } {
+function shortened(message: WsMessage): WsMessage {
+  if (message.data.length <= PREVIEW_BYTES) return message;
+  return { ...message, data: message.data.slice(0, PREVIEW_BYTES), truncated: true };
+}
+
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * What a row shows of its payload: text as text, anything else as its first bytes in hex; a
+ * compressed message's inflated content when it could be inflated.
+ */
+export function preview(
+  message: WsMessage,
+  maxChars = 120,
+  inflated?: WsInflated | null,
+): { text: string; hex: boolean } {
   if (message.kind === 'close') return { text: message.close?.reason ?? '', hex: false };
-  if (message.text !== undefined) {
-    const text =
-      message.text.length > maxChars ? `${message.text.slice(0, maxChars)}…` : message.text;
-    return { text, hex: false };
+  const text = inflated ? inflated.text : message.text;
+  if (text !== undefined) {
+    return { text: text.length > maxChars ? `${text.slice(0, maxChars)}…` : text, hex: false };
   }
-  const shown = message.data.subarray(0, Math.floor(maxChars / 3));
+  const data = inflated ? inflated.data : message.data;
+  const length = inflated ? inflated.length : message.length;
+  const shown = data.subarray(0, Math.floor(maxChars / 3));
   const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return { text: shown.length < message.length ? `${hex} …` : hex, hex: true };
+  return { text: shown.length < length ? `${hex} …` : hex, hex: true };
 }
 
 /** The frame's first bytes as recorded, at most this many (the header and a start of payload). */

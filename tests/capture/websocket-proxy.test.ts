@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { LocalCa } from '../../src-main/capture/ca';
+import { MessageInflater } from '../../src-main/engine/websocket-deflate';
 import {
   WebSocketParser,
   type WsEvent,
@@ -35,11 +36,13 @@ const home = mkdtempSync(join(tmpdir(), 'socketscope-ws-'));
 after(() => rmSync(home, { recursive: true, force: true }));
 
 /** A ws echo server, on plain TCP or (with `tls`) on an https server of its own CA. */
-async function echoServer(tls?: { key: string; cert: string }): Promise<Echo> {
+async function echoServer(tls?: { key: string; cert: string }, deflate = false): Promise<Echo> {
+  // With deflate, every message is compressed, however short (ws's threshold is 1 KiB).
+  const perMessageDeflate = deflate ? { threshold: 0 } : false;
   const https = tls ? createHttps(tls) : null;
   const server = https
-    ? new WebSocketServer({ server: https, perMessageDeflate: false })
-    : new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+    ? new WebSocketServer({ server: https, perMessageDeflate })
+    : new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate });
   if (https) await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', () => resolve()));
   else await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const echo: Echo = {
@@ -105,11 +108,23 @@ async function converse(
   return { messages, pong: pongData, close: await closed };
 }
 
-function decode(bytes: Buffer, from: 'client' | 'server', offset: number) {
-  const parser = new WebSocketParser({ from, offset, keepBytes: 1 << 20 });
+function decode(bytes: Buffer, from: 'client' | 'server', offset: number, deflate = false) {
+  const parser = new WebSocketParser({
+    from,
+    offset,
+    keepBytes: 1 << 20,
+    perMessageDeflate: deflate,
+  });
   const events: WsEvent[] = [...parser.push(bytes.subarray(offset)), ...parser.end()];
   const frames = events.flatMap((e): WsFrame[] => (e.type === 'frame' ? [e.frame] : []));
-  const messages = events.flatMap((e): WsMessage[] => (e.type === 'message' ? [e.message] : []));
+  const inflater = new MessageInflater(false);
+  const messages = events.flatMap((e): WsMessage[] => {
+    if (e.type !== 'message') return [];
+    if (!e.message.compressed) return [e.message];
+    const inflated = inflater.inflate(e.message.data);
+    assert.ok(inflated.ok, inflated.ok ? '' : inflated.reason);
+    return [{ ...e.message, data: inflated.data }];
+  });
   const errors = events.filter((e) => e.type === 'error');
   return { frames, messages, errors, parser };
 }
@@ -120,15 +135,15 @@ const show = (m: WsMessage): [string, string] => [
 ];
 
 /** The recorded tunnel, each way, is exactly the frames the script sent and nothing else. */
-async function checkRecorded(proxy: TestServer, id: string): Promise<void> {
+async function checkRecorded(proxy: TestServer, id: string, deflate = false): Promise<void> {
   await proxy.closed(id, 10_000);
   const request = proxy.of('request', id)[0]!;
   const response = proxy.of('response', id)[0]!;
   assert.equal(response.head?.status, 101);
   const inbound = proxy.stream(id, 'in');
   const outbound = proxy.stream(id, 'out');
-  const up = decode(inbound, 'client', request.span.offset + request.span.length);
-  const down = decode(outbound, 'server', response.span.offset + response.span.length);
+  const up = decode(inbound, 'client', request.span.offset + request.span.length, deflate);
+  const down = decode(outbound, 'server', response.span.offset + response.span.length, deflate);
   assert.deepEqual(up.errors, []);
   assert.deepEqual(down.errors, []);
   // Nothing lost, nothing left over: the frames tile each tunnel to its last byte.
@@ -154,6 +169,18 @@ async function checkRecorded(proxy: TestServer, id: string): Promise<void> {
   // Every client frame masked (with its key), no server frame masked.
   assert.ok(up.frames.every((f) => f.masked && f.maskingKey?.length === 4));
   assert.ok(down.frames.every((f) => !f.masked && f.maskingKey === null));
+  if (deflate) {
+    // Every data message compressed: RSV1 on its first frame only.
+    for (const side of [up, down])
+      for (const m of side.messages.filter((m) => m.kind === 'text' || m.kind === 'binary')) {
+        assert.equal(m.compressed, true);
+        assert.deepEqual(
+          m.frames.map((i) => side.frames[i]!.rsv1),
+          m.frames.map((_, k) => k === 0),
+        );
+      }
+    return;
+  }
   // The fragmented message: three frames, FIN only on the last, continuations after the first.
   const fragmented = up.messages[3]!;
   assert.deepEqual(
@@ -285,6 +312,26 @@ test('wss:// through the intercepting forward proxy: the decrypted connection re
     checkEcho(got, echo);
     const outer = await proxy.connectionId(0);
     await checkRecorded(proxy, `${outer}.tls`);
+  } finally {
+    await proxy.stop();
+    await echo.close();
+  }
+});
+
+test('permessage-deflate through the reverse proxy: the recorded compressed frames inflate to what was sent', async () => {
+  const echo = await echoServer(undefined, true);
+  const proxy = await startServer({ settings: { upstream: `http://127.0.0.1:${echo.port}` } });
+  try {
+    const client = new WebSocket(`ws://127.0.0.1:${proxy.port}/echo`, {
+      perMessageDeflate: { threshold: 0 },
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    assert.match(client.extensions, /permessage-deflate/);
+    checkEcho(await converse(client), echo);
+    await checkRecorded(proxy, await proxy.connectionId(), true);
   } finally {
     await proxy.stop();
     await echo.close();

@@ -17,6 +17,7 @@ import {
 import { closePayload, concat, encodeFrame } from '../engine/websocket-encode';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+const PLAIN = { perMessageDeflate: false, deflate: null, protocol: null };
 const HEAD_101 = enc(
   'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n',
 );
@@ -34,7 +35,11 @@ function recorded(start: number, frames: Uint8Array) {
 }
 
 test('a 101 with Upgrade: websocket is a WebSocket; its extensions are read', () => {
-  assert.deepEqual(websocketUpgrade(HEAD_101, 'GET'), { perMessageDeflate: true, protocol: null });
+  assert.deepEqual(websocketUpgrade(HEAD_101, 'GET'), {
+    perMessageDeflate: true,
+    deflate: { serverNoContextTakeover: false, clientNoContextTakeover: false },
+    protocol: null,
+  });
   assert.equal(
     websocketUpgrade(enc('HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n'), 'GET'),
     null,
@@ -53,7 +58,7 @@ test('one direction decoded across pages: a frame cut by a page boundary, previe
     encodeFrame({ opcode: 8, payload: closePayload(1001, 'away'), mask: key }),
   ]);
   const { fetch } = recorded(77, frames);
-  const stream = new WsStream('in', 77, { perMessageDeflate: false, protocol: null });
+  const stream = new WsStream('in', 77, PLAIN);
   assert.equal(await stream.load(fetch, false), true);
   assert.deepEqual(
     stream.rows.map((r) => [r.message.kind, r.message.length]),
@@ -75,7 +80,7 @@ test('one direction decoded across pages: a frame cut by a page boundary, previe
 test('a live connection: a frame not yet complete waits, and the next load finishes it', async () => {
   const frame = encodeFrame({ opcode: 1, payload: 'hello' });
   let available = 4;
-  const stream = new WsStream('out', 0, { perMessageDeflate: false, protocol: null });
+  const stream = new WsStream('out', 0, PLAIN);
   const fetch: FetchBytes = async (_d, offset, length) =>
     frame.subarray(offset, Math.min(available, offset + length));
   await stream.load(fetch, false);
@@ -90,7 +95,7 @@ test('a live connection: a frame not yet complete waits, and the next load finis
 test('a closed connection that ends inside a frame reports it, once', async () => {
   const frame = encodeFrame({ opcode: 2, payload: new Uint8Array(50) });
   const { fetch } = recorded(0, frame.subarray(0, 20));
-  const stream = new WsStream('out', 0, { perMessageDeflate: false, protocol: null });
+  const stream = new WsStream('out', 0, PLAIN);
   await stream.load(fetch, true);
   assert.equal(stream.error?.code, 'TRUNCATED_FRAME');
   assert.equal(stream.finished, true);
@@ -102,7 +107,7 @@ test('a load reads at most LOAD_BYTES; the next one goes on where it stopped', a
   const one = encodeFrame({ opcode: 2, payload });
   const count = Math.ceil((LOAD_BYTES * 1.5) / one.length);
   const { fetch, calls, stream: bytes } = recorded(0, concat(Array<Uint8Array>(count).fill(one)));
-  const stream = new WsStream('out', 0, { perMessageDeflate: false, protocol: null });
+  const stream = new WsStream('out', 0, PLAIN);
   await stream.load(fetch, false);
   const afterFirst = stream.rows.length;
   assert.ok(stream.next <= LOAD_BYTES + PAGE_BYTES && stream.next >= LOAD_BYTES);
@@ -121,9 +126,55 @@ test('a load reads at most LOAD_BYTES; the next one goes on where it stopped', a
 test('no more than MAX_ROWS rows are kept, and the view says so', async () => {
   const one = encodeFrame({ opcode: 9, payload: 'p' });
   const { fetch } = recorded(0, concat(Array<Uint8Array>(MAX_ROWS + 50).fill(one)));
-  const stream = new WsStream('out', 0, { perMessageDeflate: false, protocol: null });
+  const stream = new WsStream('out', 0, PLAIN);
   await stream.load(fetch, false);
   assert.equal(stream.rows.length, MAX_ROWS);
   assert.equal(stream.limited, true);
   assert.equal(stream.finished, true);
+});
+
+test('permessage-deflate: compressed messages are inflated in order, with their window', async () => {
+  const { createDeflateRaw, constants } = await import('node:zlib');
+  const deflate = createDeflateRaw();
+  const compress = async (text: string) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    deflate.on('data', onData);
+    deflate.write(text);
+    await new Promise<void>((resolve) => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+    deflate.off('data', onData);
+    return Buffer.concat(chunks).subarray(0, -4);
+  };
+  const texts = ['hello compressed world', 'hello compressed world, again', 'z'.repeat(5000)];
+  const frames: Uint8Array[] = [];
+  for (const text of texts)
+    frames.push(encodeFrame({ opcode: 1, rsv: 4, payload: await compress(text) }));
+  frames.push(encodeFrame({ opcode: 2, payload: new Uint8Array([1, 2]) }));
+  const { fetch } = recorded(0, concat(frames));
+  const upgrade = websocketUpgrade(HEAD_101, 'GET')!;
+  const stream = new WsStream('out', 0, upgrade);
+  await stream.load(fetch, true);
+  assert.equal(stream.error, null);
+  assert.deepEqual(
+    stream.rows.map((r) => [r.message.compressed, r.inflated?.length ?? null]),
+    [
+      [true, texts[0]!.length],
+      [true, texts[1]!.length],
+      [true, 5000],
+      [false, null],
+    ],
+  );
+  assert.equal(preview(stream.rows[1]!.message, 120, stream.rows[1]!.inflated).text, texts[1]);
+  assert.equal(stream.rows[2]!.inflated?.data.length, PREVIEW_BYTES);
+  // A broken compressed message: not inflated, and neither is any after it (the window is lost).
+  const broken = concat([
+    encodeFrame({ opcode: 1, rsv: 4, payload: new Uint8Array([0xff, 0xff]) }),
+    encodeFrame({ opcode: 1, rsv: 4, payload: await compress('after') }),
+  ]);
+  const after = new WsStream('out', 0, upgrade);
+  await after.load(recorded(0, broken).fetch, true);
+  assert.deepEqual(
+    after.rows.map((r) => r.inflated),
+    [null, null],
+  );
 });
