@@ -107,7 +107,8 @@ async function run(
         method: edited.method,
         target: edited.target,
         headers: edited.headers,
-        body: Buffer.from(edited.bodyBase64, 'base64'),
+        // A body too large to hold was never shown for editing: it stays unheld (and unsent).
+        body: request.body === null ? null : Buffer.from(edited.bodyBase64, 'base64'),
       };
       ctx.notice('info', {
         key: 'holds.requestEdited',

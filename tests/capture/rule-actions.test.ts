@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { LocalCa } from '../../src-main/capture/ca';
 import { edit, requestBytes, responseBytes } from '../../src-main/capture/rule-messages';
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
+import { DEFAULT_LIMITS } from '../../src-main/capture/settings';
 import { startServer, waitFor, type TestServer } from './helpers';
 
 interface Upstream {
@@ -297,6 +298,34 @@ test('break on the request: held, listed, released edited; the upstream gets the
     const id = await proxy.connectionId();
     await proxy.closed(id);
     assert.equal(proxy.stream(id, 'in').toString('latin1'), sent, 'the capture keeps what came');
+  } finally {
+    await proxy.stop();
+    await up.close();
+  }
+});
+
+test('break on a request whose body is too large to hold: never sent on with a body it does not have', async () => {
+  const up = await upstream((req, res) => res.end(`got ${req.method} ${req.url}`));
+  const proxy = await startServer({
+    settings: {
+      upstream: `http://127.0.0.1:${up.port}`,
+      limits: { ...DEFAULT_LIMITS, maxBodyInMemoryBytes: 16 },
+    },
+    rules: [rule({ kind: 'break', request: true, response: false, timeoutMs: 30_000 })],
+  });
+  try {
+    const body = 'x'.repeat(64);
+    const sent = `POST /api/big HTTP/1.1\r\nHost: h\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`;
+    const answer = exchange(proxy.port, sent, 10_000);
+    await waitFor(() => proxy.server.holds.list().length === 1, 5000, 'the hold');
+    const held = proxy.server.holds.list()[0]!;
+    proxy.server.holds.release(held.holdId, {
+      request: { ...held.request, headers: [...held.request.headers, ['X-Edit', 'e1']] },
+    });
+    const out = await answer;
+    assert.equal(up.seen.length, 0, 'the upstream never got the request with its body replaced');
+    assert.match(split(out.bytes).head, /^HTTP\/1\.1 502 /);
+    assert.match(split(out.bytes).body.toString(), /too large to hold/);
   } finally {
     await proxy.stop();
     await up.close();
