@@ -477,6 +477,15 @@ async function rounds(variant: Variant, upstream: Child, contestants: Contestant
   }
 }
 
+/** One contestant's medians, as a line for the terminal (the table shows only rates and ratios). */
+function summary(variant: Variant, contestant: Contestant): string {
+  const runs = contestant.runs;
+  const rate = Math.round(median(runs.map((run) => run.rate)));
+  const p99 = median(runs.map((run) => run.p99));
+  const cpuUs = Math.round(median(runs.map((run) => run.cpuUs)));
+  return `proxy.${variant}: ${contestant.key.padEnd(11)} ${String(rate).padStart(6)} req/s, p99 ${p99} ms, ${cpuUs} µs CPU per request (median of ${runs.length} rounds)`;
+}
+
 function compare(
   name: string,
   ours: Contestant,
@@ -548,6 +557,7 @@ async function variantRun(variant: Variant, upstream: Child): Promise<BenchResul
       }
     }
     await rounds(variant, upstream, contestants);
+    for (const contestant of contestants) console.error(summary(variant, contestant));
     const find = (key: string): Contestant | undefined => contestants.find((c) => c.key === key);
     const direct = find('direct')!;
     const ours = find('socketscope')!;
