@@ -190,7 +190,7 @@ test(
 );
 
 test(
-  'a live connection: new frames on request, and the rest once it closes',
+  'a live connection: new frames on request, by themselves while it is open, and its Close',
   { skip: missing ?? false },
   async () => {
     const { page, core } = ui;
@@ -217,18 +217,21 @@ test(
     await eventually(() => (echoed === 2 ? true : undefined), 'second echo');
     await card.getByRole('button', { name: 'Read new frames' }).click();
     await eventually(async () => ((await rows.count()) === 2 ? true : undefined), 'two messages');
+    // And without asking: an open connection is read again every few seconds.
+    client.send('three');
+    await eventually(async () => ((await rows.count()) === 3 ? true : undefined), 'three', 10_000);
     await new Promise<void>((resolve) => {
       client.once('close', () => resolve());
       client.close(4000, 'app says bye');
     });
     // The close is read by itself when the connection ends.
     await eventually(
-      async () => ((await rows.count()) === 3 ? true : undefined),
+      async () => ((await rows.count()) === 4 ? true : undefined),
       'the close',
       15_000,
     );
     assert.match(
-      (await rows.nth(2).innerText()).replace(/\s+/g, ' '),
+      (await rows.nth(3).innerText()).replace(/\s+/g, ' '),
       /close 14 B 4000 app says bye/,
     );
   },
