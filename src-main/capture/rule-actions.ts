@@ -12,8 +12,11 @@ import type { ProxyMode } from './proxy-connection';
 import type { UpstreamAddress } from './upstream-pool';
 import type { Holds, HoldOutcome } from './holds';
 import { errorResponse, type PreparedResponse } from './responder';
+import { decodeContent, knownCodings } from './content-coding';
 import {
+  contentCodingOf,
   edit,
+  encodeAs,
   partsOf,
   requestBytes,
   responseBytes,
@@ -88,13 +91,14 @@ async function run(
     if (typeof edited === 'string') return failure(rule, 500, edited, ctx);
     sent = { ...request, headers: edited.headers, body: edited.body };
   } else if (action.kind === 'break' && action.request) {
+    const shownRequest = held(request);
     const outcome = await ctx.holds.hold(
       {
         connectionId: ctx.connectionId,
         ruleId: rule.id,
         ruleName: rule.name,
         stage: 'request',
-        request: held(request),
+        request: shownRequest,
         response: null,
       },
       action.timeoutMs,
@@ -102,13 +106,15 @@ async function run(
     if (outcome.kind === 'aborted' || outcome.kind === 'gone') return ended(rule, false);
     const edited = releasedRequest(outcome);
     if (edited !== null) {
+      // A body too large to hold was never shown for editing: it stays unheld (and unsent).
+      const body = request.body === null ? null : releasedBody(edited, shownRequest);
+      if (typeof body === 'string') return failure(rule, 500, body, ctx);
       sent = {
         ...request,
         method: edited.method,
         target: edited.target,
         headers: edited.headers,
-        // A body too large to hold was never shown for editing: it stays unheld (and unsent).
-        body: request.body === null ? null : Buffer.from(edited.bodyBase64, 'base64'),
+        body,
       };
       ctx.notice('info', {
         key: 'holds.requestEdited',
@@ -134,6 +140,7 @@ async function run(
     if (edits.status !== null)
       parts = { ...parts, status: edits.status, reason: reasonPhrase(edits.status) };
   } else if (action.kind === 'break' && action.response) {
+    const shownResponse = heldParts(parts);
     const outcome = await ctx.holds.hold(
       {
         connectionId: ctx.connectionId,
@@ -141,18 +148,20 @@ async function run(
         ruleName: rule.name,
         stage: 'response',
         request: held(sent),
-        response: heldParts(parts),
+        response: shownResponse,
       },
       action.timeoutMs,
     );
     if (outcome.kind === 'aborted' || outcome.kind === 'gone') return ended(rule, false);
     const edited = outcome.kind === 'released' ? outcome.response : null;
     if (edited !== null) {
+      const body = releasedBody(edited, shownResponse);
+      if (typeof body === 'string') return failure(rule, 500, body, ctx);
       parts = {
         status: edited.status,
         reason: edited.reason,
         headers: edited.headers,
-        body: Buffer.from(edited.bodyBase64, 'base64'),
+        body,
       };
       bodyReplaced = true;
     }
@@ -205,7 +214,7 @@ function held(request: ActionRequest): HeldRequest {
     method: request.method,
     target: request.target,
     headers: request.headers,
-    bodyBase64: Buffer.from(request.body ?? EMPTY).toString('base64'),
+    ...heldBody(request.headers, request.body ?? EMPTY),
   };
 }
 
@@ -214,8 +223,35 @@ function heldParts(parts: Parts): HeldResponse {
     status: parts.status,
     reason: parts.reason,
     headers: parts.headers,
-    bodyBase64: Buffer.from(parts.body).toString('base64'),
+    ...heldBody(parts.headers, parts.body),
   };
+}
+
+/** The most of a coded body a hold shows decoded; a larger one is shown as it came. */
+const MAX_DECODED_HOLD = 16 * 1024 * 1024;
+
+/** A held body as the user edits it: decoded from a Content-Encoding Socketscope can redo. */
+function heldBody(
+  headers: [string, string][],
+  body: Uint8Array,
+): { bodyBase64: string; decodedFrom?: string } {
+  const coding = contentCodingOf(headers);
+  if (coding !== null && knownCodings(coding)) {
+    const decoded = decodeContent(body, coding, MAX_DECODED_HOLD);
+    if (decoded.complete) {
+      return { bodyBase64: Buffer.from(decoded.bytes).toString('base64'), decodedFrom: coding };
+    }
+  }
+  return { bodyBase64: Buffer.from(body).toString('base64') };
+}
+
+/** A released body, encoded again (as its released fields say) when it was shown decoded. */
+function releasedBody(
+  released: HeldRequest | HeldResponse,
+  shown: HeldRequest | HeldResponse,
+): Uint8Array | string {
+  const body = Buffer.from(released.bodyBase64, 'base64');
+  return shown.decodedFrom === undefined ? body : encodeAs(released.headers, body);
 }
 
 async function obtain(

@@ -8,6 +8,7 @@ import type { MessageEdits, RuleBody } from '../protocol/types';
 import {
   formatHead,
   hasHeader,
+  headerValues,
   methodExpectsContent,
   sameFieldName,
   statusHasNoContent,
@@ -15,6 +16,7 @@ import {
 import { fieldPairs } from '../engine/message';
 import { ClientConversation } from '../engine/client-conversation';
 import type { ResponseHead } from './events';
+import { encodeContent } from './content-coding';
 import { endToEnd } from './proxy-heads';
 import { decodeBase64, decodeHex, encodeHead } from './responder';
 import type { UpstreamAddress } from './upstream-pool';
@@ -71,7 +73,32 @@ export async function edit(
   }
   if (edits.body === null) return { headers: fields, body };
   const replaced = await bodyBytes(edits.body, rulesDir);
-  return typeof replaced === 'string' ? replaced : { headers: fields, body: replaced };
+  if (typeof replaced === 'string') return replaced;
+  // A Content-Encoding the edits set says how their body already is; one the message came with
+  // is applied to the replacement, so the message still says what its body is.
+  if (edits.setHeaders.some(([field]) => sameFieldName(field, CONTENT_ENCODING))) {
+    return { headers: fields, body: replaced };
+  }
+  const encoded = encodeAs(fields, replaced);
+  return typeof encoded === 'string' ? encoded : { headers: fields, body: encoded };
+}
+
+const CONTENT_ENCODING = 'Content-Encoding';
+
+/** The fields' Content-Encoding (all of its fields, in order), or null when there is none. */
+export function contentCodingOf(fields: Pairs): string | null {
+  const values = headerValues(fields, CONTENT_ENCODING);
+  return values.length === 0 ? null : values.join(', ');
+}
+
+/** `body` encoded as `fields` say it is, or a sentence when a coding is not one Socketscope does. */
+export function encodeAs(fields: Pairs, body: Uint8Array): Uint8Array | string {
+  const coding = contentCodingOf(fields);
+  const encoded = encodeContent(body, coding);
+  return (
+    encoded ??
+    `The body cannot be encoded as "${coding}" (Content-Encoding): remove that field, or set it with a body already encoded.`
+  );
 }
 
 /** The request head and body sent upstream, always HTTP/1.1, framed by its length. */

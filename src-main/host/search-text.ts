@@ -2,13 +2,7 @@
 // text, chunk framing removed and gzip, br or deflate undone. Texts are cached per exchange
 // within a bound on the characters held, the least recently used dropped first.
 
-import {
-  brotliDecompressSync,
-  constants,
-  gunzipSync,
-  inflateRawSync,
-  inflateSync,
-} from 'node:zlib';
+import { decodeContent } from '../capture/content-coding';
 import { parseRequestMessage, parseResponseMessage } from '../engine/serialize';
 import { headerValue } from '../engine/semantics';
 
@@ -24,34 +18,9 @@ export const MAX_BODY_TEXT = 1024 * 1024;
 
 type HeaderList = [string, string][];
 
-/** A body decoded by its Content-Encoding (codings applied in order, undone in reverse). */
+/** A body decoded by its Content-Encoding; what could not be undone is searched as it is. */
 export function decodeBody(body: Uint8Array, contentEncoding: string | null): Uint8Array {
-  if (!contentEncoding || body.length === 0) return body;
-  const codings = contentEncoding
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
-  let bytes: Uint8Array = body;
-  const options = { maxOutputLength: MAX_BODY_TEXT };
-  for (const coding of codings.reverse()) {
-    try {
-      if (coding === 'gzip' || coding === 'x-gzip')
-        bytes = gunzipSync(bytes, { ...options, finishFlush: constants.Z_SYNC_FLUSH });
-      else if (coding === 'br') bytes = brotliDecompressSync(bytes, options);
-      else if (coding === 'deflate') {
-        // Servers send zlib-wrapped and raw deflate alike.
-        try {
-          bytes = inflateSync(bytes, options);
-        } catch {
-          bytes = inflateRawSync(bytes, options);
-        }
-      } else return bytes;
-    } catch {
-      // Damaged, cut off or too large: the bytes as they are are all there is to search.
-      return bytes;
-    }
-  }
-  return bytes;
+  return decodeContent(body, contentEncoding, MAX_BODY_TEXT).bytes;
 }
 
 function headerLines(headers: HeaderList, into: string[]): void {

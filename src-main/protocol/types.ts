@@ -312,6 +312,8 @@ export interface HeldRequest {
   target: string;
   headers: [string, string][];
   bodyBase64: string;
+  /** The Content-Encoding the body is shown decoded from (encoded again when it is released). */
+  decodedFrom?: string;
 }
 
 /** A response as a break rule holds it. */
@@ -320,6 +322,8 @@ export interface HeldResponse {
   reason: string;
   headers: [string, string][];
   bodyBase64: string;
+  /** The Content-Encoding the body is shown decoded from (encoded again when it is released). */
+  decodedFrom?: string;
 }
 
 /** A message held by a break rule until it is released, aborted, or its timeout. */

@@ -9,6 +9,7 @@ import { createServer as createHttp, type IncomingMessage, type ServerResponse }
 import { createServer as createHttps } from 'node:https';
 import { connect } from 'node:net';
 import { execFile } from 'node:child_process';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -328,6 +329,54 @@ test('break on a request whose body is too large to hold: never sent on with a b
     assert.match(split(out.bytes).body.toString(), /too large to hold/);
   } finally {
     await proxy.stop();
+    await up.close();
+  }
+});
+
+test('a replaced or edited body is encoded as the message says (gzip from the upstream)', async () => {
+  const up = await upstream((_req, res) => {
+    res.setHeader('Content-Encoding', 'gzip');
+    res.end(gzipSync('original answer'));
+  });
+  const forward = await proxyTo(up, [
+    rule({
+      kind: 'forward',
+      request: NO_EDITS,
+      response: { ...NO_EDITS, status: null, body: { type: 'text', text: 'replaced answer' } },
+    }),
+  ]);
+  try {
+    const out = await exchange(
+      forward.port,
+      'GET /api/a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n',
+    );
+    const { head, body } = split(out.bytes);
+    assert.deepEqual(header(head, 'Content-Encoding'), ['gzip']);
+    assert.equal(gunzipSync(body).toString(), 'replaced answer');
+  } finally {
+    await forward.stop();
+  }
+  const held = await proxyTo(up, [
+    rule({ kind: 'break', request: false, response: true, timeoutMs: 30_000 }),
+  ]);
+  try {
+    const answer = exchange(
+      held.port,
+      'GET /api/b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n',
+      10_000,
+    );
+    await waitFor(() => held.server.holds.list().length === 1, 5000, 'the hold');
+    const item = held.server.holds.list()[0]!;
+    assert.equal(item.response!.decodedFrom, 'gzip');
+    assert.equal(Buffer.from(item.response!.bodyBase64, 'base64').toString(), 'original answer');
+    held.server.holds.release(item.holdId, {
+      response: { ...item.response!, bodyBase64: Buffer.from('edited answer').toString('base64') },
+    });
+    const { head, body } = split((await answer).bytes);
+    assert.deepEqual(header(head, 'Content-Encoding'), ['gzip']);
+    assert.equal(gunzipSync(body).toString(), 'edited answer');
+  } finally {
+    await held.stop();
     await up.close();
   }
 });

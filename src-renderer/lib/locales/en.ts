@@ -795,6 +795,8 @@ export const en = {
   'holds.headers': 'Headers, one "Name: value" a line',
   'holds.body': 'Body (text)',
   'holds.binary': 'The body is not UTF-8 text; it goes on as it came unless you type a new one.',
+  'holds.decoded':
+    'Shown decoded from its Content-Encoding ({coding}); it is encoded that way again when released (remove the field to send it plain).',
   'holds.release': 'Release',
   'holds.releaseUntouched': 'Release untouched',
   'holds.abort': 'Abort',

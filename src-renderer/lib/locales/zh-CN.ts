@@ -763,6 +763,8 @@ export const zhCN: Record<CatalogueKey, string> = {
   'holds.headers': '首部，每行一个“名称: 值”',
   'holds.body': '正文（文本）',
   'holds.binary': '正文不是 UTF-8 文本；除非你输入新的正文，否则按原样继续。',
+  'holds.decoded':
+    '正文已按其 Content-Encoding（{coding}）解码显示；放行时会按同样方式重新编码（删除该字段则以明文发送）。',
   'holds.release': '放行',
   'holds.releaseUntouched': '原样放行',
   'holds.abort': '中止',
