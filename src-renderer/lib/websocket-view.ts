@@ -12,11 +12,8 @@ import {
 } from '../../src-main/engine/websocket';
 import { parseResponseMessage } from '../../src-main/engine/serialize';
 import { headerValue } from '../../src-main/engine/semantics';
-import {
-  MessageInflater,
-  deflateAgreement,
-  type DeflateAgreement,
-} from '../../src-main/engine/websocket-deflate';
+import { deflateAgreement, type DeflateAgreement } from '../../src-main/engine/websocket-deflate';
+import { MessageInflater } from './websocket-inflate';
 import type { WsOpcodeName } from '../../src-main/engine/websocket';
 import type { CatalogueKey } from './locales/en';
 

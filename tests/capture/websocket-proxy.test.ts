@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { LocalCa } from '../../src-main/capture/ca';
-import { MessageInflater } from '../../src-main/engine/websocket-deflate';
+import { MessageInflater } from '../../src-renderer/lib/websocket-inflate';
 import {
   WebSocketParser,
   type WsEvent,
