@@ -45,6 +45,12 @@ const RENDERER_DIR = process.env.SOCKETSCOPE_UI_BENCH_RENDERER ?? rendererDir;
 const PROFILE_DIR = process.env.SOCKETSCOPE_UI_BENCH_PROFILE ?? '';
 const CONNECTIONS = 8;
 const STEP = 2_000;
+/**
+ * Requests sent and not yet answered, at most: the clients read their answers as browsers do.
+ * Without a bound the clients outrun the Core by hundreds of thousands of pipelined requests,
+ * and the answers waiting in its sockets' buffers count as the Core's memory.
+ */
+const IN_FLIGHT = Number(process.env.SOCKETSCOPE_UI_BENCH_IN_FLIGHT ?? 8_000);
 const LONG_TASK_TARGET_MS = 50;
 /** The issue's figures for live capture of 1M requests with the UI open (issue 8, section 5). */
 const TARGETS = { reqPerSecond: 32_000, coreRssMb: 328, rendererHeapMb: 290 };
@@ -94,6 +100,9 @@ class Clients {
   /** performance.now() when `answered` first reached `awaited`. */
   answeredAt = 0;
   awaited = Infinity;
+  /** Sockets the server closed, and the last bytes one of them read (its last answer, say why). */
+  closed = 0;
+  lastWords = '';
   private constructor(readonly sockets: Socket[]) {}
 
   static async open(port: number): Promise<Clients> {
@@ -110,7 +119,13 @@ class Clients {
     const clients = new Clients(sockets);
     for (const socket of sockets) {
       let carry = Buffer.alloc(0);
+      let tail = Buffer.alloc(0);
+      socket.on('close', () => {
+        clients.closed++;
+        clients.lastWords = tail.toString('latin1').replace(/[^\x20-\x7e]+/g, ' ');
+      });
       socket.on('data', (chunk: Buffer) => {
+        tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 300)));
         const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
         let at = 0;
         for (;;) {
@@ -135,9 +150,10 @@ class Clients {
       this.sockets.map(
         (socket, index) =>
           new Promise<void>((resolve) => {
-            if (perSocket[index].length === 0) return resolve();
-            if (socket.write(Buffer.concat(perSocket[index]))) resolve();
-            else socket.once('drain', () => resolve());
+            if (perSocket[index].length === 0 || socket.destroyed) return resolve();
+            if (socket.write(Buffer.concat(perSocket[index]))) return resolve();
+            socket.once('drain', () => resolve());
+            socket.once('close', () => resolve());
           }),
       ),
     );
@@ -184,14 +200,18 @@ async function waitShown(
   let last = -1;
   let movedAt = performance.now();
   while (performance.now() < limitAt) {
-    const at = await page.evaluate(() => window.__seen?.at ?? null).catch(() => null);
+    // A page that does not answer within a second counts as not there yet.
+    const at = await Promise.race([
+      page.evaluate(() => window.__seen?.at ?? null).catch(() => null),
+      new Promise<null>((r) => setTimeout(() => r(null), 1000)),
+    ]);
     if (at !== null) return at;
     const shown = await shownRows(page);
     if (shown !== last) {
       last = shown;
       movedAt = performance.now();
     }
-    const settled = clients.answered >= target || clients.answeredAt > 0;
+    const settled = clients.answered >= target || clients.answeredAt > 0 || clients.closed > 0;
     if (settled && performance.now() - movedAt > STALL_MS) return null;
     await during();
     await new Promise((r) => setTimeout(r, 200));
@@ -442,7 +462,9 @@ export async function run(): Promise<BenchResult[]> {
     const t0 = performance.now();
     let paused = false;
     const writing = (async () => {
-      for (let i = 0; i < TOTAL_FAST; i += STEP) {
+      for (let i = 0; i < TOTAL_FAST && c.closed === 0; i += STEP) {
+        while (i - c.answered > IN_FLIGHT && c.closed === 0)
+          await new Promise((r) => setTimeout(r, 2));
         await c.write(i, Math.min(STEP, TOTAL_FAST - i));
         if (CHECK === 'pause' && !paused && i >= TOTAL_FAST / 2) {
           paused = true;
@@ -471,9 +493,11 @@ export async function run(): Promise<BenchResult[]> {
         : TOTAL_FAST / coreSeconds;
     const fastFigures = {
       requests: TOTAL_FAST,
+      inFlight: IN_FLIGHT,
       complete: complete ? 'yes' : 'no',
       shown: shownFast,
       answered: c.answered,
+      ...(c.closed > 0 ? { clientsClosedByServer: c.closed, lastWords: c.lastWords } : {}),
       uiSeconds: uiSeconds ?? 'never',
       coreSeconds: coreSeconds ?? 'never',
       lastRowReachedMs: lastRowMs === null ? 'never' : Math.round(lastRowMs),
