@@ -17,7 +17,8 @@
 // (requestAnimationFrame against 60 Hz), the page's JS heap (CDP; peak during ingest and after a
 // collection at the end), the Core's peak RSS (VmHWM of its process) and the CPU seconds of the
 // Core's and the renderer's processes (the machine may be shared: CPU time says more than wall
-// time about the work done).
+// time about the work done). SOCKETSCOPE_UI_BENCH_PROFILE=<folder> also writes CPU profiles of the
+// page and the Core and a Chromium trace of each phase, and reports the phase's tasks by CPU time.
 //
 // Convention for time and memory budgets, where lower is better: ours = target / measured, so
 // above 1 meets the target; baseline = 1 (exactly on target); the raw figures are in `extra`.
