@@ -9,7 +9,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../src-main/host/core';
 import type { CoreEvent } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
+import { cpuUsOf } from './proc';
 
 export const group = 'proxy';
 
@@ -94,33 +95,21 @@ export interface Load {
   loadCpuUs: number;
 }
 
-/** CPU time the process has used so far, in µs (from /proc, so Linux only; NaN elsewhere). */
-function cpuTimeUs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
-
 export async function load(
   options: Pick<AutocannonOptions, 'url' | 'requests'> &
     Partial<Pick<AutocannonOptions, 'amount' | 'duration' | 'connections'>>,
   pid?: number,
   upstreamPid: number | undefined = pid,
 ): Promise<Load> {
-  const cpuBefore = cpuTimeUs(pid);
-  const upstreamBefore = cpuTimeUs(upstreamPid);
+  const cpuBefore = cpuUsOf(pid);
+  const upstreamBefore = cpuUsOf(upstreamPid);
   const loadBefore = process.cpuUsage();
   const result = await autocannon({ connections: CONNECTIONS, ...options });
   const total = result.requests.total;
   const loadUsed = process.cpuUsage(loadBefore);
-  const cpuUs = (cpuTimeUs(pid) - cpuBefore) / total;
+  const cpuUs = (cpuUsOf(pid) - cpuBefore) / total;
   return {
-    upstreamCpuUs: (cpuTimeUs(upstreamPid) - upstreamBefore) / total,
+    upstreamCpuUs: (cpuUsOf(upstreamPid) - upstreamBefore) / total,
     loadCpuUs: (loadUsed.user + loadUsed.system) / total,
     rate: result.requests.total / result.duration,
     p99: result.latency.p99,

@@ -6,7 +6,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { CaptureServer } from '../src-main/capture/server';
 import { createCore } from '../src-main/host/core';
 import type { CoreEvent } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
+import { cpuUsOf } from './proc';
 
 export const group = 'server';
 
@@ -228,21 +229,9 @@ interface Load {
   cpuUs: number;
 }
 
-/** CPU time the process has used so far, in µs (from /proc, so Linux only; NaN elsewhere). */
-function cpuTimeUs(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
-}
-
 async function load(server: Child, pipelining: number, duration: number): Promise<Load> {
   const port = server.port;
-  const cpuBefore = cpuTimeUs(server.process.pid);
+  const cpuBefore = cpuUsOf(server.process.pid);
   const result = await autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections: CONNECTIONS,
@@ -254,7 +243,7 @@ async function load(server: Child, pipelining: number, duration: number): Promis
       `load on port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
     );
   }
-  const cpuUs = (cpuTimeUs(server.process.pid) - cpuBefore) / result.requests.total;
+  const cpuUs = (cpuUsOf(server.process.pid) - cpuBefore) / result.requests.total;
   return { rate: result.requests.total / result.duration, p99: result.latency.p99, cpuUs };
 }
 

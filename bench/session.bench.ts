@@ -9,7 +9,7 @@
 // Convention as in ui.bench.ts: ours = target / measured (above 1 meets the target).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -19,6 +19,7 @@ import { createSession } from '../src-main/capture/sessions';
 import { sessionsFolder } from '../src-main/host/paths';
 import { launchChromium, missingPrerequisite, rendererDir, repoRoot } from '../tests/ui/helpers';
 import type { BenchResult } from './types';
+import { cpuOf, loadAverage, rssOf } from './proc';
 
 export const group = 'session';
 
@@ -36,45 +37,6 @@ async function heap(context: BrowserContext, page: Page, collect: boolean): Prom
   const { metrics } = await session.send('Performance.getMetrics');
   await session.detach();
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
-}
-
-/** A process's resident memory now and at its peak, in MB (Linux; NaN elsewhere). */
-function rssOf(pid: number): { now: number; peak: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number =>
-      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-    return { now: field('VmRSS'), peak: field('VmHWM') };
-  } catch {
-    return { now: NaN, peak: NaN };
-  }
-}
-
-/**
- * CPU seconds a process has used (user and system, from /proc; NaN elsewhere). The machine may
- * be shared, so the open's CPU time says more than its wall time about the work it did.
- */
-function cpuOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name (in parentheses, which may hold spaces): utime and
-    // stime are the 12th and 13th of them, in clock ticks (USER_HZ, 100 on Linux).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
-const CLOCK_TICKS = 100;
-
-/** The 1-minute load average, for reading the wall times of a run on a shared machine. */
-function loadAverage(): number {
-  try {
-    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
-  } catch {
-    return NaN;
-  }
 }
 
 function budget(name: string, measured: number, target: number, unit: string): BenchResult {

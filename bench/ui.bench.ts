@@ -32,6 +32,7 @@ import { createInterface } from 'node:readline';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium, missingPrerequisite, rendererDir, repoRoot } from '../tests/ui/helpers';
 import type { BenchResult } from './types';
+import { cpuOf, loadAverage, rssOf } from './proc';
 
 export const group = 'ui';
 
@@ -59,7 +60,6 @@ const SCROLL_MS = 3_000;
 /** The shown count not moving for this long (once every request was answered) ends a phase. */
 const STALL_MS = 15_000;
 const PHASE_LIMIT_MS = Math.max(120_000, (TOTAL_FAST / 5_000) * 1000);
-const CLOCK_TICKS = 100;
 const ANSWER = Buffer.from('HTTP/1.1 404 Not Found\r\n', 'latin1');
 
 declare global {
@@ -253,29 +253,6 @@ async function heapMb(cdp: CDPSession, collect: boolean): Promise<number> {
   return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
 }
 
-/** A process's resident memory now and at its peak, in MB (Linux; NaN elsewhere). */
-function rssOf(pid: number): { now: number; peak: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number =>
-      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-    return { now: field('VmRSS'), peak: field('VmHWM') };
-  } catch {
-    return { now: NaN, peak: NaN };
-  }
-}
-
-/** CPU seconds (user and system) a process has used, from /proc; NaN elsewhere. */
-function cpuOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
 /** CPU seconds of Chromium's renderer processes (CDP SystemInfo; NaN where it is missing). */
 async function rendererCpu(browser: Browser): Promise<number> {
   try {
@@ -344,14 +321,6 @@ async function profile(
     writeFileSync(join(PROFILE_DIR, `page-${name}.cpuprofile`), JSON.stringify(taken));
     return taskCpu(tracePath);
   };
-}
-
-function loadAverage(): number {
-  try {
-    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
-  } catch {
-    return NaN;
-  }
 }
 
 function budget(
