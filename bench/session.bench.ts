@@ -2,7 +2,7 @@
 // of 1,000,000 captured requests (written by a child process through SessionStore's own API) is
 // opened from the Sessions tab. Measured: seconds from the click to the first rows on screen and
 // to the full count, the peak RSS of the process running the Core and web host (a child of its
-// own, bench/session-host.ts, read from /proc) and the page's JS heap (CDP). Targets: 2 s, 10 s,
+// own, bench/web-host.ts, read from /proc) and the page's JS heap (CDP). Targets: 2 s, 10 s,
 // 500 MB, 300 MB. Also printed: the CPU seconds the Core used for the open (from /proc) and the
 // load average, since the machine running it may be shared.
 //
@@ -48,7 +48,7 @@ function budget(name: string, measured: number, target: number, unit: string): B
 function startHost(home: string): Promise<{ child: ChildProcess; url: string; pid: number }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'bench', 'session-host.ts'), home, rendererDir],
+    ['--import', 'tsx', join(repoRoot, 'bench', 'web-host.ts'), home, rendererDir],
     { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 // The inspector UI under live capture, in Chromium against the real Core and web host (in a
-// process of their own, bench/ui-host.ts, as the app's web host runs): SOCKETSCOPE_UI_BENCH_REQUESTS
+// process of their own, bench/web-host.ts, as the app's web host runs): SOCKETSCOPE_UI_BENCH_REQUESTS
 // (100,000 by default; the issue's figure is 1,000,000) requests from 8 keep-alive clients as fast
 // as the Core answers them, then 5,000 req/s for 10 s with the list following its tail, then
 // scrolling the list with the wheel.
@@ -351,7 +351,7 @@ function startHost(
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
       '--import',
       'tsx',
-      join(repoRoot, 'bench', 'ui-host.ts'),
+      join(repoRoot, 'bench', 'web-host.ts'),
       home,
       RENDERER_DIR,
       join(repoRoot, 'assets'),
