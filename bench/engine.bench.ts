@@ -284,7 +284,8 @@ export async function run(): Promise<BenchResult[]> {
  * `--count <scenario> <ours|llhttp> <warm> <runs>`: parses the scenario's buffer `warm` times,
  * then `runs` times inside a callback of `Array.prototype.findLastIndex`, for an instruction
  * counter that counts only there, start-up and JIT warm-up excluded:
- * `valgrind --tool=callgrind --toggle-collect=Builtins_ArrayPrototypeFindLastIndex node …`
+ * `valgrind --tool=callgrind --toggle-collect=Builtins_ArrayPrototypeFindLastIndex node
+ * --single-threaded …` (one thread: no compiler or GC helper thread is counted by chance)
  * (the builtin is named so in Node's binary, and nothing else here calls it). The difference
  * between two counts with different `runs` is the cost of the extra runs alone.
  */
