@@ -16,9 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../src-main/host/core';
-import type { CoreEvent } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
 import { cpuUsOf } from './proc';
+import { subscribeLikeUi } from './ui-subscriber';
 
 export const group = 'proxy';
 
@@ -171,17 +171,7 @@ export async function startSocketscope(
 ): Promise<Running & { core: Core; stats: () => string }> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-proxy-'));
   const core = await createCore({ home, rules: [] });
-  let batches = 0;
-  let events = 0;
-  let serialised = 0;
-  core.subscribe(
-    (batch: CoreEvent[]) => {
-      batches++;
-      events += batch.length;
-      serialised += JSON.stringify({ kind: 'events', events: batch }).length;
-    },
-    { data: false },
-  );
+  const delivered = subscribeLikeUi(core);
   const state = await core.call('server.start', {
     host: '127.0.0.1',
     port: 0,
@@ -193,7 +183,7 @@ export async function startSocketscope(
   return {
     port: state.port ?? 0,
     core,
-    stats: () => `${events} events in ${batches} batches, ${serialised} characters as JSON`,
+    stats: delivered,
     stop: async () => {
       try {
         await core.close();

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CaptureServer } from '../src-main/capture/server';
 import { createCore } from '../src-main/host/core';
-import type { CoreEvent } from '../src-main/protocol/types';
 import type { BenchResult } from './types';
 import { cpuUsOf } from './proc';
+import { subscribeLikeUi } from './ui-subscriber';
 
 export const group = 'server';
 
@@ -122,17 +122,7 @@ async function serve(kind: Kind): Promise<void> {
 async function serveCore(fsync: boolean): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-bench-'));
   const core = await createCore({ home, rules: [], fsync });
-  let batches = 0;
-  let events = 0;
-  let serialised = 0;
-  core.subscribe(
-    (batch: CoreEvent[]) => {
-      batches++;
-      events += batch.length;
-      serialised += JSON.stringify({ kind: 'events', events: batch }).length;
-    },
-    { data: false },
-  );
+  const delivered = subscribeLikeUi(core);
   const state = await core.call('server.start', {
     host: '127.0.0.1',
     port: 0,
@@ -140,9 +130,7 @@ async function serveCore(fsync: boolean): Promise<void> {
   });
   process.stdout.write(`${JSON.stringify({ port: state.port })}\n`);
   process.on('SIGTERM', () => {
-    process.stderr.write(
-      `core delivered ${events} events in ${batches} batches, ${serialised} characters as JSON\n`,
-    );
+    process.stderr.write(`core delivered ${delivered()}\n`);
     core.close().finally(() => {
       rmSync(home, { recursive: true, force: true });
       process.exit(0);
