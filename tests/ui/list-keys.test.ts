@@ -7,24 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+import { eventually, missingPrerequisite, type UiHarness } from './helpers';
+import { listTotal, startListUi, type ListUi } from './list-fixture';
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
 
 let ui: UiHarness;
-let base = '';
+let path: ListUi['path'];
+let fetchPaths: ListUi['fetchPaths'];
 const ROWS = 80;
-
-const path = (n: number): string => `/k/${String(n).padStart(3, '0')}`;
-
-async function total(page: Page): Promise<number> {
-  return Number(await page.getByTestId('list-count').getAttribute('data-total'));
-}
-
-async function fetchPaths(from: number, to: number): Promise<void> {
-  for (let n = from; n < to; n++) await (await fetch(base + path(n))).arrayBuffer();
-}
 
 function selected(page: Page): Promise<string> {
   return page
@@ -39,11 +31,7 @@ function focusedTestId(page: Page): Promise<string | null> {
 
 before(async () => {
   if (missing) return;
-  ui = await startUi({ viewport: { width: 1400, height: 800 } });
-  const state = await ui.core.call('server.start', { host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${state.port}`;
-  await fetchPaths(0, ROWS);
-  await eventually(async () => ((await total(ui.page)) >= ROWS ? true : undefined), 'the rows');
+  ({ ui, path, fetchPaths } = await startListUi('k', ROWS));
 });
 
 after(async () => {
@@ -138,7 +126,7 @@ test(
     await eventually(async () => ((await rowVisible(path(0))) ? true : undefined), 'the top');
     await fetchPaths(ROWS + 20, ROWS + 40);
     await eventually(
-      async () => ((await total(page)) >= ROWS + 40 ? true : undefined),
+      async () => ((await listTotal(page)) >= ROWS + 40 ? true : undefined),
       'the rows counted',
     );
     await new Promise((r) => setTimeout(r, 400));

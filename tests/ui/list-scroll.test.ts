@@ -6,24 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+import { eventually, missingPrerequisite, type UiHarness } from './helpers';
+import { startListUi, type ListUi } from './list-fixture';
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
 
 let ui: UiHarness;
-let base = '';
+let path: ListUi['path'];
 const ROWS = 400;
-
-const path = (n: number): string => `/s/${String(n).padStart(3, '0')}`;
-
-async function total(page: Page): Promise<number> {
-  return Number(await page.getByTestId('list-count').getAttribute('data-total'));
-}
-
-async function fetchPaths(from: number, to: number): Promise<void> {
-  for (let n = from; n < to; n++) await (await fetch(base + path(n))).arrayBuffer();
-}
 
 declare global {
   interface HTMLElement {
@@ -60,11 +51,7 @@ function rowsNow(
 
 before(async () => {
   if (missing) return;
-  ui = await startUi({ viewport: { width: 1400, height: 800 } });
-  const state = await ui.core.call('server.start', { host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${state.port}`;
-  await fetchPaths(0, ROWS);
-  await eventually(async () => ((await total(ui.page)) >= ROWS ? true : undefined), 'the rows');
+  ({ ui, path } = await startListUi('s', ROWS));
 });
 
 after(async () => {
