@@ -51,12 +51,16 @@ export function defaultAssetsDir(): string {
   return fileURLToPath(new URL('../../assets', import.meta.url));
 }
 
+const HTML_SPECIAL = /[&<>"']/;
+
 function escapeHtml(text: string): string {
+  // Most paths have nothing to escape.
+  if (!HTML_SPECIAL.test(text)) return text;
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function htmlPage(status: number, reason: string, title: string, paragraphs: string[]): SitePage {
-  const body = `<!doctype html>
+function htmlText(status: number, reason: string, title: string, paragraphs: string[]): string {
+  return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${status} ${reason}: ${title}</title></head>
 <body>
@@ -66,6 +70,9 @@ ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
 </body>
 </html>
 `;
+}
+
+function htmlBody(status: number, reason: string, body: string): SitePage {
   return {
     status,
     reason,
@@ -75,6 +82,18 @@ ${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
     cacheable: false,
   };
 }
+
+function htmlPage(status: number, reason: string, title: string, paragraphs: string[]): SitePage {
+  return htmlBody(status, reason, htmlText(status, reason, title, paragraphs));
+}
+
+/** The 404 page around the path, written once: a request pays only for its own path. */
+const PATH_MARK = '\u0000path\u0000';
+const [NOT_FOUND_BEFORE, NOT_FOUND_AFTER] = htmlText(404, 'Not Found', 'Not found', [
+  `There is nothing at <code>${PATH_MARK}</code> on this server.`,
+  'The default site has three resources: <code>/</code> (a page), <code>/test.jpg</code> (the image the page shows) and <code>/favicon.ico</code>.',
+  'Add a responder rule in Socketscope to answer this path with anything you like.',
+]).split(PATH_MARK);
 
 function readAsset(dir: string, name: string): Buffer | null {
   try {
@@ -127,11 +146,7 @@ export class DefaultSite {
       if (path === '/' || path === '/index.html') return this.index;
       if (path === '/test.jpg') return this.image;
       if (path === '/favicon.ico') return this.icon;
-      return htmlPage(404, 'Not Found', 'Not found', [
-        `There is nothing at <code>${escapeHtml(path)}</code> on this server.`,
-        'The default site has three resources: <code>/</code> (a page), <code>/test.jpg</code> (the image the page shows) and <code>/favicon.ico</code>.',
-        'Add a responder rule in Socketscope to answer this path with anything you like.',
-      ]);
+      return htmlBody(404, 'Not Found', NOT_FOUND_BEFORE + escapeHtml(path) + NOT_FOUND_AFTER);
     }
     if (method === 'OPTIONS') return this.options;
     if (method === 'CONNECT') {

@@ -14,6 +14,8 @@ import {
   type ServerFrame,
 } from '../protocol/types';
 import { isPartFrame, PartJoiner, splitIntoParts } from '../protocol/parts';
+import { ExchangeInterest, rowsOfReply } from '../protocol/exchange-interest';
+import { ChannelThinning } from './channel-thinning';
 
 /** Every command a client may call; a `Record` so a new command cannot be forgotten here. */
 const COMMANDS: Record<CommandName, true> = {
@@ -240,14 +242,32 @@ export function encodeEvents(events: CoreEvent[]): OutFrame[] {
   return out;
 }
 
-/** Joins incoming part frames; hands every whole frame, decoded, to `receive`. */
+/** The exchange a `watch` frame names, or undefined when the value is no watch frame. */
+function watchedBy(value: unknown): string | null | undefined {
+  if (!isPlainObject(value) || value.kind !== 'watch') return undefined;
+  const { exchangeId } = value;
+  return typeof exchangeId === 'string' && exchangeId.length <= 256 ? exchangeId : null;
+}
+
+/**
+ * Joins incoming part frames; hands every whole frame, decoded, to `receive`, and the exchange
+ * of each `watch` frame to `watch`.
+ */
 export class IncomingFrames {
   private readonly joiner = new PartJoiner(MAX_MESSAGE_BYTES);
 
-  constructor(private readonly receive: (check: FrameCheck) => void) {}
+  constructor(
+    private readonly receive: (check: FrameCheck) => void,
+    private readonly watch: (exchangeId: string | null) => void = () => undefined,
+  ) {}
 
   /** A decoded frame (IPC) or a part of one. */
   value(value: unknown): void {
+    const watched = watchedBy(value);
+    if (watched !== undefined) {
+      this.watch(watched);
+      return;
+    }
     if (!isPartFrame(value)) {
       this.receive(checkClientFrame(value));
       return;
@@ -289,6 +309,8 @@ export interface FrameChannel {
 export interface FrameChannelOptions {
   /** Forward raw `data` events too (default false: the UI fetches bytes when it shows them). */
   data?: boolean;
+  /** Pass on every exchange update, not only those the client is interested in (default false). */
+  everyExchange?: boolean;
 }
 
 /**
@@ -305,20 +327,27 @@ export function openFrameChannel(
   const deliver = (frames: OutFrame[]): void => {
     for (const out of frames) if (open) send(out.frame, out.text);
   };
+  const interest = new ExchangeInterest();
+  const thinning = options.everyExchange === true ? null : new ChannelThinning(interest);
   deliver(encodeFrame(helloFrame()));
   const unsubscribe = core.subscribe(
-    (events) => {
+    (batch) => {
+      const events = thinning === null ? batch : thinning.thin(batch);
       if (events.length > 0) deliver(encodeEvents(events));
     },
     { data: options.data === true },
   );
   const receive = (check: FrameCheck): void => {
     if (!open) return;
-    void replyTo(core, check).then((reply) => deliver(encodeFrame(reply)));
+    void replyTo(core, check).then((reply) => {
+      // Rows the client is given: their updates from now on reach it.
+      if (reply.kind === 'reply' && reply.ok) interest.watchRows(rowsOfReply(reply.result));
+      deliver(encodeFrame(reply));
+    });
   };
   return {
     receive,
-    incoming: new IncomingFrames(receive),
+    incoming: new IncomingFrames(receive, (exchangeId) => interest.pin(exchangeId)),
     close() {
       if (!open) return;
       open = false;

@@ -628,7 +628,17 @@ export interface CommandFrame {
   params: unknown;
 }
 
-export type ClientFrame = CommandFrame | PartFrame;
+/**
+ * The exchange the client shows in detail (null: none). A UI channel passes on the updates of
+ * the rows it was given and of this one, and only some of the rest (see exchange-interest.ts).
+ * No reply.
+ */
+export interface WatchFrame {
+  kind: 'watch';
+  exchangeId: string | null;
+}
+
+export type ClientFrame = CommandFrame | PartFrame | WatchFrame;
 
 export type ServerFrame =
   | { kind: 'hello'; version: number }

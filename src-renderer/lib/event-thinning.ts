@@ -11,17 +11,10 @@
 //   lesson and the lab wait for);
 // - the last `recentKeep` exchange updates of the window, whatever they are.
 // At a human's pace nothing is dropped: a window rarely holds more than `recentKeep` exchanges.
-import type { CoreEvent, ExchangeSummary } from '../../src-main/protocol/types';
+import type { CoreEvent } from '../../src-main/protocol/types';
+import { ExchangeInterest } from '../../src-main/protocol/exchange-interest';
 
-/** Pages the lesson and the lab follow; their exchanges are never dropped. */
-const followedPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
-
-function followed(exchange: ExchangeSummary): boolean {
-  if (exchange.source !== 'capture' || exchange.ruleId !== null) return true;
-  if (exchange.method !== 'GET' || exchange.target === null) return false;
-  const query = exchange.target.search(/[?#]/);
-  return followedPaths.has(query < 0 ? exchange.target : exchange.target.slice(0, query));
-}
+export { rowsOfReply } from '../../src-main/protocol/exchange-interest';
 
 export class EventThinner {
   private pending: (CoreEvent | null)[] = [];
@@ -29,14 +22,14 @@ export class EventThinner {
   private slots = new Map<string, number>();
   /** The slot of the latest `exchangeCount` (-1: none since the last `cleared`). */
   private countSlot = -1;
-  /** Ids of rows the page was given, oldest first (a bounded set, refreshed on each reply). */
-  private readonly watched = new Map<string, true>();
-  private pinned: string | null = null;
+  private readonly interest: ExchangeInterest;
 
   constructor(
     private readonly recentKeep = 250,
-    private readonly watchLimit = 8192,
-  ) {}
+    watchLimit = 8192,
+  ) {
+    this.interest = new ExchangeInterest(watchLimit);
+  }
 
   /** Events waiting to be taken (before thinning). */
   get size(): number {
@@ -74,20 +67,12 @@ export class EventThinner {
 
   /** The page holds these rows (they came in a reply): their updates keep coming. */
   watchRows(rows: readonly { exchangeId: string }[]): void {
-    for (const row of rows) {
-      this.watched.delete(row.exchangeId);
-      this.watched.set(row.exchangeId, true);
-    }
-    while (this.watched.size > this.watchLimit) {
-      const oldest = this.watched.keys().next().value;
-      if (oldest === undefined) break;
-      this.watched.delete(oldest);
-    }
+    this.interest.watchRows(rows);
   }
 
   /** The selected exchange: its updates keep coming however far the list scrolls (null: none). */
   pin(exchangeId: string | null): void {
-    this.pinned = exchangeId;
+    this.interest.pin(exchangeId);
   }
 
   /** The window's events, thinned, in order; the thinner starts empty again. */
@@ -101,31 +86,14 @@ export class EventThinner {
     for (let i = pending.length - 1; i >= 0; i--) {
       const event = pending[i];
       if (event === null) continue;
-      if (event.type === 'exchange' && recent++ >= this.recentKeep && !this.wanted(event.exchange))
+      if (
+        event.type === 'exchange' &&
+        recent++ >= this.recentKeep &&
+        !this.interest.wants(event.exchange)
+      )
         continue;
       kept.push(event);
     }
     return kept.reverse();
   }
-
-  private wanted(exchange: ExchangeSummary): boolean {
-    return (
-      exchange.exchangeId === this.pinned ||
-      this.watched.has(exchange.exchangeId) ||
-      followed(exchange)
-    );
-  }
-}
-
-/** The rows a reply carries (`exchanges.rows`, the snapshot's first exchanges), if any. */
-export function rowsOfReply(result: unknown): readonly { exchangeId: string }[] {
-  if (typeof result !== 'object' || result === null) return [];
-  const { rows, exchanges } = result as { rows?: unknown; exchanges?: unknown };
-  const list = Array.isArray(rows) ? rows : Array.isArray(exchanges) ? exchanges : [];
-  return list.filter(
-    (row): row is { exchangeId: string } =>
-      typeof row === 'object' &&
-      row !== null &&
-      typeof (row as { exchangeId?: unknown }).exchangeId === 'string',
-  );
 }

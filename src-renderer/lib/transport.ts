@@ -58,7 +58,7 @@ class FrameClient implements CoreClient {
   private readonly statusListeners = new Set<(status: LinkStatus) => void>();
   private linkStatus: LinkStatus = 'connecting';
   private readonly joiner = new PartJoiner(MAX_MESSAGE_BYTES * 2);
-  /** The pinned exchange, and where it is told (a socket worker thins events; others do not). */
+  /** The pinned exchange; the Core's channel is told, and a socket worker (it thins events too). */
   pinned: string | null = null;
   onPin: (exchangeId: string | null) => void = () => undefined;
 
@@ -67,6 +67,7 @@ class FrameClient implements CoreClient {
   pin(exchangeId: string | null): void {
     this.pinned = exchangeId;
     this.onPin(exchangeId);
+    this.sendFrame({ kind: 'watch', exchangeId });
   }
 
   call<K extends CommandName>(name: K, params: CommandParams<K>): Promise<CommandResult<K>> {
@@ -107,6 +108,8 @@ class FrameClient implements CoreClient {
     if (status === this.linkStatus) return;
     this.linkStatus = status;
     if (status !== 'open') this.failPending('Disconnected from the core');
+    // A new connection's channel knows nothing of the last one's selection.
+    else if (this.pinned !== null) this.sendFrame({ kind: 'watch', exchangeId: this.pinned });
     for (const listener of this.statusListeners) listener(status);
   }
 

@@ -123,6 +123,12 @@ describe('default site', () => {
     assert.match(head, /^HTTP\/1\.1 404 Not Found/);
     assert.match(body.toString(), /&#60;nope&#62;/);
     assert.doesNotMatch(body.toString(), /<nope>/);
+    const plain = split(await respond(responder, request('GET', '/plain/path?q'))).body.toString();
+    assert.match(plain, /<p>There is nothing at <code>\/plain\/path<\/code> on this server\.<\/p>/);
+    assert.match(
+      plain,
+      /<title>404 Not Found: Not found<\/title>[^]*Back to the test page[^]*<\/html>\n$/,
+    );
   });
 
   it('answers 501 to an unknown method and 405 to a known one it does not serve', async () => {

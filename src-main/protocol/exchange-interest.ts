@@ -1,0 +1,67 @@
+// Which exchanges' updates a UI must receive, however many others a flood of requests brings.
+// The list pages through the Core, so a UI needs an exchange's summary only when it holds that
+// exchange's row (it came in a reply), when it is the one shown in detail (pinned), or when the
+// lesson, the lab or the repeater follow it (replays, rule answers, GETs of the default site's
+// pages). Everything else is a courtesy: recent updates are passed on within a budget.
+// Shared by the Core's frame channel (what it sends a UI) and the socket worker (what it hands the
+// page), so both keep the same exchanges.
+import type { ExchangeSummary } from './types';
+
+/** Pages the lesson and the lab follow; their exchanges are never dropped. */
+const followedPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
+
+/** Exchanges that are followed whatever the UI shows: not captured, answered by a rule, a lesson page. */
+export function isFollowed(exchange: ExchangeSummary): boolean {
+  if (exchange.source !== 'capture' || exchange.ruleId !== null) return true;
+  if (exchange.method !== 'GET' || exchange.target === null) return false;
+  const query = exchange.target.search(/[?#]/);
+  return followedPaths.has(query < 0 ? exchange.target : exchange.target.slice(0, query));
+}
+
+export class ExchangeInterest {
+  /** Ids of rows the UI was given, oldest first (a bounded set, refreshed on each reply). */
+  private readonly watched = new Map<string, true>();
+  private pinned: string | null = null;
+
+  constructor(private readonly watchLimit = 8192) {}
+
+  /** The UI holds these rows (they came in a reply): their updates keep coming. */
+  watchRows(rows: readonly { exchangeId: string }[]): void {
+    for (const row of rows) {
+      this.watched.delete(row.exchangeId);
+      this.watched.set(row.exchangeId, true);
+    }
+    while (this.watched.size > this.watchLimit) {
+      const oldest = this.watched.keys().next().value;
+      if (oldest === undefined) break;
+      this.watched.delete(oldest);
+    }
+  }
+
+  /** The exchange shown in detail: its updates keep coming however far the list scrolls. */
+  pin(exchangeId: string | null): void {
+    this.pinned = exchangeId;
+  }
+
+  /** Whether this exchange's updates must reach the UI. */
+  wants(exchange: ExchangeSummary): boolean {
+    return (
+      exchange.exchangeId === this.pinned ||
+      this.watched.has(exchange.exchangeId) ||
+      isFollowed(exchange)
+    );
+  }
+}
+
+/** The rows a reply carries (`exchanges.rows`, the snapshot's first exchanges), if any. */
+export function rowsOfReply(result: unknown): readonly { exchangeId: string }[] {
+  if (typeof result !== 'object' || result === null) return [];
+  const { rows, exchanges } = result as { rows?: unknown; exchanges?: unknown };
+  const list = Array.isArray(rows) ? rows : Array.isArray(exchanges) ? exchanges : [];
+  return list.filter(
+    (row): row is { exchangeId: string } =>
+      typeof row === 'object' &&
+      row !== null &&
+      typeof (row as { exchangeId?: unknown }).exchangeId === 'string',
+  );
+}
