@@ -19,6 +19,7 @@ import { createSession } from '../src-main/capture/sessions';
 import { sessionsFolder } from '../src-main/host/paths';
 import { launchChromium, missingPrerequisite, rendererDir, repoRoot } from '../tests/ui/helpers';
 import type { BenchResult } from './types';
+import { webHostScript } from './web-host-bundle';
 import { cpuOf, loadAverage, rssOf } from './proc';
 
 export const group = 'session';
@@ -45,12 +46,11 @@ function budget(name: string, measured: number, target: number, unit: string): B
 }
 
 /** Starts the Core and web host in a child process; resolves with its page URL and pid. */
-function startHost(home: string): Promise<{ child: ChildProcess; url: string; pid: number }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'bench', 'web-host.ts'), home, rendererDir],
-    { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+async function startHost(home: string): Promise<{ child: ChildProcess; url: string; pid: number }> {
+  const child = spawn(process.execPath, [await webHostScript(), home, rendererDir], {
+    cwd: repoRoot,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('The bench host did not start.')), 30_000);
     child.once('exit', (code) => reject(new Error(`The bench host exited (${code}).`)));

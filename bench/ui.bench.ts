@@ -1,5 +1,5 @@
 // The inspector UI under live capture, in Chromium against the real Core and web host (in a
-// process of their own, bench/web-host.ts, as the app's web host runs): SOCKETSCOPE_UI_BENCH_REQUESTS
+// process of their own, bench/web-host.ts bundled as the app's web host runs): SOCKETSCOPE_UI_BENCH_REQUESTS
 // (100,000 by default; the issue's figure is 1,000,000) requests from 8 keep-alive clients as fast
 // as the Core answers them, then 5,000 req/s for 10 s with the list following its tail, then
 // scrolling the list with the wheel.
@@ -33,6 +33,7 @@ import type { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium, missingPrerequisite, rendererDir, repoRoot } from '../tests/ui/helpers';
 import type { BenchResult } from './types';
 import { cpuOf, loadAverage, rssOf } from './proc';
+import { webHostScript } from './web-host-bundle';
 
 export const group = 'ui';
 
@@ -341,17 +342,15 @@ function budget(
   };
 }
 
-/** Starts the Core, capture server and web host in a child process. */
-function startHost(
+/** Starts the Core, capture server and web host in a child process (bundled, as the app runs). */
+async function startHost(
   home: string,
 ): Promise<{ child: ChildProcess; url: string; port: number; pid: number }> {
   const child = spawn(
     process.execPath,
     [
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-      '--import',
-      'tsx',
-      join(repoRoot, 'bench', 'web-host.ts'),
+      await webHostScript(),
       home,
       RENDERER_DIR,
       join(repoRoot, 'assets'),
