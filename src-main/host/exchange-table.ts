@@ -14,6 +14,7 @@ import type {
   ReplayTimings,
   TunnelSummary,
 } from '../protocol/types';
+import { ConnectionRows } from './connection-rows';
 import {
   compileFilter,
   type FilterFields,
@@ -21,24 +22,18 @@ import {
   type ListSort,
 } from '../protocol/filter';
 
-// Number columns (NaN stands for null).
+// Number columns, 64-bit (NaN stands for null): times, and offsets and lengths that may pass
+// 4 GiB. A message's size is its span's length (0 without a span); one that is not is Rare.
 const STARTED = 0;
 const COMPLETED = 1;
-const INDEX = 2;
-const STATUS = 3;
-const REQUEST_BYTES = 4;
-const RESPONSE_BYTES = 5;
-const REQUEST_OFFSET = 6;
-const REQUEST_LENGTH = 7;
+const REQUEST_OFFSET = 2;
+const REQUEST_LENGTH = 3;
 /** NaN when there is no response span. */
-const RESPONSE_OFFSET = 8;
-const RESPONSE_LENGTH = 9;
-/** Where the request-target's UTF-8 bytes are in the text arena (NaN: no target). */
-const TARGET_AT = 10;
-const TARGET_LENGTH = 11;
-/** The ExchangeOutcome's position in OUTCOMES (NaN: none yet). */
-const OUTCOME = 12;
-const NUMBERS = 13;
+const RESPONSE_OFFSET = 4;
+const RESPONSE_LENGTH = 5;
+/** Where the request-target's UTF-8 bytes are: arena chunk × 2^32 + offset (NaN: no target). */
+const TARGET_AT = 6;
+const NUMBERS = 7;
 
 const OUTCOMES: readonly ExchangeOutcome[] = ['complete', 'truncated', 'aborted'];
 
@@ -53,6 +48,17 @@ const RESPONSE_TYPE = 6;
 const RULE = 7;
 const REFERER = 8;
 const STRINGS = 9;
+// Small-integer columns, 32-bit, after the strings in the same chunks (-1 stands for null).
+const INDEX = 9;
+const STATUS = 10;
+/** The ExchangeOutcome's position in OUTCOMES (-1: none yet). */
+const OUTCOME = 11;
+const TARGET_LENGTH = 12;
+const INTS = 13;
+
+/** The request-target arena grows by chunks of this size (a longer target gets its own). */
+const ARENA_CHUNK = 1 << 20;
+const ARENA_AT = 2 ** 32;
 
 /** What few exchanges have: kept per row only when present. */
 interface Rare {
@@ -66,6 +72,9 @@ interface Rare {
   replayOutcome?: ReplayOutcome;
   /** Of a truncated exchange, when known. */
   missingBytes?: number;
+  /** Sizes that are not the length of the message's span. */
+  requestBytes?: number;
+  responseBytes?: number;
 }
 
 export type Row = number;
@@ -143,13 +152,15 @@ export class ExchangeTable {
    * copying everything into an array twice the size (which would briefly hold both).
    */
   private chunks: Float64Array[] = [];
-  /** The interned-string columns, in chunks as the numbers are. */
-  private stringChunks: Int32Array[] = [];
+  /** The interned-string and small-integer columns, in chunks as the numbers are. */
+  private intChunks: Int32Array[] = [];
   /**
    * The request-targets, one after the other in UTF-8: nearly every exchange has its own, and a
    * million of them as strings would be a million objects for the garbage collector to walk.
+   * In chunks, the last one being filled: growing never copies what is there.
    */
-  private arena = Buffer.alloc(64 * 1024);
+  private arenas: Buffer[] = [];
+  private arena = Buffer.alloc(0);
   private arenaUsed = 0;
   private rare = new Map<Row, Rare>();
   private pool: string[] = [];
@@ -158,7 +169,7 @@ export class ExchangeTable {
   private lastId = new Int32Array(STRINGS);
   private poolIds = new Map<string, number>();
   /** connectionId → rows by index on the connection. */
-  private byConnection = new Map<string, Row[]>();
+  private byConnection = new Map<string, ConnectionRows>();
   /** Ids that do not follow `<connectionId>#<index>`. */
   private irregular = new Map<string, Row>();
   /** Interned ids of the request methods seen. */
@@ -182,8 +193,9 @@ export class ExchangeTable {
     this.scans.clear();
     this.orders.clear();
     this.chunks = [];
-    this.stringChunks = [];
-    this.arena = Buffer.alloc(64 * 1024);
+    this.intChunks = [];
+    this.arenas = [];
+    this.arena = Buffer.alloc(0);
     this.arenaUsed = 0;
     this.rare.clear();
     this.pool = [];
@@ -195,8 +207,7 @@ export class ExchangeTable {
 
   /** The row of a connection's exchange by its index there, or -1. */
   rowOf(connectionId: string, index: number): Row {
-    const row = this.byConnection.get(connectionId)?.[index];
-    return row === undefined ? -1 : row;
+    return this.byConnection.get(connectionId)?.get(index) ?? -1;
   }
 
   /** The row of an exchange id, or -1. */
@@ -230,19 +241,15 @@ export class ExchangeTable {
     const row = this.grow();
     this.setNum(row, STARTED, time);
     this.setNum(row, COMPLETED, NaN);
-    this.setNum(row, INDEX, index);
-    this.setNum(row, STATUS, NaN);
-    this.setNum(row, REQUEST_BYTES, 0);
-    this.setNum(row, RESPONSE_BYTES, 0);
+    const at = (row & CHUNK_MASK) * INTS;
+    this.intChunks[row >> CHUNK_BITS].fill(-1, at, at + INTS);
+    this.setInt(row, INDEX, index);
     this.setNum(row, REQUEST_OFFSET, offset);
     this.setNum(row, REQUEST_LENGTH, 0);
     this.setNum(row, RESPONSE_OFFSET, NaN);
     this.setNum(row, RESPONSE_LENGTH, 0);
     this.setNum(row, TARGET_AT, NaN);
-    this.setNum(row, TARGET_LENGTH, 0);
-    this.setNum(row, OUTCOME, NaN);
-    const at = (row & CHUNK_MASK) * STRINGS;
-    this.stringChunks[row >> CHUNK_BITS].fill(-1, at, at + STRINGS);
+    this.setInt(row, TARGET_LENGTH, 0);
     this.setText(row, CONNECTION, connectionId);
     this.placeRow(connectionId, index, row);
     return row;
@@ -251,10 +258,10 @@ export class ExchangeTable {
   private placeRow(connectionId: string, index: number, row: Row): void {
     let rows = this.byConnection.get(connectionId);
     if (!rows) {
-      rows = [];
+      rows = new ConnectionRows();
       this.byConnection.set(connectionId, rows);
     }
-    rows[index] = row;
+    rows.set(index, row);
   }
 
   /** Adds or replaces a whole summary (replays, imports, sessions read back). */
@@ -264,9 +271,9 @@ export class ExchangeTable {
     if (row >= 0 && this.rowOf(summary.connectionId, summary.indexOnConnection) !== row) {
       // The same id now names another connection's exchange: the row moves there.
       const before = this.byConnection.get(this.pool[this.str(row, CONNECTION)]);
-      if (before) delete before[this.num(row, INDEX)];
+      before?.delete(this.int(row, INDEX));
       this.setText(row, CONNECTION, summary.connectionId);
-      this.setNum(row, INDEX, summary.indexOnConnection);
+      this.setInt(row, INDEX, summary.indexOnConnection);
       this.placeRow(summary.connectionId, summary.indexOnConnection, row);
     }
     if (row < 0) {
@@ -280,23 +287,29 @@ export class ExchangeTable {
     this.setNum(row, STARTED, summary.startedAt);
     this.setNum(row, COMPLETED, summary.completedAt ?? NaN);
     this.setRequest(row, summary);
-    this.setRequestSpan(row, summary.requestSpan.offset, summary.requestSpan.length);
-    this.setNum(row, REQUEST_BYTES, summary.requestBytes);
+    this.setNum(row, REQUEST_OFFSET, summary.requestSpan.offset);
+    this.setNum(row, REQUEST_LENGTH, summary.requestSpan.length);
     this.setResponse(row, summary.status, summary.reason, summary.responseContentType);
-    if (summary.responseSpan)
-      this.setResponseSpan(row, summary.responseSpan.offset, summary.responseSpan.length);
-    else this.setNum(row, RESPONSE_OFFSET, NaN);
-    this.setNum(row, RESPONSE_BYTES, summary.responseBytes);
+    this.setNum(row, RESPONSE_OFFSET, summary.responseSpan?.offset ?? NaN);
+    this.setNum(row, RESPONSE_LENGTH, summary.responseSpan?.length ?? 0);
+    const requestBytes =
+      summary.requestBytes !== summary.requestSpan.length ? summary.requestBytes : undefined;
+    const responseBytes =
+      summary.responseBytes !== (summary.responseSpan?.length ?? 0)
+        ? summary.responseBytes
+        : undefined;
     this.setRule(row, summary.ruleId);
     const regular = `${summary.connectionId}#${summary.indexOnConnection}` === summary.exchangeId;
     if (!regular) this.irregular.set(summary.exchangeId, row);
-    this.setNum(row, OUTCOME, summary.outcome ? OUTCOMES.indexOf(summary.outcome) : NaN);
+    this.setInt(row, OUTCOME, summary.outcome ? OUTCOMES.indexOf(summary.outcome) : -1);
     if (
       summary.source !== 'capture' ||
       summary.error ||
       summary.replayTarget ||
       summary.timings ||
       summary.missingBytes !== undefined ||
+      requestBytes !== undefined ||
+      responseBytes !== undefined ||
       !regular
     ) {
       this.rare.set(row, {
@@ -308,6 +321,8 @@ export class ExchangeTable {
         ...(summary.replayOf !== undefined ? { replayOf: summary.replayOf } : {}),
         ...(summary.replayOutcome !== undefined ? { replayOutcome: summary.replayOutcome } : {}),
         ...(summary.missingBytes !== undefined ? { missingBytes: summary.missingBytes } : {}),
+        ...(requestBytes !== undefined ? { requestBytes } : {}),
+        ...(responseBytes !== undefined ? { responseBytes } : {}),
       });
     } else {
       this.rare.delete(row);
@@ -336,16 +351,23 @@ export class ExchangeTable {
   setRequestSpan(row: Row, offset: number, length: number): void {
     this.setNum(row, REQUEST_OFFSET, offset);
     this.setNum(row, REQUEST_LENGTH, length);
-    this.setNum(row, REQUEST_BYTES, length);
+    const rare = this.rare.get(row);
+    if (rare) delete rare.requestBytes;
   }
 
   requestBytes(row: Row): number {
-    return this.num(row, REQUEST_BYTES);
+    return this.rare.get(row)?.requestBytes ?? this.num(row, REQUEST_LENGTH);
+  }
+
+  responseBytes(row: Row): number {
+    const rare = this.rare.get(row)?.responseBytes;
+    if (rare !== undefined) return rare;
+    return Number.isNaN(this.num(row, RESPONSE_OFFSET)) ? 0 : this.num(row, RESPONSE_LENGTH);
   }
 
   status(row: Row): number | null {
-    const status = this.num(row, STATUS);
-    return Number.isNaN(status) ? null : status;
+    const status = this.int(row, STATUS);
+    return status < 0 ? null : status;
   }
 
   setResponse(
@@ -355,20 +377,21 @@ export class ExchangeTable {
     contentType: string | null,
   ): void {
     this.changed(row);
-    this.setNum(row, STATUS, status ?? NaN);
+    this.setInt(row, STATUS, status ?? -1);
     this.setText(row, REASON, reason);
     this.setText(row, RESPONSE_TYPE, contentType);
   }
 
   setStatus(row: Row, status: number): void {
     this.changed(row);
-    this.setNum(row, STATUS, status);
+    this.setInt(row, STATUS, status);
   }
 
   setResponseSpan(row: Row, offset: number, length: number): void {
     this.setNum(row, RESPONSE_OFFSET, offset);
     this.setNum(row, RESPONSE_LENGTH, length);
-    this.setNum(row, RESPONSE_BYTES, length);
+    const rare = this.rare.get(row);
+    if (rare) delete rare.responseBytes;
   }
 
   setCompleted(row: Row, time: number): void {
@@ -396,7 +419,7 @@ export class ExchangeTable {
   /** How the exchange ended; `missingBytes` of a truncated one, when known. */
   setOutcome(row: Row, outcome: ExchangeOutcome, missingBytes: number | null = null): void {
     this.changed(row);
-    this.setNum(row, OUTCOME, OUTCOMES.indexOf(outcome));
+    this.setInt(row, OUTCOME, OUTCOMES.indexOf(outcome));
     let rare = this.rare.get(row);
     if (missingBytes === null) {
       if (rare) delete rare.missingBytes;
@@ -418,16 +441,16 @@ export class ExchangeTable {
   /** The rows of a connection's exchanges that have no completion time yet. */
   pendingRows(connectionId: string): Row[] {
     const pending: Row[] = [];
-    for (const row of this.byConnection.get(connectionId) ?? []) {
-      if (row !== undefined && Number.isNaN(this.num(row, COMPLETED))) pending.push(row);
-    }
+    const rows = this.byConnection.get(connectionId);
+    if (rows === undefined) return pending;
+    for (const row of rows.rows()) if (Number.isNaN(this.num(row, COMPLETED))) pending.push(row);
     return pending;
   }
 
   idOf(row: Row): string {
     const rare = this.rare.get(row);
     if (rare?.exchangeId) return rare.exchangeId;
-    return `${this.pool[this.str(row, CONNECTION)]}#${this.num(row, INDEX)}`;
+    return `${this.pool[this.str(row, CONNECTION)]}#${this.int(row, INDEX)}`;
   }
 
   /** Every request method seen, sorted. */
@@ -560,9 +583,11 @@ export class ExchangeTable {
   private sortValue(row: Row, key: 'status' | 'size' | 'duration'): number {
     if (key === 'status') {
       const error = this.rare.get(row)?.error;
-      return error ? 1000 + (error.status || 0) : this.num(row, STATUS);
+      if (error) return 1000 + (error.status || 0);
+      const status = this.int(row, STATUS);
+      return status < 0 ? NaN : status;
     }
-    if (key === 'size') return this.num(row, REQUEST_BYTES) + this.num(row, RESPONSE_BYTES);
+    if (key === 'size') return this.requestBytes(row) + this.responseBytes(row);
     const timings = this.rare.get(row)?.timings;
     if (timings?.complete != null) return timings.complete;
     return this.num(row, COMPLETED) - this.num(row, STARTED);
@@ -601,14 +626,14 @@ export class ExchangeTable {
   summary(row: Row): ExchangeSummary {
     const rare = this.rare.get(row);
     const completed = this.num(row, COMPLETED);
-    const status = this.num(row, STATUS);
+    const status = this.int(row, STATUS);
     const responseOffset = this.num(row, RESPONSE_OFFSET);
-    const outcome = this.num(row, OUTCOME);
+    const outcome = this.int(row, OUTCOME);
     const summary: ExchangeSummary = {
       exchangeId: rare?.exchangeId ?? this.idOf(row),
       connectionId: this.pool[this.str(row, CONNECTION)],
       source: rare?.source ?? 'capture',
-      indexOnConnection: this.num(row, INDEX),
+      indexOnConnection: this.int(row, INDEX),
       startedAt: this.num(row, STARTED),
       completedAt: Number.isNaN(completed) ? null : completed,
       method: this.text(this.str(row, METHOD)),
@@ -616,12 +641,13 @@ export class ExchangeTable {
       version: this.text(this.str(row, VERSION)),
       host: this.text(this.str(row, HOST)),
       referer: this.text(this.str(row, REFERER)),
-      status: Number.isNaN(status) ? null : status,
+      status: status < 0 ? null : status,
       reason: this.text(this.str(row, REASON)),
       requestContentType: this.text(this.str(row, REQUEST_TYPE)),
       responseContentType: this.text(this.str(row, RESPONSE_TYPE)),
-      requestBytes: this.num(row, REQUEST_BYTES),
-      responseBytes: this.num(row, RESPONSE_BYTES),
+      requestBytes: rare?.requestBytes ?? this.num(row, REQUEST_LENGTH),
+      responseBytes:
+        rare?.responseBytes ?? (Number.isNaN(responseOffset) ? 0 : this.num(row, RESPONSE_LENGTH)),
       requestSpan: { offset: this.num(row, REQUEST_OFFSET), length: this.num(row, REQUEST_LENGTH) },
       responseSpan: Number.isNaN(responseOffset)
         ? null
@@ -632,7 +658,7 @@ export class ExchangeTable {
       timings: rare?.timings ? { ...rare.timings } : null,
       ...(rare?.replayOf !== undefined ? { replayOf: rare.replayOf } : {}),
       ...(rare?.replayOutcome !== undefined ? { replayOutcome: rare.replayOutcome } : {}),
-      ...(Number.isNaN(outcome) ? {} : { outcome: OUTCOMES[outcome] }),
+      ...(outcome < 0 ? {} : { outcome: OUTCOMES[outcome] }),
       ...(rare?.missingBytes !== undefined ? { missingBytes: rare.missingBytes } : {}),
     };
     const tunnel = this.tunnelSource?.(summary);
@@ -653,41 +679,46 @@ export class ExchangeTable {
    */
   setTargetBytes(row: Row, bytes: Uint8Array, from: number, to: number): void {
     const length = to - from;
-    if (this.arenaUsed + length > this.arena.length) this.growArena(this.arenaUsed + length);
+    const at = this.arenaRoom(length);
     const arena = this.arena;
-    const at = this.arenaUsed;
     if (length < 64) for (let k = 0; k < length; k++) arena[at + k] = bytes[from + k];
     else arena.set(bytes.subarray(from, to), at);
-    this.setNum(row, TARGET_AT, at);
-    this.setNum(row, TARGET_LENGTH, length);
-    this.arenaUsed += length;
+    this.setTargetAt(row, at, length);
   }
 
-  private growArena(room: number): void {
-    const grown = Buffer.alloc(Math.max(this.arena.length * 2, room));
-    this.arena.copy(grown, 0, 0, this.arenaUsed);
-    this.arena = grown;
+  /** Where `length` bytes go in the arena's last chunk (a new chunk when they do not fit). */
+  private arenaRoom(length: number): number {
+    if (this.arenas.length === 0 || this.arenaUsed + length > this.arena.length) {
+      this.arena = Buffer.alloc(Math.max(ARENA_CHUNK, length));
+      this.arenas.push(this.arena);
+      this.arenaUsed = 0;
+    }
+    return this.arenaUsed;
+  }
+
+  private setTargetAt(row: Row, at: number, length: number): void {
+    this.setNum(row, TARGET_AT, (this.arenas.length - 1) * ARENA_AT + at);
+    this.setInt(row, TARGET_LENGTH, length);
+    this.arenaUsed = at + length;
   }
 
   private setTarget(row: Row, target: string | null): void {
     if (target === null) {
       this.setNum(row, TARGET_AT, NaN);
-      this.setNum(row, TARGET_LENGTH, 0);
+      this.setInt(row, TARGET_LENGTH, 0);
       return;
     }
     // At most three bytes per UTF-16 unit.
-    const room = this.arenaUsed + target.length * 3;
-    if (room > this.arena.length) this.growArena(room);
-    const length = this.arena.write(target, this.arenaUsed, 'utf8');
-    this.setNum(row, TARGET_AT, this.arenaUsed);
-    this.setNum(row, TARGET_LENGTH, length);
-    this.arenaUsed += length;
+    const at = this.arenaRoom(target.length * 3);
+    this.setTargetAt(row, at, this.arena.write(target, at, 'utf8'));
   }
 
   private target(row: Row): string | null {
     const at = this.num(row, TARGET_AT);
     if (Number.isNaN(at)) return null;
-    return this.arena.toString('utf8', at, at + this.num(row, TARGET_LENGTH));
+    const chunk = Math.floor(at / ARENA_AT);
+    const from = at - chunk * ARENA_AT;
+    return this.arenas[chunk].toString('utf8', from, from + this.int(row, TARGET_LENGTH));
   }
 
   private text(id: number): string | null {
@@ -727,17 +758,26 @@ export class ExchangeTable {
     const row = this.count++;
     if (row >> CHUNK_BITS >= this.chunks.length)
       this.chunks.push(new Float64Array(NUMBERS * CHUNK_ROWS));
-    if (row >> CHUNK_BITS >= this.stringChunks.length)
-      this.stringChunks.push(new Int32Array(STRINGS * CHUNK_ROWS));
+    if (row >> CHUNK_BITS >= this.intChunks.length)
+      this.intChunks.push(new Int32Array(INTS * CHUNK_ROWS));
     return row;
   }
 
   private str(row: Row, column: number): number {
-    return this.stringChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * STRINGS + column];
+    return this.intChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * INTS + column];
   }
 
   private setStr(row: Row, column: number, value: number): void {
-    this.stringChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * STRINGS + column] = value;
+    this.intChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * INTS + column] = value;
+  }
+
+  private int(row: Row, column: number): number {
+    return this.intChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * INTS + column];
+  }
+
+  private setInt(row: Row, column: number, value: number): void {
+    this.version++;
+    this.intChunks[row >> CHUNK_BITS][(row & CHUNK_MASK) * INTS + column] = value;
   }
 
   private num(row: Row, column: number): number {

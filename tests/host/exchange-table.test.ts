@@ -145,3 +145,19 @@ test('a summary put again without a response span loses the span it had', () => 
   table.put(unanswered);
   assert.deepEqual(table.get('c1#0'), unanswered);
 });
+
+test('request-targets read back exactly across the arena chunks, a target longer than a chunk too', () => {
+  const table = new ExchangeTable();
+  const targets: string[] = [];
+  for (let i = 0; i < 3000; i++) targets.push(`/${i}/${'é'.repeat(i % 7)}${'x'.repeat(1000)}`);
+  targets.splice(1500, 0, `/${'y'.repeat(2 * 1024 * 1024)}`, '');
+  for (const [i, target] of targets.entries()) {
+    const status = i % 3 === 0 ? null : 200 + i;
+    table.put({ ...emptyExchange(`c1#${i}`, 'c1', i, i, 0), target, status });
+  }
+  for (const [i, target] of targets.entries()) {
+    const summary = table.get(`c1#${i}`);
+    assert.equal(summary?.target, target, `target ${i}`);
+    assert.equal(summary?.status, i % 3 === 0 ? null : 200 + i);
+  }
+});
