@@ -104,63 +104,55 @@ export abstract class FastPaths extends BodyParser {
   /**
    * Index of the first byte in chunk[p, end) that is not allowed in a field value (CR included);
    * sets `scannedHigh` when the bytes passed include obs-text. Strict values in chunks of 64
-   * bytes or more are read four bytes at a time where they are aligned.
+   * bytes or more are read a word (four aligned bytes) at a time: a word whose bytes are all
+   * SP..~ passes at once, and the first other byte of a word (found from its flag bit) is looked
+   * up in the table, which ends the value (CR) or lets the scan go on (HTAB, obs-text).
    */
   protected scanValue(chunk: Uint8Array, p: number, end: number): number {
     const table = this.valueTable;
     let high = false;
     const words = table === FIELD_VALUE ? this.wordsFor(chunk) : null;
-    if (words === null) {
-      for (;;) {
-        while (p < end && table[chunk[p]] === 1) p++;
-        if (p >= end || table[chunk[p]] !== 2) break;
-        high = true;
-        p++;
-      }
-      this.scannedHigh = high;
-      return p;
-    }
-    const shift = this.wordShift;
-    for (;;) {
-      // Byte by byte up to the next word boundary.
-      while (p < end && ((p - shift) & 3) !== 0) {
-        const k = table[chunk[p]];
-        if (k === 0) {
-          this.scannedHigh = high;
-          return p;
-        }
-        if (k === 2) high = true;
-        p++;
-      }
-      if (p >= end || p < shift) break;
-      // Whole words with no control byte (< 0x20, HTAB included) and no DEL (0x7F).
-      let w = (p - shift) >> 2;
+    if (words !== null && p >= this.wordShift) {
+      const shift = this.wordShift;
       const last = (end - shift) >> 2;
-      while (w < last) {
-        const x = words[w];
-        const del = x ^ 0x7f7f7f7f;
-        if ((((x - 0x20202020) & ~x) | ((del - 0x01010101) & ~del)) & 0x80808080) break;
-        if (x & 0x80808080) high = true;
-        w++;
-      }
-      p = shift + (w << 2);
-      if (w >= last) break;
-      // A word with a control byte: take its bytes one by one (HTAB is allowed).
-      const stop = p + 4;
-      while (p < stop) {
-        const k = table[chunk[p]];
-        if (k === 0) {
-          this.scannedHigh = high;
-          return p;
+      let w = (p - shift) >> 2;
+      if (w < last) {
+        let x = words[w];
+        const skip = (p - shift) & 3;
+        if (skip !== 0) {
+          // The bytes before p read as 'A'.
+          const mask = (1 << (skip << 3)) - 1;
+          x = (x & ~mask) | (0x41414141 & mask);
         }
-        if (k === 2) high = true;
-        p++;
+        for (;;) {
+          // A flag bit for each byte below SP or above '~' (0xFF by the subtraction). Carries only
+          // run up from a flagged byte, so the lowest flag is always a real one.
+          const flags = ((x - 0x20202020) | (x + 0x01010101)) & 0x80808080;
+          const wordStart = shift + (w << 2);
+          if (flags !== 0) {
+            let q = wordStart + ((31 - Math.clz32(flags & -flags)) >> 3);
+            const stop = wordStart + 4;
+            while (q < stop) {
+              const k = table[chunk[q]];
+              if (k === 0) {
+                this.scannedHigh = high;
+                return q;
+              }
+              if (k === 2) high = true;
+              q++;
+            }
+          }
+          w++;
+          if (w >= last) break;
+          x = words[w];
+        }
+        p = shift + (w << 2);
       }
     }
-    while (p < end) {
-      const k = table[chunk[p]];
-      if (k === 0) break;
-      if (k === 2) high = true;
+    for (;;) {
+      while (p < end && table[chunk[p]] === 1) p++;
+      if (p >= end || table[chunk[p]] !== 2) break;
+      high = true;
       p++;
     }
     this.scannedHigh = high;
