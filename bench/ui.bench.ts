@@ -449,6 +449,7 @@ export async function run(): Promise<BenchResult[]> {
     const uiSeconds = shownAt === null ? null : (shownAt - fastFrom) / 1000;
     const coreSeconds = c.answeredAt ? (c.answeredAt - t0) / 1000 : null;
     const coreCpu1 = cpuOf(started.pid);
+    const ingestRssPeak = Math.max(peakRss, rssOf(started.pid).peak);
     const rendererCpu1 = await rendererCpu(browser);
     const fastTasks = await tasksSince(page, fastFrom);
     const shownFast = await shownRows(page);
@@ -475,7 +476,7 @@ export async function run(): Promise<BenchResult[]> {
       coreCpuSeconds: coreCpu1 - coreCpu0,
       rendererCpuSeconds: rendererCpu1 - rendererCpu0,
       rendererHeapPeakMb: peakHeap,
-      coreRssPeakMb: Math.max(peakRss, rssOf(started.pid).peak),
+      coreRssPeakMb: ingestRssPeak,
       loadAverageBefore: load0,
       loadAverageAfter: loadAverage(),
       ...(CHECK ? { check: CHECK } : {}),
@@ -616,6 +617,8 @@ export async function run(): Promise<BenchResult[]> {
     const rss = rssOf(started.pid);
     results.push(
       budget('ui.core-rss', Math.max(peakRss, rss.peak), TARGETS.coreRssMb, 'target/MB', {
+        note: 'the peak over every phase; ingestPeakMb: during the live capture of the fast ingest',
+        ingestPeakMb: ingestRssPeak,
         nowMb: rss.now,
         requests: TOTAL_FAST + sent,
       }),

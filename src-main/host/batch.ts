@@ -9,7 +9,13 @@
 //   text is computed only when something reads it (a transport serialising the batch), so
 //   subscribers that never look at bytes never pay for encoding them.
 
-import type { ConnectionId, CoreEvent, Direction, ExchangeSummary } from '../protocol/types';
+import type {
+  ConnectionId,
+  CoreEvent,
+  Direction,
+  ExchangeSummary,
+  InterestFields,
+} from '../protocol/types';
 import type { ExchangeTable, Row } from './exchange-table';
 import { toBase64 } from '../capture/base64';
 
@@ -79,6 +85,8 @@ export class EventBatch {
   /** connectionId → the run that the next contiguous chunk of that direction may extend. */
   private runsIn = new Map<ConnectionId, DataRun>();
   private runsOut = new Map<ConnectionId, DataRun>();
+  /** Slots left empty by a selective settle (removed when the batch is taken). */
+  private dropped = 0;
 
   get length(): number {
     return this.events.length;
@@ -122,13 +130,28 @@ export class EventBatch {
 
   /**
    * Builds the summaries of the pending rows now (before their table changes for good), followed
-   * by the table's exchange count, so a UI that pages through the list knows its length.
+   * by the table's exchange count, so a UI that pages through the list knows its length. With
+   * `wanted`, only the rows it wants and the newest `others` of the rest are built; the slots of
+   * the others are dropped.
    */
-  settle(): void {
+  settle(wanted?: (exchange: InterestFields) => boolean, others = 0): void {
     const table = this.table;
     if (table === null) return;
-    for (const [row, slot] of this.rows) {
-      this.events[slot] = { type: 'exchange', exchange: table.summary(row) };
+    if (wanted === undefined) {
+      for (const [row, slot] of this.rows) {
+        this.events[slot] = { type: 'exchange', exchange: table.summary(row) };
+      }
+    } else {
+      const pending = [...this.rows];
+      let left = others;
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const [row, slot] = pending[i];
+        const want = wanted(table.interestOf(row));
+        if (want || left > 0) {
+          if (!want) left--;
+          this.events[slot] = { type: 'exchange', exchange: table.summary(row) };
+        } else this.dropped++;
+      }
     }
     if (this.rows.size > 0) this.events.push({ type: 'exchangeCount', total: table.size });
     this.rows = new Map();
@@ -166,18 +189,22 @@ export class EventBatch {
     this.events.push(fresh.event);
   }
 
-  /** The events in order; the batch starts empty again. */
-  take(): CoreEvent[] {
-    this.seal();
-    // Sealed: every pending slot holds its event.
-    const events = this.events as CoreEvent[];
+  /**
+   * The events in order; the batch starts empty again. With `wanted`, of the exchanges updated
+   * only those it wants and the newest `others` are built and given (see `settle`).
+   */
+  take(wanted?: (exchange: InterestFields) => boolean, others = 0): CoreEvent[] {
+    this.seal(wanted, others);
+    const events = this.events;
     this.events = [];
-    return events;
+    if (this.dropped === 0) return events as CoreEvent[];
+    this.dropped = 0;
+    return events.filter((event): event is CoreEvent => event !== null);
   }
 
   /** Later updates start new slots. */
-  private seal(): void {
-    this.settle();
+  private seal(wanted?: (exchange: InterestFields) => boolean, others = 0): void {
+    this.settle(wanted, others);
     this.exchanges = new Map();
     this.runsIn = new Map();
     this.runsOut = new Map();

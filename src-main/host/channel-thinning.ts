@@ -31,10 +31,15 @@ export class ChannelThinning {
     this.last = this.now();
   }
 
+  /** How many updates it does not want the next batch may bring. */
+  recentBudget(): number {
+    return Math.floor(this.refilled(this.now()));
+  }
+
   /** The events of one batch the UI is sent, in order. */
   thin(events: readonly CoreEvent[]): CoreEvent[] {
     const now = this.now();
-    this.tokens = Math.min(this.recentBurst, this.tokens + (now - this.last) * this.recentPerMs);
+    this.tokens = this.refilled(now);
     this.last = now;
     let recent = Math.floor(this.tokens);
     const kept: CoreEvent[] = [];
@@ -49,5 +54,9 @@ export class ChannelThinning {
     }
     this.tokens -= Math.floor(this.tokens) - recent;
     return kept.reverse();
+  }
+
+  private refilled(now: number): number {
+    return Math.min(this.recentBurst, this.tokens + (now - this.last) * this.recentPerMs);
   }
 }

@@ -20,6 +20,7 @@ import type {
   SessionInfo,
   Snapshot,
   SubscribeOptions,
+  SubscriberInterest,
 } from '../protocol/types';
 import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
@@ -171,6 +172,8 @@ class SocketscopeCore implements Core {
   private readonly searchTexts = new SearchTextCache();
   /** Each subscriber → whether it takes `data` events. */
   private readonly listeners = new Map<(events: CoreEvent[]) => void, boolean>();
+  /** What each subscriber that says so will keep of a flood (see SubscribeOptions.interest). */
+  private readonly interests = new Map<(events: CoreEvent[]) => void, SubscriberInterest>();
   /** How many subscribers take `data` events: with none, chunks are not batched at all. */
   private dataListeners = 0;
   private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
@@ -320,6 +323,7 @@ class SocketscopeCore implements Core {
     const wantsData = options?.data !== false;
     this.unsubscribe(listener);
     this.listeners.set(listener, wantsData);
+    if (options?.interest) this.interests.set(listener, options.interest);
     if (wantsData) this.dataListeners++;
     return () => this.unsubscribe(listener);
   }
@@ -328,6 +332,7 @@ class SocketscopeCore implements Core {
     const wantsData = this.listeners.get(listener);
     if (wantsData === undefined) return;
     this.listeners.delete(listener);
+    this.interests.delete(listener);
     if (wantsData) this.dataListeners--;
   }
 
@@ -483,12 +488,25 @@ class SocketscopeCore implements Core {
     if (this.closed) return;
     // Failures are reported once per outage by the gate, not once per batch.
     this.gate.tryWrite();
-    const events = this.batch.take();
+    const events = this.takeBatch();
     const captures = this.captureQueue;
     this.captureQueue = [];
     if (events.length > 0) this.hand(events);
     if (captures.length > 0)
       for (const listener of this.captureListeners) safely(() => listener(captures));
+  }
+
+  /**
+   * The batch, its summaries built only as far as a subscriber will keep them: when every
+   * subscriber says what it keeps, an exchange none wants is built only among the newest few.
+   */
+  private takeBatch(): CoreEvent[] {
+    if (this.interests.size === 0 || this.interests.size < this.listeners.size)
+      return this.batch.take();
+    const interests = [...this.interests.values()];
+    let others = 0;
+    for (const interest of interests) others = Math.max(others, interest.recentBudget());
+    return this.batch.take((exchange) => interests.some((i) => i.wants(exchange)), others);
   }
 
   private hand(events: CoreEvent[]): void {

@@ -8,6 +8,7 @@
 import type {
   ExchangeOutcome,
   ExchangeSummary,
+  InterestFields,
   ParseErrorInfo,
   ReplayOutcome,
   ReplayTarget,
@@ -136,6 +137,33 @@ class RowFields implements FilterFields {
 
   get bodyText(): string | null {
     return this.table.contentSource?.(this.row).body ?? null;
+  }
+}
+
+/** One row's fields as a test of interest reads them, each looked up only when read. */
+class RowInterest implements InterestFields {
+  row: Row = 0;
+
+  constructor(private readonly table: ExchangeTable) {}
+
+  get exchangeId(): string {
+    return this.table.idOf(this.row);
+  }
+
+  get source(): ExchangeSummary['source'] {
+    return this.table.sourceOf(this.row);
+  }
+
+  get ruleId(): string | null {
+    return this.table.textAt(this.row, RULE);
+  }
+
+  get method(): string | null {
+    return this.table.textAt(this.row, METHOD);
+  }
+
+  get target(): string | null {
+    return this.table.targetOf(this.row);
   }
 }
 
@@ -445,6 +473,18 @@ export class ExchangeTable {
     if (rows === undefined) return pending;
     for (const row of rows.rows()) if (Number.isNaN(this.num(row, COMPLETED))) pending.push(row);
     return pending;
+  }
+
+  sourceOf(row: Row): ExchangeSummary['source'] {
+    return this.rare.get(row)?.source ?? 'capture';
+  }
+
+  private readonly interestView = new RowInterest(this);
+
+  /** The row's fields a test of interest reads, as a view that the next call moves. */
+  interestOf(row: Row): InterestFields {
+    this.interestView.row = row;
+    return this.interestView;
   }
 
   idOf(row: Row): string {

@@ -335,7 +335,17 @@ export function openFrameChannel(
       const events = thinning === null ? batch : thinning.thin(batch);
       if (events.length > 0) deliver(encodeEvents(events));
     },
-    { data: options.data === true },
+    {
+      data: options.data === true,
+      ...(thinning === null
+        ? {}
+        : {
+            interest: {
+              wants: (exchange) => interest.wants(exchange),
+              recentBudget: () => thinning.recentBudget(),
+            },
+          }),
+    },
   );
   const receive = (check: FrameCheck): void => {
     if (!open) return;

@@ -5,17 +5,19 @@
 // pages). Everything else is a courtesy: recent updates are passed on within a budget.
 // Shared by the Core's frame channel (what it sends a UI) and the socket worker (what it hands the
 // page), so both keep the same exchanges.
-import type { ExchangeSummary } from './types';
+import type { InterestFields } from './types';
 
 /** Pages the lesson and the lab follow; their exchanges are never dropped. */
 const followedPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
 
 /** Exchanges that are followed whatever the UI shows: not captured, answered by a rule, a lesson page. */
-export function isFollowed(exchange: ExchangeSummary): boolean {
+export function isFollowed(exchange: InterestFields): boolean {
   if (exchange.source !== 'capture' || exchange.ruleId !== null) return true;
-  if (exchange.method !== 'GET' || exchange.target === null) return false;
-  const query = exchange.target.search(/[?#]/);
-  return followedPaths.has(query < 0 ? exchange.target : exchange.target.slice(0, query));
+  if (exchange.method !== 'GET') return false;
+  const target = exchange.target;
+  if (target === null) return false;
+  const query = target.search(/[?#]/);
+  return followedPaths.has(query < 0 ? target : target.slice(0, query));
 }
 
 export class ExchangeInterest {
@@ -44,7 +46,7 @@ export class ExchangeInterest {
   }
 
   /** Whether this exchange's updates must reach the UI. */
-  wants(exchange: ExchangeSummary): boolean {
+  wants(exchange: InterestFields): boolean {
     return (
       exchange.exchangeId === this.pinned ||
       this.watched.has(exchange.exchangeId) ||

@@ -614,6 +614,23 @@ export interface CoreApi {
 export interface SubscribeOptions {
   /** Whether the batches carry `data` events (raw stream chunks); default true. */
   data?: boolean;
+  /**
+   * What of a flood the subscriber will keep (a UI's channel): when every subscriber says, the
+   * Core builds only the summaries some subscriber wants, and the newest few others.
+   */
+  interest?: SubscriberInterest;
+}
+
+/** What a test of interest reads of an exchange (a summary, or a row of the Core's table). */
+export type InterestFields = Pick<
+  ExchangeSummary,
+  'exchangeId' | 'source' | 'ruleId' | 'method' | 'target'
+>;
+
+export interface SubscriberInterest {
+  wants(exchange: InterestFields): boolean;
+  /** How many updates of exchanges it does not want it would still take from the next batch. */
+  recentBudget(): number;
 }
 
 /**

@@ -165,3 +165,36 @@ test('base64 is there for every way a transport reads an event', () => {
   assert.equal(spread.base64, expected);
   assert.ok(Object.keys(event).includes('base64'));
 });
+
+test('told what its subscribers keep, a batch builds the summaries they want and only the newest others', () => {
+  const table = new ExchangeTable();
+  const batch = new EventBatch();
+  for (let i = 0; i < 1000; i++) {
+    const row = table.put({ ...emptyExchange(`c1#${i}`, 'c1', i, i, 0), target: `/x/${i}` });
+    batch.pushExchangeRow(table, row);
+  }
+  batch.push({ type: 'notice', level: 'info', message: { key: 'k', text: 't' } });
+  let built = 0;
+  const summary = table.summary.bind(table);
+  table.summary = (row) => {
+    built++;
+    return summary(row);
+  };
+  const wanted = new Set(['c1#3', 'c1#500']);
+  const events = batch.take((exchange) => wanted.has(exchange.exchangeId), 5);
+  assert.deepEqual(
+    events.map((e) => (e.type === 'exchange' ? e.exchange.exchangeId : e.type)),
+    [
+      'c1#3',
+      'c1#500',
+      'c1#995',
+      'c1#996',
+      'c1#997',
+      'c1#998',
+      'c1#999',
+      'notice',
+      'exchangeCount',
+    ],
+  );
+  assert.equal(built, 7, 'no summary is built for an exchange no one keeps');
+});
