@@ -20,7 +20,6 @@ import type {
   SessionInfo,
   Snapshot,
   SubscribeOptions,
-  SubscriberInterest,
 } from '../protocol/types';
 import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
@@ -64,7 +63,7 @@ import {
 } from '../capture/rules-file';
 import { fsError, UserFacingError } from '../capture/fs-errors';
 import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
-import { EventBatch } from './batch';
+import { EventDelivery } from './event-delivery';
 import type { ExchangeTable } from './exchange-table';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage, lockOwner } from '../capture/fs-errors';
@@ -170,17 +169,7 @@ class SocketscopeCore implements Core {
   private book = new ExchangeBook();
   /** What filters on headers and bodies read, by exchange (bounded). */
   private readonly searchTexts = new SearchTextCache();
-  /** Each subscriber → whether it takes `data` events. */
-  private readonly listeners = new Map<(events: CoreEvent[]) => void, boolean>();
-  /** What each subscriber that says so will keep of a flood (see SubscribeOptions.interest). */
-  private readonly interests = new Map<(events: CoreEvent[]) => void, SubscriberInterest>();
-  /** How many subscribers take `data` events: with none, chunks are not batched at all. */
-  private dataListeners = 0;
-  private readonly captureListeners = new Set<(events: CaptureEvent[]) => void>();
-  private readonly batch = new EventBatch();
-  private captureQueue: CaptureEvent[] = [];
-  private batchTimer: NodeJS.Timeout | null = null;
-  private readonly batchMs: number;
+  private readonly events: EventDelivery;
   private readonly flushMs: number;
   private fsync: boolean;
   /** What settings.json holds (the defaults when it is missing or cannot be read). */
@@ -219,7 +208,10 @@ class SocketscopeCore implements Core {
 
   constructor(home: string, options: CoreOptions) {
     this.home = home;
-    this.batchMs = clamp(options.batchMs ?? 25, 16, 50);
+    // Failures are reported once per outage by the gate, not once per batch.
+    this.events = new EventDelivery(clamp(options.batchMs ?? 25, 16, 50), () =>
+      this.gate.tryWrite(),
+    );
     this.flushMs = clamp(options.flushMs ?? 50, 1, 50);
     const saved = readCoreSettings(settingsFile(home));
     if (!saved.ok) this.settingsProblem = saved.problem;
@@ -319,26 +311,11 @@ class SocketscopeCore implements Core {
   }
 
   subscribe(listener: (events: CoreEvent[]) => void, options?: SubscribeOptions): () => void {
-    // The same function subscribed twice is one subscriber, as before: its latest options win.
-    const wantsData = options?.data !== false;
-    this.unsubscribe(listener);
-    this.listeners.set(listener, wantsData);
-    if (options?.interest) this.interests.set(listener, options.interest);
-    if (wantsData) this.dataListeners++;
-    return () => this.unsubscribe(listener);
-  }
-
-  private unsubscribe(listener: (events: CoreEvent[]) => void): void {
-    const wantsData = this.listeners.get(listener);
-    if (wantsData === undefined) return;
-    this.listeners.delete(listener);
-    this.interests.delete(listener);
-    if (wantsData) this.dataListeners--;
+    return this.events.subscribe(listener, options);
   }
 
   onCapture(listener: (events: CaptureEvent[]) => void): () => void {
-    this.captureListeners.add(listener);
-    return () => this.captureListeners.delete(listener);
+    return this.events.onCapture(listener);
   }
 
   flush(): void {
@@ -379,18 +356,14 @@ class SocketscopeCore implements Core {
       }
       this.deliver();
       this.closed = true;
-      if (this.batchTimer) clearTimeout(this.batchTimer);
-      this.batchTimer = null;
+      this.events.close();
     }
   }
 
   /** A notice for every UI and for the capture listeners (the CLI prints those). */
   private notify(level: 'info' | 'warn' | 'error', message: Message): void {
     this.emit({ type: 'notice', level, message });
-    if (this.captureListeners.size > 0) {
-      this.captureQueue.push({ type: 'notice', level, message });
-      this.schedule();
-    }
+    this.events.capture({ type: 'notice', level, message });
   }
 
   /** Recording is paused: what happened, where, and that nothing is lost while memory holds. */
@@ -433,23 +406,17 @@ class SocketscopeCore implements Core {
       this.emit({ type: 'notice', level: event.level, message: event.message });
     else {
       // With no subscriber (the CLI) there is no one to build events for.
-      const listening = this.listeners.size > 0;
-      this.book.apply(event, listening ? this.emitter : null, this.emitRow);
-      if (this.dataListeners > 0 && event.type === 'data') {
-        this.batch.pushData(
+      this.book.apply(event, this.events.listening ? this.emitter : null, this.emitRow);
+      if (event.type === 'data')
+        this.events.data(
           event.connectionId,
           event.direction,
           event.offset,
           event.bytes,
           event.time,
         );
-        this.schedule();
-      }
     }
-    if (this.captureListeners.size > 0) {
-      this.captureQueue.push(event);
-      this.schedule();
-    }
+    this.events.capture(event);
   }
 
   private translate(event: CaptureEvent): CaptureEvent {
@@ -466,60 +433,15 @@ class SocketscopeCore implements Core {
 
   private readonly emitter: Emit = (event) => this.emit(event);
 
-  private readonly emitRow: EmitRow = (table, row) => {
-    this.batch.pushExchangeRow(table, row);
-    this.schedule();
-  };
+  private readonly emitRow: EmitRow = (table, row) => this.events.emitRow(table, row);
 
   private emit(event: CoreEvent): void {
-    this.batch.push(event);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.batchTimer || this.closed) return;
-    this.batchTimer = setTimeout(() => this.deliver(), this.batchMs);
+    this.events.emit(event);
   }
 
   /** Writes what is pending, then hands the batch to every subscriber. */
   private deliver(): void {
-    if (this.batchTimer) clearTimeout(this.batchTimer);
-    this.batchTimer = null;
-    if (this.closed) return;
-    // Failures are reported once per outage by the gate, not once per batch.
-    this.gate.tryWrite();
-    const events = this.takeBatch();
-    const captures = this.captureQueue;
-    this.captureQueue = [];
-    if (events.length > 0) this.hand(events);
-    if (captures.length > 0)
-      for (const listener of this.captureListeners) safely(() => listener(captures));
-  }
-
-  /**
-   * The batch, its summaries built only as far as a subscriber will keep them: when every
-   * subscriber says what it keeps, an exchange none wants is built only among the newest few.
-   */
-  private takeBatch(): CoreEvent[] {
-    if (this.interests.size === 0 || this.interests.size < this.listeners.size)
-      return this.batch.take();
-    const interests = [...this.interests.values()];
-    let others = 0;
-    for (const interest of interests) others = Math.max(others, interest.recentBudget());
-    return this.batch.take((exchange) => interests.some((i) => i.wants(exchange)), others);
-  }
-
-  private hand(events: CoreEvent[]): void {
-    // Subscribers without `data` get one shared copy of the batch without those events.
-    let withoutData: CoreEvent[] | null = null;
-    for (const [listener, wantsData] of this.listeners) {
-      if (wantsData) safely(() => listener(events));
-      else {
-        withoutData ??= events.some(isData) ? events.filter((e) => !isData(e)) : events;
-        const batch = withoutData;
-        if (batch.length > 0) safely(() => listener(batch));
-      }
-    }
+    this.events.deliver();
   }
 
   // ---- sessions ----
@@ -661,7 +583,7 @@ class SocketscopeCore implements Core {
     }
     this.warnSkipped(progress.notices);
     if (progress.done) {
-      book.finishLoading(this.listeners.size > 0 ? this.emitter : null, this.emitRow);
+      book.finishLoading(this.events.listening ? this.emitter : null, this.emitRow);
       this.loading = null;
     } else {
       this.loading = {
@@ -1184,18 +1106,6 @@ class SocketscopeCore implements Core {
         return { command };
       },
     };
-  }
-}
-
-function isData(event: CoreEvent): boolean {
-  return event.type === 'data';
-}
-
-function safely(run: () => void): void {
-  try {
-    run();
-  } catch {
-    // A failing subscriber must not stop the others.
   }
 }
 

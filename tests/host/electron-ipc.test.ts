@@ -131,7 +131,15 @@ test('a reload reopens the channel with a new hello; detaching and destruction u
   ipcMain.emit(OPEN_CHANNEL, ours);
   assert.equal(contents.sent.filter((f) => f.kind === 'hello').length, 2);
   assert.equal(core.listeners.size, 1, 'the old channel was closed');
-  assert.deepEqual(core.subscribeOptions, [{ data: false }, { data: false }], 'no raw data events');
+  assert.deepEqual(
+    core.subscribeOptions.map((options) => options?.data),
+    [false, false],
+    'no raw data events',
+  );
+  assert.ok(
+    core.subscribeOptions.every((options) => options?.interest !== undefined),
+    'a UI channel says what it keeps of a flood',
+  );
   contents.emit('destroyed');
   assert.equal(core.listeners.size, 0);
   ipcMain.emit(OPEN_CHANNEL, ours);
