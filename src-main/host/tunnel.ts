@@ -1,5 +1,5 @@
-// What a CONNECT tunnel carried, read from its connection: the bytes each way after the CONNECT
-// and its 2xx, and how the connection ended. Computed when a summary is built, so it is never
+// What a tunnel carried, read from its connection: the bytes each way after the CONNECT and its
+// 2xx (or the upgrade and its 101), and how the connection ended. Computed when a summary is built, so it is never
 // stale and costs nothing per byte.
 
 import type { ConnectionSummary, ExchangeSummary, TunnelSummary } from '../protocol/types';
@@ -9,7 +9,12 @@ export function decryptedId(connectionId: string): string {
   return `${connectionId}.tls`;
 }
 
+/**
+ * Whether the connection becomes a tunnel after this exchange: a CONNECT answered 2xx, or an
+ * upgrade answered 101 (a WebSocket, say), after which its bytes are no longer HTTP.
+ */
 export function isTunnelOpening(method: string | null, status: number | null): boolean {
+  if (status === 101) return true;
   return method === 'CONNECT' && status !== null && status >= 200 && status < 300;
 }
 

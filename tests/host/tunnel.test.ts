@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { createServer as createHttps } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -156,5 +156,58 @@ test('live: the tunnel row is announced as bytes pass, and an intercepted tunnel
     unsubscribe();
     await core.close();
     site.close();
+  }
+});
+
+test('an upgrade answered 101 is a tunnel too: its bytes each way, and its close, known again when the session is opened again', async () => {
+  // The upstream: a raw server that answers an upgrade with 101 and then echoes what it reads.
+  const upstream = createNetServer((socket) => {
+    socket.once('data', () => {
+      socket.write(
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n',
+      );
+      socket.on('data', (chunk) => socket.write(chunk));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', () => resolve()));
+  const upstreamPort = (upstream.address() as { port: number }).port;
+  after(() => upstream.close());
+  const coreHome = join(home, 'upgrade-core');
+  const core = await createCore({ home: coreHome, settings: { port: 0 } });
+  const session = core.sessionDir();
+  try {
+    const state = await core.call('server.start', { upstream: `http://127.0.0.1:${upstreamPort}` });
+    const socket = connect(state.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let echoed = '';
+    socket.on('data', (chunk: Buffer) => (echoed += chunk.toString('latin1')));
+    socket.write(
+      'GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n',
+    );
+    await until(async () => (echoed.includes('\r\n\r\n') ? true : undefined), 'the 101');
+    socket.write('ping-1 ping-2');
+    await until(async () => (echoed.endsWith('ping-1 ping-2') ? true : undefined), 'the echo');
+    socket.end();
+    after(() => socket.destroy());
+    const closed = await until(async () => {
+      const { rows } = await core.call('exchanges.rows', { from: 0, count: 10 });
+      const row = rows.find((r) => r.status === 101);
+      return row?.tunnel?.closedAt != null ? row : undefined;
+    }, 'the closed upgrade');
+    assert.equal(closed.tunnel?.bytesUp, 'ping-1 ping-2'.length);
+    assert.equal(closed.tunnel?.bytesDown, 'ping-1 ping-2'.length);
+  } finally {
+    await core.close();
+  }
+  // Opened again from its file: the tunnel's close is still known.
+  const again = await createCore({ home: coreHome, settings: { port: 0 }, sessionDir: session });
+  try {
+    const { rows } = await again.call('exchanges.rows', { from: 0, count: 10 });
+    const row = rows.find((r) => r.status === 101);
+    assert.ok(row?.tunnel, 'the upgrade reads as a tunnel');
+    assert.notEqual(row.tunnel.closedAt, null);
+    assert.equal(row.tunnel.bytesUp, 'ping-1 ping-2'.length);
+  } finally {
+    await again.close();
   }
 });

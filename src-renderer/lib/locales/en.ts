@@ -716,6 +716,7 @@ export const en = {
     'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: start Socketscope in your desktop session.',
   'tunnel.mark': 'tunnel',
   'tunnel.markIntercepted': 'tunnel, decrypted',
+  'tunnel.markUpgraded': 'upgraded',
   'tunnel.summary': '↑ {up} ↓ {down} · {duration} · {ended}',
   'tunnel.open': 'open',
   'tunnel.title': 'Tunnel to {target}',

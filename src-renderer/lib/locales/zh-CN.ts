@@ -689,6 +689,7 @@ export const zhCN: Record<CatalogueKey, string> = {
     '这里没有显示器（DISPLAY 和 WAYLAND_DISPLAY 都未设置），因此无法打开浏览器窗口：请在你的桌面会话中启动 Socketscope。',
   'tunnel.mark': '隧道',
   'tunnel.markIntercepted': '隧道，已解密',
+  'tunnel.markUpgraded': '已升级协议',
   'tunnel.summary': '↑ {up} ↓ {down} · {duration} · {ended}',
   'tunnel.open': '仍打开',
   'tunnel.title': '到 {target} 的隧道',
