@@ -407,14 +407,7 @@ class SocketscopeCore implements Core {
     else {
       // With no subscriber (the CLI) there is no one to build events for.
       this.book.apply(event, this.events.listening ? this.emitter : null, this.emitRow);
-      if (event.type === 'data')
-        this.events.data(
-          event.connectionId,
-          event.direction,
-          event.offset,
-          event.bytes,
-          event.time,
-        );
+      if (event.type === 'data') this.events.data(event);
     }
     this.events.capture(event);
   }

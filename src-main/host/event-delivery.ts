@@ -5,13 +5,7 @@
 // the batch build fewer summaries.
 
 import type { CaptureEvent } from '../capture/events';
-import type {
-  ConnectionId,
-  CoreEvent,
-  Direction,
-  SubscribeOptions,
-  SubscriberInterest,
-} from '../protocol/types';
+import type { CoreEvent, SubscribeOptions, SubscriberInterest } from '../protocol/types';
 import { EventBatch } from './batch';
 import type { ExchangeTable, Row } from './exchange-table';
 
@@ -67,15 +61,9 @@ export class EventDelivery {
   }
 
   /** A chunk of a stream, for subscribers that take `data` events. */
-  data(
-    connectionId: ConnectionId,
-    direction: Direction,
-    offset: number,
-    bytes: Uint8Array,
-    time: number,
-  ): void {
+  data(chunk: Extract<CaptureEvent, { type: 'data' }>): void {
     if (this.dataListeners === 0) return;
-    this.batch.pushData(connectionId, direction, offset, bytes, time);
+    this.batch.pushData(chunk.connectionId, chunk.direction, chunk.offset, chunk.bytes, chunk.time);
     this.schedule();
   }
 
