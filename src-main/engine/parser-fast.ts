@@ -30,6 +30,9 @@ import {
   headerKindAt,
 } from './parser-states';
 
+/** The word scans find a word's first byte in its low bits. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 export abstract class FastPaths extends BodyParser {
   /**
    * Fast path for a whole well-formed request line (`method SP target SP HTTP/d.d CRLF`) at
@@ -45,7 +48,7 @@ export abstract class FastPaths extends BodyParser {
     const methodEnd = p++;
     const targetStart = p;
     const targetLimit = Math.min(limit, targetStart + this.limits.maxTargetLength);
-    while (p < targetLimit && TARGET[chunk[p]] === 1) p++;
+    p = this.scanTarget(chunk, p, targetLimit);
     if (p === targetStart || p >= limit || chunk[p] !== SP) return i;
     const targetEnd = p++;
     if (
@@ -88,7 +91,7 @@ export abstract class FastPaths extends BodyParser {
     if (this.wordsChunk !== chunk) {
       this.wordsChunk = chunk;
       this.words = null;
-      if (chunk.length >= 64) {
+      if (LITTLE_ENDIAN && chunk.length >= 64) {
         const shift = (4 - (chunk.byteOffset & 3)) & 3;
         this.wordShift = shift;
         this.words = new Int32Array(
@@ -156,6 +159,35 @@ export abstract class FastPaths extends BodyParser {
       p++;
     }
     this.scannedHigh = high;
+    return p;
+  }
+
+  /** Index of the first byte in chunk[p, end) that is not visible ASCII (TARGET), by words. */
+  protected scanTarget(chunk: Uint8Array, p: number, end: number): number {
+    const words = this.wordsFor(chunk);
+    if (words !== null && p >= this.wordShift) {
+      const shift = this.wordShift;
+      const last = (end - shift) >> 2;
+      let w = (p - shift) >> 2;
+      if (w < last) {
+        let x = words[w];
+        const skip = (p - shift) & 3;
+        if (skip !== 0) {
+          const mask = (1 << (skip << 3)) - 1;
+          x = (x & ~mask) | (0x41414141 & mask);
+        }
+        for (;;) {
+          // As in scanValue, for bytes below '!' or above '~'.
+          const flags = ((x - 0x21212121) | (x + 0x01010101)) & 0x80808080;
+          if (flags !== 0) return shift + (w << 2) + ((31 - Math.clz32(flags & -flags)) >> 3);
+          w++;
+          if (w >= last) break;
+          x = words[w];
+        }
+        p = shift + (w << 2);
+      }
+    }
+    while (p < end && TARGET[chunk[p]] === 1) p++;
     return p;
   }
 

@@ -119,6 +119,21 @@ describe('fast paths against the graph', () => {
     }
   });
 
+  it('give the events of the graph for every byte at every place of a target, at every alignment', () => {
+    // The word scan of request-targets flags bytes outside !..~ four at a time.
+    const rest =
+      ' HTTP/1.1\r\nHost: a\r\nX-Pad: 0123456789abcdef0123456789abcdef0123456789\r\n\r\n';
+    for (let byte = 0; byte < 256; byte++) {
+      for (let at = 0; at < 9; at++) {
+        const target = '/' + 't'.repeat(at) + String.fromCharCode(byte) + 'u'.repeat(12 - at);
+        const input = Uint8Array.from(`GET ${target}${rest}`, (ch) => ch.charCodeAt(0));
+        for (let shift = 0; shift < 4; shift++) {
+          same('request', shifted(input, shift), [], `byte ${byte} at ${at}, shift ${shift}`);
+        }
+      }
+    }
+  });
+
   it('give the events of the graph with lenient flags and obs-fold replacement', () => {
     const text =
       'HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nX-B: b\nContent-Length: 3\r\n\r\nabc' +
