@@ -16,6 +16,7 @@ import {
 import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
 import type { CaptureListener, ResponseHead, WriteAhead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
+import { ClientEnd } from './client-end';
 import {
   errorResponse,
   type PreparedResponse,
@@ -30,7 +31,6 @@ export { TLS_REASON } from '../engine/server-conversation';
 const RETRY_AFTER_SECONDS = 5;
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1');
 /** After the server ends its side, how long it waits for the client to close. */
-const LINGER_MS = 2000;
 /** Tutorial-exact reads as the naive exercise does: one recv(1024), then its answer. */
 const TUTORIAL_READ = 1024;
 const EMPTY = new Uint8Array(0);
@@ -147,7 +147,6 @@ export class CaptureConnection {
   private forwarded: { request: ForwardedRequest; slot: Slot } | null = null;
   /** No more requests are parsed; the connection ends once the queue is written. */
   private closing = false;
-  private ended = false;
   private clientEnded = false;
   private closeReason: CloseReason | null = null;
 
@@ -156,16 +155,14 @@ export class CaptureConnection {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private readonly delays = new Set<NodeJS.Timeout>();
-  private lingerTimer: NodeJS.Timeout | null = null;
-  /** Response bytes waiting for the write-ahead rule (everything received before is recorded). */
-  private outbox: Uint8Array[] = [];
-  /** The server's side ends once the outbox is written. */
-  private endAfterSend = false;
+  /** Response bytes go out through it, after the write-ahead rule (what came before is recorded). */
+  private readonly out: ClientEnd;
 
   constructor(socket: Socket, ctx: ConnectionContext) {
     this.id = ctx.id;
     this.socket = socket;
     this.ctx = ctx;
+    this.out = new ClientEnd(socket, ctx.writeAhead);
     this.conversation = new ServerConversation({
       limits: {
         maxHeadBytes: ctx.limits.maxHeadBytes,
@@ -200,7 +197,7 @@ export class CaptureConnection {
    * server close an idle connection at any time). One that never sent a byte is reset.
    */
   evict(): void {
-    if (this.activityNow === 'busy' || this.ended) return;
+    if (this.activityNow === 'busy' || this.out.ended) return;
     this.closeReason ??= 'evicted';
     this.closing = true;
     if (this.activityNow === 'silent') this.socket.destroy();
@@ -502,7 +499,7 @@ export class CaptureConnection {
   private sink(slot: Slot): ResponseSink {
     return {
       write: (bytes) => {
-        if (slot.ready || this.ended || bytes.length === 0) return;
+        if (slot.ready || this.out.ended || bytes.length === 0) return;
         slot.pending.push(Uint8Array.prototype.slice.call(bytes));
         if (this.queue[0] === slot) this.flush();
       },
@@ -638,7 +635,7 @@ export class CaptureConnection {
    * response at the head has so far (it stays first in line until it ends).
    */
   private flush(): void {
-    if (this.ended) return;
+    if (this.out.ended) return;
     const start = this.bytesOut;
     let offset = start;
     let parts: Uint8Array[] | null = null;
@@ -716,43 +713,21 @@ export class CaptureConnection {
 
   /** Hands `bytes` to the socket once the write-ahead rule allows (one write per commit). */
   private send(bytes: Uint8Array): void {
-    this.outbox.push(bytes);
-    if (this.outbox.length === 1) this.ctx.writeAhead.afterWrite(this.drain);
+    this.out.send(bytes);
   }
-
-  private readonly drain = (): void => {
-    const parts = this.outbox;
-    this.outbox = [];
-    if (parts.length > 0 && !this.socket.destroyed) {
-      this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-    }
-    if (this.endAfterSend) {
-      this.endAfterSend = false;
-      this.halfClose();
-    }
-  };
 
   /** Half-closes after the last write and keeps reading, so late client bytes are still recorded. */
   private endSocket(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.clearTimers();
-    if (this.outbox.length > 0) this.endAfterSend = true;
-    else this.halfClose();
-  }
-
-  private halfClose(): void {
-    this.socket.end();
-    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    if (this.out.end()) this.clearTimers();
   }
 
   private onEnd(): void {
     this.clientEnded = true;
     if (!this.closing) this.act(this.conversation.end(), Date.now());
     this.closing = true;
-    if (this.ended) {
+    if (this.out.ended) {
       // A response still waiting for the write-ahead rule ends the socket itself once written.
-      if (!this.endAfterSend) this.socket.destroy();
+      if (!this.out.endingAfterSend) this.socket.destroy();
       return;
     }
     this.flush();
@@ -765,7 +740,7 @@ export class CaptureConnection {
   private onClose(): void {
     this.abortForwarded('the connection closed');
     this.clearTimers();
-    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    this.out.closed();
     for (const timer of this.delays) clearTimeout(timer);
     this.delays.clear();
     this.ctx.emit({
@@ -784,7 +759,7 @@ export class CaptureConnection {
   private setDeadline(kind: Deadline, at: number): void {
     this.deadlineKind = kind;
     this.deadline = at;
-    if (kind === 'none' || this.ended) return;
+    if (kind === 'none' || this.out.ended) return;
     if (this.timer !== null && this.timerAt <= at) return;
     this.arm(at);
   }
@@ -798,7 +773,7 @@ export class CaptureConnection {
 
   private onTimer(): void {
     this.timer = null;
-    if (this.deadlineKind === 'none' || this.ended) return;
+    if (this.deadlineKind === 'none' || this.out.ended) return;
     const now = Date.now();
     if (now < this.deadline) {
       this.arm(this.deadline);

@@ -27,10 +27,10 @@ import {
 import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
 import { proxyRoute } from './rule-actions';
 import type { Lease, UpstreamAddress, UpstreamFailure, UpstreamPool } from './upstream-pool';
+import { ClientEnd } from './client-end';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
 const HIGH_WATER = 1024 * 1024;
-const LINGER_MS = 2000;
 const ESTABLISHED = Buffer.from('HTTP/1.1 200 Connection Established\r\n\r\n', 'latin1');
 const ESTABLISHED_HEAD: ResponseHead = {
   version: 'HTTP/1.1',
@@ -148,22 +148,20 @@ export class ProxyConnection {
   /** Actions of a pipelined request read while one is in flight (copied). */
   private stash: ServerAction[] = [];
   private closing = false;
-  private ended = false;
   private clientEnded = false;
   private closeReason: CloseReason | null = null;
-  private outbox: Uint8Array[] = [];
-  private outboxBytes = 0;
-  private endAfterSend = false;
+  /** Bytes to the client go out through it, after the write-ahead rule. */
+  private readonly out: ClientEnd;
   private pausedForUpstream = false;
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(socket: Socket, ctx: ProxyContext) {
     this.id = ctx.id;
     this.socket = socket;
     this.ctx = ctx;
+    this.out = new ClientEnd(socket, ctx.writeAhead, () => this.maybeResumeUpstream());
     this.conversation = new ServerConversation({
       limits: {
         maxHeadBytes: ctx.limits.maxHeadBytes,
@@ -197,7 +195,7 @@ export class ProxyConnection {
   }
 
   evict(): void {
-    if (this.activityNow === 'busy' || this.ended) return;
+    if (this.activityNow === 'busy' || this.out.ended) return;
     this.closeReason ??= 'evicted';
     this.closing = true;
     if (this.activityNow === 'silent') this.socket.destroy();
@@ -875,7 +873,7 @@ export class ProxyConnection {
     takeover({
       write: (bytes) => {
         this.sendOut(Uint8Array.prototype.slice.call(bytes));
-        return this.waitingOut() <= HIGH_WATER;
+        return this.out.waiting <= HIGH_WATER;
       },
       onDrain: (listener) => {
         this.drainWaiters.push(listener);
@@ -907,7 +905,7 @@ export class ProxyConnection {
   // ---- To the client ----
 
   private sendOut(bytes: Uint8Array): void {
-    if (bytes.length === 0 || this.ended) return;
+    if (bytes.length === 0 || this.out.ended) return;
     this.ctx.emit({
       type: 'data',
       connectionId: this.id,
@@ -917,10 +915,8 @@ export class ProxyConnection {
       time: Date.now(),
     });
     this.bytesOut += bytes.length;
-    this.outbox.push(bytes);
-    this.outboxBytes += bytes.length;
-    if (this.outbox.length === 1) this.ctx.writeAhead.afterWrite(this.drain);
-    if (this.waitingOut() > HIGH_WATER) {
+    this.out.send(bytes);
+    if (this.out.waiting > HIGH_WATER) {
       const upstream = this.exchange?.upstream;
       if (upstream != null && !this.pausedForUpstream) {
         this.pausedForUpstream = true;
@@ -929,28 +925,9 @@ export class ProxyConnection {
     }
   }
 
-  private readonly drain = (): void => {
-    const parts = this.outbox;
-    this.outbox = [];
-    this.outboxBytes = 0;
-    if (parts.length > 0 && !this.socket.destroyed) {
-      this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-    }
-    this.maybeResumeUpstream();
-    if (this.endAfterSend) {
-      this.endAfterSend = false;
-      this.halfClose();
-    }
-  };
-
-  /** Bytes sent to the client and not yet taken by the kernel (outbox and socket buffer). */
-  private waitingOut(): number {
-    return this.outboxBytes + this.socket.writableLength;
-  }
-
   private maybeResumeUpstream(): void {
     if (!this.pausedForUpstream && this.drainWaiters.length === 0) return;
-    if (this.waitingOut() > HIGH_WATER / 2) return;
+    if (this.out.waiting > HIGH_WATER / 2) return;
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const waiter of waiters) waiter();
@@ -966,16 +943,7 @@ export class ProxyConnection {
   // ---- Ending ----
 
   private endSocket(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.clearTimer();
-    if (this.outbox.length > 0) this.endAfterSend = true;
-    else this.halfClose();
-  }
-
-  private halfClose(): void {
-    this.socket.end();
-    this.lingerTimer = setTimeout(() => this.socket.destroy(), LINGER_MS);
+    if (this.out.end()) this.clearTimer();
   }
 
   private finishClose(): void {
@@ -985,7 +953,7 @@ export class ProxyConnection {
 
   private onClose(): void {
     this.clearTimer();
-    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    this.out.closed();
     const exchange = this.exchange;
     if (exchange !== null) {
       if (exchange.timer !== null) clearTimeout(exchange.timer);
@@ -1029,7 +997,7 @@ export class ProxyConnection {
   }
 
   private headTimeout(): void {
-    if (this.exchange !== null || this.ended) return;
+    if (this.exchange !== null || this.out.ended) return;
     const reason = `The request head did not arrive within ${this.ctx.limits.headerTimeoutMs} ms`;
     const index = this.conversation.requestIndex;
     const offset = this.conversation.requestOffset;
