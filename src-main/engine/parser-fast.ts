@@ -6,7 +6,8 @@
 //
 //   requestLine  IDLE → FIRST_FIELD    a whole `method SP target SP HTTP/d.d CRLF`
 //   versionAt    PROTO → after d.d     a whole `HTTP/d.d`
-//   fieldLines   LINE_START (loop)     whole ordinary field lines, not framing fields
+//   fieldLines   LINE_START (loop)     whole ordinary field lines, and a plain first Content-Length
+//                                      (contentLengthLine); not Transfer-Encoding
 //   valueStart   NAME → VALUE          OWS after the colon and the value's first byte
 //   fieldEnd     VALUE → LINE_START    CRLF after a value when the next line is not a fold
 //   emptyLine    LINE_START → body     the CRLF of the empty line at hand
@@ -209,7 +210,13 @@ export abstract class FastPaths extends BodyParser {
       if (p === i || p >= end || chunk[p] !== COLON) return i;
       const nameEnd = p++;
       const kind = trailer ? H_OTHER : headerKindAt(chunk, i, nameEnd);
-      if (kind === H_CONTENT_LENGTH || kind === H_TRANSFER_ENCODING) return i;
+      if (kind === H_TRANSFER_ENCODING) return i;
+      if (kind === H_CONTENT_LENGTH) {
+        const next = this.contentLengthLine(chunk, i, nameEnd, end);
+        if (next === i) return i;
+        i = next;
+        continue;
+      }
       while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
       const valueStart = p;
       p = this.scanValue(chunk, p, end);
@@ -242,6 +249,37 @@ export abstract class FastPaths extends BodyParser {
       i = p + 2;
     }
     return i;
+  }
+
+  /**
+   * The fast path of fieldLines for the first Content-Length of a head without
+   * Transfer-Encoding, whose value is 1 to 15 digits and its line a whole CRLF line not followed
+   * by a fold: the index after it, or `i` to leave it to the graph (which reads any other).
+   */
+  private contentLengthLine(chunk: Uint8Array, i: number, nameEnd: number, end: number): number {
+    if (this.contentLength >= 0 || this.teSeen) return i;
+    let p = nameEnd + 1;
+    while (p < end && (chunk[p] === SP || chunk[p] === HT)) p++;
+    const valueStart = p;
+    let length = 0;
+    while (p < end) {
+      const digit = chunk[p] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      length = length * 10 + digit;
+      p++;
+    }
+    if (p === valueStart || p - valueStart > 15 || p + 2 >= end) return i;
+    if (chunk[p] !== CR || chunk[p + 1] !== LF) return i;
+    const after = chunk[p + 2];
+    if (after === SP || after === HT || this.headerCount >= this.limits.maxHeaders) return i;
+    const base = this.base;
+    const name = this.decodeAscii(chunk, i, nameEnd);
+    const value = this.decodeAscii(chunk, valueStart, p);
+    this.headerCount++;
+    this.clValue = length;
+    this.contentLength = length;
+    this.onFieldLine(base + i, nameEnd - i, name, base + valueStart, p - valueStart, value);
+    return p + 2;
   }
 
   protected versionAt(chunk: Uint8Array, i: number, end: number): number {

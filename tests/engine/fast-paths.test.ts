@@ -134,6 +134,53 @@ describe('fast paths against the graph', () => {
     }
   });
 
+  it('give the events of the graph for Content-Length lines of every form, at every split', () => {
+    const values = [
+      '0',
+      '7',
+      '007',
+      '12',
+      '999999999999999',
+      '1000000000000000',
+      '18446744073709551615',
+      '18446744073709551616',
+      '',
+      ' 5',
+      '5 ',
+      '5\t',
+      '+5',
+      '-1',
+      '5x',
+      '0x5',
+      '5,5',
+      '1 2',
+    ];
+    const heads = [
+      (v: string) => `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${v}\r\n\r\n`,
+      (v: string) => `POST / HTTP/1.1\r\ncontent-length:${v}\r\nX-A: b\r\n\r\n`,
+      (v: string) => `POST / HTTP/1.1\r\nContent-Length: ${v}\r\nContent-Length: ${v}\r\n\r\n`,
+      (v: string) =>
+        `POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: ${v}\r\n\r\n`,
+      (v: string) =>
+        `POST / HTTP/1.1\r\nContent-Length: ${v}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      (v: string) => `POST / HTTP/1.1\r\nContent-Length: ${v}\r\n folded\r\n\r\n`,
+      (v: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${v}\r\n\r\n`,
+    ];
+    for (const value of values) {
+      for (const [k, head] of heads.entries()) {
+        const text = head(value) + 'abcdefghij'.repeat(2);
+        const input = Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+        const kind = text.startsWith('HTTP/') ? 'response' : 'request';
+        for (let cut = 0; cut < input.length; cut++) {
+          same(kind, input, cut > 0 ? [cut] : [], `head ${k}, value ${JSON.stringify(value)}`);
+        }
+        same(kind, input, [], `head ${k}, value ${JSON.stringify(value)}, limited`, {
+          limits: { maxHeaders: 1 },
+        });
+      }
+    }
+  });
+
   it('give the events of the graph with lenient flags and obs-fold replacement', () => {
     const text =
       'HTTP/1.1 200 OK\r\nX-A: one\r\n two\r\nX-B: b\nContent-Length: 3\r\n\r\nabc' +
