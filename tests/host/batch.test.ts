@@ -184,17 +184,7 @@ test('told what its subscribers keep, a batch builds the summaries they want and
   const events = batch.take((exchange) => wanted.has(exchange.exchangeId), 5);
   assert.deepEqual(
     events.map((e) => (e.type === 'exchange' ? e.exchange.exchangeId : e.type)),
-    [
-      'c1#3',
-      'c1#500',
-      'c1#995',
-      'c1#996',
-      'c1#997',
-      'c1#998',
-      'c1#999',
-      'notice',
-      'exchangeCount',
-    ],
+    ['c1#3', 'c1#500', 'c1#995', 'c1#996', 'c1#997', 'c1#998', 'c1#999', 'notice', 'exchangeCount'],
   );
   assert.equal(built, 7, 'no summary is built for an exchange no one keeps');
 });
