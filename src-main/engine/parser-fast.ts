@@ -113,9 +113,8 @@ export abstract class FastPaths extends BodyParser {
    * up in the table, which ends the value (CR) or lets the scan go on (HTAB, obs-text).
    */
   protected scanValue(chunk: Uint8Array, p: number, end: number): number {
-    const table = this.valueTable;
-    let high = false;
-    const words = table === FIELD_VALUE ? this.wordsFor(chunk) : null;
+    // The common value, ASCII up to its CR, in a small loop; any other is scanned in full.
+    const words = this.valueTable === FIELD_VALUE ? this.wordsFor(chunk) : null;
     if (words !== null && p >= this.wordShift) {
       const shift = this.wordShift;
       const last = (end - shift) >> 2;
@@ -131,6 +130,39 @@ export abstract class FastPaths extends BodyParser {
         for (;;) {
           // A flag bit for each byte below SP or above '~' (0xFF by the subtraction). Carries only
           // run up from a flagged byte, so the lowest flag is always a real one.
+          const flags = ((x - 0x20202020) | (x + 0x01010101)) & 0x80808080;
+          if (flags !== 0) {
+            const q = shift + (w << 2) + ((31 - Math.clz32(flags & -flags)) >> 3);
+            if (chunk[q] !== CR) break;
+            this.scannedHigh = false;
+            return q;
+          }
+          w++;
+          if (w >= last) break;
+          x = words[w];
+        }
+      }
+    }
+    return this.scanValueFully(chunk, p, end);
+  }
+
+  /** scanValue for any value: HTAB, obs-text, an invalid byte, a short chunk or relaxed. */
+  private scanValueFully(chunk: Uint8Array, p: number, end: number): number {
+    const table = this.valueTable;
+    let high = false;
+    const words = table === FIELD_VALUE ? this.wordsFor(chunk) : null;
+    if (words !== null && p >= this.wordShift) {
+      const shift = this.wordShift;
+      const last = (end - shift) >> 2;
+      let w = (p - shift) >> 2;
+      if (w < last) {
+        let x = words[w];
+        const skip = (p - shift) & 3;
+        if (skip !== 0) {
+          const mask = (1 << (skip << 3)) - 1;
+          x = (x & ~mask) | (0x41414141 & mask);
+        }
+        for (;;) {
           const flags = ((x - 0x20202020) | (x + 0x01010101)) & 0x80808080;
           const wordStart = shift + (w << 2);
           if (flags !== 0) {
