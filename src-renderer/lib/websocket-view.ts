@@ -13,6 +13,8 @@ import {
 import { parseResponseMessage } from '../../src-main/engine/serialize';
 import { headerValue } from '../../src-main/engine/semantics';
 import { deflateAgreement, type DeflateAgreement } from '../../src-main/engine/websocket-deflate';
+import { Utf8Check } from '../../src-main/engine/websocket-utf8';
+import { WS_ERROR_RFC } from '../../src-main/engine/websocket-errors';
 import { MessageInflater } from './websocket-inflate';
 import type { WsOpcodeName } from '../../src-main/engine/websocket';
 import type { CatalogueKey } from './locales/en';
@@ -71,6 +73,8 @@ export interface WsInflated {
   length: number;
   data: Uint8Array;
   text?: string;
+  /** Of a text message: where its inflated bytes stop being UTF-8 (RFC 6455 §8.1), if they do. */
+  invalidUtf8At?: number;
 }
 
 export interface WsRow {
@@ -169,10 +173,12 @@ export class WsStream {
       return null;
     }
     const data = result.data.slice(0, PREVIEW_BYTES);
+    const bad = message.kind === 'text' ? firstNonUtf8(result.data) : -1;
     return {
       length: result.data.length,
       data,
       ...(message.kind === 'text' ? { text: UTF8.decode(data) } : {}),
+      ...(bad >= 0 ? { invalidUtf8At: bad } : {}),
     };
   }
 
@@ -202,6 +208,19 @@ export class WsStream {
           this.pending = [];
           this.omitted = 0;
         }
+        if (inflated?.invalidUtf8At !== undefined) {
+          // What the parser checks of plain text, checked once inflated: a browser fails here.
+          this.error = {
+            code: 'INVALID_UTF8_TEXT',
+            offset: message.offset,
+            length: message.end - message.offset,
+            frameOffset: message.offset,
+            reason: `The text message inflates to bytes that are not UTF-8: byte ${inflated.invalidUtf8At} of its ${inflated.length} inflated bytes.`,
+            rfc: WS_ERROR_RFC.INVALID_UTF8_TEXT,
+          };
+          this.finished = true;
+          return;
+        }
       }
     }
   }
@@ -213,6 +232,13 @@ function shortened(message: WsMessage): WsMessage {
 }
 
 const UTF8 = new TextDecoder('utf-8');
+
+/** Where `bytes` stop being well-formed UTF-8, or -1. */
+function firstNonUtf8(bytes: Uint8Array): number {
+  const check = new Utf8Check();
+  const bad = check.push(bytes, 0, bytes.length, 0);
+  return bad >= 0 ? bad : check.end();
+}
 
 /**
  * What a row shows of its payload: text as text, anything else as its first bytes in hex; a

@@ -178,3 +178,28 @@ test('permessage-deflate: compressed messages are inflated in order, with their 
     [null, null],
   );
 });
+
+test('a compressed text message that inflates to bytes that are not UTF-8 is the stream error a browser fails on', async () => {
+  const { deflateRawSync, constants } = await import('node:zlib');
+  const compress = (bytes: Uint8Array) =>
+    deflateRawSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+  const good = encodeFrame({ opcode: 1, rsv: 4, payload: compress(Buffer.from('fine ✓')) });
+  const badText = new Uint8Array([0x68, 0x69, 0xc3, 0x28]);
+  const bad = encodeFrame({ opcode: 1, rsv: 4, payload: compress(badText) });
+  const binary = encodeFrame({ opcode: 2, rsv: 4, payload: compress(badText) });
+  const upgrade = websocketUpgrade(HEAD_101, 'GET')!;
+  // Binary messages may hold any bytes: no error.
+  const binaryStream = new WsStream('out', 0, upgrade);
+  await binaryStream.load(recorded(0, binary).fetch, true);
+  assert.equal(binaryStream.error, null);
+  const stream = new WsStream('out', 0, upgrade);
+  await stream.load(recorded(0, concat([good, bad, good])).fetch, true);
+  assert.equal(stream.rows.length, 2, 'the bad message is listed, nothing after it');
+  assert.equal(stream.rows[0]!.inflated?.text, 'fine ✓');
+  assert.equal(stream.error?.code, 'INVALID_UTF8_TEXT');
+  assert.equal(stream.error?.frameOffset, good.length);
+  assert.equal(stream.error?.offset, good.length);
+  assert.equal(stream.error?.length, bad.length);
+  assert.match(stream.error?.reason ?? '', /byte 3 of its 4 inflated bytes/);
+  assert.equal(stream.finished, true);
+});
