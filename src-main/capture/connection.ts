@@ -13,10 +13,10 @@ import {
   type ConversationError,
   type ServerAction,
 } from '../engine/server-conversation';
-import type { CloseReason, ParseErrorInfo, ServerLimits } from '../protocol/types';
-import type { CaptureListener, ResponseHead, WriteAhead } from './events';
+import type { ParseErrorInfo, ServerLimits } from '../protocol/types';
+import type { ResponseHead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
-import { ClientEnd } from './client-end';
+import { ClientConnection, type ClientConnectionContext } from './client-connection';
 import {
   errorResponse,
   type PreparedResponse,
@@ -99,32 +99,20 @@ export interface ForwardedRequest {
 
 type Deadline = 'none' | 'idle' | 'head' | 'body';
 
-/** What the server's connection limit sees of a connection: only idle ones may be closed for room. */
-export type Activity = 'silent' | 'idle' | 'busy';
+export type { Activity } from './client-connection';
 
-export interface ConnectionContext {
-  id: string;
+export interface ConnectionContext extends ClientConnectionContext {
   limits: ServerLimits;
   responder: Responder;
   /** Answers requests in the responder's place: one that streams (a proxy, say). */
   handler?: RequestHandler;
-  emit: CaptureListener;
-  writeAhead: WriteAhead;
-  closed: (connection: CaptureConnection) => void;
-  /** The connection became idle between requests, or busy (the server keeps them in order). */
-  activity?: (connection: CaptureConnection, activity: Activity) => void;
 }
 
-export class CaptureConnection {
-  readonly id: string;
-  private readonly socket: Socket;
+export class CaptureConnection extends ClientConnection {
   private readonly ctx: ConnectionContext;
   private readonly conversation: ServerConversation;
-  private bytesIn = 0;
   /** Tutorial-exact: the first TUTORIAL_READ bytes, the only ones the exercise reads. */
   private naiveRead: Uint8Array | null = null;
-  private bytesOut = 0;
-  private activityNow: Activity = 'silent';
 
   // The body of the request being read, each byte copied at most once: views while the read lasts
   // (a body that arrives in one read is never copied); when the read ends with the body still
@@ -145,24 +133,16 @@ export class CaptureConnection {
   private readonly queue: Slot[] = [];
   /** The request being handed on as it arrives (a forwarding handler), until its body ends. */
   private forwarded: { request: ForwardedRequest; slot: Slot } | null = null;
-  /** No more requests are parsed; the connection ends once the queue is written. */
-  private closing = false;
-  private clientEnded = false;
-  private closeReason: CloseReason | null = null;
 
   private deadlineKind: Deadline = 'idle';
   private deadline = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private readonly delays = new Set<NodeJS.Timeout>();
-  /** Response bytes go out through it, after the write-ahead rule (what came before is recorded). */
-  private readonly out: ClientEnd;
 
   constructor(socket: Socket, ctx: ConnectionContext) {
-    this.id = ctx.id;
-    this.socket = socket;
+    super(socket, ctx);
     this.ctx = ctx;
-    this.out = new ClientEnd(socket, ctx.writeAhead);
     this.conversation = new ServerConversation({
       limits: {
         maxHeadBytes: ctx.limits.maxHeadBytes,
@@ -171,64 +151,16 @@ export class CaptureConnection {
       },
       isValidHost: isValidHostValue,
     });
-    socket.setNoDelay(true);
-    ctx.emit({
-      type: 'connectionOpen',
-      connectionId: this.id,
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      localPort: socket.localPort ?? 0,
-      time: Date.now(),
-    });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    socket.on('error', (error: NodeJS.ErrnoException) => this.onError(error));
     socket.on('close', () => this.onClose());
     this.setDeadline('idle', Date.now() + ctx.limits.idleTimeoutMs);
   }
 
-  /** Whether the connection has sent nothing yet, waits between requests, or is in an exchange. */
-  get activity(): Activity {
-    return this.activityNow;
-  }
-
-  /**
-   * Closes an idle connection to make room under the connection limit (RFC 9112 §9.6 lets a
-   * server close an idle connection at any time). One that never sent a byte is reset.
-   */
-  evict(): void {
-    if (this.activityNow === 'busy' || this.out.ended) return;
-    this.closeReason ??= 'evicted';
-    this.closing = true;
-    if (this.activityNow === 'silent') this.socket.destroy();
-    else this.endSocket();
-  }
-
-  private setActivity(activity: Activity): void {
-    if (this.activityNow === activity) return;
-    this.activityNow = activity;
-    this.ctx.activity?.(this, activity);
-  }
-
-  /** Closes at once (server stopping); the close event carries `reason`. */
-  destroy(reason: CloseReason): void {
-    this.closeReason ??= reason;
-    this.closing = true;
-    this.socket.destroy();
-  }
-
   private onData(chunk: Buffer): void {
     const now = Date.now();
-    this.ctx.emit({
-      type: 'data',
-      connectionId: this.id,
-      direction: 'in',
-      offset: this.bytesIn,
-      bytes: chunk,
-      time: now,
-    });
     const before = this.bytesIn;
-    this.bytesIn += chunk.length;
+    this.received(chunk, now);
     if (this.closing) return;
     this.setActivity('busy');
     if (before < TUTORIAL_READ && this.ctx.responder.tutorialExact) this.keepNaive(chunk, before);
@@ -716,8 +648,7 @@ export class CaptureConnection {
     this.out.send(bytes);
   }
 
-  /** Half-closes after the last write and keeps reading, so late client bytes are still recorded. */
-  private endSocket(): void {
+  protected endSocket(): void {
     if (this.out.end()) this.clearTimers();
   }
 
@@ -733,25 +664,12 @@ export class CaptureConnection {
     this.flush();
   }
 
-  private onError(error: NodeJS.ErrnoException): void {
-    this.closeReason ??= error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'client' : 'error';
-  }
-
   private onClose(): void {
     this.abortForwarded('the connection closed');
     this.clearTimers();
-    this.out.closed();
     for (const timer of this.delays) clearTimeout(timer);
     this.delays.clear();
-    this.ctx.emit({
-      type: 'connectionClose',
-      connectionId: this.id,
-      time: Date.now(),
-      reason: this.closeReason ?? 'client',
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-    });
-    this.ctx.closed(this);
+    this.closed();
   }
 
   // ---- Timers: one per connection, re-armed lazily when a deadline moves later. ----

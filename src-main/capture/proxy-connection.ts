@@ -12,9 +12,8 @@ import { fieldPairs, type MessageHead } from '../engine/message';
 import { isValidHostValue } from '../engine/target';
 import { ServerConversation, type ServerAction } from '../engine/server-conversation';
 import type { CloseReason, Message, ResponderRule, ServerLimits } from '../protocol/types';
-import type { CaptureListener, ResponseEnding, ResponseHead, WriteAhead } from './events';
+import type { ResponseEnding, ResponseHead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
-import type { Activity } from './connection';
 import {
   framePiece,
   LAST_CHUNK,
@@ -27,7 +26,7 @@ import {
 import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
 import { proxyRoute } from './rule-actions';
 import type { Lease, UpstreamAddress, UpstreamFailure, UpstreamPool } from './upstream-pool';
-import { ClientEnd } from './client-end';
+import { ClientConnection, type ClientConnectionContext, type Peer } from './client-connection';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
 const HIGH_WATER = 1024 * 1024;
@@ -71,24 +70,12 @@ export interface TunnelEnd {
   resume(): void;
 }
 
-/** A connection's two ends, as its `connectionOpen` reports them. */
-export interface Peer {
-  remoteAddress: string;
-  remotePort: number;
-  localPort: number;
-}
+export type { Peer };
 
-export interface ProxyContext {
-  id: string;
-  /** Reported in place of the socket's own ends (a decrypted tunnel has none of its own). */
-  peer?: Peer;
+export interface ProxyContext extends ClientConnectionContext {
   limits: ServerLimits;
   mode: ProxyMode;
   pool: UpstreamPool;
-  emit: CaptureListener;
-  writeAhead: WriteAhead;
-  closed: (connection: ProxyConnection) => void;
-  activity?: (connection: ProxyConnection, activity: Activity) => void;
   /** How long the upstream has to begin its response (default 60 s), else 504. */
   responseTimeoutMs?: number;
   takeover?: TunnelTakeover;
@@ -136,32 +123,20 @@ interface Exchange {
   rule: ResponderRule | null;
 }
 
-export class ProxyConnection {
-  readonly id: string;
-  private readonly socket: Socket;
+export class ProxyConnection extends ClientConnection {
   private readonly ctx: ProxyContext;
   private readonly conversation: ServerConversation;
-  private bytesIn = 0;
-  private bytesOut = 0;
-  private activityNow: Activity = 'silent';
   private exchange: Exchange | null = null;
   /** Actions of a pipelined request read while one is in flight (copied). */
   private stash: ServerAction[] = [];
-  private closing = false;
-  private clientEnded = false;
-  private closeReason: CloseReason | null = null;
-  /** Bytes to the client go out through it, after the write-ahead rule. */
-  private readonly out: ClientEnd;
   private pausedForUpstream = false;
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(socket: Socket, ctx: ProxyContext) {
-    this.id = ctx.id;
-    this.socket = socket;
+    super(socket, ctx);
     this.ctx = ctx;
-    this.out = new ClientEnd(socket, ctx.writeAhead, () => this.maybeResumeUpstream());
     this.conversation = new ServerConversation({
       limits: {
         maxHeadBytes: ctx.limits.maxHeadBytes,
@@ -170,63 +145,26 @@ export class ProxyConnection {
       },
       isValidHost: isValidHostValue,
     });
-    socket.setNoDelay?.(true);
-    ctx.emit({
-      type: 'connectionOpen',
-      connectionId: this.id,
-      remoteAddress: ctx.peer?.remoteAddress ?? socket.remoteAddress ?? '',
-      remotePort: ctx.peer?.remotePort ?? socket.remotePort ?? 0,
-      localPort: ctx.peer?.localPort ?? socket.localPort ?? 0,
-      time: Date.now(),
-    });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.closeReason ??=
-        error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'client' : 'error';
-    });
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.maybeResumeUpstream());
     this.arm(ctx.limits.idleTimeoutMs, () => this.idleOut());
   }
 
-  get activity(): Activity {
-    return this.activityNow;
-  }
-
-  evict(): void {
-    if (this.activityNow === 'busy' || this.out.ended) return;
-    this.closeReason ??= 'evicted';
-    this.closing = true;
-    if (this.activityNow === 'silent') this.socket.destroy();
-    else this.endSocket();
-  }
-
-  destroy(reason: CloseReason): void {
-    this.closeReason ??= reason;
-    this.closing = true;
+  override destroy(reason: CloseReason): void {
     this.exchange?.upstream?.destroy();
-    this.socket.destroy();
+    super.destroy(reason);
   }
 
-  private setActivity(activity: Activity): void {
-    if (this.activityNow === activity) return;
-    this.activityNow = activity;
-    this.ctx.activity?.(this, activity);
+  protected override written(): void {
+    this.maybeResumeUpstream();
   }
 
   // ---- From the client ----
 
   private onData(chunk: Buffer): void {
-    this.ctx.emit({
-      type: 'data',
-      connectionId: this.id,
-      direction: 'in',
-      offset: this.bytesIn,
-      bytes: chunk,
-      time: Date.now(),
-    });
-    this.bytesIn += chunk.length;
+    this.received(chunk, Date.now());
     if (this.closing && this.exchange?.tunnel !== true) return;
     this.setActivity('busy');
     this.act(this.conversation.receive(chunk));
@@ -942,7 +880,7 @@ export class ProxyConnection {
 
   // ---- Ending ----
 
-  private endSocket(): void {
+  protected endSocket(): void {
     if (this.out.end()) this.clearTimer();
   }
 
@@ -953,7 +891,6 @@ export class ProxyConnection {
 
   private onClose(): void {
     this.clearTimer();
-    this.out.closed();
     const exchange = this.exchange;
     if (exchange !== null) {
       if (exchange.timer !== null) clearTimeout(exchange.timer);
@@ -964,15 +901,7 @@ export class ProxyConnection {
       }
       this.exchange = null;
     }
-    this.ctx.emit({
-      type: 'connectionClose',
-      connectionId: this.id,
-      time: Date.now(),
-      reason: this.closeReason ?? 'client',
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-    });
-    this.ctx.closed(this);
+    this.closed();
   }
 
   private arm(ms: number, fire: () => void): void {

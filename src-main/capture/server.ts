@@ -12,7 +12,8 @@ import {
   type CaptureServerApi,
   type WriteAhead,
 } from './events';
-import { CaptureConnection, type Activity } from './connection';
+import { CaptureConnection } from './connection';
+import type { Activity, ClientConnection } from './client-connection';
 import { ProxyConnection, type ProxyMode } from './proxy-connection';
 import { parseAbsolute } from './proxy-heads';
 import { UpstreamPool } from './upstream-pool';
@@ -47,7 +48,7 @@ const REFUSED_LINGER_MS = 2000;
 const EVICTION_NOTICE_MS = 10_000;
 
 /** A connection of either kind: the capture server's own, or the proxy's. */
-type Accepted = CaptureConnection | ProxyConnection;
+type Accepted = ClientConnection;
 
 /** The proxy mode the settings ask for; null for none, a message when the upstream is not a URL. */
 function proxyMode(settings: ServerSettings): ProxyMode | Message | null {
