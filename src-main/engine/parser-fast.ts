@@ -146,7 +146,11 @@ export abstract class FastPaths extends BodyParser {
     return this.scanValueFully(chunk, p, end);
   }
 
-  /** scanValue for any value: HTAB, obs-text, an invalid byte, a short chunk or relaxed. */
+  /**
+   * scanValue for any value: HTAB, obs-text, an invalid byte, a short chunk or relaxed. Its word
+   * loop repeats scanValue's on purpose: with the shared steps as functions, a GET measured 2.5k
+   * instructions more (callgrind, 32.1k → 34.7k).
+   */
   private scanValueFully(chunk: Uint8Array, p: number, end: number): number {
     const table = this.valueTable;
     let high = false;
