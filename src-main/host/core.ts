@@ -21,16 +21,10 @@ import type {
   Snapshot,
   SubscribeOptions,
 } from '../protocol/types';
-import { MAX_PAGE_ROWS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
-import type { ConnectionSummary, ExchangeRows, SessionLoad } from '../protocol/types';
-import {
-  checkFilter,
-  checkSort,
-  readsContent,
-  type ListFilter,
-  type ListSort,
-} from '../protocol/filter';
-import { SearchTextCache, searchTextOf } from './search-text';
+import { PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
+import type { ConnectionSummary, SessionLoad } from '../protocol/types';
+import { searchTextOf } from './search-text';
+import { ListPages } from './list-pages';
 import {
   SessionStore,
   sessionWriter,
@@ -64,7 +58,6 @@ import {
 import { fsError, UserFacingError } from '../capture/fs-errors';
 import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
 import { EventDelivery } from './event-delivery';
-import type { ExchangeTable } from './exchange-table';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage, lockOwner } from '../capture/fs-errors';
 import { caFolder, defaultHome, rulesFile, sessionsFolder, settingsFile } from './paths';
@@ -136,10 +129,6 @@ export interface Core extends CoreApi {
 const MAX_BYTES_GET = 64 * 1024 * 1024;
 /** How long one slice of reading a session's file may hold the event loop. */
 const LOAD_SLICE_MS = 40;
-/** Rows of a filter's scan per turn of the event loop (some 10–30 ms). */
-const SCAN_ROWS_PER_SLICE = 50_000;
-/** How long one slice of a filter's scan that reads headers and bodies may hold the event loop. */
-const SCAN_SLICE_MS = 25;
 /** Sessions up to this size are read whole before `session.open` answers. */
 const READ_AT_ONCE_BYTES = 8 * 1024 * 1024;
 /** Larger exports go through the streamed download (`exportHar`), not one reply. */
@@ -167,8 +156,12 @@ class SocketscopeCore implements Core {
   private store!: SessionStore;
   private activeDir = '';
   private book = new ExchangeBook();
-  /** What filters on headers and bodies read, by exchange (bounded). */
-  private readonly searchTexts = new SearchTextCache();
+  /** The list as a UI pages through it, filtered and sorted here. */
+  private readonly list = new ListPages({
+    table: () => this.book.exchanges,
+    closed: () => this.closed,
+    content: (exchange) => searchTextOf(this.requestBytes(exchange), this.responseBytes(exchange)),
+  });
   private readonly events: EventDelivery;
   private readonly flushMs: number;
   private fsync: boolean;
@@ -707,105 +700,7 @@ class SocketscopeCore implements Core {
     this.emit({ type: 'exchangeCount', total: this.book.exchanges.size });
   }
 
-  // ---- the list, page by page ----
-
-  private filterOf(value: unknown): ListFilter {
-    const filter = checkFilter(value);
-    if (typeof filter === 'string') throw new Error(filter);
-    return filter;
-  }
-
-  /**
-   * The open session's table once the filter's scan covers it: a long scan (a new filter over a
-   * million rows) runs in slices, so capture and other commands go on meanwhile.
-   */
-  private async scanned(filter: ListFilter): Promise<ExchangeTable> {
-    let table = this.book.exchanges;
-    this.readContentFor(table);
-    // A filter that reads headers and bodies yields by time, not rows (each row is a file read).
-    const slice = (): number =>
-      readsContent(filter) ? performance.now() + SCAN_SLICE_MS : Infinity;
-    while (!table.scanFilter(filter, SCAN_ROWS_PER_SLICE, slice())) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.closed) throw new Error('The core is closed.');
-      // Another session may have been opened meanwhile: the answer is about the open one.
-      table = this.book.exchanges;
-      this.readContentFor(table);
-    }
-    return table;
-  }
-
-  /** Lets the table's filters read its messages from the open session's file. */
-  private readContentFor(table: ExchangeTable): void {
-    if (table.contentSource !== null) return;
-    // Texts of an earlier session's exchanges are of no use now (and could share their ids).
-    this.searchTexts.clear();
-    table.contentSource = (row) => {
-      const exchange = table.summary(row);
-      const key = `${exchange.exchangeId} ${exchange.requestSpan.length} ${exchange.responseSpan?.length ?? 0}`;
-      return this.searchTexts.get(key, () => {
-        if (table !== this.book.exchanges) return { headers: '', body: '' };
-        return searchTextOf(this.requestBytes(exchange), this.responseBytes(exchange));
-      });
-    };
-  }
-
-  private async rows(params: {
-    from?: unknown;
-    count?: unknown;
-    filter?: unknown;
-    sort?: unknown;
-  }): Promise<ExchangeRows> {
-    const { from, count } = params;
-    if (!isCount(from) || !isCount(count) || count > MAX_PAGE_ROWS)
-      throw new Error(`from and count must be whole numbers ≥ 0 (count at most ${MAX_PAGE_ROWS}).`);
-    const filter = this.filterOf(params.filter);
-    const table = await this.scanned(filter);
-    const filtered = table.filtered(filter);
-    const total = filtered ? filtered.count : table.size;
-    const order = this.orderOf(table, filter, filtered, params.sort);
-    const rows: ExchangeSummary[] = [];
-    for (let i = from; i < Math.min(total, from + count); i++)
-      rows.push(table.summary(order ? order[i] : i));
-    return { total, all: table.size, from, rows, methods: table.methods() };
-  }
-
-  private async indexOf(params: {
-    exchangeId?: unknown;
-    filter?: unknown;
-    sort?: unknown;
-  }): Promise<{ index: number }> {
-    const filter = this.filterOf(params.filter);
-    const table = await this.scanned(filter);
-    const row = typeof params.exchangeId === 'string' ? table.find(params.exchangeId) : -1;
-    if (row < 0) return { index: -1 };
-    const filtered = table.filtered(filter);
-    const sorted = this.orderOf(table, filter, filtered, params.sort);
-    if (sorted) return { index: sorted.indexOf(row) };
-    if (!filtered) return { index: row };
-    let lo = 0;
-    let hi = filtered.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (filtered.rows[mid] < row) lo = mid + 1;
-      else hi = mid;
-    }
-    return { index: lo < filtered.count && filtered.rows[lo] === row ? lo : -1 };
-  }
-
-  /** The rows of the list in order (the filter's, sorted when asked), or null: every row as is. */
-  private orderOf(
-    table: ExchangeTable,
-    filter: ListFilter,
-    filtered: { rows: Int32Array; count: number } | null,
-    value: unknown,
-  ): Int32Array | null {
-    const sort: ListSort | null | string = checkSort(value);
-    if (typeof sort === 'string') throw new Error(sort);
-    if (sort === null) return filtered ? filtered.rows : null;
-    const count = filtered ? filtered.count : table.size;
-    return table.sorted(filtered ? filtered.rows : null, count, sort, table.filterKey(filter));
-  }
+  // ---- the list, page by page: list-pages.ts ----
 
   private exportRows(ids: string[] | undefined): ReturnType<HarTaskHost['exportRows']> {
     const table = this.book.exchanges;
@@ -1067,8 +962,8 @@ class SocketscopeCore implements Core {
         // desktop window offers this, with the system's save dialog (see electron-ipc.ts).
         throw new Error('Saving to a file is offered by the desktop window; here, download it.');
       },
-      'exchanges.rows': (params) => this.rows(params),
-      'exchanges.indexOf': (params) => this.indexOf(params),
+      'exchanges.rows': (params) => this.list.rows(params),
+      'exchanges.indexOf': (params) => this.list.indexOf(params),
       'intercept.status': () => this.intercept.status(),
       'intercept.launch': async (params) => {
         const result = await this.intercept.launch(params);
