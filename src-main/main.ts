@@ -29,6 +29,7 @@ import {
   isSubframeUrl,
 } from './host/electron-policy';
 import { contentTypeFor } from './host/content-types';
+import { NO_EXCHANGES } from './protocol/exchange-interest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
@@ -98,7 +99,7 @@ async function start(): Promise<void> {
     (events) => {
       for (const event of events) if (event.type === 'server') server = event.state;
     },
-    { data: false },
+    { data: false, interest: NO_EXCHANGES },
   );
   const captureServerPort = (): number | null =>
     server?.status === 'listening' ? server.port : null;

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { UserFacingError } from '../capture/fs-errors';
 import type { Message } from '../protocol/types';
 import { startWebApp } from './web-app';
+import { NO_EXCHANGES } from '../protocol/exchange-interest';
 
 function portFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
         if (event.type === 'notice' && event.level !== 'info' && !said.delete(event.message.text))
           console.error(event.message.text);
     },
-    { data: false },
+    { data: false, interest: NO_EXCHANGES },
   );
   const problem = (await core.call('snapshot', {})).rulesProblem;
   if (problem) console.error(problem.message.text);

@@ -5,7 +5,7 @@
 // pages). Everything else is a courtesy: recent updates are passed on within a budget.
 // Shared by the Core's frame channel (what it sends a UI) and the socket worker (what it hands the
 // page), so both keep the same exchanges.
-import type { InterestFields } from './types';
+import type { InterestFields, SubscriberInterest } from './types';
 
 /** Pages the lesson and the lab follow; their exchanges are never dropped. */
 const followedPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
@@ -67,3 +67,9 @@ export function rowsOfReply(result: unknown): readonly { exchangeId: string }[] 
       typeof (row as { exchangeId?: unknown }).exchangeId === 'string',
   );
 }
+
+/** What a subscriber that reads no exchange updates keeps of a flood: none of them. */
+export const NO_EXCHANGES: SubscriberInterest = {
+  wants: () => false,
+  recentBudget: () => 0,
+};
