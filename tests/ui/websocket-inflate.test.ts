@@ -4,10 +4,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { deflateAgreement } from '../../src-main/engine/websocket-deflate';
 import { MessageInflater } from '../../src-renderer/lib/websocket-inflate';
+import { perMessage } from './permessage-deflate';
 
 /** Raw DEFLATE made whole by zlib (a final block), read as one message. */
 function inflateOnce(bytes: Uint8Array): Uint8Array {
@@ -49,25 +50,6 @@ test('property: any bytes round-trip through zlib and back', () => {
     { numRuns: 200, seed: 20261203 },
   );
 });
-
-/** Messages compressed as permessage-deflate does: one stream, a sync flush after each, tail removed. */
-async function perMessage(messages: Buffer[], resetEach: boolean): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  let stream = createDeflateRaw();
-  for (const message of messages) {
-    if (resetEach) stream = createDeflateRaw();
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    stream.on('data', onData);
-    stream.write(message);
-    await new Promise<void>((resolve) => stream.flush(constants.Z_SYNC_FLUSH, () => resolve()));
-    stream.off('data', onData);
-    const all = Buffer.concat(chunks);
-    assert.deepEqual([...all.subarray(-4)], [0, 0, 0xff, 0xff]);
-    out.push(all.subarray(0, -4));
-  }
-  return out;
-}
 
 test('messages that refer back into earlier ones inflate in order (context takeover)', async () => {
   const messages = ['hello hello hello', 'hello again, hello', 'x'.repeat(40_000), 'hello x'].map(

@@ -15,6 +15,7 @@ import {
   type FetchBytes,
 } from '../../src-renderer/lib/websocket-view';
 import { closePayload, concat, encodeFrame } from '../engine/websocket-encode';
+import { perMessage } from './permessage-deflate';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const PLAIN = { perMessageDeflate: false, deflate: null, protocol: null };
@@ -134,21 +135,10 @@ test('no more than MAX_ROWS rows are kept, and the view says so', async () => {
 });
 
 test('permessage-deflate: compressed messages are inflated in order, with their window', async () => {
-  const { createDeflateRaw, constants } = await import('node:zlib');
-  const deflate = createDeflateRaw();
-  const compress = async (text: string) => {
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    deflate.on('data', onData);
-    deflate.write(text);
-    await new Promise<void>((resolve) => deflate.flush(constants.Z_SYNC_FLUSH, () => resolve()));
-    deflate.off('data', onData);
-    return Buffer.concat(chunks).subarray(0, -4);
-  };
   const texts = ['hello compressed world', 'hello compressed world, again', 'z'.repeat(5000)];
   const frames: Uint8Array[] = [];
-  for (const text of texts)
-    frames.push(encodeFrame({ opcode: 1, rsv: 4, payload: await compress(text) }));
+  for (const payload of await perMessage(texts.map((text) => Buffer.from(text))))
+    frames.push(encodeFrame({ opcode: 1, rsv: 4, payload }));
   frames.push(encodeFrame({ opcode: 2, payload: new Uint8Array([1, 2]) }));
   const { fetch } = recorded(0, concat(frames));
   const upgrade = websocketUpgrade(HEAD_101, 'GET')!;
@@ -169,7 +159,7 @@ test('permessage-deflate: compressed messages are inflated in order, with their 
   // A broken compressed message: not inflated, and neither is any after it (the window is lost).
   const broken = concat([
     encodeFrame({ opcode: 1, rsv: 4, payload: new Uint8Array([0xff, 0xff]) }),
-    encodeFrame({ opcode: 1, rsv: 4, payload: await compress('after') }),
+    encodeFrame({ opcode: 1, rsv: 4, payload: (await perMessage([Buffer.from('after')]))[0]! }),
   ]);
   const after = new WsStream('out', 0, upgrade);
   await after.load(recorded(0, broken).fetch, true);
@@ -180,13 +170,12 @@ test('permessage-deflate: compressed messages are inflated in order, with their 
 });
 
 test('a compressed text message that inflates to bytes that are not UTF-8 is the stream error a browser fails on', async () => {
-  const { deflateRawSync, constants } = await import('node:zlib');
-  const compress = (bytes: Uint8Array) =>
-    deflateRawSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
-  const good = encodeFrame({ opcode: 1, rsv: 4, payload: compress(Buffer.from('fine ✓')) });
   const badText = new Uint8Array([0x68, 0x69, 0xc3, 0x28]);
-  const bad = encodeFrame({ opcode: 1, rsv: 4, payload: compress(badText) });
-  const binary = encodeFrame({ opcode: 2, rsv: 4, payload: compress(badText) });
+  // Each on its own (no context), so the same frame can stand anywhere in the stream.
+  const [fine, notUtf8] = await perMessage([Buffer.from('fine ✓'), badText], true);
+  const good = encodeFrame({ opcode: 1, rsv: 4, payload: fine! });
+  const bad = encodeFrame({ opcode: 1, rsv: 4, payload: notUtf8! });
+  const binary = encodeFrame({ opcode: 2, rsv: 4, payload: notUtf8! });
   const upgrade = websocketUpgrade(HEAD_101, 'GET')!;
   // Binary messages may hold any bytes: no error.
   const binaryStream = new WsStream('out', 0, upgrade);
