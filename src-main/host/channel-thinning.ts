@@ -4,7 +4,7 @@
 // that is not an exchange's, the updates the UI is interested in (exchange-interest.ts), and of
 // the rest only the latest, within a budget of `recentPerSecond` (bursts up to `recentBurst`).
 // At a human's pace nothing is dropped.
-import type { CoreEvent } from '../protocol/types';
+import type { CoreEvent, InterestFields, SubscriberInterest } from '../protocol/types';
 import type { ExchangeInterest } from '../protocol/exchange-interest';
 
 export interface ChannelThinningOptions {
@@ -13,7 +13,7 @@ export interface ChannelThinningOptions {
   now?: () => number;
 }
 
-export class ChannelThinning {
+export class ChannelThinning implements SubscriberInterest {
   private readonly recentPerMs: number;
   private readonly recentBurst: number;
   private readonly now: () => number;
@@ -31,6 +31,10 @@ export class ChannelThinning {
     this.last = this.now();
   }
 
+  wants(exchange: InterestFields): boolean {
+    return this.interest.wants(exchange);
+  }
+
   /** How many updates it does not want the next batch may bring. */
   recentBudget(): number {
     return Math.floor(this.refilled(this.now()));
@@ -46,7 +50,7 @@ export class ChannelThinning {
     // Newest first, so the budget goes to the latest updates.
     for (let i = events.length - 1; i >= 0; i--) {
       const event = events[i];
-      if (event.type === 'exchange' && !this.interest.wants(event.exchange)) {
+      if (event.type === 'exchange' && !this.wants(event.exchange)) {
         if (recent <= 0) continue;
         recent--;
       }

@@ -101,11 +101,23 @@ interface FilterScan {
 /** Filters kept at once (one per UI, in practice). */
 const MAX_SCANS = 4;
 
-/** One row's fields as the filter reads them, each looked up only when read. */
-class RowFields implements FilterFields {
+/** One row's fields as a filter or a test of interest reads them, each looked up only when read. */
+class RowFields implements FilterFields, InterestFields {
   row: Row = 0;
 
   constructor(private readonly table: ExchangeTable) {}
+
+  get exchangeId(): string {
+    return this.table.idOf(this.row);
+  }
+
+  get source(): ExchangeSummary['source'] {
+    return this.table.sourceOf(this.row);
+  }
+
+  get ruleId(): string | null {
+    return this.table.textAt(this.row, RULE);
+  }
 
   get method(): string | null {
     return this.table.textAt(this.row, METHOD);
@@ -137,33 +149,6 @@ class RowFields implements FilterFields {
 
   get bodyText(): string | null {
     return this.table.contentSource?.(this.row).body ?? null;
-  }
-}
-
-/** One row's fields as a test of interest reads them, each looked up only when read. */
-class RowInterest implements InterestFields {
-  row: Row = 0;
-
-  constructor(private readonly table: ExchangeTable) {}
-
-  get exchangeId(): string {
-    return this.table.idOf(this.row);
-  }
-
-  get source(): ExchangeSummary['source'] {
-    return this.table.sourceOf(this.row);
-  }
-
-  get ruleId(): string | null {
-    return this.table.textAt(this.row, RULE);
-  }
-
-  get method(): string | null {
-    return this.table.textAt(this.row, METHOD);
-  }
-
-  get target(): string | null {
-    return this.table.targetOf(this.row);
   }
 }
 
@@ -479,7 +464,7 @@ export class ExchangeTable {
     return this.rare.get(row)?.source ?? 'capture';
   }
 
-  private readonly interestView = new RowInterest(this);
+  private readonly interestView = new RowFields(this);
 
   /** The row's fields a test of interest reads, as a view that the next call moves. */
   interestOf(row: Row): InterestFields {

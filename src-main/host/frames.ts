@@ -337,14 +337,7 @@ export function openFrameChannel(
     },
     {
       data: options.data === true,
-      ...(thinning === null
-        ? {}
-        : {
-            interest: {
-              wants: (exchange) => interest.wants(exchange),
-              recentBudget: () => thinning.recentBudget(),
-            },
-          }),
+      ...(thinning === null ? {} : { interest: thinning }),
     },
   );
   const receive = (check: FrameCheck): void => {

@@ -14,8 +14,6 @@
 import type { CoreEvent } from '../../src-main/protocol/types';
 import { ExchangeInterest } from '../../src-main/protocol/exchange-interest';
 
-export { rowsOfReply } from '../../src-main/protocol/exchange-interest';
-
 export class EventThinner {
   private pending: (CoreEvent | null)[] = [];
   /** exchangeId → its slot in `pending`. */

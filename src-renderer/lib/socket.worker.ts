@@ -5,7 +5,8 @@
 // in slices so each one is cheap to receive.
 import { MAX_MESSAGE_BYTES, type ServerFrame } from '../../src-main/protocol/types';
 import { isPartFrame, PartJoiner } from '../../src-main/protocol/parts';
-import { EventThinner, rowsOfReply } from './event-thinning';
+import { rowsOfReply } from '../../src-main/protocol/exchange-interest';
+import { EventThinner } from './event-thinning';
 import type { WorkerInbound, WorkerOutbound } from './socket-messages';
 
 const sliceSize = 250;

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CoreEvent, ExchangeSummary } from '../../src-main/protocol/types';
-import { EventThinner, rowsOfReply } from '../../src-renderer/lib/event-thinning';
+import { rowsOfReply } from '../../src-main/protocol/exchange-interest';
+import { EventThinner } from '../../src-renderer/lib/event-thinning';
 import { summaryMaker } from './summary-fixture';
 
 const flood = (count: number): ExchangeSummary[] => {
