@@ -98,6 +98,18 @@ interface FilterScan {
   dirtyFrom: number;
 }
 
+/** Where the first of the sorted `rows[0 … count)` at least `row` is (`count` when none is). */
+export function firstAtLeast(rows: Int32Array, count: number, row: Row): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]! < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Filters kept at once (one per UI, in practice). */
 const MAX_SCANS = 4;
 
@@ -537,14 +549,7 @@ export class ExchangeTable {
     if (scan.dirtyFrom < scan.scanned) {
       // Changed rows are scanned again: keep the matches below the first of them.
       const from = scan.dirtyFrom;
-      let lo = 0;
-      let hi = scan.count;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (scan.rows[mid] < from) lo = mid + 1;
-        else hi = mid;
-      }
-      scan.count = lo;
+      scan.count = firstAtLeast(scan.rows, scan.count, from);
       scan.scanned = from;
     }
     scan.dirtyFrom = Infinity;

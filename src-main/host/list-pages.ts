@@ -10,7 +10,7 @@ import {
   type ListFilter,
   type ListSort,
 } from '../protocol/filter';
-import type { ExchangeTable, RowContent } from './exchange-table';
+import { firstAtLeast, type ExchangeTable, type RowContent } from './exchange-table';
 import { SearchTextCache } from './search-text';
 
 /** Rows of a filter's scan per turn of the event loop (some 10–30 ms). */
@@ -106,14 +106,8 @@ export class ListPages {
     const sorted = this.orderOf(table, filter, filtered, params.sort);
     if (sorted) return { index: sorted.indexOf(row) };
     if (!filtered) return { index: row };
-    let lo = 0;
-    let hi = filtered.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (filtered.rows[mid] < row) lo = mid + 1;
-      else hi = mid;
-    }
-    return { index: lo < filtered.count && filtered.rows[lo] === row ? lo : -1 };
+    const at = firstAtLeast(filtered.rows, filtered.count, row);
+    return { index: at < filtered.count && filtered.rows[at] === row ? at : -1 };
   }
 
   /** The rows of the list in order (the filter's, sorted when asked), or null: every row as is. */
