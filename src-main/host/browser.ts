@@ -1,10 +1,8 @@
-// An intercepted browser: find Chromium, Chrome, Edge or Brave, and start it with a fresh profile
-// that sends everything through the proxy and accepts the local CA's certificates by their public
-// key, so neither the user's own profile nor the system trust store is touched.
+// The Chromium family of intercepted browsers: where Chromium, Chrome, Edge and Brave are looked
+// for, and the flags that start one with a fresh profile that sends everything through the proxy
+// and accepts the local CA's certificates by their public key, so neither the user's own profile
+// nor the system trust store is touched. intercept-launch.ts finds and starts them (and Firefox).
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** Names on PATH, then fixed install locations, in order of preference. */
@@ -42,24 +40,6 @@ export function candidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): s
   return names.flatMap((name) => dirs.map((dir) => join(dir, name)));
 }
 
-/** The first Chromium-family browser found, or null. SOCKETSCOPE_BROWSER overrides the search. */
-export function findBrowser(
-  platform: NodeJS.Platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-): string | null {
-  const explicit = env.SOCKETSCOPE_BROWSER;
-  const list = explicit !== undefined && explicit !== '' ? [explicit] : candidates(platform, env);
-  for (const path of list) {
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // Not there, or not executable: the next one.
-    }
-  }
-  return null;
-}
-
 export interface BrowserLaunch {
   /** host:port of the proxy. */
   proxy: string;
@@ -84,16 +64,4 @@ export function browserArgs(launch: BrowserLaunch): string[] {
     ...(launch.headless === true ? ['--headless=new'] : []),
     launch.url ?? 'about:blank',
   ];
-}
-
-/** Starts `executable` with a fresh profile in a new temporary folder. */
-export function launchBrowser(
-  executable: string,
-  launch: Omit<BrowserLaunch, 'profileDir'> & { profileDir?: string },
-): { child: ChildProcess; profileDir: string } {
-  const profileDir = launch.profileDir ?? mkdtempSync(join(tmpdir(), 'socketscope-browser-'));
-  const child = spawn(executable, browserArgs({ ...launch, profileDir }), {
-    stdio: 'ignore',
-  });
-  return { child, profileDir };
 }

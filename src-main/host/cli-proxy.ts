@@ -1,13 +1,13 @@
 // The proxy's own commands: `socketscope ca` (the local CA for HTTPS interception) and
-// `socketscope browser` (a forward proxy with interception, and a Chromium-family browser with a
-// fresh profile that goes through it).
+// `socketscope browser` (a forward proxy with interception, and a browser started through it by
+// the Intercept tab's launcher, with a fresh profile).
 
-import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { CommandResult, InterceptBrowser, Message } from '../protocol/types';
 import { LocalCa } from '../capture/ca';
-import { findBrowser, launchBrowser } from './browser';
 import { createCore } from './core';
+import { checkKind, checkUrl, findBrowsers, pickBrowser } from './intercept-launch';
 import { caFolder, defaultHome } from './paths';
 import { proxyUrl, terminalLines } from './terminal-env';
 
@@ -27,14 +27,21 @@ only) and never added to any trust store by Socketscope.
 
 Without an option: the path and the SPKI hash.`;
 
-export const BROWSER_HELP = `Usage: socketscope browser [URL] [--port P] [--session DIR] [--passthrough HOSTS] [--insecure-host HOSTS]
+export const BROWSER_HELP = `Usage: socketscope browser [URL] [--browser KIND] [--headless] [--port P] [--session DIR] [--passthrough HOSTS] [--insecure-host HOSTS]
 
-Starts a forward proxy with HTTPS interception and a Chromium, Chrome, Edge or Brave with a fresh
-profile that sends everything through it (loopback included) and accepts the local CA's
-certificates. Your own browser profile and the system trust store are not touched. Everything the
-browser sends and gets is recorded in a session; open it in the app to look at it. Ends when the
-browser closes, or on Ctrl-C.
+Starts a forward proxy with HTTPS interception and a browser with a fresh, throwaway profile that
+sends everything through it (loopback included) and trusts the local CA: Chromium, Chrome, Edge
+and Brave by the CA's key (--ignore-certificate-errors-spki-list), Firefox through its profile's
+own certificate store (written with NSS's certutil, Debian package libnss3-tools; without it
+Firefox still starts, and its HTTPS pages show a certificate error). Your own browser profile and
+the system trust store are not touched. Everything the browser sends and gets is recorded in a
+session; open it in the app to look at it. Ends when the browser closes, or on Ctrl-C (which
+closes the browser and removes its profile). The same browsers as the app's Intercept tab.
 
+  URL                    the page to open (a bare host gets https://; default a blank page)
+  --browser KIND         chromium, chrome, edge, brave or firefox (default: SOCKETSCOPE_BROWSER
+                         when set, else the first of the Chromium family found, else Firefox)
+  --headless             start the browser without a window (no display, scripts)
   --port P               the proxy's port (default: a free one)
   --session DIR          record into this session folder (default: a new one)
   --passthrough HOSTS    hosts (comma-separated, *.example.com for a domain) tunnelled untouched
@@ -82,39 +89,70 @@ export async function caCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** A mistake in how the command was called: one sentence, exit code 2. */
+export class UsageError extends Error {}
+
+function browserOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        browser: { type: 'string' },
+        headless: { type: 'boolean' },
+        port: { type: 'string' },
+        session: { type: 'string' },
+        passthrough: { type: 'string' },
+        'insecure-host': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)} (see "socketscope browser --help").`,
+    );
+  }
+}
+
 export async function browserCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string' },
-      session: { type: 'string' },
-      passthrough: { type: 'string' },
-      'insecure-host': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = browserOptions(args);
   if (values.help) {
     process.stdout.write(`${BROWSER_HELP}\n`);
     return 0;
   }
-  const executable = findBrowser();
-  if (executable === null) {
-    throw new Error(
-      'No Chromium, Chrome, Edge or Brave was found. Install one, or name its executable in SOCKETSCOPE_BROWSER.',
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Give one URL, not ${positionals.length} (see "socketscope browser --help").`,
     );
   }
+  const kind = values.browser === undefined ? undefined : checkKind(values.browser);
+  if (typeof kind === 'object') throw new UsageError(kind.message.text);
+  const url = checkUrl(positionals[0]);
+  if (typeof url !== 'string') throw new UsageError(url.message.text);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port takes a port number, not ${values.port}.`);
+    throw new UsageError(`--port takes a port number, not ${values.port}.`);
   }
-  const home = defaultHome();
-  const ca = await LocalCa.open(caFolder(home));
+  // The same search as the Intercept tab's, before anything starts.
+  const browser = pickBrowser(findBrowsers(), kind);
+  if ('message' in browser) throw new Error(browser.message.text);
+
+  let ended: (failure: Message | null) => void = () => {};
+  const end = new Promise<Message | null>((resolve) => (ended = resolve));
   const core = await createCore({
-    home,
+    home: defaultHome(),
     ...(values.session !== undefined ? { sessionDir: resolve(values.session) } : {}),
+    intercept: {
+      headless: values.headless === true,
+      onEnded: (_launched, failure) => ended(failure),
+    },
   });
+  const stopped = (code: number): Promise<number> =>
+    core.close().then(
+      () => code,
+      () => 1,
+    );
   const state = await core.call('server.start', {
     host: '127.0.0.1',
     port,
@@ -128,34 +166,76 @@ export async function browserCommand(args: string[]): Promise<number> {
     await core.close();
     throw new Error(state.message?.text ?? `The proxy could not start (${state.status}).`);
   }
-  const { child, profileDir } = launchBrowser(executable, {
-    proxy: `127.0.0.1:${state.port}`,
-    spki: [ca.spki, await ca.leafSpki()],
-    ...(positionals[0] !== undefined ? { url: positionals[0] } : {}),
-  });
-  process.stdout.write(
-    `Proxy on 127.0.0.1:${state.port} (session ${core.sessionDir()})\nStarted ${executable} with a fresh profile in ${profileDir}.\nClose the browser or press Ctrl-C to stop.\n`,
-  );
-  return new Promise<number>((done) => {
-    let stopping = false;
-    const stop = (code: number): void => {
-      if (stopping) return;
-      stopping = true;
-      if (child.exitCode === null) child.kill('SIGTERM');
-      // The profile was made for this run only.
-      child.once('exit', () => rmSync(profileDir, { recursive: true, force: true }));
-      if (child.exitCode !== null) rmSync(profileDir, { recursive: true, force: true });
-      core.close().then(
-        () => done(code),
-        () => done(1),
-      );
-    };
-    child.once('exit', () => stop(0));
-    child.once('error', (error) => {
-      process.stderr.write(`socketscope: the browser could not start: ${error.message}\n`);
-      stop(1);
-    });
-    process.once('SIGINT', () => stop(0));
-    process.once('SIGTERM', () => stop(0));
-  });
+  let result: CommandResult<'intercept.launch'>;
+  try {
+    result = await core.call('intercept.launch', { browserId: browser.id, url });
+  } catch (error) {
+    await stopped(1);
+    throw error;
+  }
+  if (result.launched === null) {
+    const why =
+      result.message?.key === 'intercept.noDisplay'
+        ? noDisplay()
+        : (result.message ?? {
+            key: 'intercept.launchFailed',
+            text: `${browser.name} could not start: no reason was given.`,
+            params: { browser: browser.name, detail: 'no reason was given.' },
+          });
+    process.stderr.write(`socketscope: ${why.text}\n`);
+    return stopped(1);
+  }
+  const launched = result.launched;
+  // A taken --port fell back to a free one: say so.
+  if (state.message) process.stderr.write(`socketscope: ${state.message.text}\n`);
+  process.stdout.write(say(proxyListening(state.port, core.sessionDir())));
+  process.stdout.write(say(browserStarted(browser, launched.profileDir)));
+  // Started, with a limit (a Firefox whose store could not be given the CA).
+  if (result.message) process.stderr.write(`socketscope: ${result.message.text}\n`);
+  process.stdout.write(say(howToStop()));
+
+  let onSignal = (): void => {};
+  const signalled = new Promise<null>((resolve) => (onSignal = () => resolve(null)));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const failure = await Promise.race([end, signalled]);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (failure) process.stderr.write(`socketscope: ${failure.text}\n`);
+  // Closing the Core closes the browser (its process group) and removes its profile.
+  return stopped(failure ? 1 : 0);
+}
+
+function say(message: Message): string {
+  return `${message.text}\n`;
+}
+
+function proxyListening(port: number, session: string): Message {
+  return {
+    key: 'intercept.cliProxy',
+    text: `Proxy on 127.0.0.1:${port} (session ${session})`,
+    params: { port, session },
+  };
+}
+
+function browserStarted(browser: InterceptBrowser, profile: string): Message {
+  return {
+    key: 'intercept.cliStarted',
+    text: `Started ${browser.name} (${browser.path}) with a fresh profile in ${profile}.`,
+    params: { browser: browser.name, path: browser.path, profile },
+  };
+}
+
+function noDisplay(): Message {
+  return {
+    key: 'intercept.cliNoDisplay',
+    text: 'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: run this in your desktop session, or add --headless.',
+  };
+}
+
+function howToStop(): Message {
+  return {
+    key: 'intercept.cliStop',
+    text: 'Close the browser or press Ctrl-C to stop.',
+  };
 }

@@ -17,7 +17,7 @@ import { createCore } from './core';
 import { ExchangeBook } from './exchanges';
 import { defaultHome, sessionsFolder } from './paths';
 import { toBase64 } from '../capture/base64';
-import { browserCommand, caCommand, hostList } from './cli-proxy';
+import { browserCommand, caCommand, hostList, UsageError } from './cli-proxy';
 
 const HELP: Record<string, string> = {
   main: `Usage: socketscope <command> [options]
@@ -28,7 +28,7 @@ Commands:
   export     write a session as HAR 1.2 to stdout
   sessions   list the saved sessions
   ca         the local certificate authority for HTTPS interception (path, SPKI hash)
-  browser    start an intercepted Chromium-family browser with a fresh profile
+  browser    start an intercepted browser (Chromium family or Firefox) with a fresh profile
 
 Run "socketscope <command> --help" for a command's options, "socketscope --version" for the
 version.
@@ -86,8 +86,6 @@ stdout, with each entry's raw bytes in the "_socketscope" extension.`,
 Lists the sessions in the data folder, newest first; "(recording)" marks one a running
 socketscope is writing to.`,
 };
-
-class UsageError extends Error {}
 
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

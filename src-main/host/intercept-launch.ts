@@ -34,6 +34,8 @@ export interface InterceptOptions {
   platform?: NodeJS.Platform;
   /** Start browsers without a window (tests, machines without a display). */
   headless?: boolean;
+  /** Told when a started browser has ended, with why when it failed (its notice's message). */
+  onEnded?: (launched: LaunchedBrowser, failure: Message | null) => void;
 }
 
 /** How long a closed browser gets to end before it is killed. */
@@ -41,18 +43,29 @@ const CLOSE_GRACE_MS = 3000;
 /** A browser that ends this soon after its start with an error is said to have failed. */
 const EARLY_EXIT_MS = 5000;
 
-const NAMES: [RegExp, string][] = [
-  [/firefox-esr/i, 'Firefox ESR'],
-  [/firefox/i, 'Firefox'],
-  [/google.chrome|chrome\.exe/i, 'Google Chrome'],
-  [/edge/i, 'Microsoft Edge'],
-  [/brave/i, 'Brave'],
-  [/chromium/i, 'Chromium'],
+/** What `socketscope browser --browser` takes: each browser's kind, as its name says it. */
+export const BROWSER_KINDS = ['chromium', 'chrome', 'edge', 'brave', 'firefox'] as const;
+export type BrowserKind = (typeof BROWSER_KINDS)[number];
+
+// Chromium before chrome.exe: Windows' Chromium is Chromium\Application\chrome.exe.
+const NAMES: [RegExp, string, BrowserKind][] = [
+  [/firefox-esr/i, 'Firefox ESR', 'firefox'],
+  [/firefox/i, 'Firefox', 'firefox'],
+  [/chromium/i, 'Chromium', 'chromium'],
+  [/google.chrome|chrome\.exe/i, 'Google Chrome', 'chrome'],
+  [/edge/i, 'Microsoft Edge', 'edge'],
+  [/brave/i, 'Brave', 'brave'],
 ];
 
 function nameOf(path: string): string {
   for (const [pattern, name] of NAMES) if (pattern.test(path)) return name;
   return basename(path);
+}
+
+/** The kind of browser at `path` (from its name), or null for one named otherwise. */
+export function browserKind(path: string): BrowserKind | null {
+  for (const [pattern, , kind] of NAMES) if (pattern.test(path)) return kind;
+  return null;
 }
 
 function executable(path: string): boolean {
@@ -123,6 +136,80 @@ export function findBrowsers(
     });
   }
   return found;
+}
+
+const KIND_NAMES: Record<BrowserKind, string> = {
+  chromium: 'Chromium',
+  chrome: 'Google Chrome',
+  edge: 'Microsoft Edge',
+  brave: 'Brave',
+  firefox: 'Firefox',
+};
+
+/** The `--browser` value as a kind, or the sentence that says which values it takes. */
+export function checkKind(value: string): BrowserKind | { message: Message } {
+  const kind = BROWSER_KINDS.find((k) => k === value.trim().toLowerCase());
+  if (kind !== undefined) return kind;
+  const kinds = BROWSER_KINDS.join(', ');
+  return {
+    message: {
+      key: 'intercept.unknownKind',
+      text: `--browser takes one of ${kinds}, not "${value}".`,
+      params: { kinds, value },
+    },
+  };
+}
+
+/**
+ * The browser `socketscope browser` starts: the first of `kind` found, or with no kind the one
+ * SOCKETSCOPE_BROWSER names, else the first of the Chromium family, else a Firefox. When there is
+ * none, the sentence that says what is missing and what to do.
+ */
+export function pickBrowser(
+  browsers: InterceptBrowser[],
+  kind: BrowserKind | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): InterceptBrowser | { message: Message } {
+  const explicit = env.SOCKETSCOPE_BROWSER;
+  if (kind !== undefined) {
+    const found = browsers.find((b) => browserKind(b.path) === kind);
+    if (found) return found;
+    const browser = KIND_NAMES[kind];
+    const others = browsers.map((b) => b.name).join(', ');
+    return {
+      message:
+        others === ''
+          ? {
+              key: 'intercept.kindNotFound',
+              text: `${browser} was not found on this machine: install it, or name its executable in SOCKETSCOPE_BROWSER.`,
+              params: { browser },
+            }
+          : {
+              key: 'intercept.kindNotFoundOthers',
+              text: `${browser} was not found on this machine (found: ${others}): install it, name its executable in SOCKETSCOPE_BROWSER, or pick one of those with --browser.`,
+              params: { browser, others },
+            },
+    };
+  }
+  if (explicit !== undefined && explicit !== '') {
+    const named = browsers.find((b) => b.path === explicit);
+    if (named) return named;
+    return {
+      message: {
+        key: 'intercept.explicitMissing',
+        text: `SOCKETSCOPE_BROWSER names ${explicit}, which is not an executable file: correct it, or unset it to let Socketscope look for a browser.`,
+        params: { path: explicit },
+      },
+    };
+  }
+  const found = browsers.find((b) => b.family === 'chromium') ?? browsers[0];
+  if (found) return found;
+  return {
+    message: {
+      key: 'intercept.noneFound',
+      text: 'No Chromium, Chrome, Edge, Brave or Firefox was found: install one, or name its executable in SOCKETSCOPE_BROWSER.',
+    },
+  };
 }
 
 function noCertutil(): Message {
@@ -420,18 +507,21 @@ export class InterceptLauncher {
     const entry: Running = { info, child, killTimer: null };
     this.running.set(launchId, entry);
     child.once('error', (error) => {
-      this.host.notify('error', launchFailed(browser.name, error));
-      this.ended(launchId);
+      const failure = launchFailed(browser.name, error);
+      this.host.notify('error', failure);
+      this.ended(launchId, failure);
     });
     child.once('exit', (code) => {
+      let failure: Message | null = null;
       if (code !== 0 && code !== null && Date.now() - info.startedAt < EARLY_EXIT_MS) {
-        this.host.notify('warn', {
+        failure = {
           key: 'intercept.exitedEarly',
           text: `${browser.name} ended right after it started (exit code ${code}).`,
           params: { browser: browser.name, code },
-        });
+        };
+        this.host.notify('warn', failure);
       }
-      this.ended(launchId);
+      this.ended(launchId, failure);
     });
     return { launched: { ...info }, message };
   }
@@ -466,13 +556,14 @@ export class InterceptLauncher {
     }
   }
 
-  private ended(launchId: string): void {
+  private ended(launchId: string, failure: Message | null = null): void {
     const entry = this.running.get(launchId);
     if (!entry) return;
     this.running.delete(launchId);
     if (entry.killTimer) clearTimeout(entry.killTimer);
     // The profile was made for this run only.
     rmSync(entry.info.profileDir, { recursive: true, force: true });
+    this.options.onEnded?.({ ...entry.info }, failure);
   }
 }
 
@@ -490,7 +581,8 @@ export function checkUrl(value: unknown): string | { message: Message } {
   if (value === undefined || value === null) return 'about:blank';
   if (typeof value !== 'string') return badUrl(String(value));
   const text = value.trim();
-  if (text === '') return 'about:blank';
+  // about:blank is what an empty one gives: checking a checked page changes nothing.
+  if (text === '' || text === 'about:blank') return 'about:blank';
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
   try {
     const url = new URL(withScheme);

@@ -11,7 +11,8 @@ import { createServer as createHttps, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCa } from '../../src-main/capture/ca';
-import { browserArgs, findBrowser } from '../../src-main/host/browser';
+import { browserArgs } from '../../src-main/host/browser';
+import { findBrowsers } from '../../src-main/host/intercept-launch';
 import { startServer, waitFor } from './helpers';
 import { startServe } from './serve-child';
 
@@ -142,8 +143,8 @@ test('an upstream certificate that does not verify gives 502; excluded hosts pas
 });
 
 test('Chromium with the SPKI flag loads an intercepted https page', async (t) => {
-  const chromium = findBrowser();
-  if (chromium === null) {
+  const chromium = findBrowsers().find((browser) => browser.family === 'chromium')?.path;
+  if (chromium === undefined) {
     t.skip('no Chromium-family browser is installed (apt-get install -y chromium)');
     return;
   }

@@ -228,6 +228,7 @@ test('with NSS certutil: the CA is in the profile store, trusted for TLS servers
 test('checkUrl: blank, a bare host as https, http(s) only', () => {
   assert.equal(checkUrl(undefined), 'about:blank');
   assert.equal(checkUrl('  '), 'about:blank');
+  assert.equal(checkUrl('about:blank'), 'about:blank', 'a checked page checks again the same');
   assert.equal(checkUrl('example.test/a'), 'https://example.test/a');
   assert.equal(checkUrl('http://127.0.0.1:9/'), 'http://127.0.0.1:9/');
   for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'http://', 42]) {

@@ -714,6 +714,21 @@ export const en = {
   'core.intercept.badUrl': '{url} is not an http:// or https:// address.',
   'core.intercept.noDisplay':
     'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: start Socketscope in your desktop session.',
+  // socketscope browser: which browser, and why none started (issue 11)
+  'core.intercept.unknownKind': '--browser takes one of {kinds}, not "{value}".',
+  'core.intercept.kindNotFound':
+    '{browser} was not found on this machine: install it, or name its executable in SOCKETSCOPE_BROWSER.',
+  'core.intercept.kindNotFoundOthers':
+    '{browser} was not found on this machine (found: {others}): install it, name its executable in SOCKETSCOPE_BROWSER, or pick one of those with --browser.',
+  'core.intercept.explicitMissing':
+    'SOCKETSCOPE_BROWSER names {path}, which is not an executable file: correct it, or unset it to let Socketscope look for a browser.',
+  'core.intercept.noneFound':
+    'No Chromium, Chrome, Edge, Brave or Firefox was found: install one, or name its executable in SOCKETSCOPE_BROWSER.',
+  'core.intercept.cliProxy': 'Proxy on 127.0.0.1:{port} (session {session})',
+  'core.intercept.cliStarted': 'Started {browser} ({path}) with a fresh profile in {profile}.',
+  'core.intercept.cliStop': 'Close the browser or press Ctrl-C to stop.',
+  'core.intercept.cliNoDisplay':
+    'There is no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so a browser window cannot open: run this in your desktop session, or add --headless.',
   'tunnel.mark': 'tunnel',
   'tunnel.markIntercepted': 'tunnel, decrypted',
   'tunnel.markUpgraded': 'upgraded',

@@ -687,6 +687,21 @@ export const zhCN: Record<CatalogueKey, string> = {
   'core.intercept.badUrl': '{url} 不是 http:// 或 https:// 地址。',
   'core.intercept.noDisplay':
     '这里没有显示器（DISPLAY 和 WAYLAND_DISPLAY 都未设置），因此无法打开浏览器窗口：请在你的桌面会话中启动 Socketscope。',
+  // socketscope browser: which browser, and why none started (issue 11)
+  'core.intercept.unknownKind': '--browser 只接受 {kinds} 之一，而不是“{value}”。',
+  'core.intercept.kindNotFound':
+    '在这台机器上没有找到 {browser}：请安装它，或在 SOCKETSCOPE_BROWSER 中写明它的可执行文件。',
+  'core.intercept.kindNotFoundOthers':
+    '在这台机器上没有找到 {browser}（找到的有：{others}）：请安装它，在 SOCKETSCOPE_BROWSER 中写明它的可执行文件，或用 --browser 选择已找到的一个。',
+  'core.intercept.explicitMissing':
+    'SOCKETSCOPE_BROWSER 指向 {path}，但它不是可执行文件：请改正它，或取消设置，让 Socketscope 自行查找浏览器。',
+  'core.intercept.noneFound':
+    '没有找到 Chromium、Chrome、Edge、Brave 或 Firefox：请安装其中一个，或在 SOCKETSCOPE_BROWSER 中写明它的可执行文件。',
+  'core.intercept.cliProxy': '代理在 127.0.0.1:{port}（会话 {session}）',
+  'core.intercept.cliStarted': '已用全新的配置文件（位于 {profile}）启动 {browser}（{path}）。',
+  'core.intercept.cliStop': '关闭浏览器或按 Ctrl-C 即可停止。',
+  'core.intercept.cliNoDisplay':
+    '这里没有显示器（DISPLAY 和 WAYLAND_DISPLAY 都未设置），因此无法打开浏览器窗口：请在你的桌面会话中运行，或加上 --headless。',
   'tunnel.mark': '隧道',
   'tunnel.markIntercepted': '隧道，已解密',
   'tunnel.markUpgraded': '已升级协议',
