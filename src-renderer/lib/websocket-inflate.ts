@@ -1,9 +1,11 @@
 // permessage-deflate's receiving side (RFC 7692 §7.2.2), for the WebSocket messages card: each
 // message's payload with the four bytes 00 00 FF FF the sender removed put back, inflated by
 // fflate with the last 32 KiB of the messages before as its dictionary (the "context
-// takeover"), unless the agreement says that side forgets its window after each message.
+// takeover"), unless the agreement says that side forgets its window after each message. Its
+// stored blocks' NLEN is checked first (engine/websocket-deflate.ts), which fflate does not do.
 
 import { Inflate } from 'fflate';
+import { damagedStoredBlock } from '../../src-main/engine/websocket-deflate';
 
 export type InflateResult = { ok: true; data: Uint8Array } | { ok: false; reason: string };
 
@@ -24,6 +26,13 @@ export class MessageInflater {
     const input = new Uint8Array(payload.length + TAIL.length);
     input.set(payload);
     input.set(TAIL, payload.length);
+    // fflate does not check a stored block's NLEN: the block headers are walked first.
+    const damage = damagedStoredBlock(input);
+    if (damage) {
+      return this.fail(
+        `a stored block's NLEN (0x${hex4(damage.nlen)} at byte ${damage.offset + 2}) is not the ones' complement of its LEN (0x${hex4(damage.len)}) (RFC 1951 §3.2.4)`,
+      );
+    }
     const parts: Uint8Array[] = [];
     let length = 0;
     const inflater = new Inflate(this.window.length > 0 ? { dictionary: this.window } : {});
@@ -53,6 +62,10 @@ export class MessageInflater {
     this.window = EMPTY;
     return { ok: false, reason };
   }
+}
+
+function hex4(value: number): string {
+  return value.toString(16).padStart(4, '0');
 }
 
 /** The last 32 KiB of what has been inflated: the window before, then `data`. */

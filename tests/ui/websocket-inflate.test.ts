@@ -1,12 +1,17 @@
 // permessage-deflate's inflater against Node's zlib: every block type and level, messages that
 // refer back into earlier ones (context takeover), and broken inputs that fail with a reason
-// instead of throwing.
+// instead of throwing, a stored block whose NLEN is wrong among them (fflate does not check it:
+// the block walk in engine/websocket-deflate.ts does, checked here against zlib's streams).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, deflateRawSync } from 'node:zlib';
+import { constants, createDeflateRaw, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
-import { deflateAgreement } from '../../src-main/engine/websocket-deflate';
+import {
+  damagedStoredBlock,
+  deflateAgreement,
+  walkBlocks,
+} from '../../src-main/engine/websocket-deflate';
 import { MessageInflater } from '../../src-renderer/lib/websocket-inflate';
 import { perMessage } from './permessage-deflate';
 
@@ -78,8 +83,156 @@ test('no context takeover: each message inflates alone', async () => {
   }
 });
 
+/** A stored block (RFC 1951 §3.2.4): header bits, LEN, NLEN, the bytes; `nlen` to break it. */
+function stored(data: Uint8Array, final: boolean, nlen = ~data.length & 0xffff): Uint8Array {
+  const len = data.length;
+  return Uint8Array.from([final ? 1 : 0, len & 0xff, len >> 8, nlen & 0xff, nlen >> 8, ...data]);
+}
+
+test("a stored block whose NLEN is not LEN's ones' complement fails like other corrupt data", () => {
+  const hello = Buffer.from('hello');
+  assert.deepEqual(Buffer.from(inflateOnce(stored(hello, true))), hello, 'the good one inflates');
+  for (const [bad, what] of [
+    [stored(hello, true, 0x0000), 'final, NLEN 0'],
+    [stored(hello, false, 0x1234), 'not final'],
+    [stored(hello, true, 5), 'NLEN equal to LEN'],
+    [
+      Buffer.concat([stored(hello, false), stored(hello, true, 0xfffb ^ 0x100)]),
+      'the second block',
+    ],
+  ] as const) {
+    const result = new MessageInflater(false).inflate(bad);
+    assert.equal(result.ok, false, what);
+    assert.match(result.ok ? '' : result.reason, /NLEN/, what);
+  }
+});
+
+test('a damaged stored block after a compressed one (not on a byte boundary) is found too', async () => {
+  // zlib: a compressed block ended mid-byte (deflateParams ends it with Z_BLOCK), then stored ones.
+  const marker = Buffer.from('<stored block bytes, kept as they are>'.repeat(3));
+  const [good] = await mixed(Buffer.from('compressed words, compressed words, compressed'), marker);
+  const inflated = inflateOnce(good!);
+  assert.ok(Buffer.from(inflated).includes(marker), 'the good stream inflates');
+  const at = good!.indexOf(marker);
+  assert.ok(at > 4, 'the stored bytes are in the stream as they are');
+  assert.equal(good!.readUInt16LE(at - 4), ~good!.readUInt16LE(at - 2) & 0xffff, 'LEN and NLEN');
+  const bad = Buffer.from(good!);
+  bad[at - 1] ^= 0x01;
+  assert.equal(damagedStoredBlock(bad)?.offset, at - 4, 'found by walking the compressed block');
+  const result = new MessageInflater(true).inflate(bad);
+  assert.equal(result.ok, false);
+  assert.match(result.ok ? '' : result.reason, /NLEN/);
+});
+
+/** A permessage-deflate-like message from zlib: segments at their own level and strategy, each
+ * ended by its own flush, the last a sync flush (its 00 00 FF FF kept). */
+interface Segment {
+  data: Uint8Array;
+  level: number;
+  strategy: number;
+  flush: number;
+}
+
+async function segments(parts: Segment[]): Promise<Buffer> {
+  const stream = createDeflateRaw({ level: parts[0]?.level ?? 6 });
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  for (const [i, part] of parts.entries()) {
+    if (i > 0) {
+      await new Promise<void>((resolve) => stream.params(part.level, part.strategy, resolve));
+    }
+    stream.write(part.data);
+    await new Promise<void>((resolve) => stream.flush(part.flush, () => resolve()));
+  }
+  await new Promise<void>((resolve) => stream.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+  return Buffer.concat(chunks);
+}
+
+const segment = fc.record({
+  data: fc.oneof(
+    fc.uint8Array({ maxLength: 3000 }),
+    fc
+      .tuple(fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 200 }))
+      .map(([text, times]) => new TextEncoder().encode(text.repeat(times))),
+  ),
+  level: fc.integer({ min: 0, max: 9 }),
+  strategy: fc.constantFrom(
+    constants.Z_DEFAULT_STRATEGY,
+    constants.Z_FIXED,
+    constants.Z_HUFFMAN_ONLY,
+    constants.Z_RLE,
+    constants.Z_FILTERED,
+  ),
+  flush: fc.constantFrom(
+    constants.Z_NO_FLUSH,
+    constants.Z_BLOCK,
+    constants.Z_PARTIAL_FLUSH,
+    constants.Z_SYNC_FLUSH,
+    constants.Z_FULL_FLUSH,
+  ),
+});
+
+test('property: on valid streams the walk follows every block to the end, and refuses none', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 6 }), async (parts) => {
+      const stream = await segments(parts);
+      const walk = walkBlocks(stream);
+      assert.ok(walk.whole, 'the walk reached the end');
+      assert.equal(damagedStoredBlock(stream), null);
+      // The last block is the sync flush's empty stored block, ending the stream.
+      assert.deepEqual(walk.stored.at(-1), { offset: stream.length - 4, len: 0, nlen: 0xffff });
+      for (const block of walk.stored) {
+        assert.equal(block.nlen, ~block.len & 0xffff);
+      }
+      const inflated = new MessageInflater(true).inflate(stream.subarray(0, -4));
+      assert.ok(inflated.ok, inflated.ok ? '' : inflated.reason);
+      assert.deepEqual(Buffer.from(inflated.data), Buffer.concat(parts.map((part) => part.data)));
+    }),
+    { numRuns: 150, seed: 20261205 },
+  );
+});
+
+test('property: each stored block of a valid stream, its NLEN damaged, is refused at its offset', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(segment, { minLength: 1, maxLength: 5 }),
+      fc.nat(),
+      fc.integer({ min: 0, max: 15 }),
+      async (parts, pick, bit) => {
+        const stream = await segments(parts);
+        const stored = walkBlocks(stream).stored;
+        const block = stored[pick % stored.length]!;
+        const bad = Buffer.from(stream);
+        bad[block.offset + 2 + (bit >> 3)] ^= 1 << (bit & 7);
+        assert.deepEqual(damagedStoredBlock(bad), {
+          ...block,
+          nlen: block.nlen ^ (1 << bit),
+        });
+        // Given whole (the sync flush's block included), the inflater adds one more such block.
+        const result = new MessageInflater(true).inflate(bad);
+        assert.equal(result.ok, false);
+        assert.match(result.ok ? '' : result.reason, /NLEN/);
+      },
+    ),
+    { numRuns: 150, seed: 20261206 },
+  );
+});
+
+/** One raw DEFLATE message: `first` compressed, then `then` stored (level 0), sync-flushed. */
+async function mixed(first: Buffer, then: Buffer): Promise<Buffer[]> {
+  const stream = createDeflateRaw({ level: 9 });
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.write(first);
+  await new Promise<void>((resolve) => stream.params(0, constants.Z_DEFAULT_STRATEGY, resolve));
+  stream.write(then);
+  await new Promise<void>((resolve) => stream.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+  const all = Buffer.concat(chunks);
+  assert.deepEqual([...all.subarray(-4)], [0, 0, 0xff, 0xff]);
+  return [all.subarray(0, -4)];
+}
+
 test('broken inputs fail with a reason, never throw; the output limit holds', () => {
-  // (fflate does not check a stored block's NLEN, so that case is not among these.)
   for (const bad of [[0x07], [0xff, 0xff, 0xff], [0x04, 0x00]]) {
     const result = new MessageInflater(false).inflate(new Uint8Array(bad));
     assert.equal(result.ok, false, JSON.stringify(bad));
