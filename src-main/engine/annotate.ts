@@ -108,6 +108,8 @@ function leavesOf(events: readonly ParserEvent[]): {
   let method: string | null = null;
   let field: string | undefined;
   let chunked = false;
+  /** After a message's headersComplete, field lines are trailers. */
+  let trailers = false;
   let lastChunkSeen = false;
   let error: Leaf | null = null;
   for (const event of events) {
@@ -116,6 +118,7 @@ function leavesOf(events: readonly ParserEvent[]): {
         starts.push(event.offset);
         method = null;
         chunked = false;
+        trailers = false;
         lastChunkSeen = false;
         break;
       case 'method':
@@ -159,8 +162,8 @@ function leavesOf(events: readonly ParserEvent[]): {
         leaves.push({
           offset: event.offset,
           length: event.length,
-          kind: event.trailer ? 'trailer-field-name' : 'field-name',
-          key: event.trailer ? 'trailer' : fieldKey(field),
+          kind: trailers ? 'trailer-field-name' : 'field-name',
+          key: trailers ? 'trailer' : fieldKey(field),
           field,
         });
         break;
@@ -168,13 +171,14 @@ function leavesOf(events: readonly ParserEvent[]): {
         leaves.push({
           offset: event.offset,
           length: event.length,
-          kind: event.trailer ? 'trailer-field-value' : 'field-value',
-          key: event.trailer ? 'trailer' : fieldKey(field ?? ''),
+          kind: trailers ? 'trailer-field-value' : 'field-value',
+          key: trailers ? 'trailer' : fieldKey(field ?? ''),
           field,
         });
         break;
       case 'headersComplete':
         field = undefined;
+        trailers = true;
         chunked = event.framing === 'chunked';
         leaves.push({
           offset: event.offset,

@@ -75,17 +75,19 @@ export interface ReasonEvent extends Span {
   type: 'reason';
   value: string;
 }
-/** A field name; `trailer` is true in a chunked trailer section. */
+/**
+ * A field name. After its message's headersComplete it is a trailer (RFC 9112 §7.1.2). Field
+ * events have the shape of the other token events (type, offset, length, value), so that a
+ * consumer's loop over a head sees few shapes.
+ */
 export interface HeaderNameEvent extends Span {
   type: 'headerName';
   value: string;
-  trailer: boolean;
 }
 /** A field value with surrounding OWS excluded from the span. */
 export interface HeaderValueEvent extends Span {
   type: 'headerValue';
   value: string;
-  trailer: boolean;
 }
 /** The empty line that ends the head; the span covers it (CRLF, or LF when lenient). */
 export interface HeadersCompleteEvent extends Span {

@@ -33,6 +33,7 @@ export class ParsedField implements Field {
     value: string,
     valueOffset: number,
     valueLength: number,
+    lineLength: number,
   ) {
     this.name = name;
     this.value = value;
@@ -40,7 +41,7 @@ export class ParsedField implements Field {
     this.nameLength = nameLength;
     this.valueOffset = valueOffset;
     this.valueLength = valueLength;
-    this.lineLength = valueOffset + valueLength - nameOffset;
+    this.lineLength = lineLength;
   }
 
   get nameSpan(): Span {
@@ -179,7 +180,7 @@ export class MessageParser extends ParserGraph {
       this.closeLine(draft, offset);
       // The start line ends where the first field line begins.
       if (draft.complete === null) draft.head.startLineEnd ??= offset;
-      draft.open = new ParsedField(value, offset, length, '', offset + length, 0);
+      draft.open = new ParsedField(value, offset, length, '', offset + length, 0, length);
       draft.openValue = false;
       return;
     }
@@ -199,14 +200,24 @@ export class MessageParser extends ParserGraph {
     valueOffset: number,
     valueLength: number,
     value: string,
+    lineEnd: number,
   ): void {
     const draft = this.draft;
     if (draft === null) return;
-    this.closeLine(draft, nameOffset);
-    if (draft.complete === null) draft.head.startLineEnd ??= nameOffset;
-    // Left open as the graph's field would be: its line end is known when the next line starts.
-    draft.open = new ParsedField(name, nameOffset, nameLength, value, valueOffset, valueLength);
-    draft.openValue = true;
+    if (draft.open !== null) this.closeLine(draft, nameOffset);
+    const field = new ParsedField(
+      name,
+      nameOffset,
+      nameLength,
+      value,
+      valueOffset,
+      valueLength,
+      lineEnd - nameOffset,
+    );
+    if (draft.complete === null) {
+      draft.head.startLineEnd ??= nameOffset;
+      draft.head.fields.push(field);
+    } else draft.trailers.push(field);
   }
 
   protected onHead(
@@ -288,8 +299,15 @@ export class MessageParser extends ParserGraph {
 
   protected onError(code: ErrorCode, offset: number, reason: string, status: number): void {
     const draft = this.draft;
-    if (draft?.open && draft.openValue && draft.complete === null) {
-      draft.head.fields.push(draft.open);
+    if (draft !== null && draft.complete === null) {
+      if (draft.open === null) {
+        // A line the fast path closed, and no name after it: its line ends where its value does,
+        // as a line whose end was never seen.
+        const last = draft.head.fields.at(-1);
+        if (last instanceof ParsedField) {
+          last.lineLength = last.valueOffset + last.valueLength - last.nameOffset;
+        }
+      } else if (draft.openValue) draft.head.fields.push(draft.open);
     }
     this.out.push({
       type: 'error',

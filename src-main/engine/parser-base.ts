@@ -153,11 +153,11 @@ export abstract class ParserBase {
     offset: number,
     length: number,
     value: string,
-    trailer: boolean,
   ): void;
   /**
-   * A whole field line read at once (the fast path): its name and its value. The token mode
-   * reports it as the two fields the graph would.
+   * A whole field line read at once (the fast path): its name, its value and where the line
+   * ends (after its CRLF; the next byte is known not to start a fold). The token mode reports it
+   * as the two fields the graph would.
    */
   protected onFieldLine(
     nameOffset: number,
@@ -166,9 +166,10 @@ export abstract class ParserBase {
     valueOffset: number,
     valueLength: number,
     value: string,
+    _lineEnd: number,
   ): void {
-    this.onField('headerName', nameOffset, nameLength, name, this.trailer);
-    this.onField('headerValue', valueOffset, valueLength, value, this.trailer);
+    this.onField('headerName', nameOffset, nameLength, name);
+    this.onField('headerValue', valueOffset, valueLength, value);
   }
   protected abstract onHead(
     offset: number,

@@ -285,9 +285,8 @@ export class HttpParser extends ParserGraph {
     offset: number,
     length: number,
     value: string,
-    trailer: boolean,
   ): void {
-    this.out.push({ type, offset, length, value, trailer });
+    this.out.push({ type, offset, length, value });
   }
 
   protected onHead(

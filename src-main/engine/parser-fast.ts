@@ -281,6 +281,7 @@ export abstract class FastPaths extends BodyParser {
         base + valueStart,
         valueEnd - valueStart,
         value,
+        base + p + 2,
       );
       i = p + 2;
     }
@@ -314,7 +315,15 @@ export abstract class FastPaths extends BodyParser {
     this.headerCount++;
     this.clValue = length;
     this.contentLength = length;
-    this.onFieldLine(base + i, nameEnd - i, name, base + valueStart, p - valueStart, value);
+    this.onFieldLine(
+      base + i,
+      nameEnd - i,
+      name,
+      base + valueStart,
+      p - valueStart,
+      value,
+      base + p + 2,
+    );
     return p + 2;
   }
 

@@ -236,7 +236,7 @@ export abstract class FieldParser extends StartLineParser {
   protected abstract emptyLine(chunk: Uint8Array, i: number, end: number): number;
 
   protected nameDone(name: string, start: number, colon: number): boolean {
-    this.onField('headerName', start, name.length, name, this.trailer);
+    this.onField('headerName', start, name.length, name);
     this.kind = this.trailer ? H_OTHER : headerKind(name);
     this.pendingStart = -1;
     this.folded = false;
@@ -322,7 +322,6 @@ export abstract class FieldParser extends StartLineParser {
       start < 0 ? this.pendingEnd : start,
       start < 0 ? 0 : this.pendingEnd - start,
       value,
-      this.trailer,
     );
     return false;
   }

@@ -463,11 +463,14 @@ export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
     body: '',
   });
   let pendingName = '';
+  /** After a message's headersComplete, field lines are trailers. */
+  let inTrailers = false;
   const starts: number[] = [];
   for (const event of coalesceEvents(events)) {
     switch (event.type) {
       case 'messageBegin':
         current = blank();
+        inTrailers = false;
         starts.push(event.offset);
         break;
       case 'method':
@@ -487,11 +490,10 @@ export function outcomeOfEvents(events: readonly ParserEvent[]): Outcome {
         break;
       case 'headerValue':
         if (current)
-          (event.trailer ? current.trailers : current.headers).push(
-            `${pendingName}: ${event.value}`,
-          );
+          (inTrailers ? current.trailers : current.headers).push(`${pendingName}: ${event.value}`);
         break;
       case 'headersComplete':
+        inTrailers = true;
         if (event.upgrade) upgraded = true;
         break;
       case 'body':
