@@ -167,12 +167,6 @@ export class LocalCa {
     return spkiHash(this.cert);
   }
 
-  /** The leaves' shared key's SPKI SHA-256 in base64. */
-  async leafSpki(): Promise<string> {
-    const spki = await webcrypto.subtle.exportKey('spki', this.leafKeys.publicKey);
-    return createHash('sha256').update(Buffer.from(spki)).digest('base64');
-  }
-
   /** A leaf certificate for `host` (a name or an IP address), PEM. */
   async leafPem(host: string): Promise<string> {
     const now = Date.now();

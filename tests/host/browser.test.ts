@@ -20,6 +20,7 @@ import {
 import { createServer as createHttps } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installedFirefox } from './installed-firefox';
 import { browserArgs } from '../../src-main/host/browser';
 import {
   browserKind,
@@ -349,17 +350,12 @@ test('a real headless Chromium started by socketscope browser: its HTTPS request
 });
 
 test('a real headless Firefox started by socketscope browser --browser firefox', async (t) => {
-  const firefox = findBrowsers().find((b) => b.family === 'firefox');
-  const why =
-    firefox === undefined
-      ? 'no Firefox is installed (Debian package firefox-esr)'
-      : firefox.limitation !== null
-        ? 'certutil is not installed (Debian package libnss3-tools)'
-        : null;
-  if (why !== null) {
-    console.log(`# skipped: ${why}`);
-    t.skip(why);
+  const found = installedFirefox();
+  if ('skip' in found) {
+    console.log(`# skipped: ${found.skip}`);
+    t.skip(found.skip);
     return;
   }
-  await realBrowser('firefox', firefox!.name);
+  const { firefox } = found;
+  await realBrowser('firefox', firefox.name);
 });

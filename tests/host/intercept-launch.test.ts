@@ -19,6 +19,7 @@ import {
 import { createServer as createHttps } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installedFirefox } from './installed-firefox';
 import { allTerminalLines, proxyUrl, terminalLines } from '../../src-main/host/terminal-env';
 import {
   checkUrl,
@@ -346,18 +347,13 @@ test('no display and not headless: one sentence, and the server is left as it wa
 });
 
 test('a real headless Firefox: its HTTPS request arrives decrypted, its own profile untouched', async (t) => {
-  const firefox = findBrowsers().find((b) => b.family === 'firefox');
-  const why =
-    firefox === undefined
-      ? 'no Firefox is installed (Debian package firefox-esr)'
-      : firefox.limitation !== null
-        ? 'certutil is not installed (Debian package libnss3-tools)'
-        : null;
-  if (why !== null) {
-    console.log(`# skipped: ${why}`);
-    t.skip(why);
+  const found = installedFirefox();
+  if ('skip' in found) {
+    console.log(`# skipped: ${found.skip}`);
+    t.skip(found.skip);
     return;
   }
+  const { firefox } = found;
   const originCa = await LocalCa.open(join(home, 'ff-origin-ca'));
   const site = createHttps(await originCa.leafFiles('127.0.0.1'), (req, res) =>
     res.end(`<p>firefox reached ${req.url}</p>`),
@@ -374,7 +370,7 @@ test('a real headless Firefox: its HTTPS request arrives decrypted, its own prof
   try {
     await core.call('server.start', { insecureHosts: ['127.0.0.1'] });
     const result = await core.call('intercept.launch', {
-      browserId: firefox!.id,
+      browserId: firefox.id,
       url: `https://127.0.0.1:${port}/from-firefox`,
     });
     assert.equal(result.message, null);
