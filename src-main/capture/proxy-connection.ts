@@ -25,7 +25,13 @@ import {
 } from './proxy-heads';
 import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
 import { proxyRoute } from './rule-actions';
-import type { Lease, UpstreamAddress, UpstreamFailure, UpstreamPool } from './upstream-pool';
+import type {
+  Lease,
+  UpstreamAddress,
+  UpstreamFailure,
+  UpstreamListener,
+  UpstreamPool,
+} from './upstream-pool';
 import { ClientConnection, type ClientConnectionContext, type Peer } from './client-connection';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
@@ -90,6 +96,8 @@ interface Exchange {
   connect: boolean;
   upgrade: boolean;
   upstream: Socket | null;
+  /** The pool's connection the upstream socket belongs to (its events come to this exchange). */
+  lease: Lease | null;
   reused: boolean;
   /** Bytes for the upstream before it is connected (copies). */
   waiting: Uint8Array[];
@@ -133,6 +141,13 @@ export class ProxyConnection extends ClientConnection {
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Where the current exchange's upstream socket reports (one for the connection's life). */
+  private readonly upstreamListener: UpstreamListener = {
+    data: (chunk) => this.upstreamData(chunk),
+    end: () => this.upstreamEnd(),
+    close: () => this.upstreamClosed(),
+    drain: () => this.resumeClient(),
+  };
 
   constructor(socket: Socket, ctx: ProxyContext) {
     super(socket, ctx);
@@ -153,7 +168,7 @@ export class ProxyConnection extends ClientConnection {
   }
 
   override destroy(reason: CloseReason): void {
-    this.exchange?.upstream?.destroy();
+    if (this.exchange !== null) this.dropUpstream(this.exchange);
     super.destroy(reason);
   }
 
@@ -225,7 +240,7 @@ export class ProxyConnection extends ClientConnection {
             requestOffset: action.requestOffset,
             error: action.error,
           });
-          this.exchange?.upstream?.destroy();
+          if (this.exchange !== null) this.dropUpstream(this.exchange);
           this.exchange = null;
           break;
         case 'tunnel':
@@ -302,6 +317,7 @@ export class ProxyConnection extends ClientConnection {
       connect: method === 'CONNECT',
       upgrade: head.upgrade && method !== 'CONNECT',
       upstream: null,
+      lease: null,
       reused: false,
       waiting: [],
       framingUp: 'none',
@@ -380,11 +396,22 @@ export class ProxyConnection extends ClientConnection {
   private connectUpstream(exchange: Exchange, own: boolean): void {
     const address = exchange.address!;
     const pool = this.ctx.pool;
+    const idle = own ? null : pool.take(address);
+    if (idle !== null) {
+      this.attach(exchange, idle);
+      return;
+    }
     // Until the upstream is there, what the client sends waits (at most one read: it is paused).
     this.socket.pause();
-    void (own ? pool.open(address) : pool.acquire(address)).then((lease) =>
-      this.attach(exchange, lease),
-    );
+    void pool.open(address).then((lease) => this.attach(exchange, lease));
+  }
+
+  /** The exchange lets go of its upstream connection, closed: its events go nowhere from now on. */
+  private dropUpstream(exchange: Exchange): void {
+    exchange.lease?.listen(null);
+    exchange.lease = null;
+    exchange.upstream?.destroy();
+    exchange.upstream = null;
   }
 
   private attach(exchange: Exchange, lease: Lease | UpstreamFailure): void {
@@ -397,19 +424,15 @@ export class ProxyConnection extends ClientConnection {
       this.failExchange(status, lease.code, lease.message);
       return;
     }
-    const upstream = lease.socket;
-    exchange.upstream = upstream;
+    exchange.upstream = lease.socket;
+    exchange.lease = lease;
     exchange.reused = lease.reused;
     if (exchange.connect) {
-      this.openTunnel(exchange, upstream);
+      this.openTunnel(exchange, lease);
       return;
     }
     exchange.reply = new ClientConversation(EMPTY, { methods: [exchange.method], body: 'stream' });
-    upstream.on('data', (chunk: Buffer) => this.upstreamData(exchange, chunk));
-    upstream.on('end', () => this.upstreamEnd(exchange));
-    upstream.on('error', () => undefined);
-    upstream.on('close', () => this.upstreamClosed(exchange));
-    upstream.on('drain', () => this.resumeClient());
+    lease.listen(this.upstreamListener);
     for (const bytes of exchange.waiting) this.writeUp(exchange, bytes);
     exchange.waiting = [];
     const timeout = this.ctx.responseTimeoutMs ?? 60_000;
@@ -570,8 +593,9 @@ export class ProxyConnection extends ClientConnection {
 
   // ---- From the upstream ----
 
-  private upstreamData(exchange: Exchange, chunk: Buffer): void {
-    if (this.exchange !== exchange || exchange.failure !== null) return;
+  private upstreamData(chunk: Buffer): void {
+    const exchange = this.exchange;
+    if (exchange === null || exchange.failure !== null) return;
     if (exchange.tunnel) {
       this.sendOut(chunk);
       return;
@@ -647,8 +671,9 @@ export class ProxyConnection extends ClientConnection {
     }
   }
 
-  private upstreamEnd(exchange: Exchange): void {
-    if (this.exchange !== exchange) return;
+  private upstreamEnd(): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
     if (exchange.tunnel) {
       if (exchange.takeover === null) this.endSocket();
       return;
@@ -657,10 +682,11 @@ export class ProxyConnection extends ClientConnection {
     this.reply(exchange, exchange.reply!.end());
   }
 
-  private upstreamClosed(exchange: Exchange): void {
+  private upstreamClosed(): void {
+    const exchange = this.exchange;
+    if (exchange === null) return;
     if (exchange.timer !== null) clearTimeout(exchange.timer);
     exchange.timer = null;
-    if (this.exchange !== exchange) return;
     if (exchange.tunnel) {
       if (exchange.takeover === null) this.endSocket();
       return;
@@ -670,7 +696,7 @@ export class ProxyConnection extends ClientConnection {
       // A kept-alive connection the upstream had closed meanwhile: try once more on a new one,
       // when nothing of a body was sent on it.
       if (exchange.reused && exchange.sentBody === 0 && !exchange.upgrade) {
-        exchange.upstream = null;
+        this.dropUpstream(exchange);
         exchange.reused = false;
         exchange.waiting = [exchange.headBytes];
         this.connectUpstream(exchange, true);
@@ -692,7 +718,7 @@ export class ProxyConnection extends ClientConnection {
   /** The response already began and cannot become a 502: the client's connection is cut. */
   private abort(exchange: Exchange, text: string): void {
     exchange.ending = { state: 'truncated', missing: null };
-    exchange.upstream?.destroy();
+    this.dropUpstream(exchange);
     this.notice({ key: 'proxy.upstreamCut', text, params: { detail: text } });
     this.emitResponse(exchange);
     this.exchange = null;
@@ -708,8 +734,7 @@ export class ProxyConnection extends ClientConnection {
     if (exchange === null) return;
     if (exchange.timer !== null) clearTimeout(exchange.timer);
     exchange.timer = null;
-    exchange.upstream?.destroy();
-    exchange.upstream = null;
+    this.dropUpstream(exchange);
     exchange.waiting = [];
     const { bytes, head } = errorResponse(status, text, [['X-Socketscope-Proxy-Error', code]]);
     exchange.failure = { bytes, head };
@@ -733,13 +758,15 @@ export class ProxyConnection extends ClientConnection {
 
   private finishExchange(exchange: Exchange): void {
     this.emitResponse(exchange);
-    const upstream = exchange.upstream;
-    if (upstream !== null) {
-      upstream.removeAllListeners();
+    const lease = exchange.lease;
+    if (lease !== null) {
+      exchange.lease = null;
+      exchange.upstream = null;
       if (exchange.upstreamKeepAlive && exchange.address !== null && !exchange.upgrade) {
-        this.ctx.pool.release(exchange.address, upstream);
+        this.ctx.pool.release(exchange.address, lease);
       } else {
-        upstream.destroy();
+        lease.listen(null);
+        lease.socket.destroy();
       }
     }
     this.exchange = null;
@@ -781,18 +808,14 @@ export class ProxyConnection extends ClientConnection {
 
   // ---- Tunnels (CONNECT) ----
 
-  private openTunnel(exchange: Exchange, upstream: Socket): void {
+  private openTunnel(exchange: Exchange, lease: Lease): void {
     exchange.tunnel = true;
     exchange.responseStart = this.bytesOut;
     exchange.responseHead = ESTABLISHED_HEAD;
     this.sendOut(ESTABLISHED);
     this.emitResponse(exchange);
-    upstream.on('data', (chunk: Buffer) => this.upstreamData(exchange, chunk));
-    upstream.on('end', () => this.upstreamEnd(exchange));
-    upstream.on('error', () => undefined);
-    upstream.on('close', () => this.upstreamClosed(exchange));
-    upstream.on('drain', () => this.resumeClient());
-    for (const bytes of exchange.waiting) upstream.write(bytes);
+    lease.listen(this.upstreamListener);
+    for (const bytes of exchange.waiting) lease.socket.write(bytes);
     exchange.waiting = [];
     this.resumeClient();
   }
@@ -894,7 +917,7 @@ export class ProxyConnection extends ClientConnection {
     const exchange = this.exchange;
     if (exchange !== null) {
       if (exchange.timer !== null) clearTimeout(exchange.timer);
-      exchange.upstream?.destroy();
+      this.dropUpstream(exchange);
       if (exchange.responseStart >= 0) {
         exchange.ending = { state: 'truncated', missing: null };
         this.emitResponse(exchange);

@@ -14,10 +14,66 @@ export interface UpstreamAddress {
   insecure?: boolean;
 }
 
-export interface Lease {
-  socket: Socket;
+/** Where a leased socket's events go (the proxy's side of one exchange or tunnel). */
+export interface UpstreamListener {
+  data(chunk: Buffer): void;
+  end(): void;
+  close(): void;
+  drain(): void;
+}
+
+/**
+ * One connection to an upstream as the pool hands it out, again and again while it is kept
+ * alive. Its socket's listeners are added once, when it connects: each event goes to whoever
+ * listens now, or, while the socket waits in the pool, drops it (anything an idle upstream
+ * sends answers nothing; an end or an error ends it). No listener is added or removed per
+ * request, and nothing is added to the socket itself.
+ */
+export class Lease {
   /** True when the socket served an earlier request (the upstream may have closed it since). */
-  reused: boolean;
+  reused = false;
+  private listener: UpstreamListener | null = null;
+  /** While idle in the pool: the upstream it leads to (null when leased), since when. */
+  idleKey: string | null = null;
+  idleSince = 0;
+  /** The socket reads once someone first listens (what it sent before waits until then). */
+  private started = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly onIdleEvent: (lease: Lease) => void,
+  ) {
+    socket.pause();
+    socket.on('data', (chunk: Buffer) => {
+      if (this.listener !== null) this.listener.data(chunk);
+      else this.stray();
+    });
+    socket.on('end', () => {
+      if (this.listener !== null) this.listener.end();
+      else this.stray();
+    });
+    socket.on('error', () => {
+      if (this.listener === null) this.stray();
+    });
+    socket.on('close', () => {
+      if (this.listener !== null) this.listener.close();
+      else this.stray();
+    });
+    socket.on('drain', () => this.listener?.drain());
+  }
+
+  /** Sends the socket's events to `listener` from now on; null for none. */
+  listen(listener: UpstreamListener | null): void {
+    this.listener = listener;
+    if (listener !== null && !this.started) {
+      this.started = true;
+      this.socket.resume();
+    }
+  }
+
+  private stray(): void {
+    if (this.idleKey !== null) this.onIdleEvent(this);
+  }
 }
 
 export type UpstreamFailure = {
@@ -38,102 +94,102 @@ export interface PoolOptions {
   maxIdlePerUpstream?: number;
 }
 
-/** An idle socket: the upstream it leads to, and since when it waits. */
-interface Idle {
-  key: string;
-  since: number;
-}
-
 export function upstreamKey(address: UpstreamAddress): string {
   return `${address.tls ? 'https' : 'http'}://${address.host}:${address.port}${address.insecure ? '!' : ''}`;
 }
 
 export class UpstreamPool {
-  private readonly idle = new Map<string, Socket[]>();
-  /** Kept beside the sockets, never on them: a socket's own shape stays as Node made it. */
-  private readonly waiting = new Map<Socket, Idle>();
+  /** Idle connections by upstream, oldest first (handed out last in, first out). */
+  private readonly idle = new Map<string, Lease[]>();
+  private idleTotal = 0;
   private readonly connectTimeoutMs: number;
   private readonly idleMs: number;
   private readonly maxIdle: number;
   /** One timer for every idle socket (none per socket, none while nothing waits). */
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
-  /**
-   * The one listener on every idle socket (`this` is the socket): anything an idle upstream
-   * sends is not an answer to anything, and an end or error ends it; the socket is dropped.
-   */
-  private readonly onIdleEvent: (this: Socket) => void;
+  private readonly onIdleEvent = (lease: Lease): void => this.drop(lease);
 
   constructor(options: PoolOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
     this.idleMs = options.idleMs ?? 30_000;
     this.maxIdle = options.maxIdlePerUpstream ?? 256;
-    const drop = this.drop.bind(this);
-    this.onIdleEvent = function (this: Socket) {
-      drop(this);
-    };
   }
 
-  /** An idle socket to `address` or a newly connected one; never throws. */
-  acquire(address: UpstreamAddress): Promise<Lease | UpstreamFailure> {
+  /** An idle connection to `address`, at once; null when none is kept. */
+  take(address: UpstreamAddress): Lease | null {
     const list = this.idle.get(upstreamKey(address));
     while (list !== undefined && list.length > 0) {
-      const socket = list.pop()!;
-      this.untrack(socket);
+      const lease = list.pop()!;
+      this.idleTotal--;
+      lease.idleKey = null;
+      const socket = lease.socket;
       if (!socket.destroyed && socket.readyState === 'open') {
-        return Promise.resolve({ socket, reused: true });
+        lease.reused = true;
+        return lease;
       }
       socket.destroy();
     }
-    return this.open(address);
+    return null;
   }
 
-  /** Gives a socket back after a clean exchange (nothing unread, keep-alive on both sides). */
-  release(address: UpstreamAddress, socket: Socket): void {
+  /** An idle connection to `address` or a newly connected one; never throws. */
+  acquire(address: UpstreamAddress): Promise<Lease | UpstreamFailure> {
+    const lease = this.take(address);
+    return lease !== null ? Promise.resolve(lease) : this.open(address);
+  }
+
+  /** Gives a connection back after a clean exchange (nothing unread, keep-alive on both sides). */
+  release(address: UpstreamAddress, lease: Lease): void {
+    lease.listen(null);
+    const socket = lease.socket;
     const key = upstreamKey(address);
-    const list = this.idle.get(key) ?? [];
-    if (this.closed || socket.destroyed || list.length >= this.maxIdle) {
+    let list = this.idle.get(key);
+    if (this.closed || socket.destroyed || (list?.length ?? 0) >= this.maxIdle) {
       socket.destroy();
       return;
     }
-    socket.removeAllListeners('data');
-    socket.removeAllListeners('end');
-    socket.removeAllListeners('close');
-    socket.removeAllListeners('error');
-    socket.removeAllListeners('drain');
-    socket.removeAllListeners('timeout');
-    this.waiting.set(socket, { key, since: Date.now() });
-    socket.on('data', this.onIdleEvent);
-    socket.on('end', this.onIdleEvent);
-    socket.on('error', this.onIdleEvent);
-    socket.on('close', this.onIdleEvent);
+    if (list === undefined) {
+      list = [];
+      this.idle.set(key, list);
+    }
+    lease.idleKey = key;
+    lease.idleSince = Date.now();
+    // A socket the proxy paused (its client was behind) reads again: what comes drops it.
     socket.resume();
-    list.push(socket);
-    this.idle.set(key, list);
-    this.sweeper ??= setInterval(() => this.sweep(), Math.max(250, this.idleMs / 4));
-    this.sweeper.unref();
+    list.push(lease);
+    this.idleTotal++;
+    if (this.sweeper === null) {
+      this.sweeper = setInterval(() => this.sweep(), Math.max(250, this.idleMs / 4));
+      this.sweeper.unref();
+    }
   }
 
   /** Closes every idle socket; later releases destroy theirs. */
   close(): void {
     this.closed = true;
-    for (const list of this.idle.values()) for (const socket of list) socket.destroy();
+    for (const list of this.idle.values()) {
+      for (const lease of list) {
+        lease.idleKey = null;
+        lease.socket.destroy();
+      }
+    }
     this.idle.clear();
-    this.waiting.clear();
+    this.idleTotal = 0;
     this.stopSweeping();
   }
 
   idleCount(): number {
-    let count = 0;
-    for (const list of this.idle.values()) count += list.length;
-    return count;
+    return this.idleTotal;
   }
 
   /** Drops the sockets idle for `idleMs` or more (within a quarter of it). */
   private sweep(): void {
     const before = Date.now() - this.idleMs;
-    for (const [socket, idle] of this.waiting) if (idle.since <= before) this.drop(socket);
-    if (this.waiting.size === 0) this.stopSweeping();
+    for (const list of this.idle.values()) {
+      for (const lease of list.filter((idle) => idle.idleSince <= before)) this.drop(lease);
+    }
+    if (this.idleTotal === 0) this.stopSweeping();
   }
 
   private stopSweeping(): void {
@@ -142,21 +198,15 @@ export class UpstreamPool {
   }
 
   /** An idle socket leaves the pool and is closed. */
-  private drop(socket: Socket): void {
-    const idle = this.waiting.get(socket);
-    this.untrack(socket);
-    const list = idle === undefined ? undefined : this.idle.get(idle.key);
-    const at = list?.indexOf(socket) ?? -1;
-    if (list !== undefined && at >= 0) list.splice(at, 1);
-    socket.destroy();
-  }
-
-  private untrack(socket: Socket): void {
-    if (!this.waiting.delete(socket)) return;
-    socket.off('data', this.onIdleEvent);
-    socket.off('end', this.onIdleEvent);
-    socket.off('error', this.onIdleEvent);
-    socket.off('close', this.onIdleEvent);
+  private drop(lease: Lease): void {
+    const list = lease.idleKey === null ? undefined : this.idle.get(lease.idleKey);
+    lease.idleKey = null;
+    const at = list?.indexOf(lease) ?? -1;
+    if (list !== undefined && at >= 0) {
+      list.splice(at, 1);
+      this.idleTotal--;
+    }
+    lease.socket.destroy();
   }
 
   /** A new connection of its own (a tunnel), never pooled. */
@@ -198,7 +248,7 @@ export class UpstreamPool {
       socket.on('error', onError);
       socket.once(address.tls ? 'secureConnect' : 'connect', () => {
         socket.setNoDelay(true);
-        done({ socket, reused: false });
+        done(new Lease(socket, this.onIdleEvent));
       });
     });
   }

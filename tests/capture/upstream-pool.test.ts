@@ -1,5 +1,6 @@
 // The upstream pool: sockets given back are handed out again (last in, first out), up to the
-// idle limit; an idle socket is dropped after idleMs, or as soon as the upstream sends or closes.
+// idle limit; an idle socket is dropped after idleMs, or as soon as the upstream sends or closes;
+// a kept connection's events go to whoever leases it now, through listeners added once.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import {
   UpstreamPool,
   type Lease,
   type UpstreamFailure,
+  type UpstreamListener,
 } from '../../src-main/capture/upstream-pool';
 
 async function listen(): Promise<{ server: Server; port: number; accepted: Socket[] }> {
@@ -39,7 +41,7 @@ test('50 sockets given back at once are all kept and handed out again, none reop
   const address = { host: '127.0.0.1', port: upstream.port, tls: false };
   try {
     const first = await Promise.all(Array.from({ length: 50 }, () => pool.acquire(address)));
-    for (const lease of first) pool.release(address, leased(lease).socket);
+    for (const lease of first) pool.release(address, leased(lease));
     assert.equal(pool.idleCount(), 50);
     const again = await Promise.all(Array.from({ length: 50 }, () => pool.acquire(address)));
     assert.ok(again.every((lease) => leased(lease).reused));
@@ -59,14 +61,14 @@ test('past the idle limit a socket given back is closed', async () => {
   const pool = new UpstreamPool({ maxIdlePerUpstream: 1 });
   const address = { host: '127.0.0.1', port: upstream.port, tls: false };
   try {
-    const a = leased(await pool.acquire(address)).socket;
-    const b = leased(await pool.acquire(address)).socket;
+    const a = leased(await pool.acquire(address));
+    const b = leased(await pool.acquire(address));
     pool.release(address, a);
     pool.release(address, b);
     assert.equal(pool.idleCount(), 1);
-    assert.equal(b.destroyed, true);
-    assert.equal(leased(await pool.acquire(address)).socket, a);
-    a.destroy();
+    assert.equal(b.socket.destroyed, true);
+    assert.equal(pool.take(address), a);
+    a.socket.destroy();
   } finally {
     pool.close();
     upstream.server.close();
@@ -78,12 +80,13 @@ test('an idle socket is closed after idleMs, and one the upstream writes to or c
   const pool = new UpstreamPool({ idleMs: 1000 });
   const address = { host: '127.0.0.1', port: upstream.port, tls: false };
   try {
-    const sockets = await Promise.all(
-      [0, 1, 2].map(async () => leased(await pool.acquire(address)).socket),
+    const leases = await Promise.all(
+      [0, 1, 2].map(async () => leased(await pool.acquire(address))),
     );
+    const sockets = leases.map((lease) => lease.socket);
     await until(() => upstream.accepted.length === 3);
     const released = Date.now();
-    for (const socket of sockets) pool.release(address, socket);
+    for (const lease of leases) pool.release(address, lease);
     assert.equal(pool.idleCount(), 3);
     // Which accepted socket is whose: match by port.
     const peer = (socket: Socket): Socket =>
@@ -96,6 +99,76 @@ test('an idle socket is closed after idleMs, and one the upstream writes to or c
     await until(() => sockets[2]!.destroyed, 3000);
     assert.ok(Date.now() - released >= 990, 'not closed before idleMs');
     assert.equal(pool.idleCount(), 0);
+  } finally {
+    pool.close();
+    upstream.server.close();
+  }
+});
+
+/** A listener that keeps what each of its events brought. */
+function recorder(): UpstreamListener & { bytes: string; ends: number; closes: number } {
+  const seen = {
+    bytes: '',
+    ends: 0,
+    closes: 0,
+    data: (chunk: Buffer) => (seen.bytes += chunk.toString('latin1')),
+    end: () => seen.ends++,
+    close: () => seen.closes++,
+    drain: () => undefined,
+  };
+  return seen;
+}
+
+test('a kept connection is listened to by each lease in turn, with its socket listeners added once', async () => {
+  const upstream = await listen();
+  const pool = new UpstreamPool();
+  const address = { host: '127.0.0.1', port: upstream.port, tls: false };
+  try {
+    const lease = leased(await pool.acquire(address));
+    assert.equal(lease.reused, false);
+    const counts = (): number[] =>
+      ['data', 'end', 'error', 'close', 'drain'].map((name) => lease.socket.listenerCount(name));
+    const before = counts();
+    await until(() => upstream.accepted.length === 1);
+    const peer = upstream.accepted[0]!;
+    const first = recorder();
+    lease.listen(first);
+    peer.write('one');
+    await until(() => first.bytes === 'one');
+    lease.listen(null);
+    pool.release(address, lease);
+    assert.deepEqual(counts(), before);
+    const again = pool.take(address);
+    assert.equal(again, lease);
+    assert.equal(again.reused, true);
+    const second = recorder();
+    again.listen(second);
+    peer.write('two');
+    await until(() => second.bytes === 'two');
+    peer.end();
+    await until(() => second.ends === 1 && second.closes === 1);
+    assert.equal(first.bytes, 'one');
+    assert.equal(first.ends + first.closes, 0);
+    assert.deepEqual(counts(), before);
+    assert.equal(pool.idleCount(), 0);
+  } finally {
+    pool.close();
+    upstream.server.close();
+  }
+});
+
+test('what an upstream sends before anyone listens waits for the first listener', async () => {
+  const upstream = await listen();
+  upstream.server.on('connection', (socket) => socket.write('spoke first'));
+  const pool = new UpstreamPool();
+  const address = { host: '127.0.0.1', port: upstream.port, tls: false };
+  try {
+    const lease = leased(await pool.open(address));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const seen = recorder();
+    lease.listen(seen);
+    await until(() => seen.bytes === 'spoke first');
+    lease.socket.destroy();
   } finally {
     pool.close();
     upstream.server.close();
