@@ -62,6 +62,12 @@ const FORMAT = RecordType.Format;
 const DATA_FIXED = DATA_META_FIXED;
 export { LOCK_FILE_NAME, sessionWriter } from './writer-lock';
 const SLAB_BYTES = 256 * 1024;
+/** Where a data record's time (a double) sits in its metadata, after direction and offset. */
+const DATA_TIME_AT = 9;
+/** `timesAt` reads neighbouring times in one read when they are this close… */
+const TIME_READ_GAP = 4 * 1024;
+/** …and the read stays this short. */
+const TIME_READ_SPAN = 64 * 1024;
 
 /** A replayed or imported exchange: one connection, one request stream, one response stream. */
 export interface StoredExchange {
@@ -177,6 +183,8 @@ export class SessionStore {
   /** connectionId → where each stream's chunks are in the file. */
   private readonly inbound = new Map<string, StreamIndex>();
   private readonly outbound = new Map<string, StreamIndex>();
+  /** Streams with a chunk from a record that keeps no binary time (an exchange, an older file). */
+  private readonly untimed = new Set<StreamIndex>();
   private closed = false;
   private unflushedRecords = 0;
   private fsync = false;
@@ -331,7 +339,7 @@ export class SessionStore {
     const metaStart = start + HEADER_BYTES;
     slab[metaStart] = direction === 'in' ? 0 : 1;
     slab.writeDoubleLE(offset, metaStart + 1);
-    slab.writeDoubleLE(time, metaStart + 9);
+    slab.writeDoubleLE(time, metaStart + DATA_TIME_AT);
     const idLength = slab.write(connectionId, metaStart + DATA_META_FIXED, 'utf8');
     const payloadAt = this.endRecord(RecordType.Data, DATA_META_FIXED + idLength, bytes);
     this.indexChunk(connectionId, direction, offset, payloadAt, bytes.length);
@@ -363,6 +371,77 @@ export class SessionStore {
       i++;
     }
     return out.subarray(0, filled);
+  }
+
+  /**
+   * When the bytes at `offsets` of a connection's stream were recorded: the time (ms since the
+   * epoch) of the data record holding each, or null where there is none (past the stream's end,
+   * a gap, a replayed or imported exchange, a record of an older file). Each time is the 8 bytes
+   * of its record's metadata just before the connection id, which the payload follows: read from
+   * the file, neighbours in one read, or from the slabs not yet flushed.
+   */
+  timesAt(
+    connectionId: string,
+    direction: Direction,
+    offsets: readonly number[],
+  ): (number | null)[] {
+    const times = new Array<number | null>(offsets.length).fill(null);
+    const stream = this.streamOf(connectionId, direction);
+    if (!stream || this.untimed.has(stream)) return times;
+    const back = Buffer.byteLength(connectionId, 'utf8') + DATA_META_FIXED - DATA_TIME_AT;
+    const at = offsets.map((offset) => {
+      if (!(offset >= 0 && offset < stream.end)) return -1;
+      const i = lastAtOrBefore(stream.streamOffsets, offset);
+      const chunkStart = stream.streamOffsets[i];
+      if (offset < chunkStart || offset >= chunkStart + stream.lengths[i]) return -1;
+      return stream.fileOffsets[i] - back;
+    });
+    const positions = [...new Set(at.filter((p) => p >= 0))].sort((a, b) => a - b);
+    const found = new Map<number, number>();
+    for (let g = 0; g < positions.length;) {
+      const from = positions[g];
+      let h = g + 1;
+      while (
+        h < positions.length &&
+        positions[h] - (positions[h - 1] + 8) <= TIME_READ_GAP &&
+        positions[h] + 8 - from <= TIME_READ_SPAN
+      )
+        h++;
+      const buffer = Buffer.allocUnsafe(positions[h - 1] + 8 - from);
+      this.readLogical(buffer, from);
+      for (; g < h; g++) {
+        const time = buffer.readDoubleLE(positions[g] - from);
+        if (Number.isFinite(time)) found.set(positions[g], time);
+      }
+    }
+    for (let k = 0; k < at.length; k++) times[k] = found.get(at[k]) ?? null;
+    return times;
+  }
+
+  /** Fills `out` with the bytes at `position` of the file as written so far, flushed or not. */
+  private readLogical(out: Buffer, position: number): void {
+    let filled = 0;
+    if (position < this.flushedSize) {
+      filled = Math.min(out.length, this.flushedSize - position);
+      readExactly(this.fd, out, 0, filled, position);
+    }
+    // Not yet flushed: the pending parts in order, then the current slab.
+    let partStart = this.flushedSize;
+    const parts = this.slab
+      ? [...this.pending, this.slab.subarray(0, this.slabUsed)]
+      : this.pending;
+    for (const part of parts) {
+      if (filled >= out.length) break;
+      const partEnd = partStart + part.length;
+      const at = position + filled;
+      if (at < partEnd) {
+        const take = Math.min(partEnd - at, out.length - filled);
+        part.copy(out, filled, at - partStart, at - partStart + take);
+        filled += take;
+      }
+      partStart = partEnd;
+    }
+    if (filled < out.length) throw new Error(`The session file has no byte ${position + filled}.`);
   }
 
   streamLength(connectionId: string, direction: Direction): number {
@@ -554,6 +633,13 @@ export class SessionStore {
   ): void {
     this.indexChunk(connectionId, 'in', 0, at, requestLength);
     this.indexChunk(connectionId, 'out', 0, at + requestLength, responseLength);
+    this.markUntimed(connectionId, 'in');
+    this.markUntimed(connectionId, 'out');
+  }
+
+  private markUntimed(connectionId: string, direction: Direction): void {
+    const stream = this.streamOf(connectionId, direction);
+    if (stream) this.untimed.add(stream);
   }
 
   /** Replays the intact records up to the reader's end; damaged regions are only reported. */
@@ -658,7 +744,7 @@ export class SessionStore {
     const view = Buffer.from(meta.buffer, meta.byteOffset, meta.length);
     const direction: Direction = meta[0] === 0 ? 'in' : 'out';
     const offset = view.readDoubleLE(1);
-    const time = view.readDoubleLE(9);
+    const time = view.readDoubleLE(DATA_TIME_AT);
     if (!Number.isSafeInteger(offset) || offset < 0) return null;
     const connectionId = view.toString('utf8', DATA_META_FIXED);
     this.indexChunk(connectionId, direction, offset, payloadAt, payload.length);
@@ -704,6 +790,7 @@ export class SessionStore {
           payloadAt,
           payload.length,
         );
+        this.markUntimed(event.connectionId, event.direction);
         return { kind: 'capture', event: { ...event, bytes: payload } };
       }
       if (event.type === 'request')

@@ -21,7 +21,7 @@ import type {
   Snapshot,
   SubscribeOptions,
 } from '../protocol/types';
-import { PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
+import { MAX_TIMES_OFFSETS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, SessionLoad } from '../protocol/types';
 import { searchTextOf } from './search-text';
 import { ListPages } from './list-pages';
@@ -829,6 +829,23 @@ class SocketscopeCore implements Core {
         }
         const bytes = this.store.read(connectionId, direction, offset, length);
         return { base64: toBase64(bytes) };
+      },
+      'bytes.times': ({ connectionId, direction, offsets }) => {
+        if (typeof connectionId !== 'string' || !this.book.connections.has(connectionId)) {
+          throw new Error(`No connection with id ${JSON.stringify(connectionId)}.`);
+        }
+        if (direction !== 'in' && direction !== 'out')
+          throw new Error('direction must be "in" or "out".');
+        if (
+          !Array.isArray(offsets) ||
+          offsets.length > MAX_TIMES_OFFSETS ||
+          !offsets.every((offset) => isCount(offset))
+        ) {
+          throw new Error(
+            `offsets must be a list of at most ${MAX_TIMES_OFFSETS} whole numbers ≥ 0.`,
+          );
+        }
+        return { times: this.store.timesAt(connectionId, direction, offsets) };
       },
       'replay.send': async ({ target, requestBase64, timeoutMs, replayOf }) => {
         const checked = checkTarget(target);

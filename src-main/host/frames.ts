@@ -31,6 +31,7 @@ const COMMANDS: Record<CommandName, true> = {
   'rules.recover': true,
   'exchange.bytes': true,
   'bytes.get': true,
+  'bytes.times': true,
   'replay.send': true,
   'replay.history': true,
   'session.list': true,

@@ -516,6 +516,14 @@ export interface CommandMap {
     params: { connectionId: ConnectionId; direction: Direction; offset: number; length: number };
     result: { base64: string };
   };
+  /**
+   * When the bytes at `offsets` (at most MAX_TIMES_OFFSETS) of a connection's stream were
+   * recorded, in ms since the epoch: the time of the chunk holding each, null where none does.
+   */
+  'bytes.times': {
+    params: { connectionId: ConnectionId; direction: Direction; offsets: number[] };
+    result: { times: (number | null)[] };
+  };
   /** `replayOf` links the replay to the listed exchange it was made from (see `replay.history`). */
   'replay.send': {
     params: {
@@ -670,6 +678,9 @@ export interface PartFrame {
   /** True on the frame's last part. */
   last: boolean;
 }
+
+/** Offsets one `bytes.times` asks about at most. */
+export const MAX_TIMES_OFFSETS = 5000;
 
 /** The largest frame, in bytes of UTF-8 JSON, either way. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
