@@ -138,6 +138,9 @@ export class ProxyConnection extends ClientConnection {
   /** Actions of a pipelined request read while one is in flight (copied). */
   private stash: ServerAction[] = [];
   private pausedForUpstream = false;
+  /** While an upstream chunk is read: what it gives the client, from offset `gatheredFrom`. */
+  private gathered: Uint8Array[] | null = null;
+  private gatheredFrom = 0;
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -294,6 +297,7 @@ export class ProxyConnection extends ClientConnection {
   private answerLocally(index: number, bytes: Uint8Array, head: ResponseHead): void {
     const start = this.bytesOut;
     this.sendOut(bytes);
+    this.flushOut();
     this.ctx.emit({
       type: 'response',
       connectionId: this.id,
@@ -575,6 +579,7 @@ export class ProxyConnection extends ClientConnection {
     }
     const start = this.bytesOut;
     this.sendOut(prepared.bytes);
+    this.flushOut();
     this.ctx.emit({
       type: 'response',
       connectionId: this.id,
@@ -600,7 +605,15 @@ export class ProxyConnection extends ClientConnection {
       this.sendOut(chunk);
       return;
     }
-    this.reply(exchange, exchange.reply!.receive(chunk));
+    // What one chunk gives the client (a head and its body, say) goes out as one piece: one
+    // `data` event, one record, one write.
+    this.gathered = [];
+    try {
+      this.reply(exchange, exchange.reply!.receive(chunk));
+    } finally {
+      this.flushOut();
+      this.gathered = null;
+    }
   }
 
   private reply(exchange: Exchange, actions: ClientAction[]): void {
@@ -792,6 +805,7 @@ export class ProxyConnection extends ClientConnection {
 
   private emitResponse(exchange: Exchange): void {
     if (exchange.responseStart < 0) return;
+    this.flushOut();
     this.ctx.emit({
       type: 'response',
       connectionId: this.id,
@@ -865,17 +879,40 @@ export class ProxyConnection extends ClientConnection {
 
   // ---- To the client ----
 
+  /**
+   * Bytes for the client: recorded as `data` out and sent through the write-ahead rule, or, while
+   * an upstream chunk is read, gathered (counted in bytesOut already) until `flushOut`.
+   */
   private sendOut(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.out.ended) return;
+    const gathered = this.gathered;
+    if (gathered !== null) {
+      if (gathered.length === 0) this.gatheredFrom = this.bytesOut;
+      gathered.push(bytes);
+      this.bytesOut += bytes.length;
+      return;
+    }
+    this.bytesOut += bytes.length;
+    this.emitOut(this.bytesOut - bytes.length, bytes);
+  }
+
+  /** Records and sends what was gathered, as one piece (before anything refers to its bytes). */
+  private flushOut(): void {
+    const parts = this.gathered;
+    if (parts === null || parts.length === 0) return;
+    this.gathered = [];
+    this.emitOut(this.gatheredFrom, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  }
+
+  private emitOut(offset: number, bytes: Uint8Array): void {
     this.ctx.emit({
       type: 'data',
       connectionId: this.id,
       direction: 'out',
-      offset: this.bytesOut,
+      offset,
       bytes,
       time: Date.now(),
     });
-    this.bytesOut += bytes.length;
     this.out.send(bytes);
     if (this.out.waiting > HIGH_WATER) {
       const upstream = this.exchange?.upstream;
@@ -904,6 +941,7 @@ export class ProxyConnection extends ClientConnection {
   // ---- Ending ----
 
   protected endSocket(): void {
+    this.flushOut();
     if (this.out.end()) this.clearTimer();
   }
 

@@ -133,6 +133,30 @@ test('a GET is forwarded with its head as sent, and the answer captured and pass
   }
 });
 
+test('an answer that comes in one upstream read is recorded and sent as one piece', async () => {
+  const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-One: 1\r\n\r\nhello';
+  const upstream = await rawUpstream((socket) => {
+    socket.on('data', () => socket.write(answer));
+    socket.on('error', () => undefined);
+  });
+  const proxy = await proxyTo(upstream.port);
+  try {
+    const out = await curl(['-i', `http://127.0.0.1:${proxy.port}/one`]);
+    assert.equal(out.code, 0, out.stderr);
+    const id = await proxy.connectionId();
+    await waitFor(() => proxy.of('response', id).length === 1, 5000, 'response event');
+    const pieces = proxy.of('data', id).filter((event) => event.direction === 'out');
+    assert.equal(pieces.length, 1);
+    assert.equal(Buffer.from(pieces[0]!.bytes).toString('latin1'), out.stdout.toString('latin1'));
+    assert.match(out.stdout.toString('latin1'), /^HTTP\/1\.1 200 OK\r\n[^]*X-One: 1\r\n\r\nhello$/);
+    const response = proxy.of('response', id)[0]!;
+    assert.deepEqual(response.span, { offset: 0, length: out.stdout.length });
+  } finally {
+    await proxy.stop();
+    upstream.server.close();
+  }
+});
+
 test('--rewrite-host sends the upstream host; keep-alive to the upstream is pooled', async () => {
   const upstream = await httpUpstream((request, _body, res) => res.end(request.headers.host));
   const proxy = await proxyTo(upstream.port, { rewriteHost: true });
