@@ -121,7 +121,6 @@ interface Exchange {
   /** The answer to send instead of the upstream's (502/504), once the request is complete. */
   failure: { bytes: Uint8Array; head: ResponseHead } | null;
   ending: ResponseEnding;
-  timer: NodeJS.Timeout | null;
   clientMinor: number;
   keepAlive: boolean;
   bodyParts: Uint8Array[];
@@ -143,7 +142,15 @@ export class ProxyConnection extends ClientConnection {
   private gatheredFrom = 0;
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
+  /**
+   * One timer for the connection, re-armed lazily when its deadline moves later: the head's
+   * (from a request's first byte), the upstream's answer (from the request going upstream) and
+   * the idle one (between requests) never overlap.
+   */
   private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
+  private deadlineKind: Deadline = 'none';
+  private deadline = 0;
   /** Where the current exchange's upstream socket reports (one for the connection's life). */
   private readonly upstreamListener: UpstreamListener = {
     data: (chunk) => this.upstreamData(chunk),
@@ -167,7 +174,7 @@ export class ProxyConnection extends ClientConnection {
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.maybeResumeUpstream());
-    this.arm(ctx.limits.idleTimeoutMs, () => this.idleOut());
+    this.setDeadline('idle', ctx.limits.idleTimeoutMs);
   }
 
   override destroy(reason: CloseReason): void {
@@ -214,11 +221,10 @@ export class ProxyConnection extends ClientConnection {
       }
       switch (action.type) {
         case 'begin':
-          this.clearTimer();
-          this.arm(this.ctx.limits.headerTimeoutMs, () => this.headTimeout());
+          this.setDeadline('head', this.ctx.limits.headerTimeoutMs);
           break;
         case 'head':
-          this.clearTimer();
+          this.deadlineKind = 'none';
           this.beginExchange(action.index, action.head);
           break;
         case 'body':
@@ -341,7 +347,6 @@ export class ProxyConnection extends ClientConnection {
       takeoverEnd: null,
       failure: null,
       ending: COMPLETE,
-      timer: null,
       clientMinor: head.versionMinor,
       keepAlive: head.keepAlive,
       bodyParts: [],
@@ -439,16 +444,7 @@ export class ProxyConnection extends ClientConnection {
     lease.listen(this.upstreamListener);
     for (const bytes of exchange.waiting) this.writeUp(exchange, bytes);
     exchange.waiting = [];
-    const timeout = this.ctx.responseTimeoutMs ?? 60_000;
-    exchange.timer = setTimeout(() => {
-      exchange.timer = null;
-      if (exchange.headSent || exchange.responseDone) return;
-      this.failExchange(
-        504,
-        'UPSTREAM_TIMEOUT',
-        `The upstream ${where(exchange)} did not begin its response within ${timeout} ms.`,
-      );
-    }, timeout);
+    this.setDeadline('response', this.ctx.responseTimeoutMs ?? 60_000);
     this.resumeClient();
   }
 
@@ -622,8 +618,7 @@ export class ProxyConnection extends ClientConnection {
       switch (action.type) {
         case 'head': {
           if (action.interim) break;
-          if (exchange.timer !== null) clearTimeout(exchange.timer);
-          exchange.timer = null;
+          this.clearDeadline('response');
           const head = action.head;
           const upgraded = head.status === 101 && exchange.upgrade;
           const built = responseHead({
@@ -698,8 +693,7 @@ export class ProxyConnection extends ClientConnection {
   private upstreamClosed(): void {
     const exchange = this.exchange;
     if (exchange === null) return;
-    if (exchange.timer !== null) clearTimeout(exchange.timer);
-    exchange.timer = null;
+    this.clearDeadline('response');
     if (exchange.tunnel) {
       if (exchange.takeover === null) this.endSocket();
       return;
@@ -745,8 +739,7 @@ export class ProxyConnection extends ClientConnection {
   private failExchange(status: number, code: string, text: string): void {
     const exchange = this.exchange;
     if (exchange === null) return;
-    if (exchange.timer !== null) clearTimeout(exchange.timer);
-    exchange.timer = null;
+    this.clearDeadline('response');
     this.dropUpstream(exchange);
     exchange.waiting = [];
     const { bytes, head } = errorResponse(status, text, [['X-Socketscope-Proxy-Error', code]]);
@@ -798,7 +791,7 @@ export class ProxyConnection extends ClientConnection {
         return;
       }
       this.setActivity('idle');
-      this.arm(this.ctx.limits.idleTimeoutMs, () => this.idleOut());
+      this.setDeadline('idle', this.ctx.limits.idleTimeoutMs);
       this.socket.resume();
     }
   }
@@ -954,7 +947,6 @@ export class ProxyConnection extends ClientConnection {
     this.clearTimer();
     const exchange = this.exchange;
     if (exchange !== null) {
-      if (exchange.timer !== null) clearTimeout(exchange.timer);
       this.dropUpstream(exchange);
       if (exchange.responseStart >= 0) {
         exchange.ending = { state: 'truncated', missing: null };
@@ -965,18 +957,54 @@ export class ProxyConnection extends ClientConnection {
     this.closed();
   }
 
-  private arm(ms: number, fire: () => void): void {
-    this.clearTimer();
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      fire();
-    }, ms);
+  private setDeadline(kind: Deadline, ms: number): void {
+    const at = Date.now() + ms;
+    this.deadlineKind = kind;
+    this.deadline = at;
+    if (this.timer !== null && this.timerAt <= at) return;
+    this.arm(at);
+  }
+
+  /** No deadline of `kind` any more (the timer, if any, finds nothing to do). */
+  private clearDeadline(kind: Deadline): void {
+    if (this.deadlineKind === kind) this.deadlineKind = 'none';
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - Date.now()));
     this.timer.unref();
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    const kind = this.deadlineKind;
+    if (kind === 'none') return;
+    if (Date.now() < this.deadline) {
+      this.arm(this.deadline);
+      return;
+    }
+    this.deadlineKind = 'none';
+    if (kind === 'idle') this.idleOut();
+    else if (kind === 'head') this.headTimeout();
+    else this.responseTimeout();
   }
 
   private clearTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.deadlineKind = 'none';
+  }
+
+  private responseTimeout(): void {
+    const exchange = this.exchange;
+    if (exchange === null || exchange.headSent || exchange.responseDone) return;
+    this.failExchange(
+      504,
+      'UPSTREAM_TIMEOUT',
+      `The upstream ${where(exchange)} did not begin its response within ${this.ctx.responseTimeoutMs ?? 60_000} ms.`,
+    );
   }
 
   private idleOut(): void {
@@ -1008,6 +1036,8 @@ export class ProxyConnection extends ClientConnection {
 }
 
 const EMPTY = new Uint8Array(0);
+
+type Deadline = 'none' | 'idle' | 'head' | 'response';
 
 function where(exchange: Exchange): string {
   const address = exchange.address;

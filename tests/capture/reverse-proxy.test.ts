@@ -467,6 +467,45 @@ test('pipelined requests are answered in order, each forwarded in turn', async (
   }
 });
 
+test('proxy deadlines: a head too slow gets 408, a kept-alive connection idle too long is closed', async () => {
+  const upstream = await httpUpstream((_request, _body, res) => res.end('ok'));
+  const proxy = await proxyTo(upstream.port, {
+    limits: { headerTimeoutMs: 300, idleTimeoutMs: 600 },
+  });
+  try {
+    // Answered, then idle: closed after the idle deadline, not the (shorter) head one.
+    const idle = await new Promise<Socket>((resolve) => {
+      const socket: Socket = openClient(proxy.port, () => resolve(socket));
+    });
+    let answered = '';
+    idle.on('data', (chunk: Buffer) => (answered += chunk.toString('latin1')));
+    idle.write('GET /a HTTP/1.1\r\nHost: x\r\n\r\n');
+    await waitFor(() => answered.endsWith('ok'), 5000, 'answer');
+    const since = Date.now();
+    const idleId = await proxy.connectionId(0);
+    const idleClose = await proxy.closed(idleId, 5000);
+    assert.equal(idleClose.reason, 'idle-timeout');
+    assert.ok(Date.now() - since >= 500, `closed after ${Date.now() - since} ms`);
+    // Half a head: 408 once the head deadline passes.
+    const slow = await new Promise<Socket>((resolve) => {
+      const socket: Socket = openClient(proxy.port, () => resolve(socket));
+    });
+    let got = '';
+    slow.on('data', (chunk: Buffer) => (got += chunk.toString('latin1')));
+    slow.write('GET /b HTTP/1.1\r\nHo');
+    const slowId = await proxy.connectionId(1);
+    const slowClose = await proxy.closed(slowId, 5000);
+    assert.equal(slowClose.reason, 'header-timeout');
+    assert.match(got, /^HTTP\/1\.1 408 /);
+    assert.equal(upstream.requests.length, 1);
+    idle.destroy();
+    slow.destroy();
+  } finally {
+    await proxy.stop();
+    await upstream.close();
+  }
+});
+
 function openClient(port: number, ready: () => void): Socket {
   return connectTcp(port, '127.0.0.1', ready);
 }
