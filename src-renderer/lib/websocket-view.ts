@@ -18,6 +18,7 @@ import { WS_ERROR_RFC } from '../../src-main/engine/websocket-errors';
 import { MessageInflater } from './websocket-inflate';
 import type { WsOpcodeName } from '../../src-main/engine/websocket';
 import type { CatalogueKey } from './locales/en';
+import { MAX_TIMES_OFFSETS } from '../../src-main/protocol/types';
 
 /** `in`: what the client sent (the connection's inbound stream); `out`: what the server sent. */
 export type WsDirection = 'in' | 'out';
@@ -27,6 +28,9 @@ export type FetchBytes = (
   offset: number,
   length: number,
 ) => Promise<Uint8Array>;
+
+/** When the bytes at `offsets` were recorded (ms since the epoch), null where not recorded. */
+export type FetchTimes = (direction: WsDirection, offsets: number[]) => Promise<(number | null)[]>;
 
 /** Bytes per request: base64 of it stays well under the 1 MiB frame. */
 export const PAGE_BYTES = 256 * 1024;
@@ -86,6 +90,11 @@ export interface WsRow {
   /** The headers of its first frames (all of them unless `framesOmitted`). */
   frames: WsFrame[];
   framesOmitted: number;
+  /**
+   * When its last byte was recorded (the message was complete then), in ms since the epoch:
+   * null when the Core has no time for it, absent until asked.
+   */
+  time?: number | null;
 }
 
 /** One direction of the conversation: a parser and what it has read so far. */
@@ -97,6 +106,13 @@ export class WsStream {
   /** Nothing more will come: an error, the end of a closed connection, or the row limit. */
   finished = false;
   limited = false;
+  /**
+   * When the byte before `start` was recorded (of the server's stream: the 101's end), null
+   * when unknown, absent until asked.
+   */
+  startTime?: number | null;
+  /** Rows before this one have their time. */
+  private timed = 0;
   private readonly parser: WebSocketParser;
   private pending: WsFrame[] = [];
   private omitted = 0;
@@ -106,7 +122,7 @@ export class WsStream {
 
   constructor(
     readonly direction: WsDirection,
-    start: number,
+    private readonly start: number,
     upgrade: WsUpgrade,
   ) {
     this.next = start;
@@ -132,10 +148,35 @@ export class WsStream {
 
   /**
    * Reads up to LOAD_BYTES more; with `closed` (the connection has ended), an unfinished frame
-   * at the end is reported. Resolves with whether anything new was read.
+   * at the end is reported. With `times`, then asks when the new rows (and, the first time, the
+   * byte before `start`) were recorded, in one call (more only past MAX_TIMES_OFFSETS); a failed
+   * call is asked again at the next load. Resolves with whether anything new was read.
    */
-  async load(fetch: FetchBytes, closed: boolean): Promise<boolean> {
-    if (this.finished) return false;
+  async load(fetch: FetchBytes, closed: boolean, times?: FetchTimes): Promise<boolean> {
+    let changed = this.finished ? false : await this.read(fetch, closed);
+    if (times && (this.timed < this.rows.length || this.startTime === undefined)) {
+      await this.askTimes(times);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private async askTimes(times: FetchTimes): Promise<void> {
+    do {
+      const withStart = this.startTime === undefined && this.start > 0;
+      const rows = this.rows.slice(this.timed, this.timed + MAX_TIMES_OFFSETS - 1);
+      // The byte that completed each message: the last of its last frame.
+      const offsets = rows.map((row) => row.message.end - 1);
+      if (withStart) offsets.push(this.start - 1);
+      const got = offsets.length > 0 ? await times(this.direction, offsets) : [];
+      rows.forEach((row, i) => (row.time = got[i] ?? null));
+      if (this.startTime === undefined)
+        this.startTime = withStart ? (got[rows.length] ?? null) : null;
+      this.timed += rows.length;
+    } while (this.timed < this.rows.length);
+  }
+
+  private async read(fetch: FetchBytes, closed: boolean): Promise<boolean> {
     let read = 0;
     let changed = false;
     while (read < LOAD_BYTES && !this.finished) {
@@ -259,6 +300,29 @@ export function preview(
   const shown = data.subarray(0, Math.floor(maxChars / 3));
   const hex = Array.from(shown, (b) => b.toString(16).padStart(2, '0')).join(' ');
   return { text: shown.length < length ? `${hex} …` : hex, hex: true };
+}
+
+/**
+ * A message's time after `origin` (the 101), in seconds with milliseconds and a sign:
+ * "+0.214", "−0.002".
+ */
+export function secondsAfter(time: number, origin: number): string {
+  const ms = Math.round(time - origin);
+  return `${ms < 0 ? '−' : '+'}${(Math.abs(ms) / 1000).toFixed(3)}`;
+}
+
+/** The clock time of `time` (ms since the epoch), to the millisecond, in `lang`. */
+export function clockTime(time: number, lang: string): string {
+  return new Intl.DateTimeFormat(lang, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    fractionalSecondDigits: 3,
+    hour12: false,
+  }).format(time);
 }
 
 /** The frame's first bytes as recorded, at most this many (the header and a start of payload). */

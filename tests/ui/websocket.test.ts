@@ -62,6 +62,7 @@ test(
     assert.equal(state.status, 'listening');
     const port = state.status === 'listening' ? state.port : 0;
 
+    const startedAt = Date.now();
     const client = new WebSocket(`ws://127.0.0.1:${port}/chat`, { perMessageDeflate: false });
     await new Promise<void>((resolve, reject) => {
       client.once('open', () => resolve());
@@ -92,16 +93,38 @@ test(
     const rows = card.getByTestId('ws-row');
     const texts = async () =>
       (await rows.allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+    // Each message's time after the 101, "+0.214 s", with its clock time in the tooltip; from
+    // the start of the test to its end at most, in the order the messages came.
+    const checkTimes = async (zh = false) => {
+      const pattern = zh ? /^\+(\d+\.\d{3}) 秒$/ : /^\+(\d+\.\d{3}) s$/;
+      const cells = card.getByTestId('ws-time');
+      const seconds = await eventually(async () => {
+        const found = (await cells.allInnerTexts()).map((text) => pattern.exec(text.trim()));
+        return found.every((match) => match !== null) ? found.map((m) => Number(m![1])) : undefined;
+      }, 'every message timed');
+      const elapsed = (Date.now() - startedAt) / 1000;
+      for (const [i, s] of seconds.entries()) {
+        assert.ok(s >= 0 && s <= elapsed, `message ${i}: +${s} s within ${elapsed} s`);
+        if (i > 0) assert.ok(s >= seconds[i - 1]!, `message ${i} is not before message ${i - 1}`);
+      }
+      const title = (await cells.first().getAttribute('title')) ?? '';
+      assert.match(
+        title,
+        zh ? /^完整于 .*\d\d:\d\d:\d\d\.\d{3}/ : /^Complete at .*\d\d:\d\d:\d\d\.\d{3}/,
+      );
+    };
     await eventually(
       async () => ((await rows.count()) === 5 ? true : undefined),
       'five client messages',
     );
+    await checkTimes();
+    assert.equal(await card.locator('th').last().textContent(), 'Time');
     const sent = await texts();
-    assert.match(sent[0]!, /^0 text 23 B hello through the proxy$/);
-    assert.match(sent[1]!, /^1 text 2 frames 10 B fragmented$/);
+    assert.match(sent[0]!, /^0 text 23 B hello through the proxy \+\d+\.\d{3} s$/);
+    assert.match(sent[1]!, /^1 text 2 frames 10 B fragmented \+\d+\.\d{3} s$/);
     assert.match(sent[2]!, /^2 binary 70000 B ab ab ab/);
     assert.match(sent[3]!, /^3 ping 13 B/);
-    assert.match(sent[4]!, /^4 close 5 B 1000 Normal Closure bye$/);
+    assert.match(sent[4]!, /^4 close 5 B 1000 Normal Closure bye \+\d+\.\d{3} s$/);
     assert.match(
       (await card.getByTestId('ws-dir-in').textContent()) ?? '',
       /Client → server \(5\)/,
@@ -112,9 +135,10 @@ test(
       async () => ((await rows.count()) === 5 ? true : undefined),
       'five server messages',
     );
+    await checkTimes();
     const back = await texts();
-    assert.match(back[0]!, /^0 text 23 B hello through the proxy$/);
-    assert.match(back[1]!, /^1 text 10 B fragmented$/);
+    assert.match(back[0]!, /^0 text 23 B hello through the proxy \+\d+\.\d{3} s$/);
+    assert.match(back[1]!, /^1 text 10 B fragmented \+\d+\.\d{3} s$/);
     assert.match(back[3]!, /^3 pong 13 B/);
 
     // The 70 KB frame's header: FIN/opcode, MASK/length 127, the 64-bit length, explained.
@@ -169,9 +193,10 @@ test(
         (await card.getByRole('heading').textContent()) === 'WebSocket 消息' ? true : undefined,
       'the card in Chinese',
     );
+    await checkTimes(true);
     const zh = await texts();
-    assert.match(zh[0]!, /^0 文本 23 字节 hello through the proxy$/);
-    assert.match(zh[1]!, /^1 文本 2 个帧 10 字节 fragmented$/);
+    assert.match(zh[0]!, /^0 文本 23 字节 hello through the proxy \+\d+\.\d{3} 秒$/);
+    assert.match(zh[1]!, /^1 文本 2 个帧 10 字节 fragmented \+\d+\.\d{3} 秒$/);
     assert.match(zh[2]!, /^2 二进制 70000 字节/);
     assert.match((await card.getByTestId('ws-dir-in').textContent()) ?? '', /客户端 → 服务器/);
     await frames.nth(0).locator('[data-key]').first().hover();

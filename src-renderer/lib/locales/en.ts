@@ -832,6 +832,12 @@ export const en = {
   'ws.col.kind': 'Opcode',
   'ws.col.length': 'Length',
   'ws.col.data': 'Data',
+  'ws.col.time': 'Time',
+  'ws.col.timeTitle':
+    'When the message’s last byte was recorded, counted from the 101 Switching Protocols',
+  'ws.seconds': '{s} s',
+  'ws.timeAt': 'Complete at {at}',
+  'ws.timeUnknown': 'No time was recorded for these bytes',
   'ws.fragments': '{n} frames',
   'ws.bytes': '{n} B',
   'ws.inflated': 'compressed · {n} B inflated',
