@@ -23,26 +23,65 @@ const HOP_BY_HOP = new Set([
 /** How a message's body travels on the next hop. */
 export type NextFraming = 'none' | 'length' | 'chunked' | 'close';
 
-/** The lengths of the names in HOP_BY_HOP: most fields are told apart without lowercasing. */
-const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((name) => name.length));
+/**
+ * The names in HOP_BY_HOP by length, every length up to the longest present (no holes, no read
+ * past the end): most fields are told apart by their length alone.
+ */
+const HOP_BY_HOP_BY_LENGTH: string[][] = Array.from(
+  { length: Math.max(...[...HOP_BY_HOP].map((name) => name.length)) + 1 },
+  (): string[] => [],
+);
+for (const name of HOP_BY_HOP) HOP_BY_HOP_BY_LENGTH[name.length]!.push(name);
+
+/** `name` is `lower` but for ASCII case (field names are tokens); nothing is allocated. */
+function isName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  if (name === lower) return true;
+  for (let i = 0; i < name.length; i++) {
+    let code = name.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function isOneOf(name: string, lowers: readonly string[]): boolean {
+  for (let i = 0; i < lowers.length; i++) if (isName(name, lowers[i]!)) return true;
+  return false;
+}
+
+/**
+ * The options a Connection field names that are not hop-by-hop already (lower case), added to
+ * `named`; `keep-alive`, the usual one, adds nothing.
+ */
+function connectionOptions(value: string, named: string[] | null): string[] | null {
+  if (isName(value, 'keep-alive')) return named;
+  let from = 0;
+  while (from <= value.length) {
+    let to = value.indexOf(',', from);
+    if (to < 0) to = value.length;
+    const option = value.slice(from, to).trim().toLowerCase();
+    if (option !== '' && !HOP_BY_HOP.has(option)) (named ??= []).push(option);
+    from = to + 1;
+  }
+  return named;
+}
 
 /** The end-to-end fields: hop-by-hop ones and those the Connection field names are left out. */
 export function endToEnd(fields: Pairs): Pairs {
-  let named: Set<string> | null = null;
-  for (const [name, value] of fields) {
-    if (name.length !== 10 || !sameFieldName(name, 'connection')) continue;
-    for (const token of value.split(',')) {
-      const trimmed = token.trim().toLowerCase();
-      if (trimmed !== '') (named ??= new Set()).add(trimmed);
-    }
+  let named: string[] | null = null;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
+    if (isName(field[0], 'connection')) named = connectionOptions(field[1], named);
   }
   const out: Pairs = [];
-  for (const field of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i]!;
     const name = field[0];
-    if (named !== null || HOP_BY_HOP_LENGTHS.has(name.length)) {
-      const lower = name.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || named?.has(lower) === true) continue;
+    if (name.length < HOP_BY_HOP_BY_LENGTH.length) {
+      if (isOneOf(name, HOP_BY_HOP_BY_LENGTH[name.length]!)) continue;
     }
+    if (named !== null && isOneOf(name, named)) continue;
     out.push(field);
   }
   return out;
