@@ -183,8 +183,11 @@ export class SessionStore {
   /** connectionId → where each stream's chunks are in the file. */
   private readonly inbound = new Map<string, StreamIndex>();
   private readonly outbound = new Map<string, StreamIndex>();
-  /** Streams with a chunk from a record that keeps no binary time (an exchange, an older file). */
-  private readonly untimed = new Set<StreamIndex>();
+  /**
+   * Connections with chunks in records that keep no binary time (replayed or imported exchanges,
+   * an older file's JSON data records): one entry a connection, none for a capture's.
+   */
+  private readonly untimed = new Set<string>();
   private closed = false;
   private unflushedRecords = 0;
   private fsync = false;
@@ -387,7 +390,7 @@ export class SessionStore {
   ): (number | null)[] {
     const times = new Array<number | null>(offsets.length).fill(null);
     const stream = this.streamOf(connectionId, direction);
-    if (!stream || this.untimed.has(stream)) return times;
+    if (!stream || this.untimed.has(connectionId)) return times;
     const back = Buffer.byteLength(connectionId, 'utf8') + DATA_META_FIXED - DATA_TIME_AT;
     const at = offsets.map((offset) => {
       if (!(offset >= 0 && offset < stream.end)) return -1;
@@ -633,13 +636,7 @@ export class SessionStore {
   ): void {
     this.indexChunk(connectionId, 'in', 0, at, requestLength);
     this.indexChunk(connectionId, 'out', 0, at + requestLength, responseLength);
-    this.markUntimed(connectionId, 'in');
-    this.markUntimed(connectionId, 'out');
-  }
-
-  private markUntimed(connectionId: string, direction: Direction): void {
-    const stream = this.streamOf(connectionId, direction);
-    if (stream) this.untimed.add(stream);
+    this.untimed.add(connectionId);
   }
 
   /** Replays the intact records up to the reader's end; damaged regions are only reported. */
@@ -790,7 +787,7 @@ export class SessionStore {
           payloadAt,
           payload.length,
         );
-        this.markUntimed(event.connectionId, event.direction);
+        this.untimed.add(event.connectionId);
         return { kind: 'capture', event: { ...event, bytes: payload } };
       }
       if (event.type === 'request')
