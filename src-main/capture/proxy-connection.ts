@@ -99,13 +99,13 @@ interface Exchange {
   /** The pool's connection the upstream socket belongs to (its events come to this exchange). */
   lease: Lease | null;
   reused: boolean;
-  /** Bytes for the upstream before it is connected (copies). */
-  waiting: Uint8Array[];
+  /** Bytes for the upstream before it is connected (copies; the head as latin1 text). */
+  waiting: (Uint8Array | string)[];
   framingUp: NextFraming;
   requestDone: boolean;
   /** Bytes of the request sent upstream (head included), to know whether a retry is safe. */
   sentBody: number;
-  headBytes: Uint8Array;
+  headText: string;
   reply: ClientConversation | null;
   headSent: boolean;
   responseStart: number;
@@ -138,7 +138,7 @@ export class ProxyConnection extends ClientConnection {
   private stash: ServerAction[] = [];
   private pausedForUpstream = false;
   /** While an upstream chunk is read: what it gives the client, from offset `gatheredFrom`. */
-  private gathered: Uint8Array[] | null = null;
+  private gathered: (Uint8Array | string)[] | null = null;
   private gatheredFrom = 0;
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
@@ -333,7 +333,7 @@ export class ProxyConnection extends ClientConnection {
       framingUp: 'none',
       requestDone: false,
       sentBody: 0,
-      headBytes: EMPTY,
+      headText: '',
       reply: null,
       headSent: false,
       responseStart: -1,
@@ -397,8 +397,8 @@ export class ProxyConnection extends ClientConnection {
       upgrade: exchange.upgrade,
     });
     exchange.framingUp = built.framing;
-    exchange.headBytes = built.bytes;
-    exchange.waiting.push(built.bytes);
+    exchange.headText = built.text;
+    exchange.waiting.push(built.text);
     this.connectUpstream(exchange, exchange.upgrade);
   }
 
@@ -448,15 +448,18 @@ export class ProxyConnection extends ClientConnection {
     this.resumeClient();
   }
 
-  private writeUp(exchange: Exchange, bytes: Uint8Array): void {
+  /** Bytes for the upstream (a string is the head, latin1). */
+  private writeUp(exchange: Exchange, bytes: Uint8Array | string): void {
     if (exchange.failure !== null) return;
     const upstream = exchange.upstream;
     if (upstream === null) {
-      exchange.waiting.push(Uint8Array.prototype.slice.call(bytes));
+      exchange.waiting.push(
+        typeof bytes === 'string' ? bytes : Uint8Array.prototype.slice.call(bytes),
+      );
       return;
     }
-    if (bytes !== exchange.headBytes) exchange.sentBody += bytes.length;
-    if (!upstream.destroyed && !upstream.write(bytes)) this.socket.pause();
+    if (typeof bytes !== 'string') exchange.sentBody += bytes.length;
+    if (!upstream.destroyed && !writeTo(upstream, bytes)) this.socket.pause();
   }
 
   private resumeClient(): void {
@@ -639,7 +642,7 @@ export class ProxyConnection extends ClientConnection {
           };
           exchange.headSent = true;
           exchange.responseStart = this.bytesOut;
-          this.sendOut(built.bytes);
+          this.sendText(built.text);
           if (upgraded) {
             exchange.tunnel = true;
             this.emitResponse(exchange);
@@ -705,7 +708,7 @@ export class ProxyConnection extends ClientConnection {
       if (exchange.reused && exchange.sentBody === 0 && !exchange.upgrade) {
         this.dropUpstream(exchange);
         exchange.reused = false;
-        exchange.waiting = [exchange.headBytes];
+        exchange.waiting = [exchange.headText];
         this.connectUpstream(exchange, true);
         return;
       }
@@ -822,7 +825,7 @@ export class ProxyConnection extends ClientConnection {
     this.sendOut(ESTABLISHED);
     this.emitResponse(exchange);
     lease.listen(this.upstreamListener);
-    for (const bytes of exchange.waiting) lease.socket.write(bytes);
+    for (const bytes of exchange.waiting) writeTo(lease.socket, bytes);
     exchange.waiting = [];
     this.resumeClient();
   }
@@ -889,12 +892,38 @@ export class ProxyConnection extends ClientConnection {
     this.emitOut(this.bytesOut - bytes.length, bytes);
   }
 
+  /** A head for the client, as latin1 text: gathered as it is, or sent as its bytes. */
+  private sendText(text: string): void {
+    const gathered = this.gathered;
+    if (gathered === null || text.length === 0 || this.out.ended) {
+      this.sendOut(Buffer.from(text, 'latin1'));
+      return;
+    }
+    if (gathered.length === 0) this.gatheredFrom = this.bytesOut;
+    gathered.push(text);
+    this.bytesOut += text.length;
+  }
+
   /** Records and sends what was gathered, as one piece (before anything refers to its bytes). */
   private flushOut(): void {
     const parts = this.gathered;
     if (parts === null || parts.length === 0) return;
     this.gathered = [];
-    this.emitOut(this.gatheredFrom, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    const first = parts[0]!;
+    if (parts.length === 1 && typeof first !== 'string') {
+      this.emitOut(this.gatheredFrom, first);
+      return;
+    }
+    const piece = Buffer.allocUnsafe(this.bytesOut - this.gatheredFrom);
+    let at = 0;
+    for (const part of parts) {
+      if (typeof part === 'string') at += piece.write(part, at, 'latin1');
+      else {
+        piece.set(part, at);
+        at += part.length;
+      }
+    }
+    this.emitOut(this.gatheredFrom, piece);
   }
 
   private emitOut(offset: number, bytes: Uint8Array): void {
@@ -1042,6 +1071,11 @@ type Deadline = 'none' | 'idle' | 'head' | 'response';
 function where(exchange: Exchange): string {
   const address = exchange.address;
   return address === null ? '' : `${address.host}:${address.port}`;
+}
+
+/** Bytes to an upstream socket; a string is a head (latin1), written without a Buffer made for it. */
+function writeTo(socket: Socket, bytes: Uint8Array | string): boolean {
+  return typeof bytes === 'string' ? socket.write(bytes, 'latin1') : socket.write(bytes);
 }
 
 /** An action kept past its read: its views copied. */

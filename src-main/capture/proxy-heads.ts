@@ -106,10 +106,14 @@ function transferCodings(fields: Pairs): string {
   return codings.join(', ');
 }
 
-function write(startLine: string, fields: Pairs): Buffer {
+/**
+ * A head as text, one character a byte (latin1, as the fields were read): a socket writes it
+ * without a Buffer made for it, and a response head is copied once, into the piece it goes in.
+ */
+function write(startLine: string, fields: Pairs): string {
   let text = `${startLine}\r\n`;
   for (const [name, value] of fields) text += `${name}: ${value}\r\n`;
-  return Buffer.from(`${text}\r\n`, 'latin1');
+  return `${text}\r\n`;
 }
 
 export interface ForwardRequest {
@@ -124,8 +128,8 @@ export interface ForwardRequest {
   upgrade: boolean;
 }
 
-/** The request head sent upstream, always HTTP/1.1, and how its body travels. */
-export function requestHead(request: ForwardRequest): { bytes: Buffer; framing: NextFraming } {
+/** The request head sent upstream, always HTTP/1.1 (latin1 text), and how its body travels. */
+export function requestHead(request: ForwardRequest): { text: string; framing: NextFraming } {
   const fields = endToEnd(request.fields);
   if (request.host !== null) {
     const at = fields.findIndex(([name]) => sameFieldName(name, 'host'));
@@ -143,7 +147,7 @@ export function requestHead(request: ForwardRequest): { bytes: Buffer; framing: 
   if (upgrade !== null) {
     fields.push(['Connection', 'Upgrade'], ['Upgrade', upgrade]);
   }
-  return { bytes: write(`${request.method} ${request.target} HTTP/1.1`, fields), framing };
+  return { text: write(`${request.method} ${request.target} HTTP/1.1`, fields), framing };
 }
 
 export interface ForwardResponse {
@@ -157,9 +161,12 @@ export interface ForwardResponse {
   close: boolean;
 }
 
-/** The response head sent to the client, how its body travels, and whether the connection then ends. */
+/**
+ * The response head sent to the client (latin1 text), how its body travels, and whether the
+ * connection then ends.
+ */
 export function responseHead(response: ForwardResponse): {
-  bytes: Buffer;
+  text: string;
   framing: NextFraming;
   close: boolean;
   fields: Pairs;
@@ -188,7 +195,7 @@ export function responseHead(response: ForwardResponse): {
   }
   const reason = response.reason;
   return {
-    bytes: write(`HTTP/1.1 ${response.status}${reason === '' ? ' ' : ` ${reason}`}`, fields),
+    text: write(`HTTP/1.1 ${response.status}${reason === '' ? ' ' : ` ${reason}`}`, fields),
     framing,
     close,
     fields,
