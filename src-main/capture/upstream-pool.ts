@@ -109,6 +109,9 @@ export class UpstreamPool {
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly onIdleEvent = (lease: Lease): void => this.drop(lease);
+  /** The last address asked about and its key: a reverse proxy asks about one address only. */
+  private lastAddress: UpstreamAddress | null = null;
+  private lastKey = '';
 
   constructor(options: PoolOptions = {}) {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -118,7 +121,7 @@ export class UpstreamPool {
 
   /** An idle connection to `address`, at once; null when none is kept. */
   take(address: UpstreamAddress): Lease | null {
-    const list = this.idle.get(upstreamKey(address));
+    const list = this.idle.get(this.keyOf(address));
     while (list !== undefined && list.length > 0) {
       const lease = list.pop()!;
       this.idleTotal--;
@@ -143,7 +146,7 @@ export class UpstreamPool {
   release(address: UpstreamAddress, lease: Lease): void {
     lease.listen(null);
     const socket = lease.socket;
-    const key = upstreamKey(address);
+    const key = this.keyOf(address);
     let list = this.idle.get(key);
     if (this.closed || socket.destroyed || (list?.length ?? 0) >= this.maxIdle) {
       socket.destroy();
@@ -181,6 +184,14 @@ export class UpstreamPool {
 
   idleCount(): number {
     return this.idleTotal;
+  }
+
+  private keyOf(address: UpstreamAddress): string {
+    if (address !== this.lastAddress) {
+      this.lastAddress = address;
+      this.lastKey = upstreamKey(address);
+    }
+    return this.lastKey;
   }
 
   /** Drops the sockets idle for `idleMs` or more (within a quarter of it). */
