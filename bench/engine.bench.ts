@@ -1,7 +1,7 @@
 // The engine's parser against Node's llhttp binding, in one process per scenario, on the same
 // buffers.
 // Both sides do equivalent work per request: keep method, target, header names and values and
-// the body pieces. Runs alternate (ours, baseline, ours…) and the median rate of each is kept.
+// the body pieces. Rounds alternate them (see benchScenario).
 
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -231,10 +231,16 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-const ROUNDS = 7;
-const ROUND_MS = 250;
+const ROUNDS = 9;
+const ROUND_MS = 150;
 const WARMUP_MS = 300;
 
+/**
+ * Each round measures ours, the baseline, the baseline again and ours again (ABBA), and its ratio
+ * is ours over the baseline summed over the round: a machine that speeds up or slows down during
+ * a round (other work, frequency changes) weighs on both sides alike. The ratio reported is the
+ * median of the rounds' ratios.
+ */
 function benchScenario(scenario: Scenario): BenchResult {
   const ours = scenario.mode === 'message' ? messageRunner() : engineRunner();
   const baseline = llhttpRunner();
@@ -246,19 +252,29 @@ function benchScenario(scenario: Scenario): BenchResult {
   measure(baseline, scenario, WARMUP_MS);
   const oursRates: number[] = [];
   const baselineRates: number[] = [];
+  const ratios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    oursRates.push(measure(ours, scenario, ROUND_MS));
-    baselineRates.push(measure(baseline, scenario, ROUND_MS));
+    const a = measure(ours, scenario, ROUND_MS);
+    const b = measure(baseline, scenario, ROUND_MS);
+    const c = measure(baseline, scenario, ROUND_MS);
+    const d = measure(ours, scenario, ROUND_MS);
+    oursRates.push(a, d);
+    baselineRates.push(b, c);
+    ratios.push((a + d) / (b + c));
   }
-  const oursMedian = median(oursRates);
-  const baselineMedian = median(baselineRates);
+  const sortedRatios = [...ratios].sort((x, y) => x - y);
   return {
     name: scenario.name,
-    ours: Math.round(oursMedian),
-    baseline: Math.round(baselineMedian),
+    ours: Math.round(median(oursRates)),
+    baseline: Math.round(median(baselineRates)),
     unit: 'req/s',
-    ratio: oursMedian / baselineMedian,
-    extra: { bytes: scenario.bytes.length, rounds: ROUNDS },
+    ratio: median(ratios),
+    extra: {
+      bytes: scenario.bytes.length,
+      rounds: ROUNDS,
+      ratioLow: Number(sortedRatios[0]!.toFixed(3)),
+      ratioHigh: Number(sortedRatios.at(-1)!.toFixed(3)),
+    },
   };
 }
 
