@@ -345,6 +345,43 @@ test('no response byte reaches the client before the write-ahead rule lets it', 
   }
 });
 
+test('pieces of an answer held at the write-ahead gate keep their bytes while later ones are read', async () => {
+  const [first, second, third] = ['A', 'B', 'C'].map((letter) => letter.repeat(1000));
+  const upstream = await rawUpstream((socket) => {
+    socket.on('data', () => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n${first}`);
+      setTimeout(() => socket.write(second), 100);
+      setTimeout(() => socket.write(third), 200);
+    });
+    socket.on('error', () => undefined);
+  });
+  const held: (() => void)[] = [];
+  let holding = true;
+  const gate: WriteAhead = {
+    afterWrite: (send) => (holding ? held.push(send) : send()),
+    canKeep: () => true,
+  };
+  const proxy = await startServer({
+    settings: { upstream: `http://127.0.0.1:${upstream.port}` },
+    writeAhead: gate,
+  });
+  try {
+    const pending = curl(['-i', `http://127.0.0.1:${proxy.port}/`]);
+    const id = await proxy.connectionId();
+    await waitFor(() => proxy.of('response', id).length === 1, 5000, 'the whole answer read');
+    holding = false;
+    for (const send of held.splice(0)) send();
+    const out = await pending;
+    assert.equal(out.code, 0, out.stderr);
+    const text = out.stdout.toString('latin1');
+    assert.ok(text.endsWith(`\r\n\r\n${first}${second}${third}`), text.slice(-80));
+    assert.equal(proxy.stream(id, 'out').toString('latin1'), text);
+  } finally {
+    await proxy.stop();
+    upstream.server.close();
+  }
+});
+
 test('a 50 MiB response streams through the CLI core under 200 MB of memory', async () => {
   const SIZE = 50 * 1024 * 1024;
   const piece = Buffer.alloc(64 * 1024, 'z');
