@@ -13,7 +13,6 @@ import type {
   CoreEvent,
   ExchangeSummary,
   Message,
-  ReplayTarget,
   ResponderRule,
   RulesFileProblem,
   ServerSettings,
@@ -21,9 +20,12 @@ import type {
   Snapshot,
   SubscribeOptions,
 } from '../protocol/types';
-import { MAX_TIMES_OFFSETS, PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
+import { PROTOCOL_VERSION, SNAPSHOT_ROWS } from '../protocol/types';
 import type { ConnectionSummary, SessionLoad } from '../protocol/types';
 import { searchTextOf } from './search-text';
+import type { CommandHandlers } from './command-handlers';
+import { RecordedBytes } from './recorded-bytes';
+import { replayCommands } from './replay-commands';
 import { ListPages } from './list-pages';
 import {
   SessionStore,
@@ -42,8 +44,6 @@ import {
   sessionDir,
   sessionInfo,
 } from '../capture/sessions';
-import { replay } from '../capture/client';
-import { replayOutcome } from './replay-outcome';
 import { exportHar, importHar } from '../capture/har';
 import { curlCommand } from '../capture/curl';
 import type { SettingsPatch } from '../capture/settings';
@@ -56,7 +56,7 @@ import {
   validateRules,
 } from '../capture/rules-file';
 import { fsError, UserFacingError } from '../capture/fs-errors';
-import { ExchangeBook, replayExchange, type Emit, type EmitRow } from './exchanges';
+import { ExchangeBook, type Emit, type EmitRow } from './exchanges';
 import { EventDelivery } from './event-delivery';
 import { WriteAheadGate } from './write-ahead';
 import { fsErrorMessage, lockOwner } from '../capture/fs-errors';
@@ -68,7 +68,6 @@ import {
   writeCoreSettings,
   type CoreSettings,
 } from './settings-file';
-import { fromBase64, toBase64 } from '../capture/base64';
 import { Holds } from '../capture/holds';
 import { InterceptLauncher, type InterceptOptions } from './intercept-launch';
 
@@ -126,7 +125,6 @@ export interface Core extends CoreApi {
   close(): Promise<void>;
 }
 
-const MAX_BYTES_GET = 64 * 1024 * 1024;
 /** How long one slice of reading a session's file may hold the event loop. */
 const LOAD_SLICE_MS = 40;
 /** Sessions up to this size are read whole before `session.open` answers. */
@@ -146,21 +144,19 @@ export async function createCore(options: CoreOptions = {}): Promise<Core> {
   return core;
 }
 
-type Handlers = {
-  [K in CommandName]: (params: CommandParams<K>) => Promise<CommandResult<K>> | CommandResult<K>;
-};
-
 class SocketscopeCore implements Core {
   readonly home: string;
   private server!: CaptureServerApi;
   private store!: SessionStore;
   private activeDir = '';
   private book = new ExchangeBook();
+  private readonly bytes = new RecordedBytes({ store: () => this.store, book: () => this.book });
   /** The list as a UI pages through it, filtered and sorted here. */
   private readonly list = new ListPages({
     table: () => this.book.exchanges,
     closed: () => this.closed,
-    content: (exchange) => searchTextOf(this.requestBytes(exchange), this.responseBytes(exchange)),
+    content: (exchange) =>
+      searchTextOf(this.bytes.request(exchange), this.bytes.response(exchange)),
   });
   private readonly events: EventDelivery;
   private readonly flushMs: number;
@@ -185,13 +181,13 @@ class SocketscopeCore implements Core {
     sessionToken: () => this.store,
     sameSession: (token) => token === this.store && !this.closed,
     addImported: (entry) => this.addStored(entry.stored, entry.request, entry.response),
-    newConnectionId: () => `har-${++this.replayCounter}-${randomBytes(3).toString('hex')}`,
+    newConnectionId: () => this.newConnectionId('har'),
     emit: (event) => this.emit(event),
   });
   /** The saved rules file failed to load at start; nothing is written over it until resolved. */
   private rulesProblem: RulesFileProblem | null = null;
   private closed = false;
-  private readonly handlers: Handlers;
+  private readonly handlers: CommandHandlers;
   /** The messages break rules hold, listed live to every UI. */
   private readonly holds = new Holds({
     onChange: (holds) => this.emit({ type: 'holds', holds }),
@@ -676,22 +672,9 @@ class SocketscopeCore implements Core {
 
   // ---- bytes ----
 
-  private exchangeOrThrow(id: unknown): ExchangeSummary {
-    const exchange = typeof id === 'string' ? this.book.exchanges.get(id) : undefined;
-    if (!exchange) throw new Error(`No exchange with id ${JSON.stringify(id)}.`);
-    return exchange;
-  }
-
-  private requestBytes(exchange: ExchangeSummary): Uint8Array {
-    const { offset, length } = exchange.requestSpan;
-    return this.store.read(exchange.connectionId, 'in', offset, length);
-  }
-
-  private responseBytes(exchange: ExchangeSummary): Uint8Array {
-    const span = exchange.responseSpan;
-    return span
-      ? this.store.read(exchange.connectionId, 'out', span.offset, span.length)
-      : new Uint8Array(0);
+  /** A connection id of its own for an exchange the Core makes (a replay, a HAR import). */
+  private newConnectionId(prefix: 'replay' | 'har'): string {
+    return `${prefix}-${++this.replayCounter}-${randomBytes(3).toString('hex')}`;
   }
 
   private addStored(stored: StoredExchange, request: Uint8Array, response: Uint8Array): void {
@@ -718,8 +701,8 @@ class SocketscopeCore implements Core {
         return {
           exchange,
           connection: this.book.connections.get(exchange.connectionId) ?? null,
-          request: this.requestBytes(exchange),
-          response: this.responseBytes(exchange),
+          request: this.bytes.request(exchange),
+          response: this.bytes.response(exchange),
         };
       },
     };
@@ -735,7 +718,7 @@ class SocketscopeCore implements Core {
 
   // ---- commands ----
 
-  private buildHandlers(): Handlers {
+  private buildHandlers(): CommandHandlers {
     return {
       snapshot: () => this.snapshot(),
       'server.start': async (params) => {
@@ -808,84 +791,13 @@ class SocketscopeCore implements Core {
         return applied;
       },
       'rules.recover': ({ choice }) => this.recoverRules(choice),
-      'exchange.bytes': ({ exchangeId }) => {
-        const exchange = this.exchangeOrThrow(exchangeId);
-        return {
-          exchangeId: exchange.exchangeId,
-          requestBase64: toBase64(this.requestBytes(exchange)),
-          responseBase64: toBase64(this.responseBytes(exchange)),
-        };
-      },
-      'bytes.get': ({ connectionId, direction, offset, length }) => {
-        if (typeof connectionId !== 'string' || !this.book.connections.has(connectionId)) {
-          throw new Error(`No connection with id ${JSON.stringify(connectionId)}.`);
-        }
-        if (direction !== 'in' && direction !== 'out')
-          throw new Error('direction must be "in" or "out".');
-        if (!isCount(offset) || !isCount(length) || length > MAX_BYTES_GET) {
-          throw new Error(
-            `offset and length must be whole numbers ≥ 0 (length at most ${MAX_BYTES_GET}).`,
-          );
-        }
-        const bytes = this.store.read(connectionId, direction, offset, length);
-        return { base64: toBase64(bytes) };
-      },
-      'bytes.times': ({ connectionId, direction, offsets }) => {
-        if (typeof connectionId !== 'string' || !this.book.connections.has(connectionId)) {
-          throw new Error(`No connection with id ${JSON.stringify(connectionId)}.`);
-        }
-        if (direction !== 'in' && direction !== 'out')
-          throw new Error('direction must be "in" or "out".');
-        if (
-          !Array.isArray(offsets) ||
-          offsets.length > MAX_TIMES_OFFSETS ||
-          !offsets.every((offset) => isCount(offset))
-        ) {
-          throw new Error(
-            `offsets must be a list of at most ${MAX_TIMES_OFFSETS} whole numbers ≥ 0.`,
-          );
-        }
-        return { times: this.store.timesAt(connectionId, direction, offsets) };
-      },
-      'replay.send': async ({ target, requestBase64, timeoutMs, replayOf }) => {
-        const checked = checkTarget(target);
-        if (replayOf !== undefined && typeof replayOf !== 'string')
-          throw new Error('replayOf must be the id of the exchange the replay is made from.');
-        // A replay of a replay joins the history of the first; an id no longer listed (another
-        // session is open) links nothing, and the replay is still sent.
-        const from = replayOf === undefined ? undefined : this.book.exchanges.get(replayOf);
-        const bytes = fromBase64(requestBase64);
-        if (bytes === null) {
-          throw new Error('replay.send needs requestBase64: the request bytes in base64.');
-        }
-        if (
-          timeoutMs !== undefined &&
-          !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs < 3_600_000)
-        ) {
-          throw new Error('timeoutMs must be a positive number of milliseconds.');
-        }
-        const result = await replay({
-          target: checked,
-          bytes,
-          connectTimeoutMs: timeoutMs ?? 10_000,
-          responseTimeoutMs: timeoutMs ?? 30_000,
-        });
-        const connectionId = `replay-${++this.replayCounter}-${randomBytes(3).toString('hex')}`;
-        const stored = replayExchange(connectionId, result, checked);
-        stored.exchange.replayOutcome = replayOutcome(result);
-        if (from) stored.exchange.replayOf = from.replayOf ?? from.exchangeId;
-        this.addStored(stored, result.request, result.response);
-        return { ...stored.exchange };
-      },
-      'replay.history': ({ exchangeId }) => {
-        const exchange = this.exchangeOrThrow(exchangeId);
-        const root = exchange.replayOf ?? exchange.exchangeId;
-        return {
-          original:
-            root === exchange.exchangeId ? exchange : (this.book.exchanges.get(root) ?? null),
-          replays: this.book.exchanges.replaysOf(root),
-        };
-      },
+      ...this.bytes.commands(),
+      ...replayCommands({
+        book: () => this.book,
+        exchange: (id) => this.bytes.exchange(id),
+        newConnectionId: (prefix) => this.newConnectionId(prefix),
+        addStored: (stored, request, response) => this.addStored(stored, request, response),
+      }),
       'session.list': () => listSessions(this.sessionsRoot(), this.activeDir),
       'session.new': ({ name }) => {
         if (name !== undefined && typeof name !== 'string')
@@ -948,14 +860,14 @@ class SocketscopeCore implements Core {
             `${count} exchanges are too many for one reply: export them as a download instead.`,
           );
         const chosen = exchangeIds
-          ? exchangeIds.map((id) => this.exchangeOrThrow(id))
+          ? exchangeIds.map((id) => this.bytes.exchange(id))
           : [...this.book.exchanges.values()];
         const har = exportHar(
           chosen.map((exchange) => ({
             exchange,
             connection: this.book.connections.get(exchange.connectionId) ?? null,
-            request: this.requestBytes(exchange),
-            response: this.responseBytes(exchange),
+            request: this.bytes.request(exchange),
+            response: this.bytes.response(exchange),
           })),
         );
         return { har: JSON.stringify(har, null, 2) };
@@ -963,10 +875,7 @@ class SocketscopeCore implements Core {
       'import.har': ({ har }) => {
         if (typeof har !== 'string')
           throw new Error('import.har needs { har: string } (the HAR file text).');
-        const entries = importHar(
-          har,
-          () => `har-${++this.replayCounter}-${randomBytes(3).toString('hex')}`,
-        );
+        const entries = importHar(har, () => this.newConnectionId('har'));
         for (const entry of entries) this.addStored(entry.stored, entry.request, entry.response);
         return { imported: entries.length };
       },
@@ -996,14 +905,14 @@ class SocketscopeCore implements Core {
       }),
       'holds.abort': ({ holdId }) => ({ aborted: this.holds.abort(String(holdId)) }),
       'exchange.curl': ({ exchangeId }) => {
-        const exchange = this.exchangeOrThrow(exchangeId);
+        const exchange = this.bytes.exchange(exchangeId);
         const connection = this.book.connections.get(exchange.connectionId);
         const fallbackHost = exchange.replayTarget
           ? `${exchange.replayTarget.host}:${exchange.replayTarget.port}`
           : connection
             ? `127.0.0.1:${connection.localPort}`
             : null;
-        const command = curlCommand(this.requestBytes(exchange), {
+        const command = curlCommand(this.bytes.request(exchange), {
           fallbackHost,
           tls: exchange.replayTarget?.tls ?? false,
           insecure: exchange.replayTarget?.insecure ?? false,
@@ -1016,28 +925,6 @@ class SocketscopeCore implements Core {
 
 function clamp(value: number, min: number, max: number): number {
   return Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : min;
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-function checkTarget(target: unknown): ReplayTarget {
-  if (typeof target !== 'object' || target === null)
-    throw new Error('replay.send needs a target { host, port, tls, insecure }.');
-  const { host, port, tls, insecure, servername } = target as Partial<ReplayTarget>;
-  if (typeof host !== 'string' || host.trim() === '')
-    throw new Error('The replay target needs a host.');
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error('The replay target needs a port from 1 to 65535.');
-  }
-  return {
-    host: host.trim(),
-    port,
-    tls: tls === true,
-    insecure: insecure === true,
-    ...(typeof servername === 'string' && servername !== '' ? { servername } : {}),
-  };
 }
 
 /** Why the last session was not reopened (read-only, unreadable), in one sentence. */
