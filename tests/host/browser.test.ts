@@ -20,7 +20,7 @@ import {
 import { createServer as createHttps } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedFirefox } from './installed-firefox';
+import { installedFirefoxOrSkip } from './installed-firefox';
 import { browserArgs } from '../../src-main/host/browser';
 import {
   browserKind,
@@ -350,12 +350,7 @@ test('a real headless Chromium started by socketscope browser: its HTTPS request
 });
 
 test('a real headless Firefox started by socketscope browser --browser firefox', async (t) => {
-  const found = installedFirefox();
-  if ('skip' in found) {
-    console.log(`# skipped: ${found.skip}`);
-    t.skip(found.skip);
-    return;
-  }
-  const { firefox } = found;
+  const firefox = installedFirefoxOrSkip(t);
+  if (firefox === null) return;
   await realBrowser('firefox', firefox.name);
 });

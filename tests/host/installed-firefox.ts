@@ -1,13 +1,19 @@
-// The Firefox the real-browser tests start, or why they cannot (printed with the skip).
+// The Firefox the real-browser tests start; where there is none (or no certutil to trust the CA
+// with), the test is skipped with its reason printed.
+import type { TestContext } from 'node:test';
 import type { InterceptBrowser } from '../../src-main/protocol/types';
 import { findBrowsers } from '../../src-main/host/intercept-launch';
 
-export function installedFirefox(): { firefox: InterceptBrowser } | { skip: string } {
+export function installedFirefoxOrSkip(t: TestContext): InterceptBrowser | null {
   const firefox = findBrowsers().find((b) => b.family === 'firefox');
-  if (firefox === undefined)
-    return { skip: 'no Firefox is installed (Debian package firefox-esr)' };
-  if (firefox.limitation !== null) {
-    return { skip: 'certutil is not installed (Debian package libnss3-tools)' };
-  }
-  return { firefox };
+  const why =
+    firefox === undefined
+      ? 'no Firefox is installed (Debian package firefox-esr)'
+      : firefox.limitation !== null
+        ? 'certutil is not installed (Debian package libnss3-tools)'
+        : null;
+  if (why === null) return firefox!;
+  console.log(`# skipped: ${why}`);
+  t.skip(why);
+  return null;
 }

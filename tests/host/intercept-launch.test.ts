@@ -19,7 +19,7 @@ import {
 import { createServer as createHttps } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installedFirefox } from './installed-firefox';
+import { installedFirefoxOrSkip } from './installed-firefox';
 import { allTerminalLines, proxyUrl, terminalLines } from '../../src-main/host/terminal-env';
 import {
   checkUrl,
@@ -347,13 +347,8 @@ test('no display and not headless: one sentence, and the server is left as it wa
 });
 
 test('a real headless Firefox: its HTTPS request arrives decrypted, its own profile untouched', async (t) => {
-  const found = installedFirefox();
-  if ('skip' in found) {
-    console.log(`# skipped: ${found.skip}`);
-    t.skip(found.skip);
-    return;
-  }
-  const { firefox } = found;
+  const firefox = installedFirefoxOrSkip(t);
+  if (firefox === null) return;
   const originCa = await LocalCa.open(join(home, 'ff-origin-ca'));
   const site = createHttps(await originCa.leafFiles('127.0.0.1'), (req, res) =>
     res.end(`<p>firefox reached ${req.url}</p>`),
