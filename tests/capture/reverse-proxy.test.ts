@@ -92,6 +92,26 @@ async function rawUpstream(onSocket: (socket: Socket) => void): Promise<{
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** A write-ahead gate that holds every send until it is opened, then lets them all go. */
+class HoldingGate implements WriteAhead {
+  readonly held: (() => void)[] = [];
+  private holding = true;
+
+  afterWrite(send: () => void): void {
+    if (this.holding) this.held.push(send);
+    else send();
+  }
+
+  canKeep(): boolean {
+    return true;
+  }
+
+  open(): void {
+    this.holding = false;
+    for (const send of this.held.splice(0)) send();
+  }
+}
+
 function proxyTo(port: number, extra: Record<string, unknown> = {}): Promise<TestServer> {
   return startServer({ settings: { upstream: `http://127.0.0.1:${port}`, ...extra } });
 }
@@ -319,12 +339,7 @@ test('an upstream that never answers gives 504', async () => {
 
 test('no response byte reaches the client before the write-ahead rule lets it', async () => {
   const upstream = await httpUpstream((_request, _body, res) => res.end('gated'));
-  const held: (() => void)[] = [];
-  let holding = true;
-  const gate: WriteAhead = {
-    afterWrite: (send) => (holding ? held.push(send) : send()),
-    canKeep: () => true,
-  };
+  const gate = new HoldingGate();
   const proxy = await startServer({
     settings: { upstream: `http://127.0.0.1:${upstream.port}` },
     writeAhead: gate,
@@ -334,9 +349,8 @@ test('no response byte reaches the client before the write-ahead rule lets it', 
     const id = await proxy.connectionId();
     await waitFor(() => proxy.of('data', id).some((e) => e.direction === 'out'), 5000, 'data out');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.equal(held.length > 0, true, 'the response waits at the gate');
-    holding = false;
-    for (const send of held.splice(0)) send();
+    assert.equal(gate.held.length > 0, true, 'the response waits at the gate');
+    gate.open();
     const out = await pending;
     assert.equal(out.stdout.toString(), 'gated');
   } finally {
@@ -355,12 +369,7 @@ test('pieces of an answer held at the write-ahead gate keep their bytes while la
     });
     socket.on('error', () => undefined);
   });
-  const held: (() => void)[] = [];
-  let holding = true;
-  const gate: WriteAhead = {
-    afterWrite: (send) => (holding ? held.push(send) : send()),
-    canKeep: () => true,
-  };
+  const gate = new HoldingGate();
   const proxy = await startServer({
     settings: { upstream: `http://127.0.0.1:${upstream.port}` },
     writeAhead: gate,
@@ -369,8 +378,7 @@ test('pieces of an answer held at the write-ahead gate keep their bytes while la
     const pending = curl(['-i', `http://127.0.0.1:${proxy.port}/`]);
     const id = await proxy.connectionId();
     await waitFor(() => proxy.of('response', id).length === 1, 5000, 'the whole answer read');
-    holding = false;
-    for (const send of held.splice(0)) send();
+    gate.open();
     const out = await pending;
     assert.equal(out.code, 0, out.stderr);
     const text = out.stdout.toString('latin1');
