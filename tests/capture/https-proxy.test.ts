@@ -15,6 +15,7 @@ import { browserArgs } from '../../src-main/host/browser';
 import { findBrowsers } from '../../src-main/host/intercept-launch';
 import { startServer, waitFor } from './helpers';
 import { startServe } from './serve-child';
+import { skipBecause } from '../skip';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-https-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -145,7 +146,7 @@ test('an upstream certificate that does not verify gives 502; excluded hosts pas
 test('Chromium with the SPKI flag loads an intercepted https page', async (t) => {
   const chromium = findBrowsers().find((browser) => browser.family === 'chromium')?.path;
   if (chromium === undefined) {
-    t.skip('no Chromium-family browser is installed (apt-get install -y chromium)');
+    skipBecause(t, 'no Chromium-family browser is installed (apt-get install -y chromium)');
     return;
   }
   const site = await origin();

@@ -1,7 +1,7 @@
 // Real HTTP clients against the capture server on loopback: curl, Node's fetch, Python's
 // http.client and Chromium (through playwright-core). A missing client skips its test, saying why.
 
-import { after, before, describe, it, type TestContext } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { defaultAssetsDir } from '../../src-main/capture/default-site';
 import type { ConnectionId } from '../../src-main/protocol/types';
 import { startServer, waitFor, type EventOf, type TestServer } from './helpers';
+import { skipBecause } from '../skip';
 
 const jpeg = readFileSync(join(defaultAssetsDir(), 'test.jpg'));
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,11 +41,6 @@ async function findPython(): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function skipBecause(t: TestContext, reason: string): void {
-  console.log(`# skipped: ${reason}`);
-  t.skip(reason);
 }
 
 describe('real clients on loopback', () => {

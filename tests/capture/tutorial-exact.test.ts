@@ -10,6 +10,7 @@ import { defaultAssetsDir } from '../../src-main/capture/default-site';
 import { chromiumPath, launchChromium } from '../ui/helpers';
 import { rawClient, startServer, type TestServer } from './helpers';
 import { existsSync } from 'node:fs';
+import { skipBecause } from '../skip';
 
 const jpeg = readFileSync(join(defaultAssetsDir(), 'test.jpg'));
 const PAGE_HEAD = 'HTTP/1.x 200 OK\nContent-Type: text/html\n\n';
@@ -64,7 +65,7 @@ describe('tutorial-exact', () => {
 
   it('Debian Chromium renders the page and loads the image; the deviations are reported', async (context) => {
     if (!existsSync(chromiumPath)) {
-      context.skip(`no Chromium at ${chromiumPath}`);
+      skipBecause(context, `no Chromium at ${chromiumPath}`);
       return;
     }
     const seen = t.events.length;

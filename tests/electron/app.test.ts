@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import type { ClientFrame, PreloadApi, ServerFrame, Snapshot } from '../../src-main/protocol/types';
+import { skipBecause } from '../skip';
 
 const root = resolve('.');
 
@@ -80,8 +81,7 @@ after(async () => {
 function windowOrSkip(t: TestContext): Page | null {
   if (unavailable || page === null) {
     const reason = unavailable ?? 'Electron binary not available: the app did not launch';
-    console.log(reason);
-    t.skip(reason);
+    skipBecause(t, reason);
     return null;
   }
   return page;

@@ -30,6 +30,7 @@ import {
 } from '../../src-main/host/intercept-launch';
 import type { InterceptBrowser } from '../../src-main/protocol/types';
 import { LocalCa } from '../../src-main/capture/ca';
+import { skipBecause } from '../skip';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-browser-test-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -341,9 +342,7 @@ async function realBrowser(kind: 'chromium' | 'firefox', name: string): Promise<
 
 test('a real headless Chromium started by socketscope browser: its HTTPS request comes through', async (t) => {
   if (!findBrowsers().some((b) => browserKind(b.path) === 'chromium')) {
-    const why = 'Chromium is not installed (apt-get install -y chromium)';
-    console.log(`# skipped: ${why}`);
-    t.skip(why);
+    skipBecause(t, 'Chromium is not installed (apt-get install -y chromium)');
     return;
   }
   await realBrowser('chromium', 'Chromium');

@@ -3,6 +3,7 @@
 import type { TestContext } from 'node:test';
 import type { InterceptBrowser } from '../../src-main/protocol/types';
 import { findBrowsers } from '../../src-main/host/intercept-launch';
+import { skipBecause } from '../skip';
 
 export function installedFirefoxOrSkip(t: TestContext): InterceptBrowser | null {
   const firefox = findBrowsers().find((b) => b.family === 'firefox');
@@ -13,7 +14,6 @@ export function installedFirefoxOrSkip(t: TestContext): InterceptBrowser | null 
         ? 'certutil is not installed (Debian package libnss3-tools)'
         : null;
   if (why === null) return firefox!;
-  console.log(`# skipped: ${why}`);
-  t.skip(why);
+  skipBecause(t, why);
   return null;
 }

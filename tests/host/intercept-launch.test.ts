@@ -30,6 +30,7 @@ import {
 } from '../../src-main/host/intercept-launch';
 import { createCore } from '../../src-main/host/core';
 import { LocalCa } from '../../src-main/capture/ca';
+import { skipBecause } from '../skip';
 
 const home = mkdtempSync(join(tmpdir(), 'socketscope-intercept-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -214,8 +215,7 @@ test('a Firefox profile: user.js sends everything through the proxy, loopback in
 test('with NSS certutil: the CA is in the profile store, trusted for TLS servers', async (t) => {
   const certutil = findCertutil();
   if (certutil === null) {
-    t.skip('certutil is not installed (Debian package libnss3-tools)');
-    console.log('# skipped: certutil is not installed (Debian package libnss3-tools)');
+    skipBecause(t, 'certutil is not installed (Debian package libnss3-tools)');
     return;
   }
   const ca = await LocalCa.open(join(home, 'nss-ca'));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWebApp, type WebApp } from '../../src-main/host/web-app';
 import { readWebIdentity, webIdentityFile } from '../../src-main/host/web-identity';
+import { skipBecause } from '../skip';
 
 const homes: string[] = [];
 function tempHome(): string {
@@ -91,7 +92,7 @@ test('a taken UI port falls back to a free one, says so once, and is remembered'
 
 test('a token file others can read, or one that is broken, gives a new token', async (t) => {
   if (process.platform === 'win32') {
-    t.skip('file modes are not POSIX permissions on Windows');
+    skipBecause(t, 'file modes are not POSIX permissions on Windows');
     return;
   }
   const home = tempHome();
