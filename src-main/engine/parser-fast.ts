@@ -34,6 +34,13 @@ import {
 /** The word scans find a word's first byte in its low bits. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** A scan's first word with the `skip` bytes before its start read as 'A' (passed by every scan). */
+function firstWord(x: number, skip: number): number {
+  if (skip === 0) return x;
+  const mask = (1 << (skip << 3)) - 1;
+  return (x & ~mask) | (0x41414141 & mask);
+}
+
 export abstract class FastPaths extends BodyParser {
   /**
    * Fast path for a whole well-formed request line (`method SP target SP HTTP/d.d CRLF`) at
@@ -120,13 +127,7 @@ export abstract class FastPaths extends BodyParser {
       const last = (end - shift) >> 2;
       let w = (p - shift) >> 2;
       if (w < last) {
-        let x = words[w];
-        const skip = (p - shift) & 3;
-        if (skip !== 0) {
-          // The bytes before p read as 'A'.
-          const mask = (1 << (skip << 3)) - 1;
-          x = (x & ~mask) | (0x41414141 & mask);
-        }
+        let x = firstWord(words[w], (p - shift) & 3);
         for (;;) {
           // A flag bit for each byte below SP or above '~' (0xFF by the subtraction). Carries only
           // run up from a flagged byte, so the lowest flag is always a real one.
@@ -160,12 +161,7 @@ export abstract class FastPaths extends BodyParser {
       const last = (end - shift) >> 2;
       let w = (p - shift) >> 2;
       if (w < last) {
-        let x = words[w];
-        const skip = (p - shift) & 3;
-        if (skip !== 0) {
-          const mask = (1 << (skip << 3)) - 1;
-          x = (x & ~mask) | (0x41414141 & mask);
-        }
+        let x = firstWord(words[w], (p - shift) & 3);
         for (;;) {
           const flags = ((x - 0x20202020) | (x + 0x01010101)) & 0x80808080;
           const wordStart = shift + (w << 2);
@@ -207,12 +203,7 @@ export abstract class FastPaths extends BodyParser {
       const last = (end - shift) >> 2;
       let w = (p - shift) >> 2;
       if (w < last) {
-        let x = words[w];
-        const skip = (p - shift) & 3;
-        if (skip !== 0) {
-          const mask = (1 << (skip << 3)) - 1;
-          x = (x & ~mask) | (0x41414141 & mask);
-        }
+        let x = firstWord(words[w], (p - shift) & 3);
         for (;;) {
           // As in scanValue, for bytes below '!' or above '~'.
           const flags = ((x - 0x21212121) | (x + 0x01010101)) & 0x80808080;
