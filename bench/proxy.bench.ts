@@ -6,12 +6,14 @@
 // same machine; a ratio is the median of the ratios within rounds. Socketscope is the product
 // path: a Core recording every byte into a session file (write-ahead) with one UI subscriber.
 // The forward variant sends absolute-form requests (`GET http://127.0.0.1:PORT/`) to each proxy.
+// A bare TCP pipe to the upstream (Node `net`, nothing parsed or recorded) runs beside them: what
+// any Node proxy at best reaches on this machine, as the ceiling the ratios are read against.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -225,16 +227,59 @@ export async function startMockttp(
   };
 }
 
+/**
+ * A bare pipe: each client connection gets one upstream connection and the bytes are piped both
+ * ways, with Nagle off as in the proxies. It reads no request, so the forward variant's
+ * absolute-form requests reach the upstream as they are (Node `http` answers them alike).
+ */
+export function startPipe(upstreamPort: number): Promise<Running & { stats: () => string }> {
+  let connections = 0;
+  let bytes = 0;
+  const open = new Set<Socket>();
+  const server = createNetServer({ noDelay: true }, (client) => {
+    connections++;
+    const upstream = connect({ port: upstreamPort, host: '127.0.0.1', noDelay: true });
+    const close = (): void => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+    };
+    open.add(client);
+    for (const socket of [client, upstream]) {
+      socket.on('error', close);
+      socket.on('close', close);
+    }
+    upstream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    client.pipe(upstream).pipe(client);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address !== null ? address.port : 0,
+        stats: () => `${bytes} bytes piped back on ${connections} connections`,
+        stop: () =>
+          new Promise<void>((done) => {
+            for (const socket of open) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
 // ---- Child processes ----
 
 type Kind =
   | 'upstream'
+  | 'pipe'
   | 'socketscope-reverse'
   | 'socketscope-forward'
   | 'mockttp-reverse'
   | 'mockttp-forward';
 const KINDS: readonly string[] = [
   'upstream',
+  'pipe',
   'socketscope-reverse',
   'socketscope-forward',
   'mockttp-reverse',
@@ -246,6 +291,7 @@ async function serve(kind: Kind): Promise<void> {
   const upstreamPort = Number(process.env[UPSTREAM_ENV] ?? 0);
   let running: Running & { stats?: () => string };
   if (kind === 'upstream') running = await startUpstream();
+  else if (kind === 'pipe') running = await startPipe(upstreamPort);
   else if (kind === 'socketscope-reverse')
     running = await startSocketscope('reverse', upstreamPort);
   else if (kind === 'socketscope-forward')
@@ -516,9 +562,12 @@ async function variantRun(variant: Variant, upstream: Child): Promise<BenchResul
     started.push(socketscope);
     const mockttp = await startChild(`mockttp-${variant}`, upstream.port);
     started.push(mockttp);
+    const pipe = await startChild('pipe', upstream.port);
+    started.push(pipe);
     const contestants: Contestant[] = [
       { key: 'direct', child: upstream, direct: true, runs: [] },
       { key: 'socketscope', child: socketscope, direct: false, runs: [] },
+      { key: 'bare-pipe', child: pipe, direct: false, runs: [] },
       { key: 'mockttp', child: mockttp, direct: false, runs: [] },
     ];
     const mitmdump = findMitmdump();
@@ -541,7 +590,7 @@ async function variantRun(variant: Variant, upstream: Child): Promise<BenchResul
     const direct = find('direct')!;
     const ours = find('socketscope')!;
     const results = [compare(`proxy.${variant}-keepalive-50`, ours, direct, variant, null)];
-    for (const key of ['mitmdump', 'mockttp']) {
+    for (const key of ['bare-pipe', 'mitmdump', 'mockttp']) {
       const other = find(key);
       if (other === undefined) continue;
       results.push(

@@ -1,6 +1,7 @@
 // The proxy bench's scenarios, each for a few requests (no timing is asserted): the load reaches
 // the upstream through Socketscope's reverse and forward proxy (a recording Core) and through
-// mockttp, every answer is the upstream's, and the Core records each exchange.
+// mockttp, every answer is the upstream's, and the Core records each exchange; the bare pipe
+// passes the bytes both ways and its stop closes the connections it holds.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,7 @@ import {
   load,
   loadOptions,
   startMockttp,
+  startPipe,
   startSocketscope,
   startUpstream,
   UPSTREAM_BODY,
@@ -85,6 +87,27 @@ for (const variant of ['reverse', 'forward'] as const) {
       assert.equal(seen - before, COUNT);
     } finally {
       await proxy.stop();
+    }
+  });
+}
+
+for (const variant of ['reverse', 'forward'] as const) {
+  test(`the bare pipe passes the ${variant} load to the upstream byte for byte`, async () => {
+    const pipe = await startPipe(upstream.port);
+    try {
+      const before = seen;
+      const result = await load({
+        ...loadOptions(variant, pipe.port, upstream.port, false),
+        amount: COUNT,
+        connections: 4,
+      });
+      assert.equal(result.total, COUNT);
+      assert.equal(result.failures, 0);
+      assert.equal(seen - before, COUNT, 'each request reached the upstream once');
+      assert.match(pipe.stats(), /on 4 connections/);
+    } finally {
+      // autocannon's connections are closed by now; stop must not wait for any that are not.
+      await pipe.stop();
     }
   });
 }
