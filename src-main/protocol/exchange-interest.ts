@@ -1,23 +1,29 @@
 // Which exchanges' updates a UI must receive, however many others a flood of requests brings.
 // The list pages through the Core, so a UI needs an exchange's summary only when it holds that
 // exchange's row (it came in a reply), when it is the one shown in detail (pinned), or when the
-// lesson, the lab or the repeater follow it (replays, rule answers, GETs of the default site's
-// pages). Everything else is a courtesy: recent updates are passed on within a budget.
+// repeater or the rules follow it (replays, rule answers). The lesson and the lab wait for GETs
+// of the default site's pages: those pass within a budget of their own (channel-thinning.ts),
+// so a browser's visit gets through a flood of other requests and a flood of them is thinned.
+// Everything else is a courtesy: recent updates are passed on within a budget.
 // Shared by the Core's frame channel (what it sends a UI) and the socket worker (what it hands the
 // page), so both keep the same exchanges.
 import type { InterestFields, SubscriberInterest } from './types';
 
-/** Pages the lesson and the lab follow; their exchanges are never dropped. */
-const followedPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
+/** Pages the lesson and the lab follow. */
+const lessonPaths = new Set(['/', '/index.html', '/test.jpg', '/favicon.ico']);
 
-/** Exchanges that are followed whatever the UI shows: not captured, answered by a rule, a lesson page. */
+/** Exchanges that are followed whatever the UI shows: not captured, or answered by a rule. */
 export function isFollowed(exchange: InterestFields): boolean {
-  if (exchange.source !== 'capture' || exchange.ruleId !== null) return true;
+  return exchange.source !== 'capture' || exchange.ruleId !== null;
+}
+
+/** A GET of a page the lesson follows (`/`, `/test.jpg`…, with or without a query). */
+export function isLessonPage(exchange: InterestFields): boolean {
   if (exchange.method !== 'GET') return false;
   const target = exchange.target;
   if (target === null) return false;
   const query = target.search(/[?#]/);
-  return followedPaths.has(query < 0 ? target : target.slice(0, query));
+  return lessonPaths.has(query < 0 ? target : target.slice(0, query));
 }
 
 export class ExchangeInterest {

@@ -8,11 +8,11 @@
 //   the latest `exchangeCount` of a run (each one is a whole count);
 // - the latest update of each exchange the page watches (rows of replies, the pinned selection),
 //   of replays, of exchanges a rule answered, and of GETs of the default site's pages (what the
-//   lesson and the lab wait for);
+//   lesson and the lab wait for; the Core's channel has bounded those already);
 // - the last `recentKeep` exchange updates of the window, whatever they are.
 // At a human's pace nothing is dropped: a window rarely holds more than `recentKeep` exchanges.
 import type { CoreEvent } from '../../src-main/protocol/types';
-import { ExchangeInterest } from '../../src-main/protocol/exchange-interest';
+import { ExchangeInterest, isLessonPage } from '../../src-main/protocol/exchange-interest';
 
 export class EventThinner {
   private pending: (CoreEvent | null)[] = [];
@@ -87,7 +87,8 @@ export class EventThinner {
       if (
         event.type === 'exchange' &&
         recent++ >= this.recentKeep &&
-        !this.interest.wants(event.exchange)
+        !this.interest.wants(event.exchange) &&
+        !isLessonPage(event.exchange)
       )
         continue;
       kept.push(event);
