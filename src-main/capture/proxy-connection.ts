@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { ClientConversation, type ClientAction } from '../engine/client-conversation';
 import { concatBytes } from '../engine/bytes';
 import { fieldPairs, type MessageHead } from '../engine/message';
+import { reasonPhrase } from '../engine/semantics';
 import { isValidHostValue } from '../engine/target';
 import { ServerConversation, type ServerAction } from '../engine/server-conversation';
 import type { CloseReason, Message, ResponderRule, ServerLimits } from '../protocol/types';
@@ -21,10 +22,12 @@ import {
   parseAuthority,
   requestHead,
   responseHead,
+  restatus,
   type NextFraming,
 } from './proxy-heads';
 import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
-import { proxyRoute } from './rule-actions';
+import { proxyRoute, streamedEdits, type ForwardEdits } from './rule-actions';
+import { editFields } from './rule-messages';
 import type {
   Lease,
   UpstreamAddress,
@@ -128,6 +131,10 @@ interface Exchange {
   bodyKept: boolean;
   /** The rule that answers instead of the upstream (capture/rule-actions.ts). */
   rule: ResponderRule | null;
+  /** A forward rule's edits to the heads of a streamed exchange (rule-actions.ts streamedEdits). */
+  edits: ForwardEdits | null;
+  /** The rule the exchange's response is recorded with. */
+  ruleId: string | null;
 }
 
 export class ProxyConnection extends ClientConnection {
@@ -300,7 +307,12 @@ export class ProxyConnection extends ClientConnection {
   }
 
   /** A response the proxy makes itself (an error), recorded and sent. */
-  private answerLocally(index: number, bytes: Uint8Array, head: ResponseHead): void {
+  private answerLocally(
+    index: number,
+    bytes: Uint8Array,
+    head: ResponseHead,
+    ruleId: string | null = null,
+  ): void {
     const start = this.bytesOut;
     this.sendOut(bytes);
     this.flushOut();
@@ -311,7 +323,7 @@ export class ProxyConnection extends ClientConnection {
       time: Date.now(),
       span: { offset: start, length: bytes.length },
       head,
-      ruleId: null,
+      ruleId,
       deviations: NO_DEVIATIONS,
       ending: COMPLETE,
     });
@@ -353,12 +365,23 @@ export class ProxyConnection extends ClientConnection {
       bodyHeld: 0,
       bodyKept: true,
       rule: null,
+      edits: null,
+      ruleId: null,
     };
     this.exchange = exchange;
+    let delayMs = 0;
     if (!exchange.connect && !exchange.upgrade) {
-      exchange.rule = this.ctx.responder?.match(method, targetPath(target)) ?? null;
-      // The body is held for the rule, which answers once the request is complete.
-      if (exchange.rule !== null) return;
+      const rule = this.ctx.responder?.match(method, targetPath(target)) ?? null;
+      if (rule !== null) {
+        exchange.ruleId = rule.id;
+        exchange.edits = streamedEdits(rule);
+        // The body is held for the rule, which answers once the request is complete.
+        if (exchange.edits === null) {
+          exchange.rule = rule;
+          return;
+        }
+        delayMs = rule.delayMs;
+      }
     }
     const mode = this.ctx.mode;
     let sendTarget = target;
@@ -388,10 +411,11 @@ export class ProxyConnection extends ClientConnection {
       exchange.address = { host: absolute.host, port: absolute.port, tls: absolute.tls };
       sendTarget = absolute.path;
     }
+    const fields = fieldPairs(head.fields);
     const built = requestHead({
       method,
       target: sendTarget,
-      fields: fieldPairs(head.fields),
+      fields: exchange.edits === null ? fields : editFields(fields, exchange.edits.request),
       framing: head.framing,
       host,
       upgrade: exchange.upgrade,
@@ -399,7 +423,17 @@ export class ProxyConnection extends ClientConnection {
     exchange.framingUp = built.framing;
     exchange.headText = built.text;
     exchange.waiting.push(built.text);
-    this.connectUpstream(exchange, exchange.upgrade);
+    if (delayMs > 0) this.delayUpstream(exchange, delayMs);
+    else this.connectUpstream(exchange, exchange.upgrade);
+  }
+
+  /** A rule's delay: the request goes upstream after it; what the client sends meanwhile waits. */
+  private delayUpstream(exchange: Exchange, ms: number): void {
+    this.socket.pause();
+    setTimeout(() => {
+      if (this.exchange !== exchange || this.socket.destroyed || exchange.failure !== null) return;
+      this.connectUpstream(exchange, false);
+    }, ms);
   }
 
   private connectUpstream(exchange: Exchange, own: boolean): void {
@@ -624,22 +658,30 @@ export class ProxyConnection extends ClientConnection {
           this.clearDeadline('response');
           const head = action.head;
           const upgraded = head.status === 101 && exchange.upgrade;
+          let status = head.status ?? 502;
+          let reason = head.reason ?? '';
+          let fields = fieldPairs(head.fields);
+          let framing = upgraded ? 'none' : head.framing;
+          const edits = exchange.edits?.response;
+          if (edits !== undefined) {
+            fields = editFields(fields, edits);
+            if (edits.status !== null) {
+              status = edits.status;
+              reason = reasonPhrase(status);
+              ({ fields, framing } = restatus(fields, framing, status, exchange.method === 'HEAD'));
+            }
+          }
           const built = responseHead({
-            status: head.status ?? 502,
-            reason: head.reason ?? '',
-            fields: fieldPairs(head.fields),
-            framing: upgraded ? 'none' : head.framing,
+            status,
+            reason,
+            fields,
+            framing,
             clientMinor: exchange.clientMinor,
             close: !exchange.keepAlive && !upgraded,
           });
           exchange.framingDown = built.framing;
           exchange.closeDown = built.close || (exchange.upgrade && !upgraded);
-          exchange.responseHead = {
-            version: 'HTTP/1.1',
-            status: head.status ?? 502,
-            reason: head.reason ?? '',
-            headers: built.fields,
-          };
+          exchange.responseHead = { version: 'HTTP/1.1', status, reason, headers: built.fields };
           exchange.headSent = true;
           exchange.responseStart = this.bytesOut;
           this.sendText(built.text);
@@ -650,6 +692,8 @@ export class ProxyConnection extends ClientConnection {
           break;
         }
         case 'body':
+          // A head that announces no body (a rule's 204 or 304) gets none of the upstream's.
+          if (exchange.framingDown === 'none') break;
           for (const piece of framePiece(exchange.framingDown, action.data)) this.sendOut(piece);
           break;
         case 'response':
@@ -759,7 +803,7 @@ export class ProxyConnection extends ClientConnection {
 
   private deliverFailure(exchange: Exchange): void {
     const failure = exchange.failure!;
-    this.answerLocally(exchange.index, failure.bytes, failure.head);
+    this.answerLocally(exchange.index, failure.bytes, failure.head, exchange.ruleId);
     this.exchange = null;
     this.closing = true;
     this.endSocket();
@@ -809,7 +853,7 @@ export class ProxyConnection extends ClientConnection {
       time: Date.now(),
       span: { offset: exchange.responseStart, length: this.bytesOut - exchange.responseStart },
       head: exchange.responseHead,
-      ruleId: null,
+      ruleId: exchange.ruleId,
       deviations: NO_DEVIATIONS,
       ending: exchange.ending,
     });

@@ -3,7 +3,7 @@
 // never depends on how the client or the upstream framed its message.
 
 import type { BodyFraming } from '../engine/events';
-import { sameFieldName } from '../engine/semantics';
+import { sameFieldName, statusHasNoContent } from '../engine/semantics';
 
 type Pairs = [string, string][];
 
@@ -65,6 +65,18 @@ function connectionOptions(value: string, named: string[] | null): string[] | nu
     from = to + 1;
   }
   return named;
+}
+
+/**
+ * A field the proxy writes itself on each hop, never a rule's edit: the framing (Content-Length,
+ * Transfer-Encoding; computed from the message as parsed) and the hop-by-hop fields. An edit that
+ * sets or removes one is left out, on the streamed and the held path alike.
+ */
+export function isProxyOwned(name: string): boolean {
+  if (isName(name, 'content-length')) return true;
+  return (
+    name.length < HOP_BY_HOP_BY_LENGTH.length && isOneOf(name, HOP_BY_HOP_BY_LENGTH[name.length]!)
+  );
 }
 
 /** The end-to-end fields: hop-by-hop ones and those the Connection field names are left out. */
@@ -200,6 +212,27 @@ export function responseHead(response: ForwardResponse): {
     close,
     fields,
   };
+}
+
+/**
+ * The fields and framing of a response whose status a rule changed, from the upstream's parsed
+ * framing: a status without content (204, 304) passes none of the upstream's body and no
+ * Content-Length; one with content where the upstream's status had none gets an empty body
+ * (Content-Length: 0). An answer to HEAD stays as it is (its Content-Length describes the GET body).
+ */
+export function restatus(
+  fields: Pairs,
+  framing: BodyFraming,
+  status: number,
+  head: boolean,
+): { fields: Pairs; framing: BodyFraming } {
+  if (head) return { fields, framing };
+  const noContent = statusHasNoContent(status);
+  if (!noContent && framing !== 'none') return { fields, framing };
+  const rest = fields.filter(([name]) => !isName(name, 'content-length'));
+  if (noContent) return { fields: rest, framing: 'none' };
+  rest.push(['Content-Length', '0']);
+  return { fields: rest, framing: 'content-length' };
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');

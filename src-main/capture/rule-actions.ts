@@ -2,7 +2,8 @@
 // work on whole messages: the request as received (its body held), the upstream's answer read
 // whole by the replay client, and every head written anew by rule-messages.ts, so no edit can
 // leave the framing wrong and no ambiguous framing passes on (the server conversation refused
-// that before a rule ran).
+// that before a rule ran). A forward rule whose edits are only to heads (streamedEdits) is not
+// run here by a proxy: its messages stream through proxy-connection.ts with those edits.
 
 import type { HeldRequest, HeldResponse, Message, ResponderRule } from '../protocol/types';
 import { reasonPhrase } from '../engine/semantics';
@@ -57,6 +58,21 @@ const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 export function isAction(rule: ResponderRule): rule is ActionRule {
   const kind = rule.response.kind;
   return kind === 'forward' || kind === 'break' || kind === 'fail';
+}
+
+/** A forward action. */
+export type ForwardEdits = Extract<ResponderRule['response'], { kind: 'forward' }>;
+
+/**
+ * The edits of a forward rule that a proxy applies to heads as its messages stream: none replaces
+ * a body, and the status is not made an interim one (1xx). Null: the action runs whole (runAction).
+ */
+export function streamedEdits(rule: ResponderRule): ForwardEdits | null {
+  const action = rule.response;
+  if (action.kind !== 'forward' || action.request.body !== null) return null;
+  const { body, status } = action.response;
+  if (body !== null || (status !== null && status < 200)) return null;
+  return action;
 }
 
 const sleep = (ms: number): Promise<void> =>

@@ -17,7 +17,7 @@ import { fieldPairs } from '../engine/message';
 import { ClientConversation } from '../engine/client-conversation';
 import type { ResponseHead } from './events';
 import { encodeContent } from './content-coding';
-import { endToEnd } from './proxy-heads';
+import { endToEnd, isProxyOwned } from './proxy-heads';
 import { decodeBase64, decodeHex, encodeHead } from './responder';
 import type { UpstreamAddress } from './upstream-pool';
 
@@ -56,21 +56,36 @@ async function bodyBytes(body: RuleBody, rulesDir: string): Promise<Uint8Array |
   return bytes ?? `Its ${body.type} body is not valid ${body.type}.`;
 }
 
-/** Applies edits to fields and a body: removals, then each set field in the first one's place. */
+/**
+ * Applies a rule's field edits: removals, then each set field in the first one's place. An edit
+ * naming a field the proxy owns (framing, hop-by-hop: isProxyOwned) is left out, so a message's
+ * framing is never an edit's, whether its body is held or streamed.
+ */
+export function editFields(
+  headers: Pairs,
+  edits: Pick<MessageEdits, 'setHeaders' | 'removeHeaders'>,
+): Pairs {
+  let fields = headers.filter(
+    ([field]) =>
+      !edits.removeHeaders.some((gone) => !isProxyOwned(gone) && sameFieldName(field, gone)),
+  );
+  for (const [setName, value] of edits.setHeaders) {
+    if (isProxyOwned(setName)) continue;
+    const at = fields.findIndex(([field]) => sameFieldName(field, setName));
+    fields = fields.filter(([field]) => !sameFieldName(field, setName));
+    fields.splice(at < 0 ? fields.length : at, 0, [setName, value]);
+  }
+  return fields;
+}
+
+/** Applies edits to fields (editFields) and a body. */
 export async function edit(
   headers: Pairs,
   body: Uint8Array | null,
   edits: MessageEdits,
   rulesDir: string,
 ): Promise<{ headers: Pairs; body: Uint8Array | null } | string> {
-  let fields = headers.filter(
-    ([field]) => !edits.removeHeaders.some((gone) => sameFieldName(field, gone)),
-  );
-  for (const [setName, value] of edits.setHeaders) {
-    const at = fields.findIndex(([field]) => sameFieldName(field, setName));
-    fields = fields.filter(([field]) => !sameFieldName(field, setName));
-    fields.splice(at < 0 ? fields.length : at, 0, [setName, value]);
-  }
+  const fields = editFields(headers, edits);
   if (edits.body === null) return { headers: fields, body };
   const replaced = await bodyBytes(edits.body, rulesDir);
   if (typeof replaced === 'string') return replaced;
