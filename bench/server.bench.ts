@@ -2,7 +2,8 @@
 // (capture server + session file written ahead + batched events to one subscriber) against a bare
 // Node `http` server answering the same 200 with the same body. Each server runs in its own child
 // process; autocannon loads it from this process over loopback with 50 keep-alive connections,
-// without and with pipelining. Runs alternate (baseline, ours, …) and the median rate is kept.
+// without and with pipelining. Each round loads both, in an order that alternates from round to
+// round (baseline first, then ours first, …); a ratio is the median of the rounds' ratios.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -23,7 +24,7 @@ const CHILD_ENV = 'SOCKETSCOPE_BENCH_SERVER';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.SOCKETSCOPE_BENCH_SECONDS ?? 5);
 const SLAB_BYTES = 64 * 1024 * 1024;
-const ROUNDS = Number(process.env.SOCKETSCOPE_BENCH_ROUNDS ?? 1);
+const ROUNDS = Number(process.env.SOCKETSCOPE_BENCH_ROUNDS ?? 3);
 /** Runs only the cases whose name contains this text (all by default). */
 const ONLY = process.env.SOCKETSCOPE_BENCH_ONLY ?? '';
 
@@ -255,18 +256,23 @@ async function compare(
   const oursRuns: Load[] = [];
   const baseRuns: Load[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baseRuns.push(await load(baseline, pipelining, DURATION_S));
-    oursRuns.push(await load(ours, pipelining, DURATION_S));
+    if (round % 2 === 0) {
+      baseRuns.push(await load(baseline, pipelining, DURATION_S));
+      oursRuns.push(await load(ours, pipelining, DURATION_S));
+    } else {
+      oursRuns.push(await load(ours, pipelining, DURATION_S));
+      baseRuns.push(await load(baseline, pipelining, DURATION_S));
+    }
   }
-  const oursRate = median(oursRuns.map((run) => run.rate));
-  const baseRate = median(baseRuns.map((run) => run.rate));
+  const ratios = oursRuns.map((run, round) => run.rate / baseRuns[round]!.rate);
   return {
     name,
-    ours: oursRate,
-    baseline: baseRate,
+    ours: median(oursRuns.map((run) => run.rate)),
+    baseline: median(baseRuns.map((run) => run.rate)),
     unit: 'req/s',
-    ratio: oursRate / baseRate,
+    ratio: median(ratios),
     extra: {
+      roundRatios: ratios.map((ratio) => ratio.toFixed(2)).join(' '),
       oursP99Ms: median(oursRuns.map((run) => run.p99)),
       baselineP99Ms: median(baseRuns.map((run) => run.p99)),
       // Server CPU per request: steadier than req/s when other work shares the machine.
