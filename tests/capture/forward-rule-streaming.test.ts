@@ -11,7 +11,13 @@ import { connect, type Socket } from 'node:net';
 import type { CaptureEvent } from '../../src-main/capture/events';
 import { CaptureServer } from '../../src-main/capture/server';
 import { DEFAULT_LIMITS } from '../../src-main/capture/settings';
-import { edit, requestBytes, responseBytes } from '../../src-main/capture/rule-messages';
+import { isProxyOwned, restatus } from '../../src-main/capture/proxy-heads';
+import {
+  edit,
+  editFields,
+  requestBytes,
+  responseBytes,
+} from '../../src-main/capture/rule-messages';
 import { ExchangeBook } from '../../src-main/host/exchanges';
 import type {
   CoreEvent,
@@ -601,4 +607,75 @@ test('a streamed rule forward is recorded with the rule’s id, in the event and
     await proxy.stop();
     await up.close();
   }
+});
+
+test('an upstream that cannot be reached gives a streamed rule’s request a 502 recorded with the rule', async () => {
+  const gone = await upstream((_req, res) => res.end());
+  const port = gone.port;
+  await gone.close();
+  const proxy = await startServer({
+    settings: { upstream: `http://127.0.0.1:${port}` },
+    rules: [forwardRule({ setHeaders: [['X-Debug', 'x']] })],
+  });
+  try {
+    const text = await oneExchange(proxy, 'GET /api/x HTTP/1.1\r\nHost: h\r\n\r\n');
+    assert.match(text, /^HTTP\/1\.1 502 /);
+    const id = await proxy.connectionId();
+    await proxy.closed(id);
+    assert.equal(proxy.of('response', id)[0]!.ruleId, 'r-stream');
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('heads as data: which fields an edit may not touch, and the framing a new status calls for', () => {
+  for (const name of ['Content-Length', 'transfer-encoding', 'Connection', 'TE', 'Upgrade']) {
+    assert.equal(isProxyOwned(name), true, name);
+  }
+  for (const name of ['Authorization', 'Host', 'Content-Type', 'Content-Encoding', 'X-Length']) {
+    assert.equal(isProxyOwned(name), false, name);
+  }
+  assert.deepEqual(
+    editFields(
+      [
+        ['Host', 'h'],
+        ['Content-Length', '5'],
+        ['X-Old', 'o'],
+      ],
+      {
+        setHeaders: [
+          ['content-length', '1'],
+          ['Keep-Alive', 'timeout=1'],
+          ['Authorization', 'Bearer t'],
+        ],
+        removeHeaders: ['Content-Length', 'x-old'],
+      },
+    ),
+    [
+      ['Host', 'h'],
+      ['Content-Length', '5'],
+      ['Authorization', 'Bearer t'],
+    ],
+  );
+  const sized: [string, string][] = [
+    ['Content-Type', 'text/plain'],
+    ['Content-Length', '5'],
+  ];
+  assert.deepEqual(restatus(sized, 'content-length', 404, false), {
+    fields: sized,
+    framing: 'content-length',
+  });
+  assert.deepEqual(restatus(sized, 'content-length', 304, false), {
+    fields: [['Content-Type', 'text/plain']],
+    framing: 'none',
+  });
+  assert.deepEqual(restatus(sized, 'none', 200, false), {
+    fields: [
+      ['Content-Type', 'text/plain'],
+      ['Content-Length', '0'],
+    ],
+    framing: 'content-length',
+  });
+  // An answer to HEAD keeps its Content-Length (the GET body's) and has no body either way.
+  assert.deepEqual(restatus(sized, 'none', 204, true), { fields: sized, framing: 'none' });
 });
