@@ -68,6 +68,20 @@ describe('semantics: reason phrases', () => {
     assert.equal(reasonPhrase(505), 'HTTP Version Not Supported');
     assert.equal(reasonPhrase(299), '');
   });
+
+  // Regression: 203, 205, 300, 305, 402, 406, 407 and 416 had no phrase, so a rule that set one
+  // sent `HTTP/1.1 203 ` with an empty reason.
+  it('has a phrase for every status RFC 9110 §15 defines', () => {
+    const defined = [
+      100, 101, 200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 304, 305, 307, 308, 400, 401,
+      402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422, 426,
+      500, 501, 502, 503, 504, 505,
+    ];
+    const missing = defined.filter((status) => reasonPhrase(status) === '');
+    assert.deepEqual(missing, []);
+    assert.equal(reasonPhrase(203), 'Non-Authoritative Information');
+    assert.equal(reasonPhrase(416), 'Range Not Satisfiable');
+  });
 });
 
 describe('semantics: header lookup', () => {
