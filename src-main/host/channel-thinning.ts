@@ -48,10 +48,11 @@ export class ChannelThinning implements SubscriberInterest {
   private readonly recent: TokenBucket;
   private readonly lesson: TokenBucket;
   /**
-   * Lesson pages `wants` said yes to since the last `thin`: the Core builds the summaries a
-   * subscriber wants, so a lesson page is wanted only while the lesson budget lasts.
+   * How many more lesson pages `wants` says yes to in the batch being taken (set by
+   * `recentBudget`, which the Core asks first): the Core builds the summaries a subscriber wants,
+   * so a lesson page is wanted only while the lesson budget lasts.
    */
-  private lessonPromised = 0;
+  private lessonQuota = 0;
 
   constructor(
     private readonly interest: ExchangeInterest,
@@ -73,15 +74,16 @@ export class ChannelThinning implements SubscriberInterest {
 
   wants(exchange: InterestFields): boolean {
     if (this.interest.wants(exchange)) return true;
-    if (!isLessonPage(exchange) || this.lessonPromised >= this.lesson.available(this.now()))
-      return false;
-    this.lessonPromised++;
+    if (this.lessonQuota <= 0 || !isLessonPage(exchange)) return false;
+    this.lessonQuota--;
     return true;
   }
 
   /** How many updates it does not want the next batch may bring. */
   recentBudget(): number {
-    return this.recent.available(this.now());
+    const now = this.now();
+    this.lessonQuota = this.lesson.available(now);
+    return this.recent.available(now);
   }
 
   /** The events of one batch the UI is sent, in order. */
@@ -91,7 +93,6 @@ export class ChannelThinning implements SubscriberInterest {
     const lessonAvailable = this.lesson.available(now);
     let recent = recentAvailable;
     let lesson = lessonAvailable;
-    this.lessonPromised = 0;
     const kept: CoreEvent[] = [];
     // Newest first, so the budgets go to the latest updates.
     for (let i = events.length - 1; i >= 0; i--) {

@@ -53,11 +53,11 @@ export class ExchangeInterest {
 
   /** Whether this exchange's updates must reach the UI. */
   wants(exchange: InterestFields): boolean {
-    return (
-      exchange.exchangeId === this.pinned ||
-      this.watched.has(exchange.exchangeId) ||
-      isFollowed(exchange)
-    );
+    if (isFollowed(exchange)) return true;
+    if (this.pinned === null && this.watched.size === 0) return false;
+    // A row's id is made on each read (exchange-table.ts): read it once.
+    const id = exchange.exchangeId;
+    return id === this.pinned || this.watched.has(id);
   }
 }
 
