@@ -223,7 +223,8 @@ export abstract class ParserBase {
       const to = Math.min(chunk.length, Math.max(b, a + this.regionSize));
       // Many tokens in one push (pipelined heads): fewer, larger regions.
       if (this.regionSize < MAX_REGION) this.regionSize *= 2;
-      const region = chunk.subarray(a, to);
+      // The whole chunk (one request a read, the common case) needs no view of its own.
+      const region = a === 0 && to === chunk.length ? chunk : chunk.subarray(a, to);
       let text = UTF8_DECODER.decode(region);
       if (text.length !== to - a) text = BYTE_DECODER.decode(region);
       this.text = text;
