@@ -1,9 +1,10 @@
 // Socketscope's proxy against going to the upstream directly, and against mitmproxy (`mitmdump`,
 // where installed) and HTTP Toolkit's engine (mockttp), side by side. One Node `http` upstream on
 // 127.0.0.1 in a child process answers every request; each proxy runs in a child process of its
-// own; autocannon loads them from this process over loopback (50 keep-alive connections). Every
-// round loads each contestant once, in an order that rotates from round to round, so all see the
-// same machine; a ratio is the median of the ratios within rounds. Socketscope is the product
+// own (this file bundled, as the app's code runs: web-host-bundle.ts); autocannon loads them
+// from this process over loopback (50 keep-alive connections). Every round loads each
+// contestant once, in an order that rotates from round to round, so all see the same machine; a
+// ratio is the median of the ratios within rounds. Socketscope is the product
 // path: a Core recording every byte into a session file (write-ahead) with one UI subscriber.
 // The forward variant sends absolute-form requests (`GET http://127.0.0.1:PORT/`) to each proxy.
 // A bare TCP pipe to the upstream (Node `net`, nothing parsed or recorded) runs beside them: what
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { createCore, type Core } from '../src-main/host/core';
 import type { BenchResult } from './types';
 import { cpuUsOf } from './proc';
+import { bundledScript } from './web-host-bundle';
 import { subscribeLikeUi } from './ui-subscriber';
 
 export const group = 'proxy';
@@ -313,8 +315,8 @@ interface Child {
   cleanup?: () => void;
 }
 
-function startChild(kind: Kind, upstreamPort = 0): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+async function startChild(kind: Kind, upstreamPort = 0): Promise<Child> {
+  const child = spawn(process.execPath, [await bundledScript(fileURLToPath(import.meta.url))], {
     env: { ...process.env, [CHILD_ENV]: kind, [UPSTREAM_ENV]: String(upstreamPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,9 +1,10 @@
 // The capture server (every received and sent byte kept, as the store would) and the full Core
 // (capture server + session file written ahead + batched events to one subscriber) against a bare
 // Node `http` server answering the same 200 with the same body. Each server runs in its own child
-// process; autocannon loads it from this process over loopback with 50 keep-alive connections,
-// without and with pipelining. Each round loads both, in an order that alternates from round to
-// round (baseline first, then ours first, …); a ratio is the median of the rounds' ratios.
+// process (this file bundled, as the app's code runs: web-host-bundle.ts); autocannon loads it
+// from this process over loopback with 50 keep-alive connections, without and with pipelining.
+// Each round loads both, in an order that alternates from round to round (baseline first, then
+// ours first, …); a ratio is the median of the rounds' ratios.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -16,6 +17,7 @@ import { CaptureServer } from '../src-main/capture/server';
 import { createCore } from '../src-main/host/core';
 import type { BenchResult } from './types';
 import { cpuUsOf } from './proc';
+import { bundledScript } from './web-host-bundle';
 import { subscribeLikeUi } from './ui-subscriber';
 
 export const group = 'server';
@@ -184,8 +186,8 @@ interface Child {
   port: number;
 }
 
-function startChild(kind: Kind): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+async function startChild(kind: Kind): Promise<Child> {
+  const child = spawn(process.execPath, [await bundledScript(fileURLToPath(import.meta.url))], {
     env: { ...process.env, [CHILD_ENV]: kind },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
