@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { CaptureEvent } from '../../src-main/capture/events';
 import { CaptureServer } from '../../src-main/capture/server';
@@ -25,57 +25,14 @@ import type {
   ResponderRule,
   ResponseEdits,
 } from '../../src-main/protocol/types';
-import { rawClient, startServer, waitFor, type TestServer } from './helpers';
-
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  /** The body's length and its SHA-256 (bodies are hashed as they come, never held). */
-  length: number;
-  sha256: string;
-}
-
-interface Upstream {
-  port: number;
-  seen: Seen[];
-  connections: number;
-  close(): Promise<void>;
-}
-
-async function upstream(
-  answer: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<Upstream> {
-  const up: Upstream = { port: 0, seen: [], connections: 0, close: async () => undefined };
-  const server = createHttp((req, res) => {
-    const hash = createHash('sha256');
-    let length = 0;
-    req.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      length += chunk.length;
-    });
-    req.on('end', () => {
-      up.seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        length,
-        sha256: hash.digest('hex'),
-      });
-      answer(req, res);
-    });
-  });
-  server.keepAliveTimeout = 10_000;
-  server.on('connection', () => up.connections++);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  up.port = (server.address() as { port: number }).port;
-  up.close = () =>
-    new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    });
-  return up;
-}
+import {
+  rawClient,
+  recordingUpstream as upstream,
+  startServer,
+  waitFor,
+  type RecordingUpstream as Upstream,
+  type TestServer,
+} from './helpers';
 
 const NO_EDITS: MessageEdits = { setHeaders: [], removeHeaders: [], body: null };
 
@@ -107,6 +64,10 @@ function piece(k: number): Buffer {
   bytes.writeUInt32BE(k, 0);
   bytes.writeUInt32BE(k, MiB - 4);
   return bytes;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function piecesHash(count: number): string {
@@ -290,8 +251,8 @@ test('an upload larger than a rule could hold streams to the upstream with the s
     const answer = await client.ended(10_000);
     client.close();
     assert.match(answer.toString('latin1'), /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\ngot up$/);
-    assert.equal(up.seen[0]!.length, pieces * MiB);
-    assert.equal(up.seen[0]!.sha256, piecesHash(pieces));
+    assert.equal(up.seen[0]!.body.length, pieces * MiB);
+    assert.equal(sha256(up.seen[0]!.body), piecesHash(pieces));
     assert.equal(up.seen[0]!.headers['content-length'], String(pieces * MiB));
   } finally {
     await proxy.stop();
@@ -323,7 +284,7 @@ test('keep-alive: two requests on one client connection reach the upstream on on
       assert.equal(seen.headers.cookie, undefined);
       assert.notEqual(seen.headers.connection, 'close', 'not the held path (Connection: close)');
     }
-    assert.equal(up.seen[1]!.length, 5);
+    assert.equal(up.seen[1]!.body.length, 5);
     assert.equal(up.seen[1]!.headers['transfer-encoding'], 'chunked');
   } finally {
     await proxy.stop();
@@ -425,11 +386,11 @@ test('edits naming the framing or hop-by-hop fields change nothing of it, as on 
     assert.deepEqual(header(head, 'transfer-encoding'), []);
     assert.equal(up.seen.length, 2);
     const seen = up.seen[0]!;
-    assert.equal(seen.length, 10);
+    assert.equal(seen.body.length, 10);
     assert.equal(seen.headers['content-length'], '10');
     assert.equal(seen.headers['transfer-encoding'], undefined);
     assert.equal(seen.headers['x-kept'], 'k');
-    assert.equal(up.seen[1]!.length, 2);
+    assert.equal(up.seen[1]!.body.length, 2);
 
     // The held path gives the same framing for the same edits (its messages are whole there).
     const fields: [string, string][] = [
@@ -538,7 +499,7 @@ test('the delay of a streamed forward rule applies before the request goes upstr
     );
     assert.ok(text.endsWith('\r\n\r\nlate'), text);
     assert.ok(reachedAt - sentAt >= 280, `reached the upstream after ${reachedAt - sentAt} ms`);
-    assert.equal(up.seen[0]!.length, 3);
+    assert.equal(up.seen[0]!.body.length, 3);
     assert.equal(up.seen[0]!.headers['x-debug'], 'd');
   } finally {
     await proxy.stop();

@@ -1,7 +1,9 @@
 // Shared by the capture tests: a server on an ephemeral loopback port that records its events,
-// and a raw TCP client that sends exact bytes and collects exactly what comes back.
+// a raw TCP client that sends exact bytes and collects exactly what comes back, and a Node http
+// upstream that records the requests it gets.
 
 import { EventEmitter } from 'node:events';
+import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { CaptureConnection, type RequestHandler } from '../../src-main/capture/connection';
 import { defaultAssetsDir } from '../../src-main/capture/default-site';
@@ -249,4 +251,42 @@ export function fakeConnection(
     closed: () => undefined,
   });
   return { socket, events, connection };
+}
+
+/** A Node http server on 127.0.0.1 that records each request (its body whole) and connection. */
+export interface RecordingUpstream {
+  port: number;
+  seen: { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }[];
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** Starts a RecordingUpstream that calls `answer` once a request's body has ended. */
+export async function recordingUpstream(
+  answer: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<RecordingUpstream> {
+  const up: RecordingUpstream = { port: 0, seen: [], connections: 0, close: async () => undefined };
+  const server = createHttp((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => parts.push(chunk));
+    req.on('end', () => {
+      up.seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(parts),
+      });
+      answer(req, res);
+    });
+  });
+  server.keepAliveTimeout = 10_000;
+  server.on('connection', () => up.connections++);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+  up.port = (server.address() as { port: number }).port;
+  up.close = () =>
+    new Promise<void>((done) => {
+      server.closeAllConnections();
+      server.close(() => done());
+    });
+  return up;
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer as createHttp, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { connect } from 'node:net';
 import { execFile } from 'node:child_process';
@@ -17,42 +17,13 @@ import { LocalCa } from '../../src-main/capture/ca';
 import { edit, requestBytes, responseBytes } from '../../src-main/capture/rule-messages';
 import type { ResponderRule, RuleResponse } from '../../src-main/protocol/types';
 import { DEFAULT_LIMITS } from '../../src-main/capture/settings';
-import { startServer, waitFor, type TestServer } from './helpers';
-
-interface Upstream {
-  port: number;
-  seen: { method: string; url: string; headers: IncomingMessage['headers']; body: Buffer }[];
-  close(): Promise<void>;
-}
-
-async function upstream(
-  answer: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<Upstream> {
-  const seen: Upstream['seen'] = [];
-  const server = createHttp((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => parts.push(chunk));
-    req.on('end', () => {
-      seen.push({
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(parts),
-      });
-      answer(req, res);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  return {
-    port: (server.address() as { port: number }).port,
-    seen,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
+import {
+  recordingUpstream as upstream,
+  startServer,
+  waitFor,
+  type RecordingUpstream as Upstream,
+  type TestServer,
+} from './helpers';
 
 /** A chunked answer in two pieces, so forwarded framing must be written anew. */
 const chunkedHello = (_req: IncomingMessage, res: ServerResponse): void => {
