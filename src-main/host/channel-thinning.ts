@@ -33,13 +33,17 @@ class TokenBucket {
 
   /** Whole tokens at `now`. */
   available(now: number): number {
-    return Math.floor(Math.min(this.burst, this.tokens + (now - this.last) * this.perMs));
+    return Math.floor(this.refilled(now));
   }
 
   /** Refills to `now` and spends `spent` of what is available. */
   spend(now: number, spent: number): void {
-    this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.perMs) - spent;
+    this.tokens = this.refilled(now) - spent;
     this.last = now;
+  }
+
+  private refilled(now: number): number {
+    return Math.min(this.burst, this.tokens + (now - this.last) * this.perMs);
   }
 }
 

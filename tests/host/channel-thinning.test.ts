@@ -8,9 +8,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChannelThinning } from '../../src-main/host/channel-thinning';
-import { EventDelivery } from '../../src-main/host/event-delivery';
-import { ExchangeTable } from '../../src-main/host/exchange-table';
-import { emptyExchange } from '../../src-main/host/exchanges';
 import { openFrameChannel } from '../../src-main/host/frames';
 import { ExchangeInterest } from '../../src-main/protocol/exchange-interest';
 import type {
@@ -107,52 +104,6 @@ test("the lesson's pages pass within a budget of their own: a visit gets through
     now += 3000;
     assert.equal(thinning.thin(asEvents(lessonFlood(3, 6000 + i * 3))).length, 3);
   }
-});
-
-test("the Core builds a flood's summaries only within the channel's budgets, a lesson page buried in it included", () => {
-  const table = new ExchangeTable();
-  let built = 0;
-  const summary = table.summary.bind(table);
-  table.summary = (row) => {
-    built++;
-    return summary(row);
-  };
-  let now = 0;
-  const delivery = new EventDelivery(25, () => undefined);
-  const thinning = new ChannelThinning(new ExchangeInterest(), {
-    recentPerSecond: 1000,
-    recentBurst: 50,
-    lessonPerSecond: 10,
-    lessonBurst: 5,
-    now: () => now,
-  });
-  let sent: string[] = [];
-  delivery.subscribe((events) => sent.push(...ids(thinning.thin(events))), {
-    data: false,
-    interest: thinning,
-  });
-  const batch = (from: number, target: (i: number) => string): void => {
-    built = 0;
-    sent = [];
-    for (let i = from; i < from + 2000; i++) {
-      const row = table.put({
-        ...emptyExchange(`c1#${i}`, 'c1', i, i, 0),
-        method: 'GET',
-        target: target(i),
-      });
-      delivery.emitRow(table, row);
-    }
-    delivery.deliver();
-  };
-  batch(0, (i) => (i === 3 ? '/test.jpg' : `/bench/${i}`));
-  assert.equal(built, 1 + 50, 'the lesson page and the newest 50');
-  assert.deepEqual(sent.slice(0, 2), ['c1#3', 'c1#1950']);
-  now += 1000;
-  batch(2000, () => '/');
-  assert.equal(built, 5 + 50, 'a flood of the lesson page: its budget and the recent one');
-  assert.equal(sent.length, 55);
-  assert.equal(sent.at(-1), 'c1#3999');
-  delivery.close();
 });
 
 /** A stand-in Core whose `exchanges.rows` hands out the rows it is given. */
