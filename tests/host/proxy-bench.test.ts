@@ -44,19 +44,28 @@ test('the forward load sends absolute-form requests naming the upstream; direct 
   assert.deepEqual(loadOptions('reverse', 8000, 9000, false), { url: 'http://127.0.0.1:8000/' });
 });
 
+/** COUNT requests of a variant's load through `port`: the load's result and how many reached the upstream. */
+async function loadThrough(
+  variant: 'reverse' | 'forward',
+  port: number,
+): Promise<{ result: Awaited<ReturnType<typeof load>>; reached: number }> {
+  const before = seen;
+  const result = await load({
+    ...loadOptions(variant, port, upstream.port, false),
+    amount: COUNT,
+    connections: 4,
+  });
+  return { result, reached: seen - before };
+}
+
 for (const variant of ['reverse', 'forward'] as const) {
   test(`Socketscope's ${variant} proxy answers every request with the upstream's page and records it`, async () => {
     const proxy = await startSocketscope(variant, upstream.port);
     try {
-      const before = seen;
-      const result = await load({
-        ...loadOptions(variant, proxy.port, upstream.port, false),
-        amount: COUNT,
-        connections: 4,
-      });
+      const { result, reached } = await loadThrough(variant, proxy.port);
       assert.equal(result.total, COUNT);
       assert.equal(result.failures, 0);
-      assert.equal(seen - before, COUNT, 'each request reached the upstream once');
+      assert.equal(reached, COUNT, 'each request reached the upstream once');
       await until(
         async () => (await proxy.core.call('exchanges.rows', { from: 0, count: 1 })).total >= COUNT,
       );
@@ -77,33 +86,21 @@ for (const variant of ['reverse', 'forward'] as const) {
   test(`mockttp as a ${variant} proxy passes every request to the upstream`, async () => {
     const proxy = await startMockttp(variant, upstream.port);
     try {
-      const before = seen;
-      const result = await load({
-        ...loadOptions(variant, proxy.port, upstream.port, false),
-        amount: COUNT,
-        connections: 4,
-      });
+      const { result, reached } = await loadThrough(variant, proxy.port);
       assert.equal(result.failures, 0);
-      assert.equal(seen - before, COUNT);
+      assert.equal(reached, COUNT);
     } finally {
       await proxy.stop();
     }
   });
-}
 
-for (const variant of ['reverse', 'forward'] as const) {
   test(`the bare pipe passes the ${variant} load to the upstream byte for byte`, async () => {
     const pipe = await startPipe(upstream.port);
     try {
-      const before = seen;
-      const result = await load({
-        ...loadOptions(variant, pipe.port, upstream.port, false),
-        amount: COUNT,
-        connections: 4,
-      });
+      const { result, reached } = await loadThrough(variant, pipe.port);
       assert.equal(result.total, COUNT);
       assert.equal(result.failures, 0);
-      assert.equal(seen - before, COUNT, 'each request reached the upstream once');
+      assert.equal(reached, COUNT, 'each request reached the upstream once');
       assert.match(pipe.stats(), /on 4 connections/);
     } finally {
       // autocannon's connections are closed by now; stop must not wait for any that are not.
