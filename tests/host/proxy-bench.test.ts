@@ -13,6 +13,8 @@ import {
   startSocketscope,
   startUpstream,
   UPSTREAM_BODY,
+  type Load,
+  type Variant,
 } from '../../bench/proxy.bench';
 
 const COUNT = 20;
@@ -44,11 +46,11 @@ test('the forward load sends absolute-form requests naming the upstream; direct 
   assert.deepEqual(loadOptions('reverse', 8000, 9000, false), { url: 'http://127.0.0.1:8000/' });
 });
 
-/** COUNT requests of a variant's load through `port`: the load's result and how many reached the upstream. */
+/** COUNT requests of a variant's load through `port`, and how many reached the upstream. */
 async function loadThrough(
-  variant: 'reverse' | 'forward',
+  variant: Variant,
   port: number,
-): Promise<{ result: Awaited<ReturnType<typeof load>>; reached: number }> {
+): Promise<{ result: Load; reached: number }> {
   const before = seen;
   const result = await load({
     ...loadOptions(variant, port, upstream.port, false),
