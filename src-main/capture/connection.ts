@@ -17,6 +17,7 @@ import type { ParseErrorInfo, ServerLimits } from '../protocol/types';
 import type { ResponseHead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
 import { ClientConnection, type ClientConnectionContext } from './client-connection';
+import { Deadline } from './deadline';
 import {
   errorResponse,
   type PreparedResponse,
@@ -97,8 +98,6 @@ export interface ForwardedRequest {
   };
 }
 
-type Deadline = 'none' | 'idle' | 'head' | 'body';
-
 export type { Activity } from './client-connection';
 
 export interface ConnectionContext extends ClientConnectionContext {
@@ -134,10 +133,9 @@ export class CaptureConnection extends ClientConnection {
   /** The request being handed on as it arrives (a forwarding handler), until its body ends. */
   private forwarded: { request: ForwardedRequest; slot: Slot } | null = null;
 
-  private deadlineKind: Deadline = 'idle';
-  private deadline = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = 0;
+  private readonly deadline = new Deadline<'idle' | 'head' | 'body'>((kind, now) =>
+    this.deadlinePassed(kind, now),
+  );
   private readonly delays = new Set<NodeJS.Timeout>();
 
   constructor(socket: Socket, ctx: ConnectionContext) {
@@ -154,7 +152,7 @@ export class CaptureConnection extends ClientConnection {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onClose());
-    this.setDeadline('idle', Date.now() + ctx.limits.idleTimeoutMs);
+    this.deadline.set('idle', Date.now() + ctx.limits.idleTimeoutMs);
   }
 
   private onData(chunk: Buffer): void {
@@ -180,7 +178,7 @@ export class CaptureConnection extends ClientConnection {
           this.headStartedAt = now;
           this.headOffset = action.offset;
           // The whole head must arrive within the limit: a byte-by-byte client does not extend it.
-          this.setDeadline('head', now + this.ctx.limits.headerTimeoutMs);
+          this.deadline.set('head', now + this.ctx.limits.headerTimeoutMs);
           break;
         case 'head':
           this.beginBody(action.head, now);
@@ -233,7 +231,7 @@ export class CaptureConnection extends ClientConnection {
     this.bodyDeclared = head.framing === 'content-length' ? (head.contentLength ?? 0) : 0;
     // A body declared larger than the in-memory bound is not collected at all.
     if (this.bodyDeclared > this.ctx.limits.maxBodyInMemoryBytes) this.bodyKept = false;
-    this.setDeadline('body', this.bodyDeadline());
+    this.deadline.set('body', this.bodyDeadline());
   }
 
   private keepBody(data: Uint8Array): void {
@@ -302,7 +300,7 @@ export class CaptureConnection extends ClientConnection {
     if (forwarded !== null) {
       // Already answering (its slot was made at the head): the body is complete.
       this.forwarded = null;
-      this.setDeadline('none', 0);
+      this.deadline.clear();
       if (!request.keepAlive) {
         this.closing = true;
         forwarded.slot.close = true;
@@ -330,7 +328,7 @@ export class CaptureConnection extends ClientConnection {
     const slot = newSlot(index, CONTINUE, null, !keepAlive);
     slot.ready = false;
     this.queue.push(slot);
-    this.setDeadline('none', 0);
+    this.deadline.clear();
     if ('stream' in result) {
       slot.streaming = true;
       slot.pending = [];
@@ -364,7 +362,7 @@ export class CaptureConnection extends ClientConnection {
     slot.ready = false;
     this.queue.push(slot);
     this.closing = true;
-    this.setDeadline('none', 0);
+    this.deadline.clear();
     this.fill(slot, prepared, true);
   }
 
@@ -558,7 +556,7 @@ export class CaptureConnection extends ClientConnection {
         this.bodyViewsFrom = parts.length;
       }
     }
-    if (this.deadlineKind === 'body') this.setDeadline('body', this.bodyDeadline());
+    if (this.deadline.current === 'body') this.deadline.set('body', this.bodyDeadline());
     this.flush();
   }
 
@@ -638,7 +636,7 @@ export class CaptureConnection extends ClientConnection {
       this.closeReason ??= this.clientEnded ? 'client' : 'server';
       this.endSocket();
     } else if (this.conversation.requestOffset < 0) {
-      this.setDeadline('idle', Date.now() + this.ctx.limits.idleTimeoutMs);
+      this.deadline.set('idle', Date.now() + this.ctx.limits.idleTimeoutMs);
       this.setActivity('idle');
     }
   }
@@ -649,7 +647,7 @@ export class CaptureConnection extends ClientConnection {
   }
 
   protected endSocket(): void {
-    if (this.out.end()) this.clearTimers();
+    if (this.out.end()) this.deadline.stop();
   }
 
   private onEnd(): void {
@@ -666,46 +664,19 @@ export class CaptureConnection extends ClientConnection {
 
   private onClose(): void {
     this.abortForwarded('the connection closed');
-    this.clearTimers();
+    this.deadline.stop();
     for (const timer of this.delays) clearTimeout(timer);
     this.delays.clear();
     this.closed();
   }
 
-  // ---- Timers: one per connection, re-armed lazily when a deadline moves later. ----
-
-  private setDeadline(kind: Deadline, at: number): void {
-    this.deadlineKind = kind;
-    this.deadline = at;
-    if (kind === 'none' || this.out.ended) return;
-    if (this.timer !== null && this.timerAt <= at) return;
-    this.arm(at);
-  }
-
-  private arm(at: number): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - Date.now()));
-    this.timer.unref();
-  }
-
-  private onTimer(): void {
-    this.timer = null;
-    if (this.deadlineKind === 'none' || this.out.ended) return;
-    const now = Date.now();
-    if (now < this.deadline) {
-      this.arm(this.deadline);
-      return;
-    }
-    if (this.deadlineKind === 'head') {
-      this.tooSlow('head', now);
-    } else if (this.deadlineKind === 'body') {
-      this.tooSlow('body', now);
-    } else {
+  private deadlinePassed(kind: 'idle' | 'head' | 'body', now: number): void {
+    if (this.out.ended) return;
+    if (kind === 'idle') {
       this.closeReason ??= 'idle-timeout';
       this.closing = true;
       this.endSocket();
-    }
+    } else this.tooSlow(kind, now);
   }
 
   /** A head that did not arrive in time (slowloris), or a body under the minimum rate: 408, close. */
@@ -729,12 +700,6 @@ export class CaptureConnection extends ClientConnection {
     this.closeReason = part === 'head' ? 'header-timeout' : 'body-timeout';
     this.closing = true;
     this.flush();
-  }
-
-  private clearTimers(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.deadlineKind = 'none';
   }
 }
 

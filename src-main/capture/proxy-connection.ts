@@ -36,6 +36,7 @@ import type {
   UpstreamPool,
 } from './upstream-pool';
 import { ClientConnection, type ClientConnectionContext, type Peer } from './client-connection';
+import { Deadline } from './deadline';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
 const HIGH_WATER = 1024 * 1024;
@@ -150,14 +151,12 @@ export class ProxyConnection extends ClientConnection {
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   /**
-   * One timer for the connection, re-armed lazily when its deadline moves later: the head's
-   * (from a request's first byte), the upstream's answer (from the request going upstream) and
-   * the idle one (between requests) never overlap.
+   * The head's deadline (from a request's first byte), the upstream's answer (from the request
+   * going upstream) and the idle one (between requests) never overlap.
    */
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = 0;
-  private deadlineKind: Deadline = 'none';
-  private deadline = 0;
+  private readonly deadline = new Deadline<'idle' | 'head' | 'response'>((kind) =>
+    this.deadlinePassed(kind),
+  );
   /** Where the current exchange's upstream socket reports (one for the connection's life). */
   private readonly upstreamListener: UpstreamListener = {
     data: (chunk) => this.upstreamData(chunk),
@@ -181,7 +180,7 @@ export class ProxyConnection extends ClientConnection {
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onClose());
     socket.on('drain', () => this.maybeResumeUpstream());
-    this.setDeadline('idle', ctx.limits.idleTimeoutMs);
+    this.deadline.set('idle', Date.now() + ctx.limits.idleTimeoutMs);
   }
 
   override destroy(reason: CloseReason): void {
@@ -228,10 +227,10 @@ export class ProxyConnection extends ClientConnection {
       }
       switch (action.type) {
         case 'begin':
-          this.setDeadline('head', this.ctx.limits.headerTimeoutMs);
+          this.deadline.set('head', Date.now() + this.ctx.limits.headerTimeoutMs);
           break;
         case 'head':
-          this.deadlineKind = 'none';
+          this.deadline.clear();
           this.beginExchange(action.index, action.head);
           break;
         case 'body':
@@ -478,7 +477,7 @@ export class ProxyConnection extends ClientConnection {
     lease.listen(this.upstreamListener);
     for (const bytes of exchange.waiting) this.writeUp(exchange, bytes);
     exchange.waiting = [];
-    this.setDeadline('response', this.ctx.responseTimeoutMs ?? 60_000);
+    this.deadline.set('response', Date.now() + (this.ctx.responseTimeoutMs ?? 60_000));
     this.resumeClient();
   }
 
@@ -655,7 +654,7 @@ export class ProxyConnection extends ClientConnection {
       switch (action.type) {
         case 'head': {
           if (action.interim) break;
-          this.clearDeadline('response');
+          this.deadline.clear('response');
           const head = action.head;
           const upgraded = head.status === 101 && exchange.upgrade;
           let status = head.status ?? 502;
@@ -740,7 +739,7 @@ export class ProxyConnection extends ClientConnection {
   private upstreamClosed(): void {
     const exchange = this.exchange;
     if (exchange === null) return;
-    this.clearDeadline('response');
+    this.deadline.clear('response');
     if (exchange.tunnel) {
       if (exchange.takeover === null) this.endSocket();
       return;
@@ -786,7 +785,7 @@ export class ProxyConnection extends ClientConnection {
   private failExchange(status: number, code: string, text: string): void {
     const exchange = this.exchange;
     if (exchange === null) return;
-    this.clearDeadline('response');
+    this.deadline.clear('response');
     this.dropUpstream(exchange);
     exchange.waiting = [];
     const { bytes, head } = errorResponse(status, text, [['X-Socketscope-Proxy-Error', code]]);
@@ -838,7 +837,7 @@ export class ProxyConnection extends ClientConnection {
         return;
       }
       this.setActivity('idle');
-      this.setDeadline('idle', this.ctx.limits.idleTimeoutMs);
+      this.deadline.set('idle', Date.now() + this.ctx.limits.idleTimeoutMs);
       this.socket.resume();
     }
   }
@@ -1008,7 +1007,7 @@ export class ProxyConnection extends ClientConnection {
 
   protected endSocket(): void {
     this.flushOut();
-    if (this.out.end()) this.clearTimer();
+    if (this.out.end()) this.deadline.stop();
   }
 
   private finishClose(): void {
@@ -1017,7 +1016,7 @@ export class ProxyConnection extends ClientConnection {
   }
 
   private onClose(): void {
-    this.clearTimer();
+    this.deadline.stop();
     const exchange = this.exchange;
     if (exchange !== null) {
       this.dropUpstream(exchange);
@@ -1030,44 +1029,10 @@ export class ProxyConnection extends ClientConnection {
     this.closed();
   }
 
-  private setDeadline(kind: Deadline, ms: number): void {
-    const at = Date.now() + ms;
-    this.deadlineKind = kind;
-    this.deadline = at;
-    if (this.timer !== null && this.timerAt <= at) return;
-    this.arm(at);
-  }
-
-  /** No deadline of `kind` any more (the timer, if any, finds nothing to do). */
-  private clearDeadline(kind: Deadline): void {
-    if (this.deadlineKind === kind) this.deadlineKind = 'none';
-  }
-
-  private arm(at: number): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - Date.now()));
-    this.timer.unref();
-  }
-
-  private onTimer(): void {
-    this.timer = null;
-    const kind = this.deadlineKind;
-    if (kind === 'none') return;
-    if (Date.now() < this.deadline) {
-      this.arm(this.deadline);
-      return;
-    }
-    this.deadlineKind = 'none';
+  private deadlinePassed(kind: 'idle' | 'head' | 'response'): void {
     if (kind === 'idle') this.idleOut();
     else if (kind === 'head') this.headTimeout();
     else this.responseTimeout();
-  }
-
-  private clearTimer(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    this.deadlineKind = 'none';
   }
 
   private responseTimeout(): void {
@@ -1109,8 +1074,6 @@ export class ProxyConnection extends ClientConnection {
 }
 
 const EMPTY = new Uint8Array(0);
-
-type Deadline = 'none' | 'idle' | 'head' | 'response';
 
 function where(exchange: Exchange): string {
   const address = exchange.address;
