@@ -13,7 +13,7 @@ import { reasonPhrase } from '../engine/semantics';
 import { isValidHostValue } from '../engine/target';
 import { ServerConversation, type ServerAction } from '../engine/server-conversation';
 import type { CloseReason, Message, ResponderRule, ServerLimits } from '../protocol/types';
-import type { ResponseEnding, ResponseHead } from './events';
+import type { ResponseHead } from './events';
 import { COMPLETE, NO_DEVIATIONS } from './events';
 import {
   framePiece,
@@ -23,10 +23,9 @@ import {
   requestHead,
   responseHead,
   restatus,
-  type NextFraming,
 } from './proxy-heads';
 import { errorResponse, targetPath, type PreparedResponse, type Responder } from './responder';
-import { proxyRoute, streamedEdits, type ForwardEdits } from './rule-actions';
+import { proxyRoute, streamedEdits } from './rule-actions';
 import { editFields } from './rule-messages';
 import type {
   Lease,
@@ -37,6 +36,8 @@ import type {
 } from './upstream-pool';
 import { ClientConnection, type ClientConnectionContext, type Peer } from './client-connection';
 import { Deadline } from './deadline';
+import { newExchange, type ProxyExchange as Exchange } from './proxy-exchange';
+import { GatheredOut } from './gathered-out';
 
 /** Above this many bytes waiting for the client, the upstream is paused (bounded memory). */
 const HIGH_WATER = 1024 * 1024;
@@ -93,51 +94,6 @@ export interface ProxyContext extends ClientConnectionContext {
   responder?: Responder;
 }
 
-interface Exchange {
-  index: number;
-  method: string;
-  address: UpstreamAddress | null;
-  connect: boolean;
-  upgrade: boolean;
-  upstream: Socket | null;
-  /** The pool's connection the upstream socket belongs to (its events come to this exchange). */
-  lease: Lease | null;
-  reused: boolean;
-  /** Bytes for the upstream before it is connected (copies; the head as latin1 text). */
-  waiting: (Uint8Array | string)[];
-  framingUp: NextFraming;
-  requestDone: boolean;
-  /** Bytes of the request sent upstream (head included), to know whether a retry is safe. */
-  sentBody: number;
-  headText: string;
-  reply: ClientConversation | null;
-  headSent: boolean;
-  responseStart: number;
-  responseHead: ResponseHead | null;
-  framingDown: NextFraming;
-  closeDown: boolean;
-  responseDone: boolean;
-  upstreamKeepAlive: boolean;
-  tunnel: boolean;
-  /** A tunnel taken over (interception): the client's tunnel bytes go there. */
-  takeover: ((bytes: Uint8Array) => void) | null;
-  takeoverEnd: (() => void) | null;
-  /** The answer to send instead of the upstream's (502/504), once the request is complete. */
-  failure: { bytes: Uint8Array; head: ResponseHead } | null;
-  ending: ResponseEnding;
-  clientMinor: number;
-  keepAlive: boolean;
-  bodyParts: Uint8Array[];
-  bodyHeld: number;
-  bodyKept: boolean;
-  /** The rule that answers instead of the upstream (capture/rule-actions.ts). */
-  rule: ResponderRule | null;
-  /** A forward rule's edits to the heads of a streamed exchange (rule-actions.ts streamedEdits). */
-  edits: ForwardEdits | null;
-  /** The rule the exchange's response is recorded with. */
-  ruleId: string | null;
-}
-
 export class ProxyConnection extends ClientConnection {
   private readonly ctx: ProxyContext;
   private readonly conversation: ServerConversation;
@@ -145,9 +101,8 @@ export class ProxyConnection extends ClientConnection {
   /** Actions of a pipelined request read while one is in flight (copied). */
   private stash: ServerAction[] = [];
   private pausedForUpstream = false;
-  /** While an upstream chunk is read: what it gives the client, from offset `gatheredFrom`. */
-  private gathered: (Uint8Array | string)[] | null = null;
-  private gatheredFrom = 0;
+  /** While an upstream chunk is read: what it gives the client. */
+  private readonly gathered = new GatheredOut();
   /** A tunnel's taker waiting for the client to catch up. */
   private drainWaiters: (() => void)[] = [];
   /**
@@ -331,42 +286,7 @@ export class ProxyConnection extends ClientConnection {
   private beginExchange(index: number, head: MessageHead): void {
     const method = head.method ?? 'GET';
     const target = head.target ?? '/';
-    const exchange: Exchange = {
-      index,
-      method,
-      address: null,
-      connect: method === 'CONNECT',
-      upgrade: head.upgrade && method !== 'CONNECT',
-      upstream: null,
-      lease: null,
-      reused: false,
-      waiting: [],
-      framingUp: 'none',
-      requestDone: false,
-      sentBody: 0,
-      headText: '',
-      reply: null,
-      headSent: false,
-      responseStart: -1,
-      responseHead: null,
-      framingDown: 'none',
-      closeDown: false,
-      responseDone: false,
-      upstreamKeepAlive: false,
-      tunnel: false,
-      takeover: null,
-      takeoverEnd: null,
-      failure: null,
-      ending: COMPLETE,
-      clientMinor: head.versionMinor,
-      keepAlive: head.keepAlive,
-      bodyParts: [],
-      bodyHeld: 0,
-      bodyKept: true,
-      rule: null,
-      edits: null,
-      ruleId: null,
-    };
+    const exchange = newExchange(index, method, head);
     this.exchange = exchange;
     let delayMs = 0;
     if (!exchange.connect && !exchange.upgrade) {
@@ -639,12 +559,12 @@ export class ProxyConnection extends ClientConnection {
     }
     // What one chunk gives the client (a head and its body, say) goes out as one piece: one
     // `data` event, one record, one write.
-    this.gathered = [];
+    this.gathered.begin();
     try {
       this.reply(exchange, exchange.reply!.receive(chunk));
     } finally {
-      this.flushOut();
-      this.gathered = null;
+      const rest = this.gathered.end();
+      if (rest !== null) this.emitOut(rest.offset, rest.bytes);
     }
   }
 
@@ -924,49 +844,26 @@ export class ProxyConnection extends ClientConnection {
    */
   private sendOut(bytes: Uint8Array): void {
     if (bytes.length === 0 || this.out.ended) return;
-    const gathered = this.gathered;
-    if (gathered !== null) {
-      if (gathered.length === 0) this.gatheredFrom = this.bytesOut;
-      gathered.push(bytes);
-      this.bytesOut += bytes.length;
-      return;
-    }
+    const offset = this.bytesOut;
     this.bytesOut += bytes.length;
-    this.emitOut(this.bytesOut - bytes.length, bytes);
+    if (this.gathered.active) this.gathered.add(bytes, offset);
+    else this.emitOut(offset, bytes);
   }
 
   /** A head for the client, as latin1 text: gathered as it is, or sent as its bytes. */
   private sendText(text: string): void {
-    const gathered = this.gathered;
-    if (gathered === null || text.length === 0 || this.out.ended) {
+    if (!this.gathered.active || text.length === 0 || this.out.ended) {
       this.sendOut(Buffer.from(text, 'latin1'));
       return;
     }
-    if (gathered.length === 0) this.gatheredFrom = this.bytesOut;
-    gathered.push(text);
+    this.gathered.add(text, this.bytesOut);
     this.bytesOut += text.length;
   }
 
   /** Records and sends what was gathered, as one piece (before anything refers to its bytes). */
   private flushOut(): void {
-    const parts = this.gathered;
-    if (parts === null || parts.length === 0) return;
-    this.gathered = [];
-    const first = parts[0]!;
-    if (parts.length === 1 && typeof first !== 'string') {
-      this.emitOut(this.gatheredFrom, first);
-      return;
-    }
-    const piece = Buffer.allocUnsafe(this.bytesOut - this.gatheredFrom);
-    let at = 0;
-    for (const part of parts) {
-      if (typeof part === 'string') at += piece.write(part, at, 'latin1');
-      else {
-        piece.set(part, at);
-        at += part.length;
-      }
-    }
-    this.emitOut(this.gatheredFrom, piece);
+    const piece = this.gathered.take();
+    if (piece !== null) this.emitOut(piece.offset, piece.bytes);
   }
 
   private emitOut(offset: number, bytes: Uint8Array): void {
