@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CommandResult, InterceptBrowser, Message } from '../protocol/types';
-import { LocalCa } from '../capture/ca';
+import { CA_CERT_FILE, LocalCa } from '../capture/ca';
+import { join } from 'node:path';
 import { createCore } from './core';
 import { checkKind, checkUrl, findBrowsers, pickBrowser } from './intercept-launch';
 import { caFolder, defaultHome } from './paths';
@@ -87,6 +88,39 @@ export async function caCommand(args: string[]): Promise<number> {
   else if (values.spki) process.stdout.write(`${ca.spki}\n`);
   else process.stdout.write(`${ca.certPath}\nSPKI SHA-256: ${ca.spki}\n`);
   return 0;
+}
+
+export interface ServeMode {
+  /** `--upstream`: a reverse proxy to this URL ('' for none). */
+  upstream: string;
+  rewriteHost: boolean;
+  /** `--proxy`: a forward proxy. */
+  proxy: boolean;
+  intercept: boolean;
+}
+
+/** Where `serve` keeps the local CA's certificate (made on first use). */
+export function caCertificatePath(): string {
+  return join(caFolder(defaultHome()), CA_CERT_FILE);
+}
+
+/**
+ * What `serve` says under "Listening on …" in a proxy mode: what happens to a request and how to
+ * point a client at it; '' for the plain server.
+ */
+export function proxyBanner(mode: ServeMode, port: number, caPath: string): string {
+  if (mode.upstream !== '') {
+    const host = mode.rewriteHost ? "its Host set to the upstream's" : 'its Host kept';
+    return `Reverse proxy: each request goes on to ${mode.upstream}, ${host}.\n`;
+  }
+  if (!mode.proxy) return '';
+  const lines = [
+    `Forward proxy: send clients through ${proxyUrl('127.0.0.1', port)} (HTTP_PROXY, HTTPS_PROXY, a browser's proxy setting).`,
+    mode.intercept
+      ? `HTTPS is decrypted and recorded, with certificates signed by the local CA ${caPath}; to send a terminal's programs through it and trust the CA: eval "$(socketscope ca --env --port ${port})"`
+      : 'HTTPS passes through as tunnels, recorded as bytes each way (--intercept decrypts it).',
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
 /** A mistake in how the command was called: one sentence, exit code 2. */

@@ -17,7 +17,14 @@ import { createCore } from './core';
 import { ExchangeBook } from './exchanges';
 import { defaultHome, sessionsFolder } from './paths';
 import { toBase64 } from '../capture/base64';
-import { browserCommand, caCommand, hostList, UsageError } from './cli-proxy';
+import {
+  browserCommand,
+  caCertificatePath,
+  caCommand,
+  hostList,
+  proxyBanner,
+  UsageError,
+} from './cli-proxy';
 
 const HELP: Record<string, string> = {
   main: `Usage: socketscope <command> [options]
@@ -191,9 +198,20 @@ async function serve(args: string[]): Promise<number> {
     return 0;
   }
   if (values.upstream !== undefined && values.proxy === true) {
-    throw new Error(
+    throw new UsageError(
       '--upstream (a reverse proxy) and --proxy (a forward proxy) are two modes: use one.',
     );
+  }
+  if (values.intercept === true && values.proxy !== true) {
+    throw new UsageError('--intercept is for the forward proxy: add --proxy.');
+  }
+  if (values.passthrough !== undefined && values.intercept !== true) {
+    throw new UsageError(
+      '--passthrough names the hosts HTTPS interception leaves alone: add --proxy --intercept.',
+    );
+  }
+  if (values['rewrite-host'] === true && values.upstream === undefined) {
+    throw new UsageError('--rewrite-host is for the reverse proxy: add --upstream URL.');
   }
   const port = values.port === undefined ? undefined : portNumber(values.port, true);
   const maxBody =
@@ -255,16 +273,19 @@ async function serve(args: string[]): Promise<number> {
       if (printing === next) printing = null;
     });
   });
+  const mode = {
+    upstream: values.upstream ?? '',
+    rewriteHost: values['rewrite-host'] === true,
+    proxy: values.proxy === true,
+    intercept: values.intercept === true,
+  };
   const state = await core.call('server.start', {
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(values['tutorial-exact'] ? { tutorialExact: true } : {}),
     ...(maxBody !== undefined ? { limits: { maxBodyBytes: maxBody } } : {}),
     // Always said, so a saved or earlier mode does not carry over into this run.
-    upstream: values.upstream ?? '',
-    rewriteHost: values['rewrite-host'] === true,
-    proxy: values.proxy === true,
-    intercept: values.intercept === true,
+    ...mode,
     passthroughHosts: hostList(values.passthrough),
     insecureHosts: hostList(values['insecure-host']),
   });
@@ -272,14 +293,24 @@ async function serve(args: string[]): Promise<number> {
     await core.close();
     throw new Error(state.message?.text ?? `The capture server could not start (${state.status}).`);
   }
+  const kind = mode.upstream ? 'reverse' : mode.proxy ? 'forward' : 'server';
   if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ type: 'listening', url: state.url, host: state.host, port: state.port, session: core.sessionDir() })}\n`,
-    );
+    const listening = {
+      type: 'listening',
+      url: state.url,
+      host: state.host,
+      port: state.port,
+      session: core.sessionDir(),
+      mode: kind,
+      ...(kind === 'forward' && mode.intercept ? { ca: caCertificatePath() } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(listening)}\n`);
   } else {
     if (state.message) process.stdout.write(log.say(state.message));
     process.stdout.write(
-      `Listening on ${state.url}  (session ${core.sessionDir()})\nPress Ctrl-C to stop.\n`,
+      `Listening on ${state.url}  (session ${core.sessionDir()})\n` +
+        proxyBanner(mode, state.port, caCertificatePath()) +
+        'Press Ctrl-C to stop.\n',
     );
   }
   return new Promise<number>((resolveExit) => {

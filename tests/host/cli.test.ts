@@ -213,6 +213,43 @@ test('serve --json prints NDJSON events, flushes on SIGTERM, and the session exp
   assert.doesNotMatch(sessions.stdout, /recording/);
 });
 
+test('serve says under its listening line what a proxy mode does and how to point a client at it', async () => {
+  const forward = await serve(['--proxy', '--intercept']);
+  await forward.waitFor((l) => l.startsWith('Press Ctrl-C'), 'the last line');
+  assert.ok(
+    forward.lines.includes(
+      `Forward proxy: send clients through http://127.0.0.1:${forward.port} (HTTP_PROXY, HTTPS_PROXY, a browser's proxy setting).`,
+    ),
+    forward.lines.join('\n'),
+  );
+  const https = forward.lines.find((l) => l.startsWith('HTTPS is decrypted'));
+  assert.ok(https?.includes(join(home, 'ca', 'ca-cert.pem')), https);
+  assert.ok(https?.endsWith(`eval "$(socketscope ca --env --port ${forward.port})"`), https);
+  forward.child.kill('SIGTERM');
+  assert.equal(await forward.exit(), 0);
+
+  const tunnels = await serve(['--proxy']);
+  await tunnels.waitFor((l) => l.startsWith('HTTPS passes through as tunnels'), 'tunnel line');
+  tunnels.child.kill('SIGTERM');
+  await tunnels.exit();
+
+  const reverse = await serve(['--upstream', 'http://127.0.0.1:9', '--rewrite-host']);
+  await reverse.waitFor(
+    (l) =>
+      l ===
+      "Reverse proxy: each request goes on to http://127.0.0.1:9, its Host set to the upstream's.",
+    'reverse proxy line',
+  );
+  reverse.child.kill('SIGTERM');
+  await reverse.exit();
+
+  const plain = await serve([]);
+  await plain.waitFor((l) => l.startsWith('Press Ctrl-C'), 'the last line');
+  assert.equal(plain.lines.length, 2, plain.lines.join('\n'));
+  plain.child.kill('SIGTERM');
+  await plain.exit();
+});
+
 test('serve prints a readable log, and replay prints the parsed response', async () => {
   const served = await serve([]);
   assert.match(served.lines[0], /^Listening on http:\/\/127\.0\.0\.1:\d+\//);
@@ -339,6 +376,16 @@ test('a wrong option is one sentence naming it and the help to read', async () =
     ],
     [['replay', '--tls=yes'], 'The option --tls takes no value: see "socketscope replay --help".'],
     [['--bogus'], 'Unknown option "--bogus": see "socketscope --help".'],
+    [
+      ['serve', '--upstream', 'http://127.0.0.1:9', '--proxy'],
+      '--upstream (a reverse proxy) and --proxy (a forward proxy) are two modes: use one.',
+    ],
+    [['serve', '--intercept'], '--intercept is for the forward proxy: add --proxy.'],
+    [
+      ['serve', '--proxy', '--passthrough', 'a.test'],
+      '--passthrough names the hosts HTTPS interception leaves alone: add --proxy --intercept.',
+    ],
+    [['serve', '--rewrite-host'], '--rewrite-host is for the reverse proxy: add --upstream URL.'],
     [
       ['serve', '--\u001b[31m'],
       'Unknown option "--\\x1b[31m" for serve: see "socketscope serve --help".',
