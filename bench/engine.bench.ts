@@ -177,6 +177,52 @@ export function messageRunner(): (bytes: Uint8Array) => number {
   };
 }
 
+/**
+ * What no parser of heads in JavaScript can do without, for `--count` (side `floor`): one decode
+ * of the buffer, each line split at its colon and line end by `String#indexOf`, the value
+ * trimmed, name and value sliced and kept in a field object, the same fields kept as the other
+ * sides keep. Nothing is validated and no framing is read: a floor under any real parser, for
+ * bodiless heads (one or many in a buffer).
+ */
+export function floorRunner(): (bytes: Uint8Array) => number {
+  const decoder = new TextDecoder();
+  return (bytes) => {
+    const text = decoder.decode(bytes);
+    let completed = 0;
+    let i = 0;
+    while (i < text.length) {
+      const current = emptyCollected();
+      const methodEnd = text.indexOf(' ', i);
+      const targetEnd = text.indexOf(' ', methodEnd + 1);
+      current.method = text.slice(i, methodEnd);
+      current.target = text.slice(methodEnd + 1, targetEnd);
+      i = text.indexOf('\n', targetEnd) + 1;
+      const fields: { name: string; value: string; nameOffset: number; valueOffset: number }[] = [];
+      while (text.charCodeAt(i) !== 13) {
+        const colon = text.indexOf(':', i);
+        const cr = text.indexOf('\r', colon);
+        let start = colon + 1;
+        while (text.charCodeAt(start) === 32 || text.charCodeAt(start) === 9) start++;
+        let end = cr;
+        while (end > start && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9))
+          end--;
+        const field = {
+          name: text.slice(i, colon),
+          value: text.slice(start, end),
+          nameOffset: i,
+          valueOffset: start,
+        };
+        fields.push(field);
+        current.headers.push(field.name, field.value);
+        i = cr + 2;
+      }
+      i += 2;
+      completed++;
+    }
+    return completed;
+  };
+}
+
 export function llhttpRunner(): (bytes: Uint8Array) => number {
   const parser = new HTTPParser();
   parser.initialize(HTTPParser.REQUEST, {});
@@ -297,7 +343,7 @@ export async function run(): Promise<BenchResult[]> {
 }
 
 /**
- * `--count <scenario> <ours|llhttp> <warm> <runs>`: parses the scenario's buffer `warm` times,
+ * `--count <scenario> <ours|llhttp|floor> <warm> <runs>`: parses the scenario's buffer `warm` times,
  * then `runs` times inside a callback of `Array.prototype.findLastIndex`, for an instruction
  * counter that counts only there, start-up and JIT warm-up excluded:
  * `valgrind --tool=callgrind --toggle-collect=Builtins_ArrayPrototypeFindLastIndex node
@@ -314,9 +360,11 @@ function count(args: string[]): void {
   const parse =
     side === 'llhttp'
       ? llhttpRunner()
-      : scenario.mode === 'message'
-        ? messageRunner()
-        : engineRunner();
+      : side === 'floor'
+        ? floorRunner()
+        : scenario.mode === 'message'
+          ? messageRunner()
+          : engineRunner();
   const loop = (times: number): number => {
     let requests = 0;
     for (let i = 0; i < times; i++) requests += parse(scenario.bytes);
