@@ -38,6 +38,9 @@ test('the upstream field starts a reverse proxy to it', { skip: missing ?? false
     const answer = await fetch(`http://127.0.0.1:${state.port}/through`);
     assert.equal(await answer.text(), 'from the origin: /through');
     assert.equal(await page.getByTestId('server-upstream').isDisabled(), true);
+    // A reverse proxy's address is the upstream's site: it opens in a browser.
+    await page.getByTestId('open-in-browser').waitFor();
+    assert.equal(await page.getByTestId('open-intercept').count(), 0);
   } finally {
     origin.closeAllConnections();
     origin.close();
@@ -71,5 +74,17 @@ test(
     assert.equal(snapshot.settings.upstream, undefined);
     // The CA was made in the data folder on this first use.
     assert.ok(existsSync(join(ui.home, 'ca', 'ca-cert.pem')));
+    // The proxy's own address answers only absolute URLs: the bar points at the Intercept tab
+    // instead of opening it in a browser.
+    const pointer = page.getByTestId('open-intercept');
+    await pointer.waitFor();
+    assert.equal(await page.getByTestId('open-in-browser').count(), 0);
+    assert.match((await pointer.textContent()) ?? '', /Point a browser or terminal at the proxy/);
+    await pointer.click();
+    await page.getByTestId('intercept-panel').waitFor();
+    assert.equal(
+      await page.getByTestId('main-tab-intercept').getAttribute('aria-selected'),
+      'true',
+    );
   },
 );

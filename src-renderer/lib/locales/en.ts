@@ -20,6 +20,7 @@ export const en = {
   'server.status.listening': 'Listening',
   'server.status.error': 'Error',
   'server.open': 'Open in browser',
+  'server.openIntercept': 'Point a browser or terminal at the proxy',
   'server.invalidPort': 'Port must be a number from 0 to 65535.',
   'server.maxBody': 'Max body (MiB)',
   'server.maxBodyHint':

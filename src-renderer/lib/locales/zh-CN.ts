@@ -22,6 +22,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'server.status.listening': '正在监听',
   'server.status.error': '错误',
   'server.open': '在浏览器中打开',
+  'server.openIntercept': '让浏览器或终端使用此代理',
   'server.invalidPort': '端口必须是 0 到 65535 之间的数字。',
   'server.maxBody': '最大消息体 (MiB)',
   'server.maxBodyHint':
