@@ -379,16 +379,8 @@ export abstract class FieldParser extends StartLineParser {
   }
 
   protected connectionField(value: string): void {
-    // The spellings browsers and most clients send, before any lowercasing.
-    if (value === 'keep-alive') {
-      this.connKeepAlive = true;
-      return;
-    }
-    if (value === 'close') {
-      this.connClose = true;
-      return;
-    }
-    const whole = value.toLowerCase();
+    // The spellings browsers and most clients send need no lowercasing.
+    const whole = value === 'keep-alive' || value === 'close' ? value : value.toLowerCase();
     if (whole === 'keep-alive') {
       this.connKeepAlive = true;
       return;

@@ -23,6 +23,7 @@ import {
   caCommand,
   hostList,
   proxyBanner,
+  serveKind,
   UsageError,
 } from './cli-proxy';
 
@@ -293,7 +294,6 @@ async function serve(args: string[]): Promise<number> {
     await core.close();
     throw new Error(state.message?.text ?? `The capture server could not start (${state.status}).`);
   }
-  const kind = mode.upstream ? 'reverse' : mode.proxy ? 'forward' : 'server';
   if (json) {
     const listening = {
       type: 'listening',
@@ -301,8 +301,9 @@ async function serve(args: string[]): Promise<number> {
       host: state.host,
       port: state.port,
       session: core.sessionDir(),
-      mode: kind,
-      ...(kind === 'forward' && mode.intercept ? { ca: caCertificatePath() } : {}),
+      mode: serveKind(mode),
+      // --intercept is only taken with --proxy (checked above).
+      ...(mode.intercept ? { ca: caCertificatePath() } : {}),
     };
     process.stdout.write(`${JSON.stringify(listening)}\n`);
   } else {
