@@ -1,6 +1,7 @@
 // Search in Chromium: header: and body: terms (bodies chunked and gzipped are decoded in the
-// Core), matches marked in the message view, and a body search over 100,000 rows that never
-// holds the page's main thread for more than 50 ms (long tasks seen by a PerformanceObserver).
+// Core), matches marked in the message view, and a body search over 100,000 rows that the Core
+// runs in slices while the page stays free and receives pages of rows, never the bodies. How long
+// the page's tasks are under it is a budget of the UI bench (bench/ui.bench.ts), not of a test.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,13 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import type { Core } from '../../src-main/host/core';
+import {
+  MAX_PAGE_ROWS,
+  type CommandName,
+  type CommandParams,
+  type CommandResult,
+} from '../../src-main/protocol/types';
 import { createSession } from '../../src-main/capture/sessions';
 import { sessionsFolder } from '../../src-main/host/paths';
 import { encodeChunked } from '../../src-main/engine/serialize';
@@ -44,6 +52,52 @@ async function shown(page: Page): Promise<{ shown: number; total: number; loadin
     total: Number(await count.getAttribute('data-total')),
     loading: (await count.getAttribute('data-loading')) === 'true',
   };
+}
+
+interface RowsCall {
+  filterText: string;
+  /** Still waiting for the Core's answer. */
+  inFlight: boolean;
+  rows: number;
+  total: number;
+  /** The answer as the page receives it (JSON). */
+  reply: string;
+}
+
+/**
+ * Records the list pages the page asks the Core for, and what each answer carries, until
+ * `restore` is called.
+ */
+function watchRowsCalls(core: Core): { calls: RowsCall[]; restore(): void } {
+  const calls: RowsCall[] = [];
+  const original = core.call;
+  const call = original.bind(core);
+  core.call = async <K extends CommandName>(
+    name: K,
+    params: CommandParams<K>,
+  ): Promise<CommandResult<K>> => {
+    if (name !== 'exchanges.rows') return call(name, params);
+    const asked = params as CommandParams<'exchanges.rows'>;
+    const record: RowsCall = {
+      filterText: asked.filter?.text ?? '',
+      inFlight: true,
+      rows: 0,
+      total: 0,
+      reply: '',
+    };
+    calls.push(record);
+    try {
+      const result = await call(name, params);
+      const page = result as CommandResult<'exchanges.rows'>;
+      record.rows = page.rows.length;
+      record.total = page.total;
+      record.reply = JSON.stringify(page);
+      return result;
+    } finally {
+      record.inFlight = false;
+    }
+  };
+  return { calls, restore: () => (core.call = original) };
 }
 
 before(async () => {
@@ -126,9 +180,9 @@ test(
 );
 
 test(
-  'a body search over 100,000 rows runs in the Core without a long task over 50 ms in the page',
+  'a body search over 100,000 rows runs in the Core in slices: the page answers meanwhile and gets pages of rows, never bodies',
   { skip: missing ?? false, timeout: 180_000 },
-  async () => {
+  async (t) => {
     const { page } = ui;
     await page.getByTestId('sessions-tab').click();
     const row = page.locator(`[data-testid="session-row"][data-session-id="${largeId}"]`);
@@ -149,22 +203,37 @@ test(
         for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
       }).observe({ type: 'longtask' });
     });
+    const search = 'body:fixture status:404';
+    const { calls, restore } = watchRowsCalls(ui.core);
+    t.after(restore);
     const started = Date.now();
     // Every 50th fixture response is a 404, and every body says "hello from the fixture".
-    await page.getByTestId('filter-text').fill('body:fixture status:404');
-    // While the Core scans, the page answers at once.
-    const echo = await page.evaluate(async () => {
-      const t0 = performance.now();
-      await new Promise((r) => setTimeout(r, 0));
-      return performance.now() - t0;
-    });
-    assert.ok(echo < 50, `the page answered in ${echo} ms`);
+    await page.getByTestId('filter-text').fill(search);
+    const scan = await eventually(
+      async () => calls.find((c) => c.filterText === search),
+      'the page asked the Core for the first page of the search',
+    );
+    // While the Core scans, the page's main thread is free: a task queued now runs before the
+    // scan's answer arrives (a scan of 100,000 bodies in one turn would have answered by now).
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    assert.ok(scan.inFlight, 'the scan was over before the page could answer: not in slices');
     await eventually(
       async () => ((await shown(page)).shown === REQUESTS / 50 ? true : undefined),
       'the 404s found by their bodies',
       120_000,
     );
     const seconds = (Date.now() - started) / 1000;
+    assert.equal(scan.total, REQUESTS / 50);
+    const searched = calls.filter((c) => c.filterText === search);
+    for (const c of searched) {
+      assert.ok(c.rows <= MAX_PAGE_ROWS, `a page of ${c.rows} rows`);
+      assert.ok(!c.reply.includes('hello from the fixture'), 'a body reached the page');
+    }
+    const delivered = searched.reduce((sum, c) => sum + c.rows, 0);
+    assert.ok(
+      delivered < REQUESTS / 50,
+      `${delivered} rows reached the page for a list of ${REQUESTS / 50} (it holds what it shows)`,
+    );
     await page.getByTestId('connection-list').focus();
     await page.keyboard.press('End');
     await eventually(
@@ -177,10 +246,10 @@ test(
     const longTasks = await page.evaluate(
       () => (window as unknown as { longTasks: number[] }).longTasks,
     );
-    const worst = Math.max(0, ...longTasks);
     console.log(
-      `# body search over ${REQUESTS} rows: ${seconds.toFixed(1)} s, ${longTasks.length} long tasks, the longest ${worst.toFixed(0)} ms`,
+      `# body search over ${REQUESTS} rows: ${seconds.toFixed(1)} s, ${searched.length} pages asked, ` +
+        `${delivered} rows delivered, ${longTasks.length} long tasks in the page, the longest ` +
+        `${Math.max(0, ...longTasks).toFixed(0)} ms (the budget is the UI bench's ui.search)`,
     );
-    assert.ok(worst <= 50, `a long task of ${worst} ms`);
   },
 );
