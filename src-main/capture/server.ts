@@ -122,6 +122,7 @@ export class CaptureServer implements CaptureServerApi {
     host: DEFAULT_SETTINGS.host,
     port: DEFAULT_SETTINGS.port,
     url: null,
+    proxy: null,
     message: null,
     tutorialExact: false,
     maxBodyBytes: DEFAULT_SETTINGS.limits.maxBodyBytes,
@@ -227,8 +228,12 @@ export class CaptureServer implements CaptureServerApi {
     return next;
   }
 
-  private setState(fields: Omit<ServerState, 'maxBodyBytes'>): ServerState {
-    const state: ServerState = { ...fields, maxBodyBytes: this.current.limits.maxBodyBytes };
+  private setState(fields: Omit<ServerState, 'maxBodyBytes' | 'proxy'>): ServerState {
+    const state: ServerState = {
+      ...fields,
+      proxy: fields.status === 'listening' ? (this.mode?.kind ?? null) : null,
+      maxBodyBytes: this.current.limits.maxBodyBytes,
+    };
     this.status = state;
     this.emit({ type: 'server', state });
     return state;

@@ -52,6 +52,12 @@ export interface ServerState {
   port: number;
   /** The URL to open in a browser when listening. */
   url: string | null;
+  /**
+   * While listening as a proxy, which one: a forward proxy's own address answers only requests
+   * with an absolute URL, a reverse proxy's is its upstream's site. Null: the server answers by
+   * itself, or is not listening.
+   */
+  proxy: 'forward' | 'reverse' | null;
   /** Set when the requested port was taken and another was used, or on error. */
   message: Message | null;
   tutorialExact: boolean;

@@ -1,7 +1,12 @@
 // The guided lesson's steps and how each checks itself: facts gathered from the Core's live
 // events (and what the learner has opened), reduced without side effects so the logic is
 // tested without a page.
-import type { CoreEvent, ExchangeSummary, ResponderRule } from '../../src-main/protocol/types';
+import type {
+  CoreEvent,
+  ExchangeSummary,
+  ResponderRule,
+  ServerState,
+} from '../../src-main/protocol/types';
 import { isLabRule } from './breaks';
 
 /** The parts of a message the lesson asks the learner to point at, in the order they come. */
@@ -60,6 +65,8 @@ export const stepChecks: Record<StepId, readonly CheckId[]> = {
 export interface LessonFacts {
   listening: boolean;
   url: string | null;
+  /** Listening as a proxy: the lesson's site (/ and /test.jpg) is not what answers. */
+  proxy: ServerState['proxy'];
   tutorialExact: boolean;
   /** When tutorial-exact was first seen on (UI clock; the Core runs on the same machine). */
   tutorialSince: number | null;
@@ -85,6 +92,7 @@ export interface LessonFacts {
 export const initialFacts: LessonFacts = {
   listening: false,
   url: null,
+  proxy: null,
   tutorialExact: false,
   tutorialSince: null,
   tutorialWasOn: false,
@@ -126,7 +134,7 @@ function answered(exchange: ExchangeSummary): boolean {
 /** What a server state or rules list tells the lesson. */
 export function withServer(
   facts: LessonFacts,
-  state: { status: string; url: string | null; tutorialExact: boolean },
+  state: Pick<ServerState, 'status' | 'url' | 'proxy' | 'tutorialExact'>,
   now: number,
 ): LessonFacts {
   const listening = state.status === 'listening';
@@ -135,6 +143,7 @@ export function withServer(
     ...facts,
     listening,
     url: state.url,
+    proxy: listening ? state.proxy : null,
     tutorialExact: state.tutorialExact,
     tutorialWasOn: facts.tutorialWasOn || tutorialOn,
     tutorialSince: tutorialOn
@@ -241,7 +250,7 @@ export function observe(
 export function checkDone(facts: LessonFacts, check: CheckId): boolean {
   switch (check) {
     case 'listening':
-      return facts.listening;
+      return facts.listening && facts.proxy === null;
     case 'page':
       return facts.page !== null;
     case 'image':

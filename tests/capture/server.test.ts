@@ -351,6 +351,32 @@ describe('capture server: lifecycle', () => {
     await t.stop();
   });
 
+  it('the state says which proxy listens: forward, reverse, or none (and none when stopped)', async () => {
+    const t = await startServer();
+    try {
+      assert.equal(t.server.state().proxy, null);
+      const forward = await t.server.start({ port: 0, proxy: true });
+      assert.equal(forward.status, 'listening');
+      assert.equal(forward.proxy, 'forward');
+      const reverse = await t.server.start({
+        port: 0,
+        proxy: false,
+        upstream: 'http://127.0.0.1:9',
+      });
+      assert.equal(reverse.proxy, 'reverse');
+      assert.equal((await t.server.stop()).proxy, null);
+      const plain = await t.server.start({ port: 0, upstream: '' });
+      assert.equal(plain.proxy, null);
+      const announced = t.of('server').filter((e) => e.state.status === 'listening');
+      assert.deepEqual(
+        announced.map((e) => e.state.proxy),
+        [null, 'forward', 'reverse', null],
+      );
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('the state says the body limit, and a start can change it', async () => {
     const t = await startServer();
     try {

@@ -28,6 +28,7 @@ function server(patch: Partial<ServerState>): CoreEvent {
       host: '127.0.0.1',
       port: 8080,
       url: 'http://127.0.0.1:8080/',
+      proxy: null,
       message: null,
       tutorialExact: false,
       maxBodyBytes: 10 * 1024 * 1024,
@@ -46,6 +47,16 @@ test('target paths: origin-form, absolute-form, query dropped', () => {
 test('the lesson walks from waiting to done, one live event at a time', () => {
   let facts = initialFacts;
   assert.equal(currentStep(facts), 'start');
+  assert.equal(checkDone(facts, 'listening'), false);
+
+  // A proxy's address answers with other sites: the lesson waits for the server itself.
+  facts = observe(facts, [server({ proxy: 'forward' })], 0);
+  assert.equal(facts.proxy, 'forward');
+  assert.equal(checkDone(facts, 'listening'), false);
+  facts = observe(facts, [server({ proxy: 'reverse' })], 0);
+  assert.equal(checkDone(facts, 'listening'), false);
+  facts = observe(facts, [server({ status: 'stopped', url: null, proxy: null })], 0);
+  assert.equal(facts.proxy, null);
   assert.equal(checkDone(facts, 'listening'), false);
 
   facts = observe(facts, [server({})], 0);

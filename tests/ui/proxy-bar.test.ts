@@ -88,3 +88,38 @@ test(
     );
   },
 );
+
+test(
+  'the lesson, opened while the forward proxy runs, says so and restarts the server as itself',
+  { skip: missing ?? false },
+  async () => {
+    const { page, core } = ui;
+    assert.equal((await core.call('snapshot', {})).server.proxy, 'forward');
+    await page.getByTestId('lesson-open').click();
+    await page.getByTestId('lesson-step-start').click();
+    const check = page.getByTestId('lesson-check-listening');
+    await eventually(
+      async () => (/as a forward proxy/.test(await check.innerText()) ? true : undefined),
+      'the check saying the server is a forward proxy',
+    );
+    assert.equal(await check.getAttribute('data-done'), 'false');
+    // The proxy's own address is no page to open: the lesson offers the restart instead.
+    const lesson = page.getByTestId('lesson');
+    assert.equal(await lesson.locator('a[href]').count(), 0);
+    await page.getByTestId('lesson-restart-plain').click();
+    await page.locator('[data-testid="lesson-check-listening"][data-done="true"]').waitFor();
+    const { server, settings } = await core.call('snapshot', {});
+    assert.equal(server.status, 'listening');
+    assert.equal(server.proxy, null);
+    assert.ok(!settings.proxy && !settings.intercept, 'the forward proxy and interception are off');
+    assert.equal(settings.upstream, undefined);
+    const href = await lesson.locator('a[href]').getAttribute('href');
+    assert.equal(href, server.url);
+    const answer = await fetch(href ?? '');
+    assert.match(await answer.text(), /test\.jpg/, 'the server itself answers with its page');
+    // The bar agrees: its forward proxy switch is off and the address opens in a browser.
+    assert.equal(await page.getByTestId('server-forward-proxy').isChecked(), false);
+    await page.getByTestId('open-in-browser').waitFor();
+    await page.getByTestId('lesson-close').click();
+  },
+);

@@ -503,6 +503,7 @@ export const en = {
   'lesson.step.break.text':
     'Untick Tutorial-exact, open the broken-response lab, pick a break and reload the page in your browser. The lab says what the browser should do, and the captured traffic shows what it did.',
   'lesson.action.start': 'Start the server',
+  'lesson.action.restartPlain': 'Restart as the server itself',
   'lesson.action.openPage': 'Open GET /',
   'lesson.action.openResponse': 'Open its response',
   'lesson.action.openImage': 'Open GET /test.jpg',
@@ -510,6 +511,10 @@ export const en = {
   'lesson.action.openLab': 'Open the lab',
   'lesson.check.listening.wait': 'Waiting for the server to listen…',
   'lesson.check.listening.done': 'The server listens at {url}.',
+  'lesson.check.listening.forward':
+    'The server listens at {url} as a forward proxy: it passes requests on to the sites they name, so its own page and image are not there. Restart it as the server itself to follow the lesson.',
+  'lesson.check.listening.reverse':
+    'The server listens at {url} as a reverse proxy: its upstream answers, not the server’s own page and image. Restart it as the server itself to follow the lesson.',
   'lesson.check.page.wait': "Waiting for your browser's GET /…",
   'lesson.check.page.done': 'Your browser asked for GET / and got the page.',
   'lesson.check.image.wait': "Waiting for your browser's GET /test.jpg…",

@@ -490,6 +490,7 @@ export const zhCN: Record<CatalogueKey, string> = {
   'lesson.step.break.text':
     '取消勾选“教程原样模式”，打开损坏响应实验室，选一种损坏方式，然后在浏览器中重新加载页面。实验室会预测浏览器的行为，捕获的流量则显示它实际做了什么。',
   'lesson.action.start': '启动服务器',
+  'lesson.action.restartPlain': '以服务器本身重新启动',
   'lesson.action.openPage': '打开 GET /',
   'lesson.action.openResponse': '打开它的响应',
   'lesson.action.openImage': '打开 GET /test.jpg',
@@ -497,6 +498,10 @@ export const zhCN: Record<CatalogueKey, string> = {
   'lesson.action.openLab': '打开实验室',
   'lesson.check.listening.wait': '正在等待服务器开始监听…',
   'lesson.check.listening.done': '服务器正在 {url} 监听。',
+  'lesson.check.listening.forward':
+    '服务器正在 {url} 以正向代理方式监听：它把请求转交给请求所指的网站，所以这里没有它自己的页面和图片。请以服务器本身重新启动，再继续本课。',
+  'lesson.check.listening.reverse':
+    '服务器正在 {url} 以反向代理方式监听：应答来自上游，而不是服务器自己的页面和图片。请以服务器本身重新启动，再继续本课。',
   'lesson.check.page.wait': '正在等待浏览器的 GET /…',
   'lesson.check.page.done': '浏览器请求了 GET / 并得到了页面。',
   'lesson.check.image.wait': '正在等待浏览器的 GET /test.jpg…',
