@@ -4,7 +4,7 @@
 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { CommandResult, InterceptBrowser, Message } from '../protocol/types';
+import type { CommandResult, InterceptBrowser, Message, ServerState } from '../protocol/types';
 import { CA_CERT_FILE, LocalCa } from '../capture/ca';
 import { createCore } from './core';
 import { checkKind, checkUrl, findBrowsers, pickBrowser } from './intercept-launch';
@@ -103,22 +103,21 @@ export function caCertificatePath(): string {
   return join(caFolder(defaultHome()), CA_CERT_FILE);
 }
 
-/** Which of its three modes `serve` runs in. */
-export function serveKind(mode: ServeMode): 'server' | 'reverse' | 'forward' {
-  return mode.upstream !== '' ? 'reverse' : mode.proxy ? 'forward' : 'server';
-}
-
 /**
  * What `serve` says under "Listening on …" in a proxy mode: what happens to a request and how to
  * point a client at it; '' for the plain server.
  */
-export function proxyBanner(mode: ServeMode, port: number, caPath: string): string {
-  const kind = serveKind(mode);
+export function proxyBanner(
+  kind: ServerState['proxy'],
+  mode: ServeMode,
+  port: number,
+  caPath: string,
+): string {
   if (kind === 'reverse') {
     const host = mode.rewriteHost ? "its Host set to the upstream's" : 'its Host kept';
     return `Reverse proxy: each request goes on to ${mode.upstream}, ${host}.\n`;
   }
-  if (kind === 'server') return '';
+  if (kind === null) return '';
   const lines = [
     `Forward proxy: send clients through ${proxyUrl('127.0.0.1', port)} (HTTP_PROXY, HTTPS_PROXY, a browser's proxy setting).`,
     mode.intercept

@@ -23,7 +23,6 @@ import {
   caCommand,
   hostList,
   proxyBanner,
-  serveKind,
   UsageError,
 } from './cli-proxy';
 
@@ -301,7 +300,7 @@ async function serve(args: string[]): Promise<number> {
       host: state.host,
       port: state.port,
       session: core.sessionDir(),
-      mode: serveKind(mode),
+      mode: state.proxy ?? 'server',
       // --intercept is only taken with --proxy (checked above).
       ...(mode.intercept ? { ca: caCertificatePath() } : {}),
     };
@@ -310,7 +309,7 @@ async function serve(args: string[]): Promise<number> {
     if (state.message) process.stdout.write(log.say(state.message));
     process.stdout.write(
       `Listening on ${state.url}  (session ${core.sessionDir()})\n` +
-        proxyBanner(mode, state.port, caCertificatePath()) +
+        proxyBanner(state.proxy, mode, state.port, caCertificatePath()) +
         'Press Ctrl-C to stop.\n',
     );
   }
