@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ruleFromExchange } from './rule-from-exchange';
 import type { CaptureEvent, CaptureServerApi } from '../capture/events';
 import type {
   CommandName,
@@ -918,6 +919,18 @@ class SocketscopeCore implements Core {
           insecure: exchange.replayTarget?.insecure ?? false,
         });
         return { command };
+      },
+      'exchange.rule': ({ exchangeId }) => {
+        const exchange = this.bytes.exchange(exchangeId);
+        const id = `rule-${randomBytes(6).toString('hex')}`;
+        const draft = ruleFromExchange(
+          this.bytes.request(exchange),
+          this.bytes.response(exchange),
+          id,
+        );
+        return draft.ok
+          ? { rule: draft.rule, message: null }
+          : { rule: null, message: draft.message };
       },
     };
   }

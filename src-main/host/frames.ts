@@ -53,6 +53,7 @@ const COMMANDS: Record<CommandName, true> = {
   'intercept.launch': true,
   'intercept.close': true,
   'exchange.curl': true,
+  'exchange.rule': true,
   'holds.list': true,
   'holds.release': true,
   'holds.abort': true,

@@ -603,6 +603,14 @@ export interface CommandMap {
   /** Ends a started browser (and removes its profile). */
   'intercept.close': { params: { launchId: string }; result: InterceptStatus };
   'exchange.curl': { params: { exchangeId: ExchangeId }; result: { command: string } };
+  /**
+   * A responder rule drafted from the exchange (its method and path, answered with its response),
+   * not yet added to the rules: the UI opens it for editing. `message` says why there is none.
+   */
+  'exchange.rule': {
+    params: { exchangeId: ExchangeId };
+    result: { rule: ResponderRule | null; message: Message | null };
+  };
   /** What break rules hold now. */
   'holds.list': { params: Record<string, never>; result: HeldItem[] };
   /** Lets a held message go on: edited (the stage's message given) or untouched (none given). */

@@ -17,6 +17,24 @@ class RuleDrafts {
 
 export const ruleDrafts = new RuleDrafts();
 
+/** The first time the editor is needed, its drafts start as the saved rules. */
+export function startDrafts(saved: readonly ResponderRule[]): void {
+  if (ruleDrafts.started) return;
+  ruleDrafts.drafts = structuredClone(saved) as ResponderRule[];
+  ruleDrafts.started = true;
+}
+
+/**
+ * A new rule, open for editing and unsaved, at the top of the list: the first rule that matches
+ * a request answers it, so the new one is not hidden behind an older rule for the same path.
+ */
+export function openNewDraft(rule: ResponderRule, saved: readonly ResponderRule[]): void {
+  startDrafts(saved);
+  ruleDrafts.drafts.unshift(rule);
+  ruleDrafts.selected = 0;
+  ruleDrafts.dirty = true;
+}
+
 /** Whether leaving the page now would lose work. */
 export function hasUnsavedWork(): boolean {
   return ruleDrafts.dirty;

@@ -5,7 +5,7 @@ import {
   ruleProblems,
   type RuleField,
 } from '../../src-main/protocol/rules-schema';
-import { headerValue, sameFieldName } from '../../src-main/engine/semantics';
+import { headerValue, reasonPhrase, sameFieldName } from '../../src-main/engine/semantics';
 import type { CatalogueKey } from './locales/en';
 
 export type StructuredResponse = Extract<RuleResponse, { kind: 'structured' }>;
@@ -49,6 +49,16 @@ export function newRule(name: string): ResponderRule {
     response: defaultStructured(),
     delayMs: 0,
   };
+}
+
+/**
+ * Sets a structured response's status; a reason that was the old status's standard phrase (or
+ * none) follows to the new one's, so 404 changed to 200 does not say "200 Not Found".
+ */
+export function setStatus(response: StructuredResponse, status: number): void {
+  const standard = response.reason === '' || response.reason === reasonPhrase(response.status);
+  response.status = status;
+  if (standard) response.reason = reasonPhrase(status);
 }
 
 export function contentTypeOf(headers: [string, string][]): string | null {

@@ -11,7 +11,12 @@ import {
   latin1,
   latin1Bytes,
 } from '../../src-renderer/lib/bytes';
-import { newRule, validateRule } from '../../src-renderer/lib/rules';
+import {
+  newRule,
+  setStatus,
+  validateRule,
+  type StructuredResponse,
+} from '../../src-renderer/lib/rules';
 import { previewDocument, previewKind } from '../../src-renderer/lib/preview';
 import { translateMessage } from '../../src-renderer/lib/translate';
 import { summaryMaker } from './summary-fixture';
@@ -90,6 +95,19 @@ test('rule validation names each bad field', () => {
     'path',
     'status',
   ]);
+});
+
+test("a rule's standard reason follows its status; one of its own stays", () => {
+  const response = newRule('r').response as StructuredResponse;
+  setStatus(response, 404);
+  assert.equal(response.reason, 'Not Found');
+  // Typed digit by digit: no phrase for 2 or 20, then 200's.
+  for (const status of [2, 20, 200]) setStatus(response, status);
+  assert.equal(response.reason, 'OK');
+  response.reason = 'Gone Fishing';
+  setStatus(response, 503);
+  assert.equal(response.status, 503);
+  assert.equal(response.reason, 'Gone Fishing');
 });
 
 test('previews carry a CSP that forbids scripts and remote loads', () => {

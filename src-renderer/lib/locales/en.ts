@@ -306,6 +306,18 @@ export const en = {
   'har.imported': 'Imported {count} requests from {file}.',
   'har.importFailed': '{file} was not imported: {reason}',
   'har.tooLarge': 'The file is too large ({size}; at most {max}).',
+  'ruleDraft.button': 'Answer with a rule',
+  'ruleDraft.hint':
+    'Opens a new responder rule for this method and path, answering with this response: edit it, then save it in the Responses tab.',
+  'ruleDraft.failed': 'Could not draft a rule: {reason}',
+  'core.ruleDraft.badRequest': 'The request is not valid HTTP, so no rule can match it.',
+  'core.ruleDraft.noResponse': 'This request has no complete response to answer with.',
+  'core.ruleDraft.badResponse':
+    'The response is not valid HTTP (or was cut off), so it cannot be a rule’s answer.',
+  'core.ruleDraft.switched':
+    'This response hands the connection to another protocol; a rule answers with HTTP only.',
+  'core.ruleDraft.tooLarge':
+    'The body is {mib} MiB; a rule holds at most 4 MiB inline. Save the body to a file and give the rule a file body.',
   'curl.copy': 'Copy as cURL',
   'curl.copied': 'cURL command copied.',
   'curl.manual': 'The clipboard is not available here: select the command and copy it.',

@@ -301,6 +301,16 @@ export const zhCN: Record<CatalogueKey, string> = {
   'har.imported': '已从 {file} 导入 {count} 个请求。',
   'har.importFailed': '{file} 未被导入：{reason}',
   'har.tooLarge': '文件太大（{size}；最多 {max}）。',
+  'ruleDraft.button': '用规则应答',
+  'ruleDraft.hint':
+    '为此方法和路径新建一条应答规则，以这个响应作答：编辑后，在“响应”标签页中保存。',
+  'ruleDraft.failed': '无法生成规则：{reason}',
+  'core.ruleDraft.badRequest': '该请求不是有效的 HTTP，没有规则能匹配它。',
+  'core.ruleDraft.noResponse': '该请求没有完整的响应可用来作答。',
+  'core.ruleDraft.badResponse': '该响应不是有效的 HTTP（或被截断），不能作为规则的应答。',
+  'core.ruleDraft.switched': '该响应把连接交给了另一种协议；规则只能以 HTTP 作答。',
+  'core.ruleDraft.tooLarge':
+    '消息体有 {mib} MiB；规则内联最多容纳 4 MiB。请把消息体存为文件，并给规则设置文件消息体。',
   'curl.copy': '复制为 cURL',
   'curl.copied': '已复制 cURL 命令。',
   'curl.manual': '此处无法使用剪贴板：请选中命令后自行复制。',
