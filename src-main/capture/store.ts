@@ -49,6 +49,7 @@ import {
   readExactly,
   type DamagedRegion,
 } from './record-scan';
+import { FileBlocks } from './file-blocks';
 
 import { acquireWriterLock, releaseWriterLock } from './writer-lock';
 
@@ -178,6 +179,8 @@ export class SessionStore {
   private slab: Buffer | null = null;
   private slabUsed = 0;
   private flushedSize: number;
+  /** Reads of the written file, neighbours from one cached block. */
+  private readonly blocks: FileBlocks;
   private logicalSize: number;
   private timer: NodeJS.Timeout | null = null;
   /** connectionId → where each stream's chunks are in the file. */
@@ -212,6 +215,7 @@ export class SessionStore {
     this.dir = dir;
     this.path = join(dir, LOG_FILE_NAME);
     this.fd = fd;
+    this.blocks = new FileBlocks(fd);
     this.flushedSize = size;
     this.logicalSize = size;
     this.readOnly = readOnly;
@@ -360,7 +364,8 @@ export class SessionStore {
     if (!stream || length <= 0 || offset >= stream.end) return new Uint8Array(0);
     const end = Math.min(stream.end, offset + length);
     if (this.flushedSize < this.logicalSize) this.flush();
-    const out = Buffer.alloc(end - offset);
+    // Every byte returned is read into it (the result ends where the reads do).
+    const out = Buffer.allocUnsafe(end - offset);
     let i = lastAtOrBefore(stream.streamOffsets, offset);
     let filled = 0;
     while (i < stream.streamOffsets.length && filled < out.length) {
@@ -368,7 +373,7 @@ export class SessionStore {
       const from = Math.max(offset + filled, chunkStart) - chunkStart;
       const take = Math.min(stream.lengths[i] - from, out.length - filled);
       if (take > 0) {
-        readExactly(this.fd, out, filled, take, stream.fileOffsets[i] + from);
+        this.blocks.read(out, filled, take, stream.fileOffsets[i] + from, this.flushedSize);
         filled += take;
       }
       i++;

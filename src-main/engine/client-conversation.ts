@@ -11,13 +11,12 @@
 import { statusForError } from './errors';
 import type { ErrorEvent } from './events';
 import {
-  readMessages,
   type AssembledMessage,
   type AssemblyEvent,
   type MessageHead,
   type PartialHead,
 } from './message';
-import { MessageParser } from './message-parser';
+import { MessageParser, readMessages } from './message-parser';
 import type { ConversationError } from './server-conversation';
 
 export type ClientAction =

@@ -8,7 +8,15 @@
 import type { BodyFraming, ErrorCode, MessageKind, ParserOptions, Span } from './events';
 import { copyBytes } from './bytes';
 import { emptyHead, ownBody } from './message';
-import type { AssemblerOptions, AssemblyEvent, Field, MessageHead, PartialHead } from './message';
+import type {
+  AssembledStream,
+  AssemblerOptions,
+  AssemblyEvent,
+  Field,
+  MessageHead,
+  PartialHead,
+  ReadOptions,
+} from './message';
 import { ParserGraph } from './parser-core';
 
 /**
@@ -327,4 +335,40 @@ export class MessageParser extends ParserGraph {
     if (draft.complete === null) draft.head.fields.push(field);
     else draft.trailers.push(field);
   }
+}
+
+/**
+ * Parses and assembles every message in `bytes` (one push), each body kept with its message: the
+ * parser in message mode, which gives what the token events assembled give.
+ */
+export function readMessages(
+  kind: MessageKind,
+  bytes: Uint8Array,
+  options: ReadOptions = {},
+): AssembledStream {
+  const { final = false, limit = Infinity, ...parserOptions } = options;
+  const result: AssembledStream = { messages: [], error: null, incomplete: null };
+  const parser = new MessageParser(kind, parserOptions, { body: 'collect' });
+  const take = (events: AssemblyEvent[]): boolean => {
+    for (const event of events) {
+      if (event.type === 'message') {
+        result.messages.push(event.message);
+        if (result.messages.length >= limit) return false;
+      } else if (event.type === 'error') {
+        result.error = { error: event.error, head: event.head, body: event.body };
+        return false;
+      }
+    }
+    return true;
+  };
+  let going: boolean;
+  try {
+    going = take(parser.push(bytes));
+    if (going && final) going = take(parser.finish());
+  } catch {
+    // The parser never throws by contract; should it, what was assembled still stands.
+    going = false;
+  }
+  if (going) result.incomplete = parser.current;
+  return result;
 }

@@ -17,7 +17,6 @@ import type {
   ParserOptions,
   Span,
 } from './events';
-import { RequestParser, ResponseParser } from './parser';
 import { concatBytes, copyBytes } from './bytes';
 import { sameFieldName } from './semantics';
 
@@ -345,41 +344,6 @@ export interface ReadOptions extends ParserOptions {
   final?: boolean;
   /** Stop after this many complete messages. */
   limit?: number;
-}
-
-/** Parses and assembles every message in `bytes` (one push). */
-export function readMessages(
-  kind: MessageKind,
-  bytes: Uint8Array,
-  options: ReadOptions = {},
-): AssembledStream {
-  const { final = false, limit = Infinity, ...parserOptions } = options;
-  const result: AssembledStream = { messages: [], error: null, incomplete: null };
-  const parser =
-    kind === 'request' ? new RequestParser(parserOptions) : new ResponseParser(parserOptions);
-  const assembler = new MessageAssembler(kind);
-  const take = (events: AssemblyEvent[]): boolean => {
-    for (const event of events) {
-      if (event.type === 'message') {
-        result.messages.push(event.message);
-        if (result.messages.length >= limit) return false;
-      } else if (event.type === 'error') {
-        result.error = { error: event.error, head: event.head, body: event.body };
-        return false;
-      }
-    }
-    return true;
-  };
-  let going: boolean;
-  try {
-    going = take(assembler.push(parser.push(bytes)));
-    if (going && final) going = take(assembler.push(parser.finish()));
-  } catch {
-    // The parser never throws by contract; should it, what was assembled still stands.
-    going = false;
-  }
-  if (going) result.incomplete = assembler.current;
-  return result;
 }
 
 /** The value of the first field named `name` (any case), or null. */

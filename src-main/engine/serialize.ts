@@ -5,7 +5,8 @@
 import type { ErrorEvent, MessageKind, ParserEvent, ParserOptions } from './events';
 import { reasonForError, statusForError } from './errors';
 import { concatBytes, encodeText } from './bytes';
-import { fieldPairs, readMessages, type AssembledMessage } from './message';
+import { fieldPairs, type AssembledMessage } from './message';
+import { readMessages } from './message-parser';
 import {
   formatHead,
   hasHeader,

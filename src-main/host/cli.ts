@@ -9,7 +9,7 @@ import type { CaptureEvent } from '../capture/events';
 import type { Message, ReplayTarget, ResponderRule } from '../protocol/types';
 import { replay, type ReplayResult } from '../capture/client';
 import { exportHar } from '../capture/har';
-import { readMessages } from '../engine/message';
+import { readMessages } from '../engine/message-parser';
 import { loadRules } from '../capture/rules-file';
 import { isValidSessionId, listSessions, sessionDir } from '../capture/sessions';
 import { SessionStore, sessionWriter } from '../capture/store';

@@ -7,7 +7,7 @@ import type {
   ResponderRule,
 } from '../../src-main/protocol/types';
 import { concatBytes, decodeLatin1, encodeLatin1 } from '../../src-main/engine/bytes';
-import { readMessages } from '../../src-main/engine/message';
+import { readMessages } from '../../src-main/engine/message-parser';
 import { headerValue, sameFieldName } from '../../src-main/engine/semantics';
 
 export type BreakId =

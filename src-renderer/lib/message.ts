@@ -1,11 +1,7 @@
 // Turns raw message bytes into what the message view shows, through the engine's assembler.
 import type { ErrorCode, MessageKind } from '../../src-main/engine/events';
-import {
-  fieldPairs,
-  readMessages,
-  type AssembledMessage,
-  type Field,
-} from '../../src-main/engine/message';
+import { fieldPairs, type AssembledMessage, type Field } from '../../src-main/engine/message';
+import { readMessages } from '../../src-main/engine/message-parser';
 import {
   readResponse,
   type Deviation,

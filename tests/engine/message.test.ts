@@ -3,12 +3,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { RequestParser, ResponseParser } from '../../src-main/engine/parser';
 import type { MessageKind, ParserOptions } from '../../src-main/engine/events';
-import {
-  MessageAssembler,
-  readMessages,
-  type AssemblyEvent,
-  type Field,
-} from '../../src-main/engine/message';
+import { MessageAssembler, type AssemblyEvent, type Field } from '../../src-main/engine/message';
+import { readMessages } from '../../src-main/engine/message-parser';
 import { decodeLatin1, encodeLatin1, concatBytes } from '../../src-main/engine/bytes';
 import { encodeChunked, serializeRequest, type HeaderList } from '../../src-main/engine/serialize';
 import { caseAt, createRng } from './differential';

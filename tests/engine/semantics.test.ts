@@ -25,7 +25,7 @@ import {
   isBase64,
   copyBytes,
 } from '../../src-main/engine/bytes';
-import { readMessages } from '../../src-main/engine/message';
+import { readMessages } from '../../src-main/engine/message-parser';
 import { serializeResponse } from '../../src-main/engine/serialize';
 
 const SEED = 20261201;

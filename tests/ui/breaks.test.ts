@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConnectionSummary, ExchangeSummary } from '../../src-main/protocol/types';
-import { readMessages } from '../../src-main/engine/message';
+import { readMessages } from '../../src-main/engine/message-parser';
 import {
   applies,
   breakIds,
