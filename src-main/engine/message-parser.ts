@@ -346,9 +346,12 @@ export function readMessages(
   bytes: Uint8Array,
   options: ReadOptions = {},
 ): AssembledStream {
-  const { final = false, limit = Infinity, ...parserOptions } = options;
+  // The parser reads only its own options: no copy without `final` and `limit` (an object rest
+  // costs more than parsing a short message).
+  const final = options.final ?? false;
+  const limit = options.limit ?? Infinity;
   const result: AssembledStream = { messages: [], error: null, incomplete: null };
-  const parser = new MessageParser(kind, parserOptions, { body: 'collect' });
+  const parser = new MessageParser(kind, options, { body: 'collect' });
   const take = (events: AssemblyEvent[]): boolean => {
     for (const event of events) {
       if (event.type === 'message') {

@@ -5,7 +5,7 @@
 import type { ErrorEvent, MessageKind, ParserEvent, ParserOptions } from './events';
 import { reasonForError, statusForError } from './errors';
 import { concatBytes, encodeText } from './bytes';
-import { fieldPairs, type AssembledMessage } from './message';
+import { fieldPairs, type AssembledMessage, type ReadOptions } from './message';
 import { readMessages } from './message-parser';
 import {
   formatHead,
@@ -190,9 +190,9 @@ function truncatedError(offset: number): ErrorEvent {
 function firstMessage(
   kind: MessageKind,
   bytes: Uint8Array,
-  options: ParserOptions,
+  options: ReadOptions & { final: true; limit: 1 },
 ): { ok: true; message: AssembledMessage } | { ok: false; error: ErrorEvent } {
-  const stream = readMessages(kind, bytes, { ...options, final: true, limit: 1 });
+  const stream = readMessages(kind, bytes, options);
   const message = stream.messages[0];
   if (message !== undefined) return { ok: true, message };
   return { ok: false, error: stream.error?.error ?? truncatedError(bytes.length) };
@@ -213,7 +213,7 @@ export function parseRequestMessage(
   bytes: Uint8Array,
   options: ParserOptions = {},
 ): ParseOutcome<ParsedRequest> {
-  const first = firstMessage('request', bytes, options);
+  const first = firstMessage('request', bytes, { ...options, final: true, limit: 1 });
   if (!first.ok) return first;
   const { head } = first.message;
   return {
@@ -231,6 +231,8 @@ export function parseResponseMessage(
   const first = firstMessage('response', bytes, {
     ...options,
     requestMethods: requestMethod ? [requestMethod] : options.requestMethods,
+    final: true,
+    limit: 1,
   });
   if (!first.ok) return first;
   const { head } = first.message;

@@ -28,6 +28,7 @@ function headerLines(headers: HeaderList, into: string[]): void {
 }
 
 function bodyText(body: Uint8Array, headers: HeaderList): string {
+  if (body.length === 0) return '';
   const decoded = decodeBody(body, headerValue(headers, 'content-encoding'));
   const bytes = decoded.length > MAX_BODY_TEXT ? decoded.subarray(0, MAX_BODY_TEXT) : decoded;
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
