@@ -43,6 +43,12 @@ test('any read gives the bytes at its position: small, across edges, large, afte
       ),
       { numRuns: 400 },
     );
+    // As a scan of a live session reads: neighbours from many places of the file in turn.
+    for (let round = 0; round < 40; round++)
+      for (let place = 0; place < 40; place++) {
+        const at = place * 21_000 + round * 300;
+        assert.deepEqual(read(at, 300), content.subarray(at, at + 300));
+      }
     // In file order, as a scan reads: each exchange's few hundred bytes.
     for (let at = 0; at + 300 <= content.length; at += 977)
       assert.deepEqual(read(at, 300), content.subarray(at, at + 300));
