@@ -617,6 +617,8 @@ export async function run(): Promise<BenchResult[]> {
     for (let i = 0; i < rowsNow; i++) if (String(i).startsWith(needle)) matches++;
     await page.getByTestId('connection-list').focus();
     await page.keyboard.press('Home');
+    // The Core's memory targets are of live capture: its peak so far is theirs.
+    const captureRss = rssOf(started.pid);
     const stopSearchProfile = await profile(browser, page, cdp, 'search');
     const coreCpuSearch0 = cpuOf(started.pid);
     const searchFrom = await pageNow(page);
@@ -648,6 +650,7 @@ export async function run(): Promise<BenchResult[]> {
           searchSeconds: searchSeconds ?? 'never',
           rowsSearchedPerSecond: searchSeconds === null ? 0 : Math.round(rowsNow / searchSeconds),
           coreCpuSeconds: coreCpuSearch,
+          coreRssPeakMb: rssOf(started.pid).peak,
           lastMatchReachedMs: lastMatchMs === null ? 'never' : Math.round(lastMatchMs),
           wholeListBackMs: clearedAt === null ? 'never' : Math.round(clearedAt - clearFrom),
           ...searchTasks,
@@ -682,12 +685,13 @@ export async function run(): Promise<BenchResult[]> {
         rows: await shownRows(page),
       }),
     );
-    const rss = rssOf(started.pid);
     results.push(
-      budget('ui.core-rss', Math.max(peakRss, rss.peak), TARGETS.coreRssMb, 'target/MB', {
-        note: 'the peak over every phase; ingestPeakMb: during the live capture of the fast ingest',
+      budget('ui.core-rss', Math.max(peakRss, captureRss.peak), TARGETS.coreRssMb, 'target/MB', {
+        note:
+          'the peak over the capture phases (ingest, paced, scroll; the search says its own); ' +
+          'ingestPeakMb: during the live capture of the fast ingest',
         ingestPeakMb: ingestRssPeak,
-        nowMb: rss.now,
+        nowMb: captureRss.now,
         requests: TOTAL_FAST + sent,
       }),
     );
