@@ -2,7 +2,7 @@
 // (a teaching tool must be able to produce broken messages); only Content-Length is computed,
 // and only when asked. Parsing goes through the engine's parser, never a second one.
 
-import type { ErrorEvent, MessageKind, ParserEvent, ParserOptions } from './events';
+import type { BodyFraming, ErrorEvent, MessageKind, ParserEvent, ParserOptions } from './events';
 import { reasonForError, statusForError } from './errors';
 import { concatBytes, encodeText } from './bytes';
 import { fieldPairs, type AssembledMessage, type ReadOptions } from './message';
@@ -138,6 +138,8 @@ export interface ParsedMessageParts {
   trailers: HeaderList;
   /** The decoded body (chunk framing removed). */
   body: Uint8Array;
+  /** How the body was delimited (RFC 9112 §6.3). */
+  framing: BodyFraming;
   /** Number of bytes of the input this message used (head, body, trailers). */
   length: number;
 }
@@ -204,6 +206,7 @@ function toParts(message: AssembledMessage): ParsedMessageParts {
     headers: fieldPairs(message.head.fields),
     trailers: fieldPairs(message.trailers),
     body: message.body,
+    framing: message.head.framing,
     length: message.span.length,
   };
 }

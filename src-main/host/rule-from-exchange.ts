@@ -6,7 +6,8 @@
 
 import type { Message, ResponderRule } from '../protocol/types';
 import { parseRequestMessage, parseResponseMessage } from '../engine/serialize';
-import { headerValue, headerValues, sameFieldName } from '../engine/semantics';
+import { headerValue, sameFieldName } from '../engine/semantics';
+import { toBase64 } from '../capture/base64';
 import { decodeContent } from '../capture/content-coding';
 import { targetPath } from '../capture/responder';
 
@@ -38,10 +39,6 @@ function asText(bytes: Uint8Array): string | null {
   return text;
 }
 
-function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
-
 /** A rule answering the exchange's request as it was answered; `id` names the new rule. */
 export function ruleFromExchange(request: Uint8Array, response: Uint8Array, id: string): RuleDraft {
   const parsedRequest = parseRequestMessage(request);
@@ -64,7 +61,7 @@ export function ruleFromExchange(request: Uint8Array, response: Uint8Array, id: 
         key: 'ruleDraft.badResponse',
         text: 'The response is not valid HTTP (or was cut off), so it cannot be a rule’s answer.',
       });
-    const { status, reason, headers, body, length } = parsed.message;
+    const { status, reason, headers, body, framing, length } = parsed.message;
     if (status === 101 || (method === 'CONNECT' && status >= 200 && status < 300))
       return failure({
         key: 'ruleDraft.switched',
@@ -87,9 +84,7 @@ export function ruleFromExchange(request: Uint8Array, response: Uint8Array, id: 
         params: { mib },
       });
     }
-    const chunked = headerValues(headers, 'transfer-encoding').some((v) =>
-      /(^|,)\s*chunked\s*$/i.test(v),
-    );
+    const chunked = framing === 'chunked';
     const kept = headers.filter(
       ([name]) =>
         !FRAMING.some((field) => sameFieldName(name, field)) &&
@@ -108,7 +103,7 @@ export function ruleFromExchange(request: Uint8Array, response: Uint8Array, id: 
           status,
           reason,
           headers: kept,
-          body: text !== null ? { type: 'text', text } : { type: 'base64', base64: base64(body) },
+          body: text !== null ? { type: 'text', text } : { type: 'base64', base64: toBase64(body) },
           autoContentLength: !chunked,
           autoDate: true,
           chunked,
