@@ -5,11 +5,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createCore } from '../../src-main/host/core';
+import { exchangeUntilClose } from '../capture/helpers';
 import { MAX_RULE_BODY_BYTES, ruleFromExchange } from '../../src-main/host/rule-from-exchange';
 import { validateRules } from '../../src-main/protocol/rules-schema';
 import { encodeChunked, parseResponseMessage } from '../../src-main/engine/serialize';
@@ -152,16 +152,6 @@ after(() => {
   for (const home of homes) rmSync(home, { recursive: true, force: true });
 });
 
-function send(port: number, request: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' }, () => socket.end(request));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('close', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', reject);
-  });
-}
-
 test('through the Core: the drafted rule, edited and saved, answers the next request', async () => {
   const home = mkdtempSync(join(tmpdir(), 'socketscope-rule-draft-'));
   homes.push(home);
@@ -169,7 +159,7 @@ test('through the Core: the drafted rule, edited and saved, answers the next req
   try {
     const { port } = await core.call('server.start', { host: '127.0.0.1', port: 0 });
     const request = 'GET /test.jpg HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n';
-    const first = parseResponseMessage(await send(port, request), 'GET');
+    const first = parseResponseMessage(await exchangeUntilClose(port, request), 'GET');
     assert.ok(first.ok);
     const captured = (await core.call('exchanges.rows', { from: 0, count: 10 })).rows;
     assert.equal(captured.length, 1);
@@ -187,7 +177,7 @@ test('through the Core: the drafted rule, edited and saved, answers the next req
       },
     };
     await core.call('rules.set', { rules: [edited] });
-    const again = parseResponseMessage(await send(port, request), 'GET');
+    const again = parseResponseMessage(await exchangeUntilClose(port, request), 'GET');
     assert.ok(again.ok);
     assert.deepEqual(Buffer.from(again.message.body), Buffer.from(first.message.body));
     assert.ok(again.message.headers.some(([n, v]) => n === 'X-Edited' && v === 'yes'));

@@ -4,24 +4,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { eventually, missingPrerequisite, startUi, type UiHarness } from './helpers';
+import { exchangeUntilClose } from '../capture/helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.log(`# UI tests skipped: ${missing}`);
 
 let ui: UiHarness;
 let port = 0;
-
-function send(bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' }, () => socket.end(bytes));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    socket.on('error', reject);
-  });
-}
 
 before(async () => {
   if (missing) return;
@@ -32,6 +22,11 @@ before(async () => {
 after(async () => {
   await ui?.close();
 });
+
+/** The server's answer to `bytes` on a new connection, until it closes. */
+async function reply(bytes: string): Promise<string> {
+  return (await exchangeUntilClose(port, bytes)).toString('latin1');
+}
 
 async function select(target: string): Promise<void> {
   const { page } = ui;
@@ -47,7 +42,7 @@ test(
   { skip: missing ?? false },
   async () => {
     const { page, core } = ui;
-    await send('GET /hello?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    await reply('GET /hello?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     await eventually(
       async () => ((await page.getByTestId('connection-row').count()) > 0 ? true : undefined),
       'the captured row',
@@ -81,7 +76,7 @@ test(
     assert.match((await editor.textContent()) ?? '', /nothing at <code>\/hello<\/code>/);
     assert.equal(await page.getByTestId('rule-unsaved').count(), 1, 'new and unsaved');
     // Nothing changed until saved: the older rule still answers (by closing).
-    assert.equal(await send('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), '');
+    assert.equal(await reply('GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'), '');
 
     await editor.click();
     await page.keyboard.press('Control+A');
@@ -98,7 +93,7 @@ test(
       ['GET /hello', 'Everything'],
       'the new rule is first',
     );
-    const answer = await send(
+    const answer = await reply(
       'GET /hello?other=2 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n',
     );
     assert.match(answer, /^HTTP\/1\.1 200 OK\r\n/);
@@ -116,7 +111,7 @@ test(
     const { page } = ui;
     const rows = page.getByTestId('connection-row');
     const before = await rows.count();
-    await send('NOT HTTP AT ALL\r\n\r\n');
+    await reply('NOT HTTP AT ALL\r\n\r\n');
     await page.getByTestId('main-tab-inspector').click();
     await eventually(async () => ((await rows.count()) > before ? true : undefined), 'its row');
     await rows.last().click();
